@@ -1,0 +1,80 @@
+import { Command, Option } from 'commander';
+import { action, type CliDeps } from '../context';
+import { table, UsageError } from '../output';
+import { parseList } from '../parse';
+import type { ShopView } from '../../core/api/views';
+
+interface ShopAddOptions {
+  name: string;
+  prefix?: string;
+  statuses?: string;
+  location?: string;
+  combined?: boolean;
+}
+
+function describeShop(s: ShopView): string {
+  const where = s.platform === 'woocommerce' ? s.url : s.domain;
+  const stock = s.location.kind === 'combined' ? 'all locations combined' : `location ${s.location.location}`;
+  return `Shop "${s.name}" (${s.platform}, ${where}): orders numbered ${s.prefix}:…, statuses ${s.statuses.join(', ')}, stock from ${stock}.`;
+}
+
+function common(command: Command): Command {
+  return command
+    .requiredOption('--name <name>', 'a name for the shop, used in every other command')
+    .option('--prefix <prefix>', 'order number prefix, e.g. WO (default: from the platform name; must be unique)')
+    .option('--statuses <list>', 'comma-separated order statuses to import', 'processing')
+    .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
+    .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'));
+}
+
+function mapping(opts: ShopAddOptions) {
+  const statuses = opts.statuses ? parseList(opts.statuses) : undefined;
+  if (opts.statuses !== undefined && statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status, e.g. processing,on-hold');
+  return { name: opts.name, prefix: opts.prefix, statuses, location: opts.location, combined: opts.combined };
+}
+
+export function registerShops(program: Command, deps: CliDeps): void {
+  const shop = program.command('shop').description('the shops Backroom syncs with');
+  const add = shop.command('add').description('connect a shop');
+
+  common(add.command('woocommerce'))
+    .description('connect a WooCommerce shop (REST API keys from WooCommerce › Settings › Advanced › REST API)')
+    .requiredOption('--url <url>', "the site's address, e.g. https://shop.example.com")
+    .requiredOption('--key <key>', 'consumer key (ck_…)')
+    .requiredOption('--secret <secret>', 'consumer secret (cs_…)')
+    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { url: string; key: string; secret: string }) => {
+      const added = await (await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...mapping(opts) });
+      print.result(added, () => `Added. ${describeShop(added)}`);
+    }));
+
+  common(add.command('shopify'))
+    .description('connect a Shopify shop (Admin API access token of a custom app)')
+    .requiredOption('--domain <domain>', 'the shop domain, e.g. my-shop.myshopify.com')
+    .requiredOption('--token <token>', 'Admin API access token (shpat_…)')
+    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { domain: string; token: string }) => {
+      const added = await (await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, ...mapping(opts) });
+      print.result(added, () => `Added. ${describeShop(added)}`);
+    }));
+
+  shop
+    .command('list')
+    .description('list connected shops')
+    .action(action(deps, async ({ api, print }) => {
+      const shops = await (await api()).call('shop.list');
+      print.result(shops, () =>
+        shops.length
+          ? table(['SHOP', 'PLATFORM', 'PREFIX', 'STATUSES', 'STOCK FROM', 'ADDRESS'], shops.map((s) => [
+              s.name, s.platform, s.prefix, s.statuses.join(','), s.location.kind === 'combined' ? '(combined)' : s.location.location,
+              s.platform === 'woocommerce' ? s.url : s.domain,
+            ]))
+          : 'No shops yet. Add one: backroom shop add woocommerce --help');
+    }));
+
+  shop
+    .command('remove <name>')
+    .description('disconnect a shop and delete its stored credentials (its imported orders are kept)')
+    .action(action(deps, async ({ api, print }, name: string) => {
+      const result = await (await api()).call('shop.remove', { name });
+      print.result(result, () => `Removed shop "${name}" and its credentials.`);
+    }));
+}

@@ -1,0 +1,69 @@
+import { ApiError } from '../core/api/errors';
+import { redact, redactValue } from '../core/store/redact';
+
+/** Where a command writes. Injected so tests can capture output without spawning a process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Exit codes (SPEC "CLI"): 0 success, 1 the operation failed, 2 bad usage or bad input. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A usage problem found by the CLI itself (a flag that is not a number, two flags that exclude each other). */
+export class UsageError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  const api = ApiError.from(error);
+  return api.code === 'bad-input' || api.code === 'not-found' || api.code === 'conflict' || api.code === 'unknown-method' ? EXIT.usage : EXIT.failed;
+}
+
+export interface Printer {
+  readonly json: boolean;
+  /** Prints a command's result: the JSON document in --json mode, else the human text. */
+  result(value: unknown, human: () => string): void;
+  /** Prints a failure and returns the exit code. */
+  failure(error: unknown): number;
+}
+
+export function printer(io: Io, json: boolean): Printer {
+  return {
+    json,
+    result(value, human) {
+      if (json) io.out(`${JSON.stringify({ ok: true, result: redactValue(value) }, null, 2)}\n`);
+      else {
+        const text = human();
+        if (text) io.out(`${redact(text)}\n`);
+      }
+    },
+    failure(error) {
+      const code = exitCodeFor(error);
+      const api = error instanceof UsageError ? new ApiError('bad-input', error.message, error.field) : ApiError.from(error);
+      if (json) io.out(`${JSON.stringify({ ok: false, error: api.toJSON() }, null, 2)}\n`);
+      else {
+        io.err(`backroom: ${api.message}\n`);
+        const extra = api.details?.slice(1) ?? [];
+        for (const line of extra.slice(0, 20)) io.err(`  ${redact(line)}\n`);
+        if (extra.length > 20) io.err(`  … ${extra.length - 20} more\n`);
+      }
+      return code;
+    },
+  };
+}
+
+/** A plain text table: columns padded to their widest cell, no colour needed to read it. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}

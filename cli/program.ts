@@ -1,0 +1,54 @@
+import { Command, CommanderError } from 'commander';
+import { registerIssues } from './commands/issues';
+import { registerShops } from './commands/shops';
+import { registerStock } from './commands/stock';
+import { registerSystem } from './commands/system';
+import type { CliDeps } from './context';
+import { EXIT, printer } from './output';
+
+export const VERSION = '0.1.0';
+
+/** Builds the `backroom` command tree. Every command shares --data-dir and --json. */
+export function buildProgram(deps: CliDeps): Command {
+  const program = new Command('backroom')
+    .description('Backroom: keeps your shops, stock, shipping, carts and CRM in step, from your own computer.')
+    .version(VERSION)
+    .option('--data-dir <dir>', 'data directory (default: BACKROOM_HOME, else your user data folder)')
+    .option('--json', 'print one JSON document on stdout and nothing else')
+    .showHelpAfterError('(add --help for usage)')
+    .enablePositionalOptions(false);
+
+  registerSystem(program, deps);
+  registerStock(program, deps);
+  registerShops(program, deps);
+  registerIssues(program, deps);
+
+  // Apply the same output and exit handling to every command, however deep.
+  const configure = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (s) => deps.io.out(s), writeErr: (s) => deps.io.err(s) });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without `node backroom`) and returns the exit code. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const program = buildProgram(deps);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return deps.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (json) {
+        // Commander already wrote its message to stderr; --json callers also get it as JSON on stdout.
+        printer(deps.io, true).failure(Object.assign(new Error(error.message.replace(/^error: /, '')), { code: 'bad-input' }));
+      }
+      return EXIT.usage;
+    }
+    return printer(deps.io, json).failure(error);
+  }
+}

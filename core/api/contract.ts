@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { Name, OrderPrefix, Quantity, Sku } from '../model';
+import { method, type MethodMap } from './define';
+import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
+
+const empty = z.object({}).strict();
+const byId = z.object({ id: z.string().min(1, 'must not be empty') }).strict();
+
+const shopCommon = {
+  name: Name,
+  prefix: OrderPrefix.optional(),
+  statuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').optional(),
+  location: Name.optional(),
+  combined: z.boolean().optional(),
+};
+
+export const ShopAddParams = z.discriminatedUnion('platform', [
+  z.object({ platform: z.literal('woocommerce'), url: z.string().min(1, 'must not be empty'), key: z.string().trim().min(1, 'must not be empty'), secret: z.string().trim().min(1, 'must not be empty'), ...shopCommon }).strict(),
+  z.object({ platform: z.literal('shopify'), domain: z.string().trim().min(1, 'must not be empty'), token: z.string().trim().min(1, 'must not be empty'), ...shopCommon }).strict(),
+]);
+export type ShopAddParams = z.input<typeof ShopAddParams>;
+
+/**
+ * The one API every front end uses (CLI, TUI, desktop window, browser page). Each entry checks
+ * its parameters with a schema; later issues add their methods here.
+ */
+export const contract = {
+  status: method<StatusReport>()(empty),
+
+  'location.add': method<Location>()(z.object({ name: Name }).strict()),
+  'location.list': method<Location[]>()(empty),
+
+  'stock.set': method<StockView>()(z.object({ sku: Sku, quantity: Quantity, location: Name }).strict()),
+  'stock.list': method<StockView[]>()(z.object({ sku: z.string().optional() }).strict()),
+  'stock.import': method<StockImportResult>()(
+    z.object({ csv: z.string(), dryRun: z.boolean().default(false), fileName: z.string().default('CSV') }).strict(),
+  ),
+
+  'shop.add': method<ShopView>()(ShopAddParams),
+  'shop.list': method<ShopView[]>()(empty),
+  'shop.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+
+  'errors.list': method<ErrorEntry[]>()(z.object({ all: z.boolean().default(false) }).strict()),
+  'errors.dismiss': method<ErrorEntry>()(byId),
+  'alerts.list': method<Alert[]>()(z.object({ all: z.boolean().default(false) }).strict()),
+  'alerts.dismiss': method<Alert>()(byId),
+} satisfies MethodMap;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;

@@ -1,0 +1,26 @@
+import type { Handler } from '../server';
+
+export const statusHandlers: { status: Handler<'status'> } = {
+  async status(_params, ctx) {
+    const { main, stock, issues } = ctx.store;
+    return {
+      dataDir: ctx.store.dataDir,
+      via: ctx.via,
+      engine: ctx.engine ? { pid: ctx.engine.pid, startedAt: ctx.engine.startedAt, paused: ctx.engine.paused() } : null,
+      secrets: ctx.store.secrets.kind,
+      shops: main.data.shops.map((s) => ({
+        name: s.name,
+        platform: s.platform,
+        prefix: s.prefix,
+        location: s.location.kind === 'combined' ? 'all locations combined' : s.location.location,
+        orders: main.data.orderCounts[s.name] ?? 0,
+        lastRun: main.data.cursors[s.name]?.lastRun ?? {},
+      })),
+      crms: main.data.crms.map((c) => ({ name: c.name, platform: c.platform })),
+      locations: main.data.locations.length,
+      skus: Object.keys(stock.data.items).length,
+      errors: issues.data.errors.filter((e) => !e.dismissed).length,
+      alerts: issues.data.alerts.filter((a) => !a.dismissed).length,
+    };
+  },
+};

@@ -1,0 +1,98 @@
+import { indexCommitments, parseStockCsv, totalCommitted, type CommittedIndex, type StockItem } from '../../model';
+import type { ApiContext } from '../context';
+import { badInput } from '../errors';
+import type { Handler } from '../server';
+import type { StockChange, StockView } from '../views';
+
+export function stockView(sku: string, item: StockItem | undefined, index: CommittedIndex): StockView {
+  const onHand = item?.onHand ?? {};
+  const totalOnHand = Object.values(onHand).reduce((a, b) => a + b, 0);
+  const committed = totalCommitted(index, sku);
+  return { sku, onHand: { ...onHand }, totalOnHand, committed, available: Math.max(0, totalOnHand - committed) };
+}
+
+function requireLocation(ctx: ApiContext, name: string, field = 'location'): void {
+  if (!ctx.store.main.data.locations.some((l) => l.name === name)) {
+    const known = ctx.store.main.data.locations.map((l) => l.name);
+    throw badInput(field, `Location "${name}" does not exist. ${known.length ? `Known locations: ${known.join(', ')}.` : 'Add one first: backroom location add NAME.'}`);
+  }
+}
+
+/** Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves. */
+function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number }[], apply: boolean): { changes: StockChange[]; unchanged: number } {
+  const items = ctx.store.stock.data.items;
+  const changes: StockChange[] = [];
+  let unchanged = 0;
+  for (const row of rows) {
+    const from = items[row.sku]?.onHand[row.location] ?? null;
+    if (from === row.quantity) {
+      unchanged++;
+      continue;
+    }
+    changes.push({ sku: row.sku, location: row.location, from, to: row.quantity });
+    if (apply) {
+      const item = (items[row.sku] ??= { sku: row.sku, onHand: {} });
+      item.onHand[row.location] = row.quantity;
+    }
+  }
+  return { changes, unchanged };
+}
+
+export const stockHandlers: {
+  'stock.set': Handler<'stock.set'>;
+  'stock.list': Handler<'stock.list'>;
+  'stock.import': Handler<'stock.import'>;
+  'location.add': Handler<'location.add'>;
+  'location.list': Handler<'location.list'>;
+} = {
+  async 'location.add'({ name }, ctx) {
+    const main = ctx.store.main.data;
+    if (main.locations.some((l) => l.name.toLowerCase() === name.toLowerCase())) throw badInput('name', `Location "${name}" already exists.`);
+    const location = { name, addedAt: ctx.clock.now().toISOString() };
+    main.locations.push(location);
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    return location;
+  },
+
+  async 'location.list'(_params, ctx) {
+    return ctx.store.main.data.locations;
+  },
+
+  async 'stock.set'({ sku, quantity, location }, ctx) {
+    requireLocation(ctx, location);
+    const { changes } = applyQuantities(ctx, [{ sku, location, quantity }], true);
+    if (changes.length) {
+      await ctx.store.stock.save();
+      ctx.events.emit('changed', { area: 'stock' });
+    }
+    const data = ctx.store.stock.data;
+    return stockView(sku, data.items[sku], indexCommitments(data.commitments));
+  },
+
+  async 'stock.list'({ sku }, ctx) {
+    const data = ctx.store.stock.data;
+    const index = indexCommitments(data.commitments);
+    const needle = sku?.toLowerCase();
+    return Object.values(data.items)
+      .filter((item) => !needle || item.sku.toLowerCase().includes(needle))
+      .sort((a, b) => a.sku.localeCompare(b.sku))
+      .map((item) => stockView(item.sku, item, index));
+  },
+
+  async 'stock.import'({ csv, dryRun, fileName }, ctx) {
+    const locations = new Set(ctx.store.main.data.locations.map((l) => l.name));
+    const { rows, errors } = parseStockCsv(csv, locations);
+    if (errors.length) {
+      const details = errors.map((e) => `${fileName} line ${e.line}: ${e.message}`);
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+      throw badInput(`line ${errors[0]!.line}`, `${details[0]}${more}. Nothing was imported.`, details);
+    }
+    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun);
+    if (!dryRun && changes.length) {
+      await ctx.store.stock.save();
+      ctx.events.emit('changed', { area: 'stock' });
+    }
+    return { applied: !dryRun, rows: rows.length, changes, unchanged };
+  },
+};

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import { contract, type Contract, type MethodName } from './contract';
+import type { ApiContext } from './context';
+import type { ParsedParamsOf, ResultOf } from './define';
+import { ApiError } from './errors';
+import { issuesHandlers } from './handlers/issues';
+import { shopHandlers } from './handlers/shops';
+import { statusHandlers } from './handlers/status';
+import { stockHandlers } from './handlers/stock';
+
+export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+const handlers: Handlers = {
+  ...statusHandlers,
+  ...stockHandlers,
+  ...shopHandlers,
+  ...issuesHandlers,
+};
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(contract, name);
+}
+
+/** Formats the first schema problem as `field: message`, naming the field the caller got wrong. */
+export function describeIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'params';
+  return { field, message: `${field}: ${issue.message}` };
+}
+
+/**
+ * Runs one API call from any transport: an unknown method or bad parameters are answered with an
+ * error naming what is wrong, never silence and never a crash.
+ */
+export async function dispatch(ctx: ApiContext, name: string, rawParams: unknown): Promise<unknown> {
+  if (!isMethodName(name)) throw new ApiError('unknown-method', `There is no API method called "${name}".`);
+  const parsed = contract[name].params.safeParse(rawParams ?? {});
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error);
+    throw new ApiError('bad-input', message, field);
+  }
+  const handler = handlers[name] as (params: unknown, ctx: ApiContext) => Promise<unknown>;
+  return handler(parsed.data, ctx);
+}

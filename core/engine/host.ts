@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiClient } from '../api/client';
+import type { ApiContext } from '../api/context';
+import { inProcessClient } from '../api/in-process';
+import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
+import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
+import { systemClock, type Clock } from './clock';
+import { EventBus } from './events';
+
+export interface HostOptions {
+  dataDir: string;
+  clock?: Clock;
+  lock?: LockOptions;
+  secrets?: SecretStore;
+  /** Serve the API on the local socket so other processes can attach (engine hosts do; a one-off CLI run does not). */
+  serve?: boolean;
+  /** Starts long-running work (the scheduler) once the store is open; its stop() runs on close. */
+  start?: (ctx: ApiContext) => Promise<{ stop(): Promise<void> }> | { stop(): Promise<void> };
+}
+
+export interface EngineHost {
+  ctx: ApiContext;
+  client: ApiClient;
+  store: Store;
+  endpoint: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Becomes the owner of a data directory: takes the lock, opens the store, and (when `serve`) listens
+ * on the local socket behind a fresh token readable only by this user. Returns null when a live
+ * process already owns the directory.
+ */
+export async function hostEngine(options: HostOptions): Promise<EngineHost | null> {
+  const { dataDir } = options;
+  await mkdir(dataDir, { recursive: true });
+  const release = await tryLockDataDir(dataDir, options.lock);
+  if (!release) return null;
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
+  let store: Store;
+  try {
+    store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const ctx: ApiContext = {
+    store,
+    clock,
+    events: new EventBus(),
+    via: options.serve ? 'engine' : 'direct',
+    engine: options.serve ? { pid: process.pid, startedAt, paused: () => false } : undefined,
+  };
+  let server: { close(): Promise<void> } | null = null;
+  let endpoint: string | null = null;
+  let running: { stop(): Promise<void> } | null = null;
+  try {
+    if (options.serve) {
+      endpoint = endpointFor(dataDir);
+      const token = randomBytes(32).toString('hex');
+      await writeFileAtomic(join(dataDir, FILES.token), token, { mode: 0o600 });
+      await chmod(join(dataDir, FILES.token), 0o600).catch(() => undefined);
+      server = await serveSocket(ctx, endpoint, token);
+    }
+    await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
+    running = options.start ? await options.start(ctx) : null;
+  } catch (error) {
+    await server?.close();
+    await release();
+    throw error;
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await running?.stop();
+    await server?.close();
+    await store.flush();
+    await rm(join(dataDir, FILES.endpoint), { force: true });
+    if (endpoint) await rm(join(dataDir, FILES.token), { force: true });
+    await release();
+  };
+  return { ctx, client: inProcessClient(ctx, close), store, endpoint, close };
+}
+
+async function writeOwnerInfo(dataDir: string, info: OwnerInfo): Promise<void> {
+  await writeFileAtomic(join(dataDir, FILES.endpoint), JSON.stringify(info), { mode: 0o600 });
+}
+
+/** Connects to the engine that owns `dataDir`, or returns null when none is serving. */
+export async function attachToEngine(dataDir: string, timeoutMs = 2000): Promise<ApiClient | null> {
+  const owner = await readOwnerInfo(dataDir);
+  if (!owner?.endpoint) return null;
+  let token: string;
+  try {
+    token = (await readFile(join(dataDir, FILES.token), 'utf8')).trim();
+  } catch {
+    return null;
+  }
+  try {
+    return await connectSocket(owner.endpoint, token, timeoutMs);
+  } catch (error) {
+    if (error instanceof EngineUnavailableError) return null;
+    throw error;
+  }
+}
+
+export interface OpenApiOptions {
+  dataDir: string;
+  clock?: Clock;
+  secrets?: SecretStore;
+  lock?: LockOptions;
+}
+
+/**
+ * What the CLI does for every command: ask the running engine if there is one, otherwise open the
+ * store itself, briefly, under the lock. Never two writers.
+ */
+export async function openApi(options: OpenApiOptions): Promise<ApiClient> {
+  const deadline = Date.now() + (options.lock?.waitMs ?? 10_000);
+  for (;;) {
+    const attached = await attachToEngine(options.dataDir);
+    if (attached) return attached;
+    const host = await hostEngine({ dataDir: options.dataDir, clock: options.clock, secrets: options.secrets, lock: { ...options.lock, waitMs: 0 }, serve: false });
+    if (host) return host.client;
+    if (Date.now() > deadline) throw new DataDirLockedError(options.dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './json-document';
+export * from './layout';
+export * from './lock';
+export * from './order-book';
+export * from './paths';
+export * from './redact';
+export * from './secrets';
+export * from './store';
+export { rotateBackups, BACKUPS_KEPT } from './backups';
+export { writeFileAtomic } from './atomic-write';

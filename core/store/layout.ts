@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Order, Rule, Settings, Shop, ShopCursor, StockItem } from '../model';
+import type { DocumentSpec } from './json-document';
+
+/**
+ * The data directory holds several small files rather than one big one, so that a small change
+ * rewrites a small file: settings, stock, errors and carts each have their own, and orders are
+ * partitioned by the month they were created in.
+ */
+export const FILES = {
+  main: 'backroom.json',
+  stock: 'stock.json',
+  issues: 'issues.json',
+  carts: 'carts.json',
+  queue: 'queue.json',
+  ordersDir: 'orders',
+  backupsDir: 'backups',
+  secrets: 'secrets.json',
+  token: 'engine.token',
+  lock: 'engine.lock',
+  endpoint: 'engine.endpoint',
+  logsDir: 'logs',
+} as const;
+
+function parseWith<T>(schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`field ${issue.path.join('.') || '(root)'} ${issue.message}`);
+  }
+  return result.data;
+}
+
+export const MainData = z.object({
+  schemaVersion: z.number(),
+  settings: Settings,
+  shops: z.array(Shop),
+  locations: z.array(Location),
+  crms: z.array(CrmConnection),
+  rules: z.array(Rule),
+  cursors: z.record(z.string(), ShopCursor),
+  /** Imported order count per shop, kept so `status` never has to read the orders. */
+  orderCounts: z.record(z.string(), z.number().int()).default({}),
+  createdAt: z.string(),
+});
+export type MainData = z.infer<typeof MainData>;
+
+export const mainSpec: DocumentSpec<MainData> = {
+  label: FILES.main,
+  version: 2,
+  create: () => ({
+    schemaVersion: 2,
+    settings: Settings.parse({}),
+    shops: [],
+    locations: [],
+    crms: [],
+    rules: [],
+    cursors: {},
+    orderCounts: {},
+    createdAt: new Date().toISOString(),
+  }),
+  migrations: [
+    {
+      // Schema 1 (the first preview) kept shops' order counts inside each cursor.
+      from: 1,
+      migrate(data) {
+        const cursors = (data.cursors ?? {}) as Record<string, Record<string, unknown>>;
+        const orderCounts: Record<string, number> = {};
+        for (const [shop, cursor] of Object.entries(cursors)) {
+          if (typeof cursor.orderCount === 'number') orderCounts[shop] = cursor.orderCount;
+          delete cursor.orderCount;
+        }
+        return { ...data, cursors, orderCounts };
+      },
+    },
+  ],
+  validate: (data) => parseWith(MainData, data),
+};
+
+export const StockData = z.object({
+  schemaVersion: z.number(),
+  items: z.record(z.string(), StockItem),
+  /** Stock held by unfulfilled orders, keyed by order key (`shop#remoteId`). */
+  commitments: z.record(z.string(), Commitment),
+});
+export type StockData = z.infer<typeof StockData>;
+
+export const stockSpec: DocumentSpec<StockData> = {
+  label: FILES.stock,
+  version: 1,
+  create: () => ({ schemaVersion: 1, items: {}, commitments: {} }),
+  validate: (data) => parseWith(StockData, data),
+};
+
+export const IssuesData = z.object({
+  schemaVersion: z.number(),
+  errors: z.array(ErrorEntry),
+  alerts: z.array(Alert),
+});
+export type IssuesData = z.infer<typeof IssuesData>;
+
+export const issuesSpec: DocumentSpec<IssuesData> = {
+  label: FILES.issues,
+  version: 1,
+  create: () => ({ schemaVersion: 1, errors: [], alerts: [] }),
+  validate: (data) => parseWith(IssuesData, data),
+};
+
+export const CartsData = z.object({ schemaVersion: z.number(), carts: z.record(z.string(), Cart) });
+export type CartsData = z.infer<typeof CartsData>;
+
+export const cartsSpec: DocumentSpec<CartsData> = {
+  label: FILES.carts,
+  version: 1,
+  create: () => ({ schemaVersion: 1, carts: {} }),
+  validate: (data) => parseWith(CartsData, data),
+};
+
+/** A unit of persistent work (CRM calls, pushes) that must survive restarts. */
+export const QueueItem = z.object({
+  id: z.string(),
+  /** Which lane it runs in, e.g. `crm:Main list`; each lane has its own rate limit. */
+  lane: z.string(),
+  kind: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  enqueuedAt: z.string(),
+  attempts: z.number().int().default(0),
+  notBefore: z.string().optional(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+export const QueueData = z.object({
+  schemaVersion: z.number(),
+  items: z.array(QueueItem),
+  /** Exactly-once ledger: keys of work already done (e.g. `event|contact|tag|add`). */
+  ledger: z.record(z.string(), z.string()),
+});
+export type QueueData = z.infer<typeof QueueData>;
+
+export const queueSpec: DocumentSpec<QueueData> = {
+  label: FILES.queue,
+  version: 1,
+  create: () => ({ schemaVersion: 1, items: [], ledger: {} }),
+  validate: (data) => parseWith(QueueData, data),
+};
+
+/** One month of orders. Not validated field by field on load: orders are validated when imported. */
+export interface OrdersMonth {
+  schemaVersion: number;
+  month: string;
+  orders: Record<string, Order>;
+}
+
+export function ordersMonthSpec(month: string): DocumentSpec<OrdersMonth> {
+  return {
+    label: `${FILES.ordersDir}/${month}.json`,
+    version: 1,
+    create: () => ({ schemaVersion: 1, month, orders: {} }),
+    validate: (data) => {
+      const d = data as OrdersMonth;
+      if (typeof d.orders !== 'object' || d.orders === null || Array.isArray(d.orders)) throw new Error('field orders must be an object');
+      return d;
+    },
+  };
+}

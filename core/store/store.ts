@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { backupBeforeMigration, rotateBackups } from './backups';
+import { JsonDocument, type DocumentSpec, type Versioned } from './json-document';
+import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
+import { OrderBook } from './order-book';
+import { openSecretStore, type SecretStore } from './secrets';
+
+/**
+ * The local store: a handful of JSON documents in one data directory, owned by one process.
+ * Change a document's `data` in place, then `await doc.save()`.
+ */
+export interface Store {
+  readonly dataDir: string;
+  readonly main: JsonDocument<MainData>;
+  readonly stock: JsonDocument<StockData>;
+  readonly issues: JsonDocument<IssuesData>;
+  readonly carts: JsonDocument<CartsData>;
+  readonly queue: JsonDocument<QueueData>;
+  readonly orders: OrderBook;
+  readonly secrets: SecretStore;
+  /** True when this data directory had no Backroom data before. */
+  readonly fresh: boolean;
+  /** Waits for all pending writes. */
+  flush(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Today's date (YYYY-MM-DD), for the daily backup; omit to skip backups (e.g. short CLI runs). */
+  backupDay?: string;
+  secrets?: SecretStore;
+}
+
+/** Opens the store. The caller must hold the data directory lock. */
+export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
+  await mkdir(dataDir, { recursive: true });
+  const onMigrate = (path: string, from: number) => backupBeforeMigration(dataDir, path, from);
+  const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
+
+  const [main, stock, issues, carts, queue] = await Promise.all([
+    open(FILES.main, mainSpec),
+    open(FILES.stock, stockSpec),
+    open(FILES.issues, issuesSpec),
+    open(FILES.carts, cartsSpec),
+    open(FILES.queue, queueSpec),
+  ]);
+  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc];
+  const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
+
+  if (options.backupDay) {
+    const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));
+    await rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], options.backupDay);
+  }
+  // Write the settings file on first open so the data directory is recognisably Backroom's.
+  if (!main.existed) await main.doc.save();
+
+  return {
+    dataDir,
+    main: main.doc,
+    stock: stock.doc,
+    issues: issues.doc,
+    carts: carts.doc,
+    queue: queue.doc,
+    orders,
+    secrets: options.secrets ?? (await openSecretStore(dataDir)),
+    fresh: !main.existed,
+    async flush() {
+      await Promise.all([...documents.map((d) => d.flush()), orders.flush()]);
+    },
+  };
+}
