@@ -1,0 +1,117 @@
+import type { Customer, OrderLine } from '../model';
+
+/**
+ * What the jobs see of a shop: model-shaped data and small operations. Each platform module
+ * (woocommerce/, shopify/) implements this by translating its wire JSON; jobs never see wire JSON.
+ */
+
+/** An order as the shop reports it, already mapped to the model. Times are UTC ISO instants. */
+export interface RemoteOrder {
+  remoteId: string;
+  number: string;
+  status: string;
+  currency: string;
+  total: string;
+  createdAt: string;
+  modifiedAt: string;
+  customer: Customer;
+  /** The customer's account role on the shop (`customer`, `administrator`, …), when known. */
+  customerRole?: string;
+  lines: OrderLine[];
+  /** Order meta as strings (`_cartflows_step`, upsell flags, …). */
+  meta: Record<string, string>;
+  /** Link the customer can use to return to the checkout (carts). */
+  checkoutUrl?: string;
+  /** The customer declined tracking (GDPR opt-out on the checkout). */
+  trackingOptOut?: boolean;
+}
+
+/** One entry of a page of orders: mapped, or the reason this one order could not be read. */
+export type RemoteOrderResult = { ok: true; order: RemoteOrder } | { ok: false; remoteId: string; message: string };
+
+export interface OrderPage {
+  results: RemoteOrderResult[];
+  /** From the platform's pagination headers. */
+  totalPages: number;
+  total: number;
+}
+
+export interface OrderQuery {
+  /** Only orders modified after this UTC instant (exclusive). */
+  modifiedAfter?: string;
+  /** Only these statuses; omit for all. */
+  statuses?: string[];
+  page: number;
+  perPage: number;
+}
+
+/** A sellable item on the shop that carries stock: a simple product or a variation. */
+export interface RemoteStockItem {
+  remoteId: string;
+  /** Set for variations: the parent product's id (variations are updated through their parent). */
+  parentId?: string;
+  sku: string;
+  manageStock: boolean;
+  quantity: number | null;
+}
+
+export interface StockUpdate {
+  item: RemoteStockItem;
+  quantity: number;
+}
+
+export interface StockUpdateResult {
+  updated: RemoteStockItem[];
+  /** Items the shop refused, with its message (e.g. the product was deleted meanwhile). */
+  failed: { item: RemoteStockItem; message: string }[];
+}
+
+/** A shipment as sent to the shop (tracking entry, or a customer note where tracking is not installed). */
+export interface OutgoingShipment {
+  /** Backroom's shipment id: written into the entry so a retry can find it and not send it twice. */
+  shipmentId: string;
+  date: string;
+  carrier: string;
+  tracking: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+export interface RemoteShipmentRef {
+  /** The shop's id of the tracking entry or note. */
+  remoteRef: string;
+  /** Backroom's shipment id found in it, when it was one of ours. */
+  shipmentId?: string;
+  tracking: string;
+}
+
+export interface ShopTestReport {
+  ok: true;
+  storeName: string;
+  platformVersion?: string;
+  /** WooCommerce: whether the Shipment Tracking extension answers. */
+  shipmentTracking: boolean;
+  currency?: string;
+  timezone?: string;
+}
+
+export interface ShopConnector {
+  readonly platform: 'woocommerce' | 'shopify';
+  /** Declared limits: how many orders a page holds and how many items a batch update takes. */
+  readonly limits: { pageSize: number; batchSize: number };
+  /** Requests made so far (the benches and the sync summary report these). */
+  readonly stats: { requests: number; retries: number };
+  test(): Promise<ShopTestReport>;
+  listOrders(query: OrderQuery): Promise<OrderPage>;
+  getOrder(remoteId: string): Promise<RemoteOrder>;
+  /** Every stock-carrying item (simple products and variations), for reconcile and SKU matching. */
+  listStockItems(): Promise<RemoteStockItem[]>;
+  /** Sets stock quantities using the platform's batch endpoints (≤ batchSize items per request). */
+  setStock(updates: StockUpdate[]): Promise<StockUpdateResult>;
+  /** Shipments already on the order, so a retried push can check before sending again. */
+  listShipments(remoteOrderId: string): Promise<RemoteShipmentRef[]>;
+  addShipment(remoteOrderId: string, shipment: OutgoingShipment): Promise<RemoteShipmentRef>;
+  /** Marks the order completed on the shop. */
+  completeOrder(remoteOrderId: string): Promise<void>;
+  /** Checkouts that may become carts (WooCommerce: `checkout-draft` and `pending` orders with an email). */
+  listCheckouts(query: Omit<OrderQuery, 'statuses'>): Promise<OrderPage>;
+}
