@@ -12,6 +12,12 @@ export interface PlatformLimits {
   concurrency: number;
   /** Requests started per second; omit for no limit beyond concurrency. */
   requestsPerSecond?: number;
+  /**
+   * Smallest gap between the starts of two requests, retries included. For platforms that count
+   * requests in a rolling window (ActiveCampaign: 5 per second): p-queue's fixed windows can let
+   * two bursts meet at a window edge, which a rolling window counts as one over the limit.
+   */
+  minSpacingMs?: number;
   timeoutMs: number;
   /** Retries of transient failures (network, 429, 5xx) before the call fails. */
   retries: number;
@@ -91,6 +97,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     concurrency: limits.concurrency,
     ...(limits.requestsPerSecond ? { intervalCap: limits.requestsPerSecond, interval: 1000 } : {}),
   });
+  const pace = limits.minSpacingMs ? spacer(limits.minSpacingMs) : undefined;
   const auth = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` : undefined;
   const client: Got = got.extend({
     prefixUrl: options.baseUrl,
@@ -108,7 +115,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE'],
     },
     hooks: {
-      beforeRequest: [() => { stats.requests++; }],
+      // beforeRequest runs for every attempt, so retries are paced too; got starts its timeout after it.
+      beforeRequest: [async () => { await pace?.(); stats.requests++; }],
       beforeRetry: [() => { stats.retries++; }],
     },
   });
@@ -150,6 +158,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     stats,
     request: (req) => queue.add(() => send(req), { throwOnTimeout: true }),
+  };
+}
+
+/** Hands out start times at least `gapMs` apart, in call order (slots are reserved synchronously). */
+function spacer(gapMs: number): () => Promise<void> {
+  let next = 0;
+  return async () => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + gapMs;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   };
 }
 

@@ -70,7 +70,7 @@ export interface SandboxServer {
   inject(...faults: Fault[]): void;
   clearFaults(): void;
   /** Every request seen, for tests and benches to count. */
-  readonly log: { method: string; path: string; status: number }[];
+  readonly log: { method: string; path: string; status: number; /** Arrival time (ms since epoch), for rate-limit checks. */ at: number }[];
   close(): Promise<void>;
 }
 
@@ -103,7 +103,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxServ
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const record = (status: number) => log.push({ method, path: url.pathname + url.search, status });
+    const at = Date.now();
+    const record = (status: number) => log.push({ method, path: url.pathname + url.search, status, at });
     const fault = takeFault(url.pathname);
     if (fault?.kind === 'drop') {
       record(0);
