@@ -4,7 +4,7 @@ import { registerShops } from './commands/shops';
 import { registerStock } from './commands/stock';
 import { registerSystem } from './commands/system';
 import type { CliDeps } from './context';
-import { EXIT, printer } from './output';
+import { EXIT, printer, UsageError } from './output';
 
 export const VERSION = '0.1.0';
 
@@ -45,7 +45,9 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       if (json) {
         // Commander already wrote its message to stderr; --json callers also get it as JSON on stdout.
-        printer(deps.io, true).failure(Object.assign(new Error(error.message.replace(/^error: /, '')), { code: 'bad-input' }));
+        // The field is the flag, argument or command commander quotes first ('--location', 'name', 'frobnicate').
+        const field = /'([^' ]+)/.exec(error.message)?.[1] ?? 'arguments';
+        printer(deps.io, true).failure(new UsageError(field, error.message.replace(/^error: /, '')));
       }
       return EXIT.usage;
     }

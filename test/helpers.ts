@@ -2,7 +2,7 @@
 // captured Io, the real binary, and child processes that report on stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,7 @@ export async function ensureCliBuilt(): Promise<void> {
     entryPoints: [join(ROOT, 'cli', 'main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20',
     packages: 'external', format: 'esm', write: false, logLevel: 'silent',
   });
+  await mkdir(dirname(bundle), { recursive: true });
   for (const file of result.outputFiles) {
     const temp = `${file.path}.${process.pid}.tmp`;
     await writeFile(temp, file.contents);
