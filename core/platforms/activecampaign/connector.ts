@@ -1,0 +1,246 @@
+import type { z } from 'zod';
+import { applyIndividually } from '../crm-bulk';
+import type { CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription } from '../crm-types';
+import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
+import {
+  ContactList,
+  ContactListsResponse,
+  ContactSyncResponse,
+  ContactTagCreated,
+  ContactTagList,
+  describeActiveCampaignError,
+  Empty,
+  FieldList,
+  Me,
+  TagCreated,
+  TagList,
+  type Field,
+  type Tag,
+} from './wire';
+
+/**
+ * ActiveCampaign allows 5 requests per second per account, counted over a rolling second: requests
+ * are spaced 210 ms apart (4.76/s), so even a retry never makes a sixth inside one second.
+ */
+export const ACTIVECAMPAIGN_LIMITS: PlatformLimits = {
+  concurrency: 5,
+  requestsPerSecond: 5,
+  minSpacingMs: 210,
+  timeoutMs: 30_000,
+  retries: 4,
+  maxRetryAfterMs: 60_000,
+};
+
+/** `GET /tags` and `GET /fields` return at most 100 per page. */
+export const ACTIVECAMPAIGN_PAGE_SIZE = 100;
+
+export interface ActiveCampaignOptions {
+  /** The account's API URL, e.g. https://example.api-us1.com (with or without /api/3). */
+  url: string;
+  key: string;
+  limits?: Partial<PlatformLimits>;
+}
+
+/** The API base for an account URL: `https://example.api-us1.com` → `https://example.api-us1.com/api/3`. */
+export function activeCampaignBase(url: string): string {
+  return `${url.replace(/\/+$/, '').replace(/\/api\/3$/, '')}/api/3`;
+}
+
+const norm = (name: string) => name.trim().toLowerCase();
+
+/** A contact's standing from its list memberships (status 1 active, 2 unsubscribed, 3 bounced, 0 unconfirmed). */
+export function subscriptionFromLists(statuses: readonly string[]): CrmSubscription {
+  const has = new Set(statuses);
+  if (has.has('1')) return 'subscribed';
+  if (has.has('2')) return 'unsubscribed';
+  if (has.has('3')) return 'cleaned';
+  if (has.has('0')) return 'pending';
+  return 'transactional';
+}
+
+interface TagIndex {
+  byName: Map<string, Tag>;
+  byId: Map<string, Tag>;
+}
+
+export function createActiveCampaignConnector(options: ActiveCampaignOptions): CrmConnector {
+  const limits = { ...ACTIVECAMPAIGN_LIMITS, ...options.limits };
+  const http: HttpClient = createHttpClient({
+    baseUrl: `${activeCampaignBase(options.url)}/`,
+    headers: { 'Api-Token': options.key },
+    limits,
+    describeError: describeActiveCampaignError,
+    platformName: 'ActiveCampaign',
+  });
+  const get = async <T>(path: string, schema: z.ZodType<T>, searchParams?: Record<string, string | number | undefined>) =>
+    (await http.request({ path, schema, searchParams })).body;
+
+  /** Reads every page of a listing: a missed page would mean creating a tag that exists (a duplicate). */
+  async function readAll<B extends { meta: { total: number } }, T>(path: string, schema: z.ZodType<B>, items: (body: B) => T[], search?: string): Promise<T[]> {
+    const page = (offset: number) => get(path, schema, { limit: ACTIVECAMPAIGN_PAGE_SIZE, offset, search });
+    const first = await page(0);
+    const firstCount = items(first).length;
+    // meta.total says how many there are; the remaining pages are then read side by side (the client paces them).
+    const offsets: number[] = [];
+    for (let offset = firstCount; firstCount > 0 && offset < first.meta.total; offset += ACTIVECAMPAIGN_PAGE_SIZE) offsets.push(offset);
+    const rest = await Promise.all(offsets.map(page));
+    return [first, ...rest].flatMap(items);
+  }
+
+  // The tag id map is read once per connector and kept up to date as tags are created.
+  let tagIndex: Promise<TagIndex> | null = null;
+  const creating = new Map<string, Promise<Tag>>();
+  function tags(): Promise<TagIndex> {
+    tagIndex ??= readAll('tags', TagList, (b) => b.tags).then(
+      (list) => {
+        const index: TagIndex = { byName: new Map(), byId: new Map() };
+        for (const tag of list) remember(index, tag);
+        return index;
+      },
+      (error: unknown) => {
+        tagIndex = null;
+        throw error;
+      },
+    );
+    return tagIndex;
+  }
+  function remember(index: TagIndex, tag: Tag): void {
+    if (!index.byName.has(norm(tag.tag))) index.byName.set(norm(tag.tag), tag);
+    index.byId.set(tag.id, tag);
+  }
+
+  async function createTag(index: TagIndex, name: string): Promise<Tag> {
+    try {
+      const { body } = await http.request({
+        method: 'POST',
+        path: 'tags',
+        json: { tag: { tag: name.trim(), tagType: 'contact', description: 'Created by Backroom' } },
+        schema: TagCreated,
+      });
+      remember(index, body.tag);
+      return body.tag;
+    } catch (error) {
+      // Someone (another app, or an earlier attempt whose answer was lost) created it meanwhile.
+      if (!(error instanceof PlatformError) || error.status !== 422) throw error;
+      const found = (await readAll('tags', TagList, (b) => b.tags, name.trim())).find((t) => norm(t.tag) === norm(name));
+      if (!found) throw error;
+      remember(index, found);
+      return found;
+    }
+  }
+
+  async function tagIds(names: readonly string[]): Promise<string[]> {
+    const index = await tags();
+    const unique = [...new Map(names.map((n) => [norm(n), n])).values()];
+    return Promise.all(
+      unique.map(async (name) => {
+        const known = index.byName.get(norm(name));
+        if (known) return known.id;
+        let pending = creating.get(norm(name));
+        if (!pending) {
+          pending = createTag(index, name).finally(() => creating.delete(norm(name)));
+          creating.set(norm(name), pending);
+        }
+        return (await pending).id;
+      }),
+    );
+  }
+
+  let fieldList: Promise<Field[]> | null = null;
+  function fields(): Promise<Field[]> {
+    fieldList ??= readAll('fields', FieldList, (b) => b.fields).catch((error: unknown) => {
+      fieldList = null;
+      throw error;
+    });
+    return fieldList;
+  }
+  function findField(all: readonly Field[], key: string): Field | undefined {
+    const k = norm(key).replace(/^%|%$/g, '');
+    return all.find((f) => f.id === key.trim()) ?? all.find((f) => norm(f.perstag ?? '') === k) ?? all.find((f) => norm(f.title) === k);
+  }
+
+  async function status(contactId: string): Promise<CrmSubscription> {
+    const lists = await get(`contacts/${encodeURIComponent(contactId)}/contactLists`, ContactListsResponse);
+    return subscriptionFromLists(lists.contactLists.map((l) => l.status));
+  }
+
+  async function contactTags(contactId: string) {
+    return (await get(`contacts/${encodeURIComponent(contactId)}/contactTags`, ContactTagList)).contactTags;
+  }
+
+  const connector: CrmConnector = {
+    platform: 'activecampaign',
+    limits: { concurrency: limits.concurrency, requestsPerSecond: limits.requestsPerSecond, batchSize: 0, batchThreshold: Infinity } satisfies CrmLimits,
+    stats: http.stats,
+
+    async test() {
+      const me = await get('users/me', Me);
+      return { ok: true, platform: 'activecampaign', account: new URL(options.url).host, user: me.user.email ?? me.user.username ?? undefined };
+    },
+
+    async upsertContact(input: CrmContactInput) {
+      const wanted: [string, string][] = Object.entries(input.fields ?? {}).filter(([, v]) => v !== '');
+      if (input.company) wanted.push(['COMPANY', input.company]);
+      const unknownFields: string[] = [];
+      const fieldValues: { field: string; value: string }[] = [];
+      if (wanted.length) {
+        const all = await fields();
+        for (const [key, value] of wanted) {
+          const field = findField(all, key);
+          if (field) fieldValues.push({ field: field.id, value });
+          else unknownFields.push(key === 'COMPANY' && input.company === value ? 'company' : key);
+        }
+      }
+      const contact = {
+        email: input.email.trim(),
+        ...(input.firstName ? { firstName: input.firstName } : {}),
+        ...(input.lastName ? { lastName: input.lastName } : {}),
+        ...(input.phone ? { phone: input.phone } : {}),
+        ...(fieldValues.length ? { fieldValues } : {}),
+      };
+      // contact/sync is an upsert by email, so repeating it after a lost answer is safe.
+      const res = await http.request({ method: 'POST', path: 'contact/sync', json: { contact }, schema: ContactSyncResponse, idempotent: true });
+      const ref: CrmContactRef = { id: res.body.contact.id, email: res.body.contact.email };
+      return { ref, status: await status(ref.id), created: res.status === 201, unknownFields };
+    },
+
+    async getContact(email) {
+      const found = await get('contacts', ContactList, { email: email.trim() });
+      const contact = found.contacts.find((c) => norm(c.email) === norm(email));
+      if (!contact) return null;
+      const [index, links, subscription] = await Promise.all([tags(), contactTags(contact.id), status(contact.id)]);
+      const names = links.map((l) => index.byId.get(l.tag)?.tag).filter((n): n is string => n !== undefined);
+      return { ref: { id: contact.id, email: contact.email }, status: subscription, tags: names };
+    },
+
+    async applyTags(ref, names) {
+      if (!names.length) return;
+      const ids = await tagIds(names);
+      // Adding a tag a contact already has answers with the existing link, so a repeat is harmless.
+      await Promise.all(ids.map((tag) => http.request({ method: 'POST', path: 'contactTags', json: { contactTag: { contact: ref.id, tag } }, schema: ContactTagCreated, idempotent: true })));
+    },
+
+    async removeTags(ref, names) {
+      if (!names.length) return;
+      const index = await tags();
+      const ids = new Set(names.map((n) => index.byName.get(norm(n))?.id).filter((id): id is string => id !== undefined));
+      if (!ids.size) return; // The CRM has none of these tags, so no contact can have them.
+      const links = (await contactTags(ref.id)).filter((l) => ids.has(l.tag));
+      await Promise.all(
+        links.map(async (link) => {
+          try {
+            await http.request({ method: 'DELETE', path: `contactTags/${encodeURIComponent(link.id)}`, schema: Empty });
+          } catch (error) {
+            if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error;
+          }
+        }),
+      );
+    },
+
+    async applyTagChanges(changes) {
+      // ActiveCampaign has no bulk tag endpoint that saves requests: one contact at a time, paced.
+      return { batched: 0, ...(await applyIndividually(connector, changes)) };
+    },
+  };
+  return connector;
+}

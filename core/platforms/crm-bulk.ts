@@ -1,0 +1,29 @@
+import type { CrmBulkResult, CrmConnector, CrmTagChange } from './crm-types';
+import { PlatformError } from './http';
+
+/**
+ * Makes tag changes one contact at a time (the platform client paces the requests), collecting
+ * failures by index instead of stopping, so the caller can record exactly which changes were made.
+ */
+export async function applyIndividually(
+  connector: Pick<CrmConnector, 'applyTags' | 'removeTags'>,
+  changes: readonly CrmTagChange[],
+  indexes: readonly number[] = changes.map((_, i) => i),
+): Promise<Pick<CrmBulkResult, 'individually' | 'failed'>> {
+  const failed: CrmBulkResult['failed'] = [];
+  let individually = 0;
+  await Promise.all(
+    indexes.map(async (index) => {
+      const change = changes[index]!;
+      try {
+        if (change.apply.length) await connector.applyTags(change.ref, change.apply);
+        if (change.remove.length) await connector.removeTags(change.ref, change.remove);
+        individually++;
+      } catch (error) {
+        failed.push({ index, error: error instanceof PlatformError ? error : new PlatformError('network', (error as Error).message) });
+      }
+    }),
+  );
+  failed.sort((a, b) => a.index - b.index);
+  return { individually, failed };
+}

@@ -1,0 +1,121 @@
+import type { CrmPlatform } from '../model';
+import type { PlatformError } from './http';
+
+/**
+ * What the CRM tagging job sees of a CRM: model-shaped contacts and tag names, never wire JSON.
+ * Each platform module (activecampaign/, mailchimp/) implements this by translating its API.
+ */
+
+/**
+ * A contact's standing for marketing mail. `unsubscribed` means Backroom must take no further
+ * action for this contact (SPEC §4: its carts move to unsubscribed).
+ * - `cleaned`: the address bounced (Mailchimp cleaned, ActiveCampaign bounced).
+ * - `pending`: waiting for a double opt-in confirmation (ActiveCampaign: unconfirmed).
+ * - `transactional`: known to the CRM but on no marketing list.
+ */
+export type CrmSubscription = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional';
+
+/** A contact as Backroom upserts it. Empty values are not sent, so they never blank a field in the CRM. */
+export interface CrmContactInput {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  company?: string;
+  /**
+   * Further fields by the CRM's own name for them: ActiveCampaign custom field personalisation tag,
+   * title or id (`ORDER_COUNT`, `Total spent`, `7`); Mailchimp merge tag or name (`ORDERS`).
+   */
+  fields?: Record<string, string>;
+  /**
+   * Mailchimp only: the status a new member gets. `true` (default) subscribes; `false` adds the
+   * member as transactional (no marketing mail). Existing members keep their status either way.
+   */
+  marketingConsent?: boolean;
+}
+
+/** How a connector addresses one contact: ActiveCampaign contact id, Mailchimp subscriber hash. */
+export interface CrmContactRef {
+  id: string;
+  email: string;
+}
+
+export interface CrmContact {
+  ref: CrmContactRef;
+  status: CrmSubscription;
+  /** Tag names the contact has now, so tags it already has cost no request. */
+  tags: string[];
+}
+
+export interface CrmUpsertResult {
+  ref: CrmContactRef;
+  status: CrmSubscription;
+  /** True when the CRM created the contact (false: it existed and was updated). */
+  created: boolean;
+  /** The contact's tags, where the upsert answer includes them at no extra cost (Mailchimp). */
+  tags?: string[];
+  /** Fields (keys of `fields`, or `company`) the CRM has no field for; worth an alert, not an error. */
+  unknownFields: string[];
+}
+
+export interface CrmTestReport {
+  ok: true;
+  platform: CrmPlatform;
+  /** ActiveCampaign: the account host; Mailchimp: the account name. */
+  account: string;
+  /** ActiveCampaign: the API user's email; Mailchimp: the account login email when sent. */
+  user?: string;
+  /** Mailchimp: the audience (list) name. */
+  listName?: string;
+  /** Mailchimp: members in the audience. */
+  memberCount?: number;
+}
+
+/** Tags to set on one contact in a bulk call. */
+export interface CrmTagChange {
+  ref: CrmContactRef;
+  apply: string[];
+  remove: string[];
+}
+
+export interface CrmBulkResult {
+  /** Changes made in bulk (Mailchimp `/batches` operations that succeeded). */
+  batched: number;
+  /** Changes made one by one: small bulks, or batch operations that failed and were redone individually. */
+  individually: number;
+  /** Changes that could not be made, by their index in the input; every other change was made. */
+  failed: { index: number; error: PlatformError }[];
+}
+
+export interface CrmLimits {
+  /** Requests in flight at once (Mailchimp: at most 10 connections). */
+  concurrency: number;
+  /** Requests per second the CRM allows (ActiveCampaign: 5 per account). */
+  requestsPerSecond?: number;
+  /** Largest number of changes one bulk call sends; 0 when the CRM has no bulk endpoint worth using. */
+  batchSize: number;
+  /** Below this many changes, `applyTagChanges` sends them one by one (a batch costs a submit plus polls). */
+  batchThreshold: number;
+}
+
+export interface CrmConnector {
+  readonly platform: CrmPlatform;
+  readonly limits: CrmLimits;
+  /** Requests made so far, retries included (the benches and the sync summary report these). */
+  readonly stats: { requests: number; retries: number };
+  /** Checks the key and (Mailchimp) the audience; names the account. */
+  test(): Promise<CrmTestReport>;
+  /** Creates or updates the contact by email. Never changes an existing contact's subscription status. */
+  upsertContact(input: CrmContactInput): Promise<CrmUpsertResult>;
+  /** The contact with this email, or null when the CRM has none. */
+  getContact(email: string): Promise<CrmContact | null>;
+  /** Adds tags, creating tags the CRM does not have yet. Tags the contact has already are harmless. */
+  applyTags(ref: CrmContactRef, tags: string[]): Promise<void>;
+  /** Removes tags; tags the contact does not have (or the CRM does not know) are ignored. */
+  removeTags(ref: CrmContactRef, tags: string[]): Promise<void>;
+  /**
+   * Applies and removes tags on many contacts, in bulk where the CRM has an endpoint that saves
+   * requests (Mailchimp `/batches`), else one contact at a time. Resolves once every change is made.
+   */
+  applyTagChanges(changes: CrmTagChange[]): Promise<CrmBulkResult>;
+}
