@@ -62,8 +62,12 @@ export interface StockUpdate {
 
 export interface StockUpdateResult {
   updated: RemoteStockItem[];
-  /** Items the shop refused, with its message (e.g. the product was deleted meanwhile). */
-  failed: { item: RemoteStockItem; message: string }[];
+  /**
+   * Items the shop refused, with its message (e.g. the product was deleted meanwhile).
+   * `retriable` is true when the failure was transient (the batch request failed after retries)
+   * and false when the shop refused the item itself (unmanaged stock, unknown id).
+   */
+  failed: { item: RemoteStockItem; message: string; retriable?: boolean }[];
 }
 
 /** A shipment as sent to the shop (tracking entry, or a customer note where tracking is not installed). */
