@@ -6,8 +6,11 @@ import { build } from 'esbuild';
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 
 const targets = [
-  { ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm' },
+  // Split so the terminal UI (Ink, React), loaded with a dynamic import, lives in its own chunk and
+  // other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
+  { ...common, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' },
   { ...common, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', external: ['electron'] },
   { ...common, entryPoints: ['main/preload.ts'], outfile: 'dist/main/preload.cjs', format: 'cjs', external: ['electron'] },
 ];
-await Promise.all(targets.filter((t) => existsSync(t.entryPoints[0])).map((t) => build(t)));
+const entryOf = (t) => (Array.isArray(t.entryPoints) ? t.entryPoints[0] : Object.values(t.entryPoints)[0]);
+await Promise.all(targets.filter((t) => existsSync(entryOf(t))).map((t) => build(t)));

@@ -93,11 +93,14 @@ export async function ensureCliBuilt(): Promise<void> {
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [join(ROOT, 'cli', 'main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20',
-    packages: 'external', format: 'esm', write: false, logLevel: 'silent',
+    entryPoints: { cli: join(ROOT, 'cli', 'main.ts') }, outdir: dirname(bundle), bundle: true, platform: 'node', target: 'node20',
+    packages: 'external', format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
+    write: false, logLevel: 'silent',
   });
-  await mkdir(dirname(bundle), { recursive: true });
-  for (const file of result.outputFiles) {
+  await mkdir(join(dirname(bundle), 'chunks'), { recursive: true });
+  // Chunks first, the entry last, so a process starting meanwhile never loads an entry whose chunks are missing.
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle));
+  for (const file of files) {
     const temp = `${file.path}.${process.pid}.tmp`;
     await writeFile(temp, file.contents);
     await rename(temp, file.path);
