@@ -1,4 +1,4 @@
-import type { CrmBulkResult, CrmConnector, CrmTagChange } from './crm-types';
+import type { CrmBulkResult, CrmTagChange } from './crm-types';
 import { PlatformError } from './http';
 
 /**
@@ -6,7 +6,7 @@ import { PlatformError } from './http';
  * failures by index instead of stopping, so the caller can record exactly which changes were made.
  */
 export async function applyIndividually(
-  connector: Pick<CrmConnector, 'applyTags' | 'removeTags'>,
+  one: (change: CrmTagChange) => Promise<void>,
   changes: readonly CrmTagChange[],
   indexes: readonly number[] = changes.map((_, i) => i),
 ): Promise<Pick<CrmBulkResult, 'individually' | 'failed'>> {
@@ -16,8 +16,7 @@ export async function applyIndividually(
     indexes.map(async (index) => {
       const change = changes[index]!;
       try {
-        if (change.apply.length) await connector.applyTags(change.ref, change.apply);
-        if (change.remove.length) await connector.removeTags(change.ref, change.remove);
+        await one(change);
         individually++;
       } catch (error) {
         failed.push({ index, error: error instanceof PlatformError ? error : new PlatformError('network', (error as Error).message) });

@@ -50,8 +50,8 @@ export interface CrmContact {
 export interface CrmUpsertResult {
   ref: CrmContactRef;
   status: CrmSubscription;
-  /** True when the CRM created the contact (false: it existed and was updated). */
-  created: boolean;
+  /** True when the CRM created the contact, false when it updated one; absent when the CRM does not say (Mailchimp). */
+  created?: boolean;
   /** The contact's tags, where the upsert answer includes them at no extra cost (Mailchimp). */
   tags?: string[];
   /** Fields (keys of `fields`, or `company`) the CRM has no field for; worth an alert, not an error. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { applyIndividually } from '../crm-bulk';
-import type { CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription } from '../crm-types';
+import type { CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
 import {
   ContactList,
@@ -239,7 +239,11 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
 
     async applyTagChanges(changes) {
       // ActiveCampaign has no bulk tag endpoint that saves requests: one contact at a time, paced.
-      return { batched: 0, ...(await applyIndividually(connector, changes)) };
+      const one = async (change: CrmTagChange) => {
+        await connector.applyTags(change.ref, change.apply);
+        await connector.removeTags(change.ref, change.remove);
+      };
+      return { batched: 0, ...(await applyIndividually(one, changes)) };
     },
   };
   return connector;
