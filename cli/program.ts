@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCrm } from './commands/crm';
 import { registerIssues } from './commands/issues';
 import { registerShops } from './commands/shops';
 import { registerStock } from './commands/stock';
@@ -22,6 +23,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerStock(program, deps);
   registerShops(program, deps);
   registerIssues(program, deps);
+  registerCrm(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {

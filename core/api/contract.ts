@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Name, OrderPrefix, Quantity, Sku } from '../model';
+import { crmContract } from './contract-crm';
 import { method, type MethodMap } from './define';
 import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
 
@@ -44,6 +45,7 @@ export const contract = {
   'errors.dismiss': method<ErrorEntry>()(byId),
   'alerts.list': method<Alert[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'alerts.dismiss': method<Alert>()(byId),
+  ...crmContract,
 } satisfies MethodMap;
 
 export type Contract = typeof contract;

@@ -3,6 +3,7 @@ import { contract, type Contract, type MethodName } from './contract';
 import type { ApiContext } from './context';
 import type { ParsedParamsOf, ResultOf } from './define';
 import { ApiError } from './errors';
+import { crmHandlers } from './handlers/crm';
 import { issuesHandlers } from './handlers/issues';
 import { shopHandlers } from './handlers/shops';
 import { statusHandlers } from './handlers/status';
@@ -16,6 +17,7 @@ const handlers: Handlers = {
   ...stockHandlers,
   ...shopHandlers,
   ...issuesHandlers,
+  ...crmHandlers,
 };
 
 export function isMethodName(name: string): name is MethodName {

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import type { CrmView } from '../../core/api/views';
+import { action, type CliDeps } from '../context';
+import { table } from '../output';
+
+function where(c: CrmView): string {
+  return c.platform === 'activecampaign' ? c.url : `audience ${c.listId}${c.server ? ` (${c.server})` : ''}`;
+}
+
+export function registerCrm(program: Command, deps: CliDeps): void {
+  const crm = program.command('crm').description('the CRM that receives contacts and tags (ActiveCampaign, Mailchimp)');
+  const add = crm.command('add').description('connect a CRM; its API key is kept in the secret store, never in backroom.json');
+
+  add
+    .command('activecampaign')
+    .description('connect an ActiveCampaign account (API URL and key from Settings › Developer)')
+    .option('--name <name>', 'a name for this connection, used by rules and other commands', 'ActiveCampaign')
+    .requiredOption('--url <url>', 'the API URL, e.g. https://example.api-us1.com')
+    .requiredOption('--key <key>', 'the API key')
+    .action(action(deps, async ({ api, print }, opts: { name: string; url: string; key: string }) => {
+      const added = await (await api()).call('crm.add', { platform: 'activecampaign', name: opts.name, url: opts.url, key: opts.key });
+      print.result(added, () => `Added CRM "${added.name}" (ActiveCampaign, ${where(added)}). Check it with: backroom crm test "${added.name}"`);
+    }));
+
+  add
+    .command('mailchimp')
+    .description('connect a Mailchimp audience (API key from Profile › Extras › API keys)')
+    .option('--name <name>', 'a name for this connection, used by rules and other commands', 'Mailchimp')
+    .requiredOption('--key <key>', 'the API key; it ends with the data centre, e.g. …-us21')
+    .requiredOption('--list <id>', 'the audience id (Audience › Settings › Audience name and defaults)')
+    .option('--server <dc>', 'the data centre (e.g. us21) when the key does not end with one')
+    .action(action(deps, async ({ api, print }, opts: { name: string; key: string; list: string; server?: string }) => {
+      const added = await (await api()).call('crm.add', { platform: 'mailchimp', name: opts.name, key: opts.key, listId: opts.list, server: opts.server });
+      print.result(added, () => `Added CRM "${added.name}" (Mailchimp, ${where(added)}). Check it with: backroom crm test "${added.name}"`);
+    }));
+
+  crm
+    .command('list')
+    .description('list CRM connections (keys are never shown)')
+    .action(action(deps, async ({ api, print }) => {
+      const crms = await (await api()).call('crm.list');
+      print.result(crms, () =>
+        crms.length ? table(['CRM', 'PLATFORM', 'WHERE'], crms.map((c) => [c.name, c.platform, where(c)])) : 'No CRM yet. Add one: backroom crm add activecampaign --help');
+    }));
+
+  crm
+    .command('test <name>')
+    .description('check the key (and the Mailchimp audience) by asking the CRM')
+    .action(action(deps, async ({ api, print }, name: string) => {
+      const report = await (await api()).call('crm.test', { name });
+      print.result(report, () => {
+        const parts = [`account ${report.account}`];
+        if (report.user) parts.push(`user ${report.user}`);
+        if (report.listName) parts.push(`audience "${report.listName}"${report.memberCount !== undefined ? ` (${report.memberCount} subscribed)` : ''}`);
+        return `CRM "${report.name}" (${report.platform}) answers: ${parts.join(', ')}.`;
+      });
+    }));
+
+  crm
+    .command('remove <name>')
+    .description('disconnect a CRM and delete its stored key')
+    .action(action(deps, async ({ api, print }, name: string) => {
+      const result = await (await api()).call('crm.remove', { name });
+      print.result(result, () => `Removed CRM "${name}" and its key.`);
+    }));
+}

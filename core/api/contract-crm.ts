@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Name } from '../model';
+import type { CrmTestReport } from '../platforms/crm-types';
+import { method } from './define';
+import type { CrmView } from './views';
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+export const CrmAddParams = z.discriminatedUnion('platform', [
+  z.object({
+    platform: z.literal('activecampaign'),
+    name: Name,
+    /** The account's API URL (Settings › Developer), e.g. https://example.api-us1.com */
+    url: nonEmpty,
+    key: nonEmpty,
+  }).strict(),
+  z.object({
+    platform: z.literal('mailchimp'),
+    name: Name,
+    /** The key ends with its data centre (`…-us21`), which gives the API address. */
+    key: nonEmpty,
+    /** The audience id (Audience › Settings › Audience name and defaults). */
+    listId: nonEmpty,
+    /** A data centre (`us21`) when the key has none, or a sandbox URL on this computer. */
+    server: nonEmpty.optional(),
+  }).strict(),
+]);
+export type CrmAddParams = z.input<typeof CrmAddParams>;
+
+export type CrmTestResult = CrmTestReport & { name: string; requests: number };
+
+/** CRM connections: added with their key (kept in the secret store), listed, tested, removed. */
+export const crmContract = {
+  'crm.add': method<CrmView>()(CrmAddParams),
+  'crm.list': method<CrmView[]>()(z.object({}).strict()),
+  'crm.test': method<CrmTestResult>()(z.object({ name: Name }).strict()),
+  'crm.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+};

@@ -1,0 +1,113 @@
+import { CrmConnection } from '../../model';
+import { createCrmConnector } from '../../platforms/crm';
+import { PlatformError } from '../../platforms/http';
+import { mailchimpBase } from '../../platforms/mailchimp/connector';
+import { dataCenterOf } from '../../platforms/mailchimp/wire';
+import { isLoopbackHost } from '../../platforms/url-policy';
+import { ApiError, badInput, conflict, notFound } from '../errors';
+import type { Handler } from '../server';
+import type { CrmView } from '../views';
+
+export function crmView(crm: CrmConnection): CrmView {
+  const { secretRef: _secretRef, ...rest } = crm;
+  return { ...rest, hasCredentials: true };
+}
+
+/**
+ * Checks an ActiveCampaign account URL. The key travels in a header, so plain http is refused
+ * unless the account is on this computer (the sandbox). Returns the URL without /api/3 or a trailing slash.
+ */
+export function checkActiveCampaignUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new Error(`"${input}" is not a URL; use the API URL from Settings › Developer in ActiveCampaign, e.g. https://example.api-us1.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${input}" must start with https://`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new Error(`"${input}" uses plain http; Backroom only sends the API key over https (plain http is allowed for this computer only)`);
+  }
+  if (url.username || url.password) throw new Error('the URL must not contain a user name or password; give the key with --key');
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '').replace(/\/api\/3$/, '');
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export const crmHandlers: {
+  'crm.add': Handler<'crm.add'>;
+  'crm.list': Handler<'crm.list'>;
+  'crm.test': Handler<'crm.test'>;
+  'crm.remove': Handler<'crm.remove'>;
+} = {
+  async 'crm.add'(params, ctx) {
+    const main = ctx.store.main.data;
+    if (main.crms.some((c) => c.name.toLowerCase() === params.name.toLowerCase())) throw conflict('name', `A CRM connection called "${params.name}" already exists.`);
+    const secretRef = `crm:${params.name}`;
+    const base = { name: params.name, secretRef, addedAt: ctx.clock.now().toISOString() };
+    let candidate: unknown;
+    if (params.platform === 'activecampaign') {
+      let url: string;
+      try {
+        url = checkActiveCampaignUrl(params.url);
+      } catch (error) {
+        throw badInput('url', message(error));
+      }
+      candidate = { ...base, platform: 'activecampaign', url };
+    } else {
+      const field = params.server ? 'server' : 'key';
+      try {
+        mailchimpBase(params.key, params.server);
+      } catch (error) {
+        throw badInput(field, `${field}: ${message(error)}`);
+      }
+      candidate = { ...base, platform: 'mailchimp', listId: params.listId, server: params.server ?? dataCenterOf(params.key) };
+    }
+    const parsed = CrmConnection.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
+    }
+    // Credentials first: if storing them fails, no settings entry points at a missing key.
+    await ctx.store.secrets.set(secretRef, { key: params.key });
+    main.crms.push(parsed.data);
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    return crmView(parsed.data);
+  },
+
+  async 'crm.list'(_params, ctx) {
+    return ctx.store.main.data.crms.map(crmView);
+  },
+
+  async 'crm.test'({ name }, ctx) {
+    const main = ctx.store.main.data;
+    const crm = main.crms.find((c) => c.name === name);
+    if (!crm) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
+    const credentials = await ctx.store.secrets.get(crm.secretRef);
+    if (!credentials?.key) throw new ApiError('failed', `CRM "${name}" has no stored API key; remove it and add it again.`);
+    const connector = createCrmConnector(crm, credentials);
+    try {
+      const report = await connector.test();
+      return { ...report, name, requests: connector.stats.requests };
+    } catch (error) {
+      if (error instanceof PlatformError) throw new ApiError('failed', `CRM "${name}": ${error.message}`);
+      throw error;
+    }
+  },
+
+  async 'crm.remove'({ name }, ctx) {
+    const main = ctx.store.main.data;
+    const crm = main.crms.find((c) => c.name === name);
+    if (!crm) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
+    const rules = main.rules.filter((r) => r.crm === name);
+    if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
+    main.crms = main.crms.filter((c) => c !== crm);
+    await ctx.store.main.save();
+    await ctx.store.secrets.delete(crm.secretRef);
+    ctx.events.emit('changed', { area: 'settings' });
+    return { removed: name };
+  },
+};
