@@ -31,7 +31,8 @@ export interface CliDeps {
  * Wraps a command action: resolves the global flags, gives the action an API client, closes it
  * afterwards, and turns any failure into the right message and exit code.
  */
-export function action<A extends unknown[]>(deps: CliDeps, fn: (env: CommandEnv, ...args: A) => Promise<void>) {
+/** An action may return an exit code, e.g. 1 when it printed its result but part of the work failed. */
+export function action<A extends unknown[]>(deps: CliDeps, fn: (env: CommandEnv, ...args: A) => Promise<void | number>) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
@@ -45,8 +46,8 @@ export function action<A extends unknown[]>(deps: CliDeps, fn: (env: CommandEnv,
       api: async () => (client ??= await (deps.openApi ?? openApi)({ dataDir })),
     };
     try {
-      await fn(env, ...(args.slice(0, -1) as A));
-      deps.exitCode = 0;
+      const code = await fn(env, ...(args.slice(0, -1) as A));
+      deps.exitCode = typeof code === 'number' ? code : 0;
     } catch (error) {
       deps.exitCode = print.failure(error);
     } finally {

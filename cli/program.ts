@@ -3,6 +3,9 @@ import { registerCrm } from './commands/crm';
 import { registerIssues } from './commands/issues';
 import { registerShops } from './commands/shops';
 import { registerStock } from './commands/stock';
+import { registerSync } from './commands/sync';
+import { registerDaemon } from './commands/daemon';
+import { registerDemo } from './commands/demo';
 import { registerSystem } from './commands/system';
 import type { CliDeps } from './context';
 import { EXIT, printer, UsageError } from './output';
@@ -24,6 +27,9 @@ export function buildProgram(deps: CliDeps): Command {
   registerShops(program, deps);
   registerIssues(program, deps);
   registerCrm(program, deps);
+  registerSync(program, deps);
+  registerDaemon(program, deps);
+  registerDemo(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {

@@ -16,6 +16,14 @@ export function registerIssues(program: Command, deps: CliDeps): void {
           : 'No errors.');
     }));
   errors
+    .command('retry <id>')
+    .description('run the failed operation again, exactly as before')
+    .action(action(deps, async ({ api, print }, id: string) => {
+      const result = await (await api()).call('errors.retry', { id });
+      print.result(result, () => (result.resolved ? `Retried: error ${id} is resolved.` : `Retried, but it failed again: ${result.message}`));
+      return result.resolved ? 0 : 1;
+    }));
+  errors
     .command('dismiss <id>')
     .description('hide an error from the list')
     .action(action(deps, async ({ api, print }, id: string) => {

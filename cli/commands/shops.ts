@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
-import { parseList } from '../parse';
+import { parseCount, parseList } from '../parse';
 import type { ShopView } from '../../core/api/views';
 
 interface ShopAddOptions {
@@ -10,6 +10,7 @@ interface ShopAddOptions {
   statuses?: string;
   location?: string;
   combined?: boolean;
+  pollSeconds?: string;
 }
 
 function describeShop(s: ShopView): string {
@@ -24,13 +25,15 @@ function common(command: Command): Command {
     .option('--prefix <prefix>', 'order number prefix, e.g. WO (default: from the platform name; must be unique)')
     .option('--statuses <list>', 'comma-separated order statuses to import', 'processing')
     .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
-    .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'));
+    .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'))
+    .option('--poll-seconds <n>', 'how often to pull orders, in seconds (default 300, minimum 30)');
 }
 
 function mapping(opts: ShopAddOptions) {
   const statuses = opts.statuses ? parseList(opts.statuses) : undefined;
   if (opts.statuses !== undefined && statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status, e.g. processing,on-hold');
-  return { name: opts.name, prefix: opts.prefix, statuses, location: opts.location, combined: opts.combined };
+  const pollSeconds = opts.pollSeconds === undefined ? undefined : parseCount('--poll-seconds', opts.pollSeconds);
+  return { name: opts.name, prefix: opts.prefix, statuses, location: opts.location, combined: opts.combined, pollSeconds };
 }
 
 export function registerShops(program: Command, deps: CliDeps): void {
@@ -68,6 +71,20 @@ export function registerShops(program: Command, deps: CliDeps): void {
               s.platform === 'woocommerce' ? s.url : s.domain,
             ]))
           : 'No shops yet. Add one: backroom shop add woocommerce --help');
+    }));
+
+  shop
+    .command('test <name>')
+    .description("check the shop's address and keys, and report what Backroom found there")
+    .action(action(deps, async ({ api, print }, name: string) => {
+      const report = await (await api()).call('shop.test', { name });
+      print.result(report, () => [
+        `Shop "${name}" answered: ${report.storeName}.`,
+        `  Platform version:  ${report.platformVersion ?? 'not reported'}`,
+        `  Currency:          ${report.currency ?? 'not reported'}`,
+        `  Time zone:         ${report.timezone ?? 'not reported'}`,
+        `  Shipment Tracking: ${report.shipmentTracking ? 'installed (tracking numbers go into tracking entries)' : 'not installed (tracking numbers go out as a customer note)'}`,
+      ].join('\n'));
     }));
 
   shop

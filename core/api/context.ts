@@ -1,5 +1,7 @@
 import type { Clock } from '../engine/clock';
+import type { Engine } from '../engine/engine';
 import type { EventBus } from '../engine/events';
+import type { Scheduler } from '../engine/scheduler';
 import type { Store } from '../store';
 
 /** What API handlers work with. One per engine host (or per direct CLI run). */
@@ -7,8 +9,11 @@ export interface ApiContext {
   store: Store;
   clock: Clock;
   events: EventBus;
+  engine: Engine;
+  /** Present in a long-running host (daemon, desktop, TUI host): plans timed runs. */
+  scheduler?: Scheduler;
   /** How this context was reached, reported by `status`. */
   via: 'engine' | 'direct';
   /** Set when a long-running engine hosts this context. */
-  engine?: { pid: number; startedAt: string; paused: () => boolean };
+  host?: { pid: number; startedAt: string };
 }

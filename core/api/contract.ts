@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { Name, OrderPrefix, Quantity, Sku } from '../model';
+import { MIN_POLL_SECONDS, Name, OrderPrefix, Quantity, Sku } from '../model';
+import { syncContract } from './contract-sync';
 import { crmContract } from './contract-crm';
+import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
 import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
 
@@ -13,6 +15,8 @@ const shopCommon = {
   statuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').optional(),
   location: Name.optional(),
   combined: z.boolean().optional(),
+  /** Order pull interval in seconds (default 300, minimum 30). */
+  pollSeconds: z.number().int().min(MIN_POLL_SECONDS, `must be at least ${MIN_POLL_SECONDS} seconds`).optional(),
 };
 
 export const ShopAddParams = z.discriminatedUnion('platform', [
@@ -40,11 +44,14 @@ export const contract = {
   'shop.add': method<ShopView>()(ShopAddParams),
   'shop.list': method<ShopView[]>()(empty),
   'shop.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+  'shop.test': method<ShopTestReport>()(z.object({ name: Name }).strict()),
 
   'errors.list': method<ErrorEntry[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'errors.dismiss': method<ErrorEntry>()(byId),
   'alerts.list': method<Alert[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'alerts.dismiss': method<Alert>()(byId),
+
+  ...syncContract,
   ...crmContract,
 } satisfies MethodMap;
 

@@ -5,9 +5,11 @@ import type { ParsedParamsOf, ResultOf } from './define';
 import { ApiError } from './errors';
 import { crmHandlers } from './handlers/crm';
 import { issuesHandlers } from './handlers/issues';
+import { shopTestHandlers } from './handlers/shop-test';
 import { shopHandlers } from './handlers/shops';
 import { statusHandlers } from './handlers/status';
 import { stockHandlers } from './handlers/stock';
+import { syncHandlers } from './handlers/sync';
 
 export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -16,8 +18,10 @@ const handlers: Handlers = {
   ...statusHandlers,
   ...stockHandlers,
   ...shopHandlers,
+  ...shopTestHandlers,
   ...issuesHandlers,
   ...crmHandlers,
+  ...syncHandlers,
 };
 
 export function isMethodName(name: string): name is MethodName {

@@ -7,7 +7,10 @@ import { inProcessClient } from '../api/in-process';
 import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { systemClock, type Clock } from './clock';
+import { Engine, type ShopConnectorFactory } from './engine';
 import { EventBus } from './events';
+import { Scheduler } from './scheduler';
+import { defaultConnectorFactory } from './default-connectors';
 
 export interface HostOptions {
   dataDir: string;
@@ -16,8 +19,12 @@ export interface HostOptions {
   secrets?: SecretStore;
   /** Serve the API on the local socket so other processes can attach (engine hosts do; a one-off CLI run does not). */
   serve?: boolean;
-  /** Starts long-running work (the scheduler) once the store is open; its stop() runs on close. */
-  start?: (ctx: ApiContext) => Promise<{ stop(): Promise<void> }> | { stop(): Promise<void> };
+  /** Run the scheduler (timed syncs, debounced pushes): daemon, desktop and TUI hosts do. */
+  schedule?: boolean;
+  /** Builds shop connectors; tests inject their own. */
+  connectorFactory?: ShopConnectorFactory;
+  /** Called once the engine exists and before the scheduler starts: later features register their jobs here. */
+  extend?: (ctx: ApiContext) => void | Promise<void>;
 }
 
 export interface EngineHost {
@@ -47,16 +54,19 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await release();
     throw error;
   }
+  const events = new EventBus();
+  const engine = new Engine({ store, clock, events, connectorFactory: options.connectorFactory ?? defaultConnectorFactory });
   const ctx: ApiContext = {
     store,
     clock,
-    events: new EventBus(),
+    events,
+    engine,
+    scheduler: options.schedule ? new Scheduler(engine, clock, events, () => store.main.data.settings.stockPushDebounceMs) : undefined,
     via: options.serve ? 'engine' : 'direct',
-    engine: options.serve ? { pid: process.pid, startedAt, paused: () => false } : undefined,
+    host: options.serve ? { pid: process.pid, startedAt } : undefined,
   };
   let server: { close(): Promise<void> } | null = null;
   let endpoint: string | null = null;
-  let running: { stop(): Promise<void> } | null = null;
   try {
     if (options.serve) {
       endpoint = endpointFor(dataDir);
@@ -66,7 +76,8 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
       server = await serveSocket(ctx, endpoint, token);
     }
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
-    running = options.start ? await options.start(ctx) : null;
+    await options.extend?.(ctx);
+    ctx.scheduler?.start();
   } catch (error) {
     await server?.close();
     await release();
@@ -76,7 +87,8 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const close = async () => {
     if (closed) return;
     closed = true;
-    await running?.stop();
+    await ctx.scheduler?.stop();
+    await engine.idle();
     await server?.close();
     await store.flush();
     await rm(join(dataDir, FILES.endpoint), { force: true });
@@ -110,6 +122,7 @@ export async function attachToEngine(dataDir: string, timeoutMs = 2000): Promise
 
 export interface OpenApiOptions {
   dataDir: string;
+  connectorFactory?: ShopConnectorFactory;
   clock?: Clock;
   secrets?: SecretStore;
   lock?: LockOptions;
@@ -124,7 +137,7 @@ export async function openApi(options: OpenApiOptions): Promise<ApiClient> {
   for (;;) {
     const attached = await attachToEngine(options.dataDir);
     if (attached) return attached;
-    const host = await hostEngine({ dataDir: options.dataDir, clock: options.clock, secrets: options.secrets, lock: { ...options.lock, waitMs: 0 }, serve: false });
+    const host = await hostEngine({ ...options, lock: { ...options.lock, waitMs: 0 }, serve: false });
     if (host) return host.client;
     if (Date.now() > deadline) throw new DataDirLockedError(options.dataDir);
     await new Promise((resolve) => setTimeout(resolve, 100));

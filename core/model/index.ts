@@ -9,3 +9,4 @@ export * from './issue';
 export * from './cursor';
 export * from './availability';
 export * from './stock-csv';
+export * from './shipment-csv';

@@ -25,6 +25,24 @@ export const Customer = z.object({
 });
 export type Customer = z.infer<typeof Customer>;
 
+export const ShipmentLine = z.object({ sku: Sku, quantity: z.number().int().min(1, 'must be at least 1') });
+
+export const Shipment = z.object({
+  id: z.string(),
+  orderNumber: z.string(),
+  date: z.iso.date(),
+  carrier: z.string().trim().min(1, 'must not be empty'),
+  tracking: z.string().trim().min(1, 'must not be empty'),
+  location: Name,
+  lines: z.array(ShipmentLine).min(1),
+  recordedAt: Instant,
+  /** Set when this shipment's tracking has been confirmed on the shop. */
+  pushedAt: Instant.optional(),
+  /** The shop's id for the tracking entry or note we created, used to check before re-sending. */
+  remoteRef: z.string().optional(),
+});
+export type Shipment = z.infer<typeof Shipment>;
+
 /** How far the hub has shipped the order. */
 export const Fulfilment = z.enum(['unfulfilled', 'partial', 'fulfilled']);
 
@@ -46,7 +64,9 @@ export const Order = z.object({
   modifiedAt: Instant,
   importedAt: Instant,
   fulfilment: Fulfilment.default('unfulfilled'),
-  /** Set once the shipping push for the whole order has been confirmed on the shop. */
+  /** Shipments recorded in Backroom against this order. */
+  shipments: z.array(Shipment).default([]),
+  /** Set once the order has been marked completed on the shop after its last shipment. */
   shippingPushedAt: Instant.optional(),
 });
 export type Order = z.infer<typeof Order>;
@@ -59,20 +79,3 @@ export function orderKey(o: { shop: string; remoteId: string }): string {
 /** Statuses after which an order no longer holds stock. */
 export const RELEASING_STATUSES = ['cancelled', 'refunded', 'failed', 'trash'] as const;
 
-export const ShipmentLine = z.object({ sku: Sku, quantity: z.number().int().min(1, 'must be at least 1') });
-
-export const Shipment = z.object({
-  id: z.string(),
-  orderNumber: z.string(),
-  date: z.iso.date(),
-  carrier: z.string().trim().min(1, 'must not be empty'),
-  tracking: z.string().trim().min(1, 'must not be empty'),
-  location: Name,
-  lines: z.array(ShipmentLine).min(1),
-  recordedAt: Instant,
-  /** Set when this shipment's tracking has been confirmed on the shop. */
-  pushedAt: Instant.optional(),
-  /** The shop's id for the tracking entry or note we created, used to check before re-sending. */
-  remoteRef: z.string().optional(),
-});
-export type Shipment = z.infer<typeof Shipment>;

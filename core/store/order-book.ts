@@ -19,6 +19,7 @@ const MONTH_FILE = /^(\d{4}-\d{2})\.json$/;
 export class OrderBook {
   private readonly months = new Map<string, JsonDocument<OrdersMonth>>();
   private byNumber: Map<string, string> | null = null;
+  private readonly dirty = new Set<JsonDocument<OrdersMonth>>();
 
   constructor(private readonly dir: string, private readonly onMigrate?: (path: string, from: number) => Promise<void>) {}
 
@@ -55,18 +56,12 @@ export class OrderBook {
     await doc.save();
   }
 
-  /** Stages several orders and writes each touched month once. */
-  async putMany(orders: Order[]): Promise<void> {
-    if (orders.length === 0) return;
-    await mkdir(this.dir, { recursive: true });
-    const touched = new Set<JsonDocument<OrdersMonth>>();
-    for (const order of orders) {
-      const doc = await this.month(monthOf(order.createdAt));
-      doc.data.orders[orderKey(order)] = order;
-      this.byNumber?.set(order.number, monthOf(order.createdAt));
-      touched.add(doc);
-    }
-    await Promise.all([...touched].map((d) => d.save()));
+  /** Changes an order in memory only; `flush()` writes every month touched, once. */
+  async stage(order: Order): Promise<void> {
+    const doc = await this.month(monthOf(order.createdAt));
+    doc.data.orders[orderKey(order)] = order;
+    this.byNumber?.set(order.number, monthOf(order.createdAt));
+    this.dirty.add(doc);
   }
 
   async findByNumber(number: string): Promise<Order | undefined> {
@@ -87,7 +82,12 @@ export class OrderBook {
     for (const month of (await this.listMonths()).reverse()) yield* Object.values((await this.month(month)).data.orders);
   }
 
+  /** Writes staged changes and waits for every pending write. */
   async flush(): Promise<void> {
+    if (this.dirty.size) await mkdir(this.dir, { recursive: true });
+    const staged = [...this.dirty];
+    this.dirty.clear();
+    await Promise.all(staged.map((d) => d.save()));
     await Promise.all([...this.months.values()].map((d) => d.flush()));
   }
 }

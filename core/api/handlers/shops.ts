@@ -49,6 +49,7 @@ export const shopHandlers: {
       prefix: params.prefix ?? defaultPrefix(params.platform, taken),
       statuses: params.statuses ?? ['processing'],
       location: params.location ? { kind: 'location' as const, location: params.location } : { kind: 'combined' as const },
+      intervals: { ordersSeconds: params.pollSeconds ?? 300, reconcileSeconds: 3600 },
       secretRef,
       addedAt: ctx.clock.now().toISOString(),
     };

@@ -6,7 +6,7 @@ export const statusHandlers: { status: Handler<'status'> } = {
     return {
       dataDir: ctx.store.dataDir,
       via: ctx.via,
-      engine: ctx.engine ? { pid: ctx.engine.pid, startedAt: ctx.engine.startedAt, paused: ctx.engine.paused() } : null,
+      engine: ctx.host ? { pid: ctx.host.pid, startedAt: ctx.host.startedAt, paused: ctx.engine.paused } : null,
       secrets: ctx.store.secrets.kind,
       shops: main.data.shops.map((s) => ({
         name: s.name,

@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Option, type Command } from 'commander';
+import { JOB_ORDER } from '../../core/engine/engine';
+import type { JobSummary } from '../../core/jobs/context';
+import type { Order } from '../../core/model';
+import { action, type CliDeps } from '../context';
+import { table, UsageError } from '../output';
+import { parseCount, parseList } from '../parse';
+
+function describeSummary(s: JobSummary): string {
+  const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do';
+  return `${s.job.padEnd(9)} ${s.target}: ${counts}; ${s.requests} request(s)${s.errors ? `; ${s.errors} error(s)` : ''}${s.stopped ? ` — stopped: ${s.stopped}` : ''}`;
+}
+
+export function formatOrder(o: Order): string {
+  const lines = [
+    `Order ${o.number} (${o.shop} #${o.remoteNumber}) — ${o.status}, ${o.fulfilment}`,
+    `Customer: ${`${o.customer.firstName} ${o.customer.lastName}`.trim() || '(no name)'} <${o.customer.email}>`,
+    `Created ${o.createdAt}, modified ${o.modifiedAt}; total ${o.total} ${o.currency}`,
+    '',
+    table(['SKU', 'ITEM', 'QTY', 'REFUNDED', 'TOTAL'], o.lines.map((l) => [l.sku || '(none)', l.name, l.quantity, l.refundedQuantity, l.total])),
+  ];
+  if (o.shipments.length) {
+    lines.push('', table(['SHIPMENT', 'DATE', 'CARRIER', 'TRACKING', 'FROM', 'CONTENTS', 'ON SHOP'], o.shipments.map((s) => [
+      s.id, s.date, s.carrier, s.tracking, s.location, s.lines.map((l) => `${l.sku}×${l.quantity}`).join(' '), s.pushedAt ? 'sent' : 'pending',
+    ])));
+  }
+  return lines.join('\n');
+}
+
+/** `SKU:QTY,SKU:QTY` → shipment lines. */
+function parseLines(value: string): { sku: string; quantity: number }[] {
+  return parseList(value).map((part) => {
+    const at = part.lastIndexOf(':');
+    if (at <= 0) throw new UsageError('--lines', `--lines entry "${part}" must look like SKU:QTY.`);
+    const quantity = parseCount('--lines quantity', part.slice(at + 1));
+    if (quantity < 1) throw new UsageError('--lines', `--lines quantity for ${part.slice(0, at)} must be at least 1.`);
+    return { sku: part.slice(0, at), quantity };
+  });
+}
+
+export function registerSync(program: Command, deps: CliDeps): void {
+  program
+    .command('sync')
+    .description('run the sync jobs now, in order: orders, inventory, shipping, carts, crm')
+    .option('--once', 'run one pass and exit (the default for this command)')
+    .addOption(new Option('--job <job>', 'run only this job').choices([...JOB_ORDER]))
+    .option('--shop <name>', 'only this shop')
+    .option('--reconcile', "also read each shop's stock and correct drift")
+    .action(action(deps, async ({ api, print }, opts: { job?: (typeof JOB_ORDER)[number]; shop?: string; reconcile?: boolean }) => {
+      const result = await (await api()).call('sync.run', { job: opts.job, shop: opts.shop, reconcile: Boolean(opts.reconcile) });
+      print.result(result, () => (result.summaries.length ? result.summaries.map(describeSummary).join('\n') : 'Nothing to sync: add a shop first (backroom shop add --help).'));
+      if (result.summaries.some((s) => s.errors > 0)) {
+        if (!print.json) deps.io.err('Some operations failed; see: backroom errors list\n');
+        return 1;
+      }
+    }));
+
+  const orders = program.command('orders').description('orders pulled from the shops');
+  orders
+    .command('list')
+    .description('list orders, newest first')
+    .option('--status <status>', 'only orders in this status')
+    .option('--shop <name>', 'only orders of this shop')
+    .option('--limit <n>', 'how many to show', '50')
+    .action(action(deps, async ({ api, print }, opts: { status?: string; shop?: string; limit: string }) => {
+      const limit = parseCount('--limit', opts.limit);
+      if (limit < 1 || limit > 1000) throw new UsageError('--limit', '--limit must be between 1 and 1000.');
+      const result = await (await api()).call('orders.list', { status: opts.status, shop: opts.shop, limit });
+      print.result(result, () =>
+        result.total === 0
+          ? 'No orders yet.'
+          : `${table(['ORDER', 'SHOP', 'STATUS', 'SHIPPED', 'CUSTOMER', 'TOTAL', 'CREATED'], result.orders.map((o) => [o.number, o.shop, o.status, o.fulfilment, o.email, `${o.total} ${o.currency}`, o.createdAt.slice(0, 16).replace('T', ' ')]))}` +
+            (result.total > result.orders.length ? `\n… ${result.total - result.orders.length} more (use --limit)` : ''));
+    }));
+  orders
+    .command('show <number>')
+    .description('show one order with its lines and shipments')
+    .action(action(deps, async ({ api, print }, number: string) => {
+      const order = await (await api()).call('orders.show', { number });
+      print.result(order, () => formatOrder(order));
+    }));
+
+  const ship = program
+    .command('ship')
+    .description('record a shipment of an order (pushed to the shop once the order is fully shipped)')
+    .argument('[number]', 'the order number, e.g. WO:1043')
+    .option('--carrier <name>', 'carrier, e.g. DHL')
+    .option('--tracking <number>', 'tracking number')
+    .option('--date <YYYY-MM-DD>', 'shipping date (default: today)')
+    .option('--lines <SKU:QTY,...>', 'what was shipped (default: everything still owed)')
+    .option('--location <name>', 'where it shipped from (default: the shop’s location)')
+    .action(action(deps, async ({ api, print }, number: string | undefined, opts: { carrier?: string; tracking?: string; date?: string; lines?: string; location?: string }) => {
+      if (!number) throw new UsageError('NUMBER', 'Give the order number, e.g. backroom ship WO:1043 --carrier DHL --tracking 123.');
+      if (!opts.carrier) throw new UsageError('--carrier', 'required option --carrier <name> not given.');
+      if (!opts.tracking) throw new UsageError('--tracking', 'required option --tracking <number> not given.');
+      const result = await (await api()).call('ship', {
+        orderNumber: number, carrier: opts.carrier, tracking: opts.tracking, date: opts.date, location: opts.location,
+        lines: opts.lines ? parseLines(opts.lines) : undefined,
+      });
+      print.result(result, () => `Recorded shipment ${result.shipment.id} of ${result.order.number} (${result.shipment.lines.map((l) => `${l.sku}×${l.quantity}`).join(', ')}); order is now ${result.order.fulfilment}.`);
+    }));
+  ship
+    .command('import <file>')
+    .description('record shipments from a CSV file: order,carrier,tracking,date,sku,quantity (all or none)')
+    .option('--dry-run', 'check the file and show what would be recorded')
+    .action(action(deps, async ({ api, print }, file: string, opts: { dryRun?: boolean }) => {
+      let csv: string;
+      try {
+        csv = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new UsageError('FILE', `Cannot read ${file}: ${(error as Error).message}.`);
+      }
+      const result = await (await api()).call('shipments.import', { csv, dryRun: Boolean(opts.dryRun), fileName: basename(file) });
+      print.result(result, () => `${result.applied ? 'Recorded' : 'Dry run: would record'} ${result.shipments.length} shipment(s).`);
+    }));
+
+  program
+    .command('pause')
+    .description('pause timed syncing in the running engine')
+    .action(action(deps, async ({ api, print }) => {
+      const state = await (await api()).call('engine.pause');
+      print.result(state, () => 'Syncing paused.');
+    }));
+  program
+    .command('resume')
+    .description('resume timed syncing in the running engine')
+    .action(action(deps, async ({ api, print }) => {
+      const state = await (await api()).call('engine.resume');
+      print.result(state, () => 'Syncing resumed.');
+    }));
+}

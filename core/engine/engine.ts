@@ -1,0 +1,225 @@
+import type { Credentials, Store } from '../store';
+import type { Shop } from '../model';
+import type { ShopConnector } from '../platforms/types';
+import type { JobContext, JobSummary } from '../jobs/context';
+import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs/orders';
+import { pushInventory, pushOperation } from '../jobs/inventory';
+import { pushOrderShipping, pushShipping, SHIPPING_KIND, shippingOperation } from '../jobs/shipping';
+import { clearError, recordError } from './issues';
+import { WorkQueue } from './queue';
+import type { Clock } from './clock';
+import type { EventBus } from './events';
+import { summary } from '../jobs/context';
+
+export type ShopConnectorFactory = (shop: Shop, credentials: Credentials) => ShopConnector;
+
+/** The jobs, in the order one sync pass runs them so that it converges (SPEC: orders, then inventory, then shipping, then carts and CRM). */
+export const JOB_ORDER = ['orders', 'inventory', 'shipping', 'carts', 'crm'] as const;
+export type JobName = (typeof JOB_ORDER)[number];
+
+/** A job that runs per shop or per CRM; later features register theirs (carts, crm). */
+export interface JobDefinition {
+  name: JobName;
+  /** Names of the targets (shops or CRM connections) this job runs for, optionally only `only`. */
+  targets(store: Store, only?: string): string[];
+  run(ctx: JobContext, target: string, options: { reconcile?: boolean }): Promise<JobSummary>;
+}
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  connectorFactory: ShopConnectorFactory;
+}
+
+function shopNamed(store: Store, name: string): Shop {
+  const shop = store.main.data.shops.find((s) => s.name === name);
+  if (!shop) throw new Error(`There is no shop called "${name}".`);
+  return shop;
+}
+
+const shopTargets = (store: Store, only?: string) => store.main.data.shops.filter((s) => !only || s.name === only).map((s) => s.name);
+
+/**
+ * The engine: runs jobs for shops and CRMs, one run per job and target at a time, and re-runs
+ * failed operations from the error list. The scheduler (scheduler.ts) decides when.
+ */
+export class Engine {
+  readonly queue: WorkQueue;
+  readonly jobs: JobContext;
+  private readonly definitions = new Map<JobName, JobDefinition>();
+  private readonly running = new Map<string, Promise<JobSummary>>();
+  private readonly rerun = new Map<string, Promise<JobSummary>>();
+  private readonly connectors = new Map<string, { key: string; connector: ShopConnector }>();
+  paused = false;
+
+  constructor(private readonly options: EngineOptions) {
+    const { store, clock, events } = options;
+    this.queue = new WorkQueue(store, clock);
+    this.jobs = {
+      store,
+      clock,
+      events,
+      queue: this.queue,
+      stockItems: new Map(),
+      shop: (shop) => this.connectorFor(shop),
+    };
+    this.define({ name: 'orders', targets: shopTargets, run: (ctx, t) => pullOrders(ctx, shopNamed(store, t)) });
+    this.define({ name: 'inventory', targets: shopTargets, run: (ctx, t, o) => pushInventory(ctx, shopNamed(store, t), o) });
+    this.define({ name: 'shipping', targets: shopTargets, run: (ctx, t) => pushShipping(ctx, shopNamed(store, t)) });
+  }
+
+  define(definition: JobDefinition): void {
+    this.definitions.set(definition.name, definition);
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  /** The shop's connector, rebuilt when its settings change (e.g. after `shop add` with new keys). */
+  async connectorFor(shop: Shop): Promise<ShopConnector> {
+    const key = JSON.stringify(shop);
+    const cached = this.connectors.get(shop.name);
+    if (cached?.key === key) return cached.connector;
+    const credentials = await this.options.store.secrets.get(shop.secretRef);
+    if (!credentials) throw new Error(`The credentials of shop "${shop.name}" are missing from the secret store; add the shop again.`);
+    const connector = this.options.connectorFactory(shop, credentials);
+    this.connectors.set(shop.name, { key, connector });
+    return connector;
+  }
+
+  /** Total HTTP requests made by every connector so far. */
+  get requestsMade(): number {
+    return [...this.connectors.values()].reduce((n, c) => n + c.connector.stats.requests, 0);
+  }
+
+  /** Waits until no job is running (used before the store is flushed on shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Jobs running now, as `job:target`. */
+  get runningJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  isRunning(job: JobName, target: string): boolean {
+    return this.running.has(`${job}:${target}`);
+  }
+
+  /**
+   * Runs one job for one target. A run already in progress for the same job and target is not
+   * doubled: the request waits for it and then runs once more (several requests share that re-run).
+   */
+  run(job: JobName, target: string, options: { reconcile?: boolean } = {}): Promise<JobSummary> {
+    const key = `${job}:${target}`;
+    const current = this.running.get(key);
+    if (current) {
+      let again = this.rerun.get(key);
+      if (!again) {
+        again = current.catch(() => undefined).then(() => {
+          this.rerun.delete(key);
+          return this.run(job, target, options);
+        });
+        this.rerun.set(key, again);
+      }
+      return again;
+    }
+    const definition = this.definitions.get(job);
+    if (!definition) return Promise.resolve({ ...summary(job, target), stopped: `the ${job} job is not available` });
+    const { events } = this.options;
+    events.emit('job', { job, target, state: 'running' });
+    events.emit('state', { state: 'syncing' });
+    const promise = definition
+      .run(this.jobs, target, options)
+      .then((s) => {
+        events.emit('job', { job, target, state: s.errors ? 'failed' : 'done', message: s.stopped });
+        return s;
+      })
+      .finally(() => {
+        this.running.delete(key);
+        events.emit('state', { state: this.overallState() });
+      });
+    this.running.set(key, promise);
+    return promise;
+  }
+
+  overallState(): 'ok' | 'syncing' | 'errors' | 'paused' {
+    if (this.paused) return 'paused';
+    if (this.running.size) return 'syncing';
+    return this.options.store.issues.data.errors.some((e) => !e.dismissed) ? 'errors' : 'ok';
+  }
+
+  /**
+   * One sync pass: each job in dependency order, for every target (or only `shop`). A shop whose
+   * credentials were refused is not asked again in the same pass (one clear error, no retry storm).
+   */
+  async syncOnce(options: { job?: JobName; shop?: string; reconcile?: boolean } = {}): Promise<JobSummary[]> {
+    const results: JobSummary[] = [];
+    const refused = new Set<string>();
+    for (const job of JOB_ORDER) {
+      if (options.job && options.job !== job) continue;
+      const definition = this.definitions.get(job);
+      if (!definition) continue;
+      for (const target of definition.targets(this.options.store, options.shop)) {
+        if (refused.has(target)) continue;
+        const s = await this.run(job, target, { reconcile: options.reconcile });
+        results.push(s);
+        if (s.authFailed) refused.add(target);
+      }
+    }
+    return results;
+  }
+
+  /** Re-runs exactly the operation of an error entry. Returns whether the error is now resolved. */
+  async retryError(id: string): Promise<{ resolved: boolean; message?: string }> {
+    const store = this.options.store;
+    const entry = store.issues.data.errors.find((e) => e.id === id);
+    if (!entry) throw new Error(`There is no error with id "${id}".`);
+    const { kind, args } = entry.operation;
+    const shopName = String(args.shop ?? '');
+    const stillFailing = () => store.issues.data.errors.find((e) => e.id === id);
+    if (kind === pullOperation(shopName).kind) await this.run('orders', shopName);
+    else if (kind === pushOperation(shopName).kind) await this.run('inventory', shopName, { reconcile: true });
+    else if (kind === importOperation(shopName, '').kind) await this.reimportOrder(shopNamed(store, shopName), String(args.remoteId));
+    else if (kind === SHIPPING_KIND) await this.retryShipping(shopNamed(store, shopName), String(args.order));
+    else if (this.retryHandlers.has(kind)) await this.retryHandlers.get(kind)!(entry.operation.args);
+    else throw new Error(`Backroom does not know how to retry "${kind}".`);
+    const left = stillFailing();
+    await store.issues.save();
+    this.options.events.emit('changed', { area: 'issues' });
+    return left ? { resolved: false, message: left.message } : { resolved: true };
+  }
+
+  /** Later features register how to re-run their operations (e.g. CRM calls). */
+  readonly retryHandlers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
+
+  private async reimportOrder(shop: Shop, remoteId: string): Promise<void> {
+    const store = this.options.store;
+    const operation = importOperation(shop.name, remoteId);
+    try {
+      const connector = await this.connectorFor(shop);
+      const remote = await connector.getOrder(remoteId);
+      const s = summary('orders', shop.name);
+      await ingestOrder(this.jobs, shop, remote, { skippedByStatus: new Map() }, s);
+      clearError(store, operation);
+      await Promise.all([store.orders.flush(), store.stock.save(), store.main.save()]);
+    } catch (error) {
+      recordError(store, this.options.clock.now(), { source: { kind: 'shop', name: shop.name }, operation, object: `order #${remoteId} on ${shop.name}`, message: (error as Error).message });
+    }
+  }
+
+  private async retryShipping(shop: Shop, orderNumber: string): Promise<void> {
+    const store = this.options.store;
+    const operation = shippingOperation(shop.name, orderNumber);
+    try {
+      await pushOrderShipping(this.jobs, shop, orderNumber);
+      clearError(store, operation);
+      store.queue.data.items = store.queue.data.items.filter((i) => !(i.kind === SHIPPING_KIND && i.payload.order === orderNumber));
+      await store.queue.save();
+    } catch (error) {
+      recordError(store, this.options.clock.now(), { source: { kind: 'shop', name: shop.name }, operation, object: `shipping of order ${orderNumber}`, message: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import type { Clock } from './clock';
+import type { Engine, JobName } from './engine';
+import type { EventBus } from './events';
+
+export interface NextRun {
+  job: JobName | 'reconcile';
+  target: string;
+  at: string;
+}
+
+/**
+ * Decides when jobs run (SPEC): each shop's order pull on its own interval, then the inventory
+ * and shipping pushes it may have made necessary; the hourly reconcile; a debounced push after any
+ * stock change; and every registered periodic job. All timers go through the injected clock.
+ */
+export class Scheduler {
+  private cancels: (() => void)[] = [];
+  private readonly next = new Map<string, NextRun>();
+  private debounce: (() => void) | null = null;
+  private stopped = true;
+  private offEvents: (() => void)[] = [];
+  /** Extra periodic jobs (carts sweep, CRM queue) registered by later features: name → interval. */
+  readonly periodic = new Map<JobName, (engine: Engine) => { targets: string[]; everyMs: number }>();
+
+  constructor(private readonly engine: Engine, private readonly clock: Clock, private readonly events: EventBus, private readonly debounceMs: () => number) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+    this.offEvents.push(
+      this.events.on('changed', ({ area }) => {
+        if (area === 'settings') this.schedule();
+        if (area === 'stock') this.stockChanged();
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clear();
+    this.offEvents.forEach((off) => off());
+    this.offEvents = [];
+  }
+
+  get nextRuns(): NextRun[] {
+    return [...this.next.values()];
+  }
+
+  private clear(): void {
+    this.cancels.forEach((c) => c());
+    this.cancels = [];
+    this.next.clear();
+    this.debounce?.();
+    this.debounce = null;
+  }
+
+  /** (Re)plans every timer from the current settings, with a first run straight away. */
+  schedule(): void {
+    if (this.stopped) return;
+    this.clear();
+    for (const shop of this.engine.store.main.data.shops) {
+      this.every('orders', shop.name, shop.intervals.ordersSeconds * 1000, async () => {
+        await this.engine.run('orders', shop.name);
+        await this.engine.run('inventory', shop.name);
+        await this.engine.run('shipping', shop.name);
+      });
+      this.every('reconcile', shop.name, shop.intervals.reconcileSeconds * 1000, () => this.engine.run('inventory', shop.name, { reconcile: true }), shop.intervals.reconcileSeconds * 1000);
+    }
+    for (const [job, plan] of this.periodic) {
+      const { targets, everyMs } = plan(this.engine);
+      for (const target of targets) this.every(job, target, everyMs, () => this.engine.run(job, target));
+    }
+  }
+
+  private every(job: NextRun['job'], target: string, everyMs: number, run: () => Promise<unknown>, firstInMs = 0): void {
+    const key = `${job}:${target}`;
+    const plan = (inMs: number) => {
+      if (this.stopped) return;
+      this.next.set(key, { job, target, at: new Date(this.clock.now().getTime() + inMs).toISOString() });
+      const cancel = this.clock.setTimer(inMs, () => {
+        if (this.engine.paused) return plan(everyMs);
+        run()
+          .catch((error: Error) => this.events.emit('job', { job: String(job), target, state: 'failed', message: error.message }))
+          .finally(() => plan(everyMs));
+      });
+      this.cancels.push(cancel);
+    };
+    plan(firstInMs);
+  }
+
+  /** A burst of stock edits makes one push per shop, `debounceMs` after the last edit. */
+  private stockChanged(): void {
+    if (this.stopped) return;
+    this.debounce?.();
+    this.debounce = this.clock.setTimer(this.debounceMs(), () => {
+      this.debounce = null;
+      if (this.engine.paused) return;
+      for (const shop of this.engine.store.main.data.shops) {
+        void this.engine.run('inventory', shop.name).then(() => this.engine.run('shipping', shop.name));
+      }
+    });
+  }
+
+  /** Sync now, from the tray, the TUI or the CLI. */
+  async syncNow(options: { job?: JobName; shop?: string } = {}) {
+    return this.engine.syncOnce(options);
+  }
+}

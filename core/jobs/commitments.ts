@@ -1,0 +1,45 @@
+import { orderKey, RELEASING_STATUSES, type Commitment, type Order, type Shop } from '../model';
+import type { Store } from '../store';
+
+/** Units of each SKU an order has shipped so far. */
+export function shippedBySku(order: Order): Map<string, number> {
+  const shipped = new Map<string, number>();
+  for (const s of order.shipments) for (const l of s.lines) shipped.set(l.sku, (shipped.get(l.sku) ?? 0) + l.quantity);
+  return shipped;
+}
+
+/** Units of each SKU the order still owes the customer: ordered − refunded − shipped. */
+export function outstandingBySku(order: Order): Map<string, number> {
+  const owed = new Map<string, number>();
+  for (const line of order.lines) {
+    if (!line.sku) continue;
+    owed.set(line.sku, (owed.get(line.sku) ?? 0) + Math.max(0, line.quantity - line.refundedQuantity));
+  }
+  for (const [sku, qty] of shippedBySku(order)) owed.set(sku, Math.max(0, (owed.get(sku) ?? 0) - qty));
+  return owed;
+}
+
+export function fulfilmentOf(order: Order): Order['fulfilment'] {
+  if (order.shipments.length === 0) return 'unfulfilled';
+  return [...outstandingBySku(order).values()].every((q) => q === 0) ? 'fulfilled' : 'partial';
+}
+
+/** The stock an order holds: nothing once cancelled, refunded or fully shipped. */
+export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undefined): Commitment | null {
+  if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) return null;
+  const lines: Record<string, number> = {};
+  for (const [sku, qty] of outstandingBySku(order)) if (qty > 0) lines[sku] = qty;
+  if (Object.keys(lines).length === 0) return null;
+  return { location: shop?.location.kind === 'location' ? shop.location.location : null, lines };
+}
+
+/** Sets (idempotently) the stock an order holds. Returns true when it changed. Caller saves the stock file. */
+export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined): boolean {
+  const key = orderKey(order);
+  const next = commitmentFor(order, shop);
+  const current = store.stock.data.commitments[key];
+  if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
+  if (next) store.stock.data.commitments[key] = next;
+  else delete store.stock.data.commitments[key];
+  return true;
+}

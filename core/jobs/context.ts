@@ -1,0 +1,41 @@
+import type { Clock } from '../engine/clock';
+import type { EventBus } from '../engine/events';
+import type { WorkQueue } from '../engine/queue';
+import type { Shop } from '../model';
+import type { RemoteStockItem, ShopConnector } from '../platforms/types';
+import type { Store } from '../store';
+
+/** What every job gets: the store, a clock, the event bus, the work queue and a way to reach each shop. No timers, no globals. */
+export interface JobContext {
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  queue: WorkQueue;
+  /** The connector for a shop (credentials resolved, cached per shop by the engine). */
+  shop(shop: Shop): Promise<ShopConnector>;
+  /** Each shop's stock items by SKU as last read, so a push needs no read when nothing drifted. Lives as long as the engine. */
+  stockItems: Map<string, Map<string, RemoteStockItem>>;
+}
+
+/** What one run of a job did, printed by `backroom sync` and shown in the UIs. */
+export interface JobSummary {
+  job: 'orders' | 'inventory' | 'shipping' | 'carts' | 'crm';
+  target: string;
+  /** Counts of what happened, e.g. pulled, skipped, pushed. */
+  counts: Record<string, number>;
+  /** HTTP requests the run made (retries included). */
+  requests: number;
+  errors: number;
+  /** Set when the run stopped early: why. */
+  stopped?: string;
+  /** The platform refused the credentials: the rest of this sync pass leaves the target alone. */
+  authFailed?: boolean;
+}
+
+export function summary(job: JobSummary['job'], target: string): JobSummary {
+  return { job, target, counts: {}, requests: 0, errors: 0 };
+}
+
+export function bump(s: JobSummary, key: string, by = 1): void {
+  s.counts[key] = (s.counts[key] ?? 0) + by;
+}

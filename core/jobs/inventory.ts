@@ -1,0 +1,104 @@
+import { clearError, raiseAlert, recordError } from '../engine/issues';
+import { availableFor, indexCommitments, type Shop } from '../model';
+import { PlatformError } from '../platforms/http';
+import type { RemoteStockItem, StockUpdate } from '../platforms/types';
+import { bump, summary, type JobContext, type JobSummary } from './context';
+import { describeFailure } from './orders';
+
+export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
+
+/** What each catalogue SKU should show on this shop now. */
+export function desiredStock(ctx: JobContext, shop: Shop): Map<string, number> {
+  const { items, commitments } = ctx.store.stock.data;
+  const index = indexCommitments(commitments);
+  const desired = new Map<string, number>();
+  for (const [sku, item] of Object.entries(items)) desired.set(sku, availableFor(item, sku, shop.location, index, shop.safetyBuffer));
+  return desired;
+}
+
+async function readStockItems(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
+  const connector = await ctx.shop(shop);
+  const bySku = new Map<string, RemoteStockItem>();
+  for (const item of await connector.listStockItems()) if (item.sku) bySku.set(item.sku, item);
+  ctx.stockItems.set(shop.name, bySku);
+  return bySku;
+}
+
+/**
+ * Inventory push (SPEC §2): sends each SKU's available quantity to the shop, but only where it
+ * differs from what the shop was last sent, in batches. With `reconcile`, reads the shop's stock
+ * first and corrects drift. Nothing changed and no reconcile: no request at all.
+ */
+export async function pushInventory(ctx: JobContext, shop: Shop, options: { reconcile?: boolean } = {}): Promise<JobSummary> {
+  const s = summary('inventory', shop.name);
+  const { store } = ctx;
+  const connector = await ctx.shop(shop);
+  const requestsBefore = connector.stats.requests;
+  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
+  const source = { kind: 'shop' as const, name: shop.name };
+  const now = ctx.clock.now();
+  try {
+    const desired = desiredStock(ctx, shop);
+    let remote = ctx.stockItems.get(shop.name);
+    if (options.reconcile) {
+      remote = await readStockItems(ctx, shop);
+      for (const [sku, item] of remote) {
+        // What the shop really shows is what it was last sent: drift becomes a difference to push.
+        if (desired.has(sku) && item.manageStock && item.quantity !== null) cursor.lastSent[sku] = item.quantity;
+      }
+      bump(s, 'read', remote.size);
+    }
+    const changed = [...desired].filter(([sku, qty]) => cursor.lastSent[sku] !== qty);
+    if (changed.length > 0) {
+      remote ??= await readStockItems(ctx, shop);
+      const updates: StockUpdate[] = [];
+      for (const [sku, quantity] of changed) {
+        const item = remote.get(sku);
+        if (!item) {
+          raiseAlert(store, now, { key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
+          cursor.lastSent[sku] = quantity; // not retried on every push; the next reconcile looks again
+          bump(s, 'missing');
+        } else if (!item.manageStock) {
+          raiseAlert(store, now, { key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
+          cursor.lastSent[sku] = quantity;
+          bump(s, 'unmanaged');
+        } else {
+          updates.push({ item, quantity });
+        }
+      }
+      if (updates.length) {
+        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, total: updates.length });
+        const result = await connector.setStock(updates);
+        const sent = new Map(updates.map((u) => [u.item.remoteId, u.quantity]));
+        for (const item of result.updated) {
+          cursor.lastSent[item.sku] = sent.get(item.remoteId) ?? item.quantity ?? 0;
+          remote.set(item.sku, { ...item, quantity: cursor.lastSent[item.sku]! });
+        }
+        bump(s, 'pushed', result.updated.length);
+        if (result.failed.length) {
+          s.errors += result.failed.length;
+          const first = result.failed[0]!;
+          recordError(store, now, {
+            source,
+            operation: pushOperation(shop.name),
+            object: `stock of ${result.failed.length} SKU(s) on ${shop.name} (first: ${first.item.sku})`,
+            message: `${shop.name} refused some stock updates: ${first.message}`,
+          });
+        }
+      }
+    }
+    if (s.errors === 0) clearError(store, pushOperation(shop.name));
+    cursor.lastRun[options.reconcile ? 'reconcile' : 'inventory'] = now.toISOString();
+  } catch (error) {
+    s.errors++;
+    s.stopped = error instanceof Error ? error.message : String(error);
+    s.authFailed = error instanceof PlatformError && error.kind === 'auth';
+    recordError(store, now, { source, operation: pushOperation(shop.name), object: `stock on ${shop.name}`, message: describeFailure(error) });
+    if (!(error instanceof PlatformError)) throw error;
+  } finally {
+    s.requests = connector.stats.requests - requestsBefore;
+    await Promise.all([store.main.save(), store.issues.save()]);
+    if (s.errors) ctx.events.emit('changed', { area: 'issues' });
+  }
+  return s;
+}

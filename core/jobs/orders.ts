@@ -1,0 +1,199 @@
+import { clearError, raiseAlert, recordError } from '../engine/issues';
+import { RELEASING_STATUSES, type Order, type Shop } from '../model';
+import { PlatformError } from '../platforms/http';
+import type { RemoteOrder } from '../platforms/types';
+import { applyCommitment, fulfilmentOf } from './commitments';
+import { bump, summary, type JobContext, type JobSummary } from './context';
+
+/** Re-read this much before the saved cursor on every pull, so clock skew between shop and hub never drops an order. */
+export const CURSOR_OVERLAP_MS = 5 * 60_000;
+/** Within one pull the cursor advances to the last page's newest time less this, so orders sharing that second are not skipped. */
+const SAME_SECOND_MS = 1000;
+
+export const pullOperation = (shop: string) => ({ kind: 'orders.pull', args: { shop } });
+export const importOperation = (shop: string, remoteId: string) => ({ kind: 'orders.import', args: { shop, remoteId } });
+
+function sourceOf(shop: Shop) {
+  return { kind: 'shop' as const, name: shop.name };
+}
+
+/** The parts of an order Backroom follows; equal fingerprints mean nothing to apply. */
+function fingerprint(o: Pick<RemoteOrder, 'status' | 'total' | 'lines' | 'meta' | 'customer'>): string {
+  return JSON.stringify([o.status, o.total, o.lines, o.meta, o.customer]);
+}
+
+interface PullState {
+  /** Newest modified time seen by the previous pull: re-reads at or below it are not counted again as skipped. */
+  previousNewest?: string;
+  skippedByStatus: Map<string, number>;
+}
+
+/** Merges a remote order into an existing one (SPEC §1: Backroom follows imported orders). */
+function followed(existing: Order, remote: RemoteOrder): Order {
+  const next: Order = { ...existing, status: remote.status, modifiedAt: remote.modifiedAt, total: remote.total, customer: remote.customer, meta: remote.meta };
+  if (existing.fulfilment === 'unfulfilled') {
+    // Line changes are applied while nothing has shipped; refunds are followed always.
+    next.lines = remote.lines;
+  } else {
+    const refunded = new Map(remote.lines.map((l) => [l.lineId, l.refundedQuantity]));
+    next.lines = existing.lines.map((l) => ({ ...l, refundedQuantity: refunded.get(l.lineId) ?? l.refundedQuantity }));
+  }
+  next.fulfilment = fulfilmentOf(next);
+  return next;
+}
+
+function newOrder(shop: Shop, remote: RemoteOrder, now: string): Order {
+  const order: Order = {
+    shop: shop.name,
+    remoteId: remote.remoteId,
+    number: `${shop.prefix}:${remote.number}`,
+    remoteNumber: remote.number,
+    status: remote.status,
+    currency: remote.currency,
+    total: remote.total,
+    customer: remote.customer,
+    lines: remote.lines,
+    meta: remote.meta,
+    createdAt: remote.createdAt,
+    modifiedAt: remote.modifiedAt,
+    importedAt: now,
+    fulfilment: 'unfulfilled',
+    shipments: [],
+  };
+  order.fulfilment = fulfilmentOf(order);
+  return order;
+}
+
+/**
+ * Imports or follows one remote order. Returns what happened. Changes the store in memory; the
+ * caller saves (after the page, so one page costs one write per file).
+ */
+export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
+  const { store } = ctx;
+  const now = ctx.clock.now();
+  const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
+  if (existing) {
+    // Shops report modified times to the second, so an edit in the same second as the last read
+    // keeps its time: compare what Backroom keeps, not just the time.
+    if (existing.modifiedAt === remote.modifiedAt && fingerprint(existing) === fingerprint(remote)) {
+      bump(s, 'unchanged');
+      return null;
+    }
+    const next = followed(existing, remote);
+    if (existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status)) bump(s, next.status);
+    else bump(s, 'updated');
+    await store.orders.stage(next);
+    applyCommitment(store, next, shop);
+    return next;
+  }
+  if (!shop.statuses.includes(remote.status)) {
+    // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
+    if (!state.previousNewest || remote.modifiedAt > state.previousNewest) {
+      state.skippedByStatus.set(remote.status, (state.skippedByStatus.get(remote.status) ?? 0) + 1);
+      bump(s, 'skipped');
+    }
+    return null;
+  }
+  const order = newOrder(shop, remote, now.toISOString());
+  await store.orders.stage(order);
+  applyCommitment(store, order, shop);
+  store.main.data.orderCounts[shop.name] = (store.main.data.orderCounts[shop.name] ?? 0) + 1;
+  bump(s, 'pulled');
+  const catalogue = store.stock.data.items;
+  for (const line of order.lines) {
+    if (line.sku && catalogue[line.sku]) continue;
+    const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
+    raiseAlert(store, now, {
+      key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
+      source: sourceOf(shop),
+      kind: 'unknown-sku',
+      message: `Order ${order.number} has ${what}, which is not in the catalogue; the order was imported, but no stock is held for it.`,
+    });
+    bump(s, 'unknownSku');
+  }
+  return order;
+}
+
+/**
+ * Order pull (SPEC §1): incremental on the shop's modified time (UTC), with an overlap, reading
+ * pages to exhaustion. The cursor is saved after every page, so a crash resumes where it stopped;
+ * orders are de-duplicated by (shop, remote id), so re-reading loses and duplicates nothing.
+ */
+export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummary> {
+  const s = summary('orders', shop.name);
+  const { store } = ctx;
+  const connector = await ctx.shop(shop);
+  const requestsBefore = connector.stats.requests;
+  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
+  const previousNewest = cursor.ordersModifiedAfter ? new Date(new Date(cursor.ordersModifiedAfter).getTime() + SAME_SECOND_MS).toISOString() : undefined;
+  const state: PullState = { previousNewest, skippedByStatus: new Map() };
+  let after = cursor.ordersModifiedAfter ? new Date(new Date(cursor.ordersModifiedAfter).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
+  let page = 1;
+  const perPage = connector.limits.pageSize;
+  try {
+    for (;;) {
+      ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: s.counts.pulled ?? 0 });
+      const result = await connector.listOrders({ modifiedAfter: after, page, perPage });
+      let newest = after;
+      for (const entry of result.results) {
+        if (!entry.ok) {
+          recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: importOperation(shop.name, entry.remoteId), object: `order #${entry.remoteId} on ${shop.name}`, message: entry.message });
+          s.errors++;
+          continue;
+        }
+        const order = entry.order;
+        await ingestOrder(ctx, shop, order, state, s);
+        clearError(store, importOperation(shop.name, order.remoteId));
+        if (!newest || order.modifiedAt > newest) newest = order.modifiedAt;
+      }
+      // Checkpoint: every order modified before the newest one on this page has been read.
+      if (newest) {
+        const checkpoint = new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString();
+        if (!cursor.ordersModifiedAfter || checkpoint > cursor.ordersModifiedAfter) cursor.ordersModifiedAfter = checkpoint;
+      }
+      await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save()]);
+      if (result.results.length < perPage || page >= result.totalPages) break;
+      // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
+      // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
+      const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
+      if (nextAfter && (!after || nextAfter > after)) {
+        after = nextAfter;
+        page = 1;
+      } else {
+        page++; // a full page within one second: step through the pages instead
+      }
+    }
+    // The cursor ends at the newest modified time seen (less a second), however the pages fell.
+    for (const [status, count] of state.skippedByStatus) {
+      raiseAlert(store, ctx.clock.now(), {
+        key: `skipped-status:${shop.name}:${status}`,
+        source: sourceOf(shop),
+        kind: 'skipped-status',
+        count,
+        message: `Orders skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses if these should be imported.`,
+      });
+    }
+    clearError(store, pullOperation(shop.name));
+    cursor.lastRun.orders = ctx.clock.now().toISOString();
+  } catch (error) {
+    s.errors++;
+    s.stopped = error instanceof Error ? error.message : String(error);
+    s.authFailed = error instanceof PlatformError && error.kind === 'auth';
+    recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error) });
+    if (!(error instanceof PlatformError)) throw error;
+  } finally {
+    s.requests = connector.stats.requests - requestsBefore;
+    await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save()]);
+    if (s.counts.pulled || s.counts.updated || s.counts.cancelled || s.counts.refunded) ctx.events.emit('changed', { area: 'orders' });
+    if (s.errors) ctx.events.emit('changed', { area: 'issues' });
+  }
+  return s;
+}
+
+/** A failure in words a merchant can act on. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof PlatformError && error.kind === 'auth') {
+    return `${error.message} — the shop refused Backroom's credentials. Check the API key and secret (or token), then add the shop again with the new ones.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,143 @@
+import { clearError, recordError } from '../engine/issues';
+import { backoffMs, newId, type WorkOutcome } from '../engine/queue';
+import type { Order, Shipment, Shop } from '../model';
+import { PlatformError } from '../platforms/http';
+import type { QueueItem } from '../store';
+import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
+import { bump, summary, type JobContext, type JobSummary } from './context';
+import { describeFailure } from './orders';
+
+export const SHIPPING_KIND = 'shipping.push';
+export const shopLane = (shop: string) => `shop:${shop}`;
+export const shippingOperation = (shop: string, order: string) => ({ kind: SHIPPING_KIND, args: { shop, order } });
+
+export interface ShipmentInput {
+  orderNumber: string;
+  carrier: string;
+  tracking: string;
+  /** YYYY-MM-DD; today when omitted. */
+  date?: string;
+  /** What left; everything still outstanding when omitted. */
+  lines?: { sku: string; quantity: number }[];
+  /** Where it left from; the shop's location when the shop is mapped to one. */
+  location?: string;
+}
+
+/** A shipment that cannot be recorded as given, with the field at fault. */
+export class ShipmentInputError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Records a shipment (SPEC §3): checks it against what the order still owes, takes the units off
+ * on-hand stock at its location, updates the order's fulfilment and the stock it holds, and queues
+ * the shipping push. Nothing is changed unless every check passes.
+ */
+export async function recordShipment(ctx: JobContext, input: ShipmentInput): Promise<{ order: Order; shipment: Shipment }> {
+  const { store } = ctx;
+  const order = await store.orders.findByNumber(input.orderNumber);
+  if (!order) throw new ShipmentInputError('order', `There is no order ${input.orderNumber}. Order numbers look like WO:1043 (see: backroom orders list).`);
+  const shop = store.main.data.shops.find((s) => s.name === order.shop);
+  if (['cancelled', 'refunded', 'failed', 'trash'].includes(order.status)) throw new ShipmentInputError('order', `Order ${order.number} is ${order.status}; it cannot be shipped.`);
+  const owed = outstandingBySku(order);
+  const lines = input.lines?.length ? input.lines : [...owed].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
+  if (lines.length === 0) throw new ShipmentInputError('lines', `Order ${order.number} has nothing left to ship.`);
+  for (const line of lines) {
+    const left = owed.get(line.sku);
+    if (left === undefined) throw new ShipmentInputError('lines', `Order ${order.number} has no line with SKU ${line.sku}.`);
+    if (line.quantity > left) throw new ShipmentInputError('lines', `Order ${order.number} owes ${left} × ${line.sku}; cannot ship ${line.quantity}.`);
+  }
+  const location = input.location ?? (shop?.location.kind === 'location' ? shop.location.location : store.main.data.locations[0]?.name);
+  if (!location) throw new ShipmentInputError('location', 'There is no stock location to ship from; add one: backroom location add NAME.');
+  if (!store.main.data.locations.some((l) => l.name === location)) throw new ShipmentInputError('location', `Location "${location}" does not exist.`);
+  const date = input.date ?? ctx.clock.now().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new ShipmentInputError('date', `Date "${date}" is not a date in the form YYYY-MM-DD.`);
+
+  const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
+  const next: Order = { ...order, shipments: [...order.shipments, shipment] };
+  next.fulfilment = fulfilmentOf(next);
+  for (const line of lines) {
+    const item = (store.stock.data.items[line.sku] ??= { sku: line.sku, onHand: {} });
+    item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - line.quantity);
+  }
+  applyCommitment(store, next, shop);
+  await store.orders.stage(next);
+  await Promise.all([store.orders.flush(), store.stock.save()]);
+  if (shop) await ctx.queue.enqueue(shopLane(shop.name), SHIPPING_KIND, { order: next.number, createdAt: next.createdAt, remoteId: next.remoteId }, `ship:${next.number}`);
+  ctx.events.emit('changed', { area: 'orders' });
+  ctx.events.emit('changed', { area: 'stock' });
+  return { order: next, shipment };
+}
+
+/**
+ * Pushes one order's shipping to its shop, exactly once: before sending a shipment it looks for
+ * it on the shop (our shipment id is written into every entry), so a retry after a crash between
+ * the push and its record finds the entry instead of creating a second one and a second email.
+ */
+export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber: string): Promise<'pushed' | 'waiting' | 'nothing'> {
+  const { store } = ctx;
+  const order = await store.orders.findByNumber(orderNumber);
+  if (!order) return 'nothing';
+  const whole = shop.shippingPush === 'complete';
+  if (whole && order.fulfilment !== 'fulfilled') return 'waiting';
+  const unsent = order.shipments.filter((s) => !s.pushedAt);
+  const mustComplete = order.fulfilment === 'fulfilled' && !order.shippingPushedAt;
+  if (unsent.length === 0 && !mustComplete) return 'nothing';
+  const connector = await ctx.shop(shop);
+  if (unsent.length) {
+    const onShop = await connector.listShipments(order.remoteId);
+    for (const shipment of unsent) {
+      const found = onShop.find((r) => r.shipmentId === shipment.id);
+      const ref = found ?? (await connector.addShipment(order.remoteId, { shipmentId: shipment.id, date: shipment.date, carrier: shipment.carrier, tracking: shipment.tracking, lines: shipment.lines }));
+      shipment.pushedAt = ctx.clock.now().toISOString();
+      shipment.remoteRef = ref.remoteRef;
+      await store.orders.stage(order);
+      await store.orders.flush();
+    }
+  }
+  if (mustComplete) {
+    await connector.completeOrder(order.remoteId);
+    order.shippingPushedAt = ctx.clock.now().toISOString();
+    order.status = 'completed';
+    await store.orders.stage(order);
+    await store.orders.flush();
+  }
+  return 'pushed';
+}
+
+/** Shipping push job: works through the shop's queued shipping pushes. */
+export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSummary> {
+  const s = summary('shipping', shop.name);
+  const connector = await ctx.shop(shop);
+  const before = connector.stats.requests;
+  const source = { kind: 'shop' as const, name: shop.name };
+  try {
+    const handle = async (item: QueueItem): Promise<WorkOutcome> => {
+      const orderNumber = String(item.payload.order);
+      const operation = shippingOperation(shop.name, orderNumber);
+      try {
+        const outcome = await pushOrderShipping(ctx, shop, orderNumber);
+        clearError(ctx.store, operation);
+        bump(s, outcome);
+        // `waiting` (partly shipped, whole-order mode) stays queued until the rest ships.
+        return outcome === 'waiting' ? { status: 'retry', afterMs: 0, message: 'waiting for the rest of the order' } : { status: 'done' };
+      } catch (error) {
+        s.errors++;
+        recordError(ctx.store, ctx.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message: describeFailure(error) });
+        // Stays queued with back-off; the error entry tells the merchant, and `errors retry` runs it now.
+        if (error instanceof PlatformError) return { status: 'retry', afterMs: backoffMs(item.attempts), message: error.message };
+        throw error;
+      }
+    };
+    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND] });
+    s.counts.waiting = result.waiting;
+  } finally {
+    s.requests = connector.stats.requests - before;
+    await ctx.store.issues.save();
+    if (s.counts.pushed) ctx.events.emit('changed', { area: 'orders' });
+    if (s.errors) ctx.events.emit('changed', { area: 'issues' });
+  }
+  return s;
+}
