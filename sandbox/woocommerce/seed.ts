@@ -112,13 +112,6 @@ export function seedCustomers(state: WooState, count: number, random: () => numb
   state.touch();
 }
 
-function stockItems(state: WooState): (ProductRecord | VariationRecord)[] {
-  const items: (ProductRecord | VariationRecord)[] = [];
-  for (const p of state.products.values()) if (p.type === 'simple') items.push(p);
-  for (const v of state.variations.values()) items.push(v);
-  return items;
-}
-
 export interface NewOrder {
   status?: string;
   createdMs?: number;
@@ -132,7 +125,7 @@ export interface NewOrder {
 
 /** Adds one order with realistic lines, billing and meta; times default to now. */
 export function createOrder(state: WooState, input: NewOrder, random: () => number): OrderRecord {
-  const items = stockItems(state);
+  const items = state.stockItems();
   const customer = input.customerId ? state.customers.get(input.customerId) : undefined;
   const first = customer?.firstName ?? pick(random, FIRST);
   const last = customer?.lastName ?? pick(random, LAST);

@@ -147,6 +147,8 @@ export class WooState {
   private nextCommentId = 1;
   private nextMetaId = 1;
   private nextCustomerId = 2;
+  private skuIndex: { size: number; bySku: Map<string, ProductRecord | VariationRecord> } | null = null;
+  private stockItemCache: { size: number; items: (ProductRecord | VariationRecord)[] } | null = null;
 
   constructor(
     readonly settings: ShopSettings,
@@ -229,9 +231,26 @@ export class WooState {
   }
 
   productBySku(sku: string): ProductRecord | VariationRecord | undefined {
-    for (const p of this.products.values()) if (p.sku === sku) return p;
-    for (const v of this.variations.values()) if (v.sku === sku) return v;
-    return undefined;
+    // SKUs never change in the sandbox, so the index only needs rebuilding when items are added.
+    const size = this.products.size + this.variations.size;
+    if (!this.skuIndex || this.skuIndex.size !== size) {
+      const bySku = new Map<string, ProductRecord | VariationRecord>();
+      for (const p of this.products.values()) bySku.set(p.sku, p);
+      for (const v of this.variations.values()) bySku.set(v.sku, v);
+      this.skuIndex = { size, bySku };
+    }
+    return this.skuIndex.bySku.get(sku);
+  }
+
+  /** Simple products and variations: what an order line can be. */
+  stockItems(): (ProductRecord | VariationRecord)[] {
+    if (!this.stockItemCache || this.stockItemCache.size !== this.products.size + this.variations.size) {
+      const items: (ProductRecord | VariationRecord)[] = [];
+      for (const p of this.products.values()) if (p.type === 'simple') items.push(p);
+      for (const v of this.variations.values()) items.push(v);
+      this.stockItemCache = { size: this.products.size + this.variations.size, items };
+    }
+    return this.stockItemCache.items;
   }
 
   /** The stock quantity the shop holds for a SKU (simple product or variation). */

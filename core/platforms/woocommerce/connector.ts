@@ -120,8 +120,16 @@ export function createWooConnector(shop: { url: string; name?: string }, credent
     const parsed = WooOrder.safeParse(raw);
     if (!parsed.success) return { ok: false, remoteId, message: `WooCommerce order ${remoteId} could not be read: ${describeSchemaProblem(parsed.error)}` };
     try {
-      const refunded = parsed.data.refunds.length ? await refundsOf(parsed.data.id) : undefined;
-      return { ok: true, order: toRemoteOrder(parsed.data, refunded) };
+      // A `refunded` order is refunded in full (setting that status by hand refunds the rest
+      // without naming lines), so only partial refunds need the refund records.
+      const order = parsed.data;
+      const refunded =
+        order.status === 'refunded'
+          ? new Map(order.line_items.map((li) => [li.id, li.quantity]))
+          : order.refunds.length
+            ? await refundsOf(order.id)
+            : undefined;
+      return { ok: true, order: toRemoteOrder(order, refunded) };
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'malformed') return { ok: false, remoteId, message: `WooCommerce order ${remoteId}: its refunds could not be read: ${error.message}` };
       throw error;
