@@ -42,7 +42,7 @@ function raw(method: string, path: string, options: { headers?: Record<string, s
 }
 
 const apiHeaders = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...extra });
-const post = (method: string, params: unknown, headers = apiHeaders()) => raw('POST', `/api/${method}`, { headers, body: JSON.stringify(params) });
+const post = (method: string, params: unknown, headers: Record<string, string> = apiHeaders()) => raw('POST', `/api/${method}`, { headers, body: JSON.stringify(params) });
 
 /** Opens a WebSocket to /events and resolves with how it ended or with the first event. */
 function openEvents(headers: Record<string, string> = {}) {
