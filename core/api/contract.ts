@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MIN_POLL_SECONDS, Name, OrderPrefix, Quantity, Sku } from '../model';
+import { settingsContract } from './contract-settings';
 import { syncContract } from './contract-sync';
 import { crmContract } from './contract-crm';
 import type { ShopTestReport } from '../platforms/types';
@@ -52,6 +53,7 @@ export const contract = {
   'alerts.dismiss': method<Alert>()(byId),
 
   ...syncContract,
+  ...settingsContract,
   ...crmContract,
 } satisfies MethodMap;
 

@@ -6,9 +6,11 @@ import { ApiError } from './errors';
 import { crmHandlers } from './handlers/crm';
 import { issuesHandlers } from './handlers/issues';
 import { shopTestHandlers } from './handlers/shop-test';
+import { settingsHandlers } from './handlers/settings';
 import { shopHandlers } from './handlers/shops';
 import { statusHandlers } from './handlers/status';
 import { stockHandlers } from './handlers/stock';
+import { stockSentHandlers } from './handlers/stock-sent';
 import { syncHandlers } from './handlers/sync';
 
 export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
@@ -22,6 +24,8 @@ const handlers: Handlers = {
   ...issuesHandlers,
   ...crmHandlers,
   ...syncHandlers,
+  ...settingsHandlers,
+  ...stockSentHandlers,
 };
 
 export function isMethodName(name: string): name is MethodName {

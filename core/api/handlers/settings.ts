@@ -1,0 +1,68 @@
+import { Settings, Shop } from '../../model';
+import { badInput, conflict, notFound } from '../errors';
+import type { Handler } from '../server';
+import { shopView } from './shops';
+
+/** Edits of settings through the API: checked the same way as when they were first entered, saved whole or not at all. */
+export const settingsHandlers: {
+  'shop.update': Handler<'shop.update'>;
+  'settings.get': Handler<'settings.get'>;
+  'settings.update': Handler<'settings.update'>;
+} = {
+  async 'shop.update'(params, ctx) {
+    const main = ctx.store.main.data;
+    const index = main.shops.findIndex((s) => s.name === params.name);
+    if (index < 0) throw notFound('name', `There is no shop called "${params.name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
+    const shop = main.shops[index]!;
+    if (params.prefix && params.prefix !== shop.prefix) {
+      const owner = main.shops.find((s) => s.prefix === params.prefix);
+      if (owner) throw conflict('prefix', `The order prefix "${params.prefix}" is already used by shop "${owner.name}"; prefixes must be unique.`);
+    }
+    if (params.location && params.combined) throw badInput('location', 'Choose either a location or all locations combined, not both.');
+    if (params.location && !main.locations.some((l) => l.name === params.location)) {
+      throw badInput('location', `Location "${params.location}" does not exist. Add it first: backroom location add "${params.location}".`);
+    }
+    const candidate = {
+      ...shop,
+      prefix: params.prefix ?? shop.prefix,
+      statuses: params.statuses ?? shop.statuses,
+      location: params.combined ? { kind: 'combined' as const } : params.location ? { kind: 'location' as const, location: params.location } : shop.location,
+      intervals: { ordersSeconds: params.ordersSeconds ?? shop.intervals.ordersSeconds, reconcileSeconds: params.reconcileSeconds ?? shop.intervals.reconcileSeconds },
+      safetyBuffer: params.safetyBuffer ?? shop.safetyBuffer,
+      shippingPush: params.shippingPush ?? shop.shippingPush,
+    };
+    const parsed = Shop.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
+    }
+    const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(parsed.data.location);
+    main.shops[index] = parsed.data;
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    // Another location means other quantities for this shop: let the debounced push send the differences.
+    if (mappingChanged) ctx.events.emit('changed', { area: 'stock' });
+    return shopView(parsed.data);
+  },
+
+  async 'settings.get'(_params, ctx) {
+    return ctx.store.main.data.settings;
+  },
+
+  async 'settings.update'(params, ctx) {
+    const main = ctx.store.main.data;
+    const parsed = Settings.safeParse({
+      ...main.settings,
+      ...(params.stockPushDebounceMs !== undefined ? { stockPushDebounceMs: params.stockPushDebounceMs } : {}),
+      carts: { ...main.settings.carts, ...params.carts },
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
+    }
+    main.settings = parsed.data;
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    return parsed.data;
+  },
+};
