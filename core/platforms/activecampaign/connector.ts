@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { applyIndividually } from '../crm-bulk';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
+import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
 import {
   ContactList,
@@ -65,6 +66,8 @@ interface TagIndex {
 
 export function createActiveCampaignConnector(options: ActiveCampaignOptions): CrmConnector {
   const limits = { ...ACTIVECAMPAIGN_LIMITS, ...options.limits };
+  // Keys handed in directly (sandbox, demo) are masked too, not only those read from the secret store.
+  registerSecret(options.key);
   const http: HttpClient = createHttpClient({
     baseUrl: `${activeCampaignBase(options.url)}/`,
     headers: { 'Api-Token': options.key },

@@ -1,5 +1,6 @@
 import { applyIndividually } from '../crm-bulk';
 import type { CrmBulkResult, CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
+import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
 import { isLoopbackHost } from '../url-policy';
 import { Batch, dataCenterOf, describeMailchimpError, List, Member, MergeFields, NoContent, Root, subscriberHash, type Member as WireMember } from './wire';
@@ -51,6 +52,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createMailchimpConnector(options: MailchimpOptions): CrmConnector {
   const limits = { ...MAILCHIMP_LIMITS, ...options.limits };
+  // Keys handed in directly (sandbox, demo) are masked too, not only those read from the secret store.
+  registerSecret(options.key);
   const http: HttpClient = createHttpClient({
     baseUrl: `${mailchimpBase(options.key, options.server)}/`,
     // Mailchimp takes HTTP Basic with any user name and the key as the password.
