@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
 import { parseCount, parseList } from '../parse';
