@@ -89,6 +89,7 @@ export async function buildDataDir(dir: string, now = new Date()): Promise<Sampl
       meta: rand(3) === 0 ? { _wcf_flow_id: '1234', _wcf_checkout_id: '5678' } : {},
       createdAt, modifiedAt: createdAt, importedAt: createdAt,
       fulfilment: open ? 'unfulfilled' : 'fulfilled',
+      shipments: [],
       ...(open ? {} : { shippingPushedAt: createdAt }),
     };
     const month = createdAt.slice(0, 7);
