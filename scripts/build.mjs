@@ -1,5 +1,6 @@
 // Builds what runs outside the test runner: the CLI bundle, the Electron main and preload
-// bundles. Dependencies stay external (resolved from node_modules) so builds take well under a second.
+// bundles, and the renderer (Vite, about 3 s; skip it with --no-renderer). Dependencies stay
+// external (resolved from node_modules) so the esbuild part takes well under a second.
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -14,3 +15,9 @@ const targets = [
 ];
 const entryOf = (t) => (Array.isArray(t.entryPoints) ? t.entryPoints[0] : Object.values(t.entryPoints)[0]);
 await Promise.all(targets.filter((t) => existsSync(entryOf(t))).map((t) => build(t)));
+
+// The window's UI (renderer/ → dist/renderer): served by `backroom web`, the desktop app and the browser tests.
+if (!process.argv.includes('--no-renderer') && existsSync('renderer/vite.config.ts')) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'renderer/vite.config.ts' });
+}

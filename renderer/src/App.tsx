@@ -1,0 +1,88 @@
+import { useState, type ReactNode } from 'react';
+import type { EngineState } from '../../core/api/contract-sync';
+import { useEvent, useQuery } from './hooks';
+import { Dashboard } from './pages/Dashboard';
+import { Orders } from './pages/Orders';
+import { Stock } from './pages/Stock';
+import { Carts } from './pages/Carts';
+import { Issues } from './pages/Issues';
+import { Settings } from './pages/Settings';
+
+export type Route = 'dashboard' | 'orders' | 'stock' | 'carts' | 'issues' | 'settings';
+
+const NAV: { route: Route; label: string; icon: string }[] = [
+  { route: 'dashboard', label: 'Dashboard', icon: '◎' },
+  { route: 'orders', label: 'Orders', icon: '▤' },
+  { route: 'stock', label: 'Stock', icon: '▦' },
+  { route: 'carts', label: 'Carts', icon: '◌' },
+  { route: 'issues', label: 'Errors & alerts', icon: '△' },
+  { route: 'settings', label: 'Settings', icon: '⚙' },
+];
+
+const STATE_LABEL: Record<EngineState['state'], string> = { ok: 'All in step', syncing: 'Syncing…', errors: 'Needs attention', paused: 'Paused' };
+
+export function App({ transport, connected }: { transport: 'desktop' | 'web'; connected: boolean }) {
+  const [route, setRoute] = useState<Route>('dashboard');
+  const [openOrder, setOpenOrder] = useState<string | null>(null);
+  const engine = useQuery((c) => c.call('engine.state'), ['issues', 'settings'], [], true);
+  const counts = useQuery((c) => c.call('status'), ['issues'], []);
+  const [liveState, setLiveState] = useState<EngineState['state'] | null>(null);
+  useEvent('state', (e) => setLiveState(e.state));
+  const state = liveState ?? engine.data?.state ?? 'ok';
+  const issues = (counts.data?.errors ?? 0) + (counts.data?.alerts ?? 0);
+
+  const go = (r: Route) => {
+    setRoute(r);
+    if (r !== 'orders') setOpenOrder(null);
+  };
+
+  let page: ReactNode;
+  switch (route) {
+    case 'dashboard':
+      page = <Dashboard go={go} openOrder={(n) => (setOpenOrder(n), setRoute('orders'))} />;
+      break;
+    case 'orders':
+      page = <Orders selected={openOrder} select={setOpenOrder} />;
+      break;
+    case 'stock':
+      page = <Stock />;
+      break;
+    case 'carts':
+      page = <Carts />;
+      break;
+    case 'issues':
+      page = <Issues />;
+      break;
+    case 'settings':
+      page = <Settings transport={transport} />;
+      break;
+  }
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">B</span>
+          <span>Backroom</span>
+        </div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.route}>
+              <button type="button" className={route === n.route ? 'nav active' : 'nav'} aria-current={route === n.route ? 'page' : undefined} onClick={() => go(n.route)}>
+                <span className="nav-icon" aria-hidden="true">{n.icon}</span>
+                <span className="nav-label">{n.label}</span>
+                {n.route === 'issues' && issues > 0 ? <span className="nav-count" aria-label={`${issues} open`}>{issues}</span> : null}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className={`engine-pill state-${state}`} data-testid="engine-state" data-state={state}>
+          <span className="dot" aria-hidden="true" />
+          {STATE_LABEL[state]}
+        </div>
+        {!connected && transport === 'web' ? <div className="offline" role="status">Reconnecting to Backroom…</div> : null}
+      </nav>
+      <main className="content">{page}</main>
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+import { useState, type FormEvent } from 'react';
+import type { ShopAddParams } from '../../../core/api/contract';
+import { callIfPresent } from '../api';
+import { useAction, useQuery } from '../hooks';
+import { Card, Empty, Field, Note, Page, ProblemNote, day } from '../ui';
+
+export function Settings({ transport }: { transport: 'desktop' | 'web' }) {
+  return (
+    <Page title="Settings" intro="Shops, stock locations and this computer.">
+      <div className="grid-2">
+        <Shops />
+        <div>
+          <Locations />
+          <Optional method="crm.list" title="CRM connections" empty="No CRM connected." />
+          <Optional method="rules.list" title="Tagging rules" empty="No tagging rules yet." />
+          <About transport={transport} />
+        </div>
+      </div>
+    </Page>
+  );
+}
+
+function Shops() {
+  const shops = useQuery((c) => c.call('shop.list'), ['settings']);
+  const [removed, setRemoved] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const remove = useAction((c, name: string) => c.call('shop.remove', { name }));
+  return (
+    <Card title="Shops">
+      <ProblemNote problem={shops.problem ?? remove.problem} />
+      {removed ? <Note tone="good">Shop “{removed}” removed. Its orders stay in Backroom.</Note> : null}
+      {shops.data && shops.data.length === 0 ? <Empty>No shop connected yet.</Empty> : null}
+      <ul className="plain settings-list" data-testid="settings-shops">
+        {shops.data?.map((s) => (
+          <li key={s.name}>
+            <div>
+              <strong>{s.name}</strong> <span className="muted">({s.platform === 'woocommerce' ? 'WooCommerce' : 'Shopify'}, orders {s.prefix}:)</span>
+              <div className="muted small">
+                {s.platform === 'woocommerce' ? s.url : s.domain} · statuses {s.statuses.join(', ')} · stock from {s.location.kind === 'combined' ? 'all locations' : s.location.location}
+              </div>
+            </div>
+            {confirming === s.name ? (
+              <span className="buttons">
+                <button type="button" className="danger" disabled={remove.busy} onClick={() => void remove.run(s.name).then((r) => r && (setRemoved(r.removed), setConfirming(null)))}>
+                  Remove {s.name}
+                </button>
+                <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                  Keep
+                </button>
+              </span>
+            ) : (
+              <button type="button" className="secondary" onClick={() => (setConfirming(s.name), setRemoved(null))}>
+                Remove…
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <AddShop />
+    </Card>
+  );
+}
+
+function AddShop() {
+  const locations = useQuery((c) => c.call('location.list'), ['settings']);
+  const [platform, setPlatform] = useState<'woocommerce' | 'shopify'>('woocommerce');
+  const [form, setForm] = useState({ name: '', url: '', key: '', secret: '', domain: '', token: '', prefix: '', statuses: 'processing', location: '' });
+  const [added, setAdded] = useState<string | null>(null);
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const add = useAction((c, params: ShopAddParams) => c.call('shop.add', params));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setAdded(null);
+    const common = {
+      name: form.name,
+      prefix: form.prefix.trim() || undefined,
+      statuses: form.statuses.split(',').map((s) => s.trim()).filter(Boolean),
+      ...(form.location ? { location: form.location } : { combined: true }),
+    };
+    const params: ShopAddParams = platform === 'woocommerce' ? { platform, url: form.url, key: form.key, secret: form.secret, ...common } : { platform, domain: form.domain, token: form.token, ...common };
+    const shop = await add.run(params);
+    if (shop) {
+      setAdded(`Shop “${shop.name}” added; its orders will be numbered ${shop.prefix}:…`);
+      setForm({ ...form, name: '', url: '', key: '', secret: '', domain: '', token: '', prefix: '' });
+    }
+  };
+  const fieldNames = ['name', 'url', 'key', 'secret', 'domain', 'token', 'prefix', 'statuses', 'location'];
+  const p = add.problem;
+
+  return (
+    <form className="form add-shop" onSubmit={(e) => void submit(e)} aria-label="Add a shop" autoComplete="off">
+      <h3>Add a shop</h3>
+      <div className="segmented" role="radiogroup" aria-label="Platform">
+        {(['woocommerce', 'shopify'] as const).map((pl) => (
+          <label key={pl} className={platform === pl ? 'on' : ''}>
+            <input type="radio" name="platform" value={pl} checked={platform === pl} onChange={() => (setPlatform(pl), add.setProblem(null))} />
+            {pl === 'woocommerce' ? 'WooCommerce' : 'Shopify'}
+          </label>
+        ))}
+      </div>
+      <Field label="Name" name="name" problem={p} hint="How you call this shop in Backroom.">
+        <input value={form.name} onChange={set('name')} placeholder="Main shop" />
+      </Field>
+      {platform === 'woocommerce' ? (
+        <>
+          <Field label="Shop address" name="url" problem={p}>
+            <input value={form.url} onChange={set('url')} placeholder="https://shop.example.com" />
+          </Field>
+          <Field label="Consumer key" name="key" problem={p} hint="WooCommerce → Settings → Advanced → REST API (read/write).">
+            <input value={form.key} onChange={set('key')} placeholder="ck_…" spellCheck={false} />
+          </Field>
+          <Field label="Consumer secret" name="secret" problem={p}>
+            <input type="password" value={form.secret} onChange={set('secret')} placeholder="cs_…" />
+          </Field>
+        </>
+      ) : (
+        <>
+          <Field label="Shop domain" name="domain" problem={p}>
+            <input value={form.domain} onChange={set('domain')} placeholder="your-shop.myshopify.com" />
+          </Field>
+          <Field label="Admin API access token" name="token" problem={p}>
+            <input type="password" value={form.token} onChange={set('token')} placeholder="shpat_…" />
+          </Field>
+        </>
+      )}
+      <div className="row">
+        <Field label="Order prefix" name="prefix" problem={p} hint="Optional; e.g. WO">
+          <input value={form.prefix} onChange={set('prefix')} maxLength={8} />
+        </Field>
+        <Field label="Import statuses" name="statuses" problem={p} hint="Comma-separated">
+          <input value={form.statuses} onChange={set('statuses')} />
+        </Field>
+      </div>
+      <Field label="Stock for this shop" name="location" problem={p}>
+        <select value={form.location} onChange={set('location')}>
+          <option value="">All locations combined</option>
+          {locations.data?.map((l) => (
+            <option key={l.name} value={l.name}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {p && !fieldNames.includes(p.field ?? '') ? <ProblemNote problem={p} /> : null}
+      {added ? <Note tone="good">{added}</Note> : null}
+      <button type="submit" className="primary" disabled={add.busy}>
+        {add.busy ? 'Adding…' : 'Add shop'}
+      </button>
+      <p className="muted small">Keys are kept in your system’s keychain (or a file only you can read), never in Backroom’s data files.</p>
+    </form>
+  );
+}
+
+function Locations() {
+  const locations = useQuery((c) => c.call('location.list'), ['settings']);
+  const [name, setName] = useState('');
+  const add = useAction((c) => c.call('location.add', { name }));
+  return (
+    <Card title="Stock locations">
+      <ProblemNote problem={locations.problem} />
+      {locations.data && locations.data.length === 0 ? <Empty>No location yet. Stock is kept per location; add at least one.</Empty> : null}
+      <ul className="plain settings-list" data-testid="locations">
+        {locations.data?.map((l) => (
+          <li key={l.name}>
+            <strong>{l.name}</strong> <span className="muted small">since {day(l.addedAt)}</span>
+          </li>
+        ))}
+      </ul>
+      <form className="form row" aria-label="Add a location" onSubmit={(e) => (e.preventDefault(), void add.run().then((r) => r && setName('')))}>
+        <Field label="New location" name="name" problem={add.problem}>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Warehouse" />
+        </Field>
+        <button type="submit" className="secondary" disabled={add.busy}>
+          Add location
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+/** A settings section for an API area that may not exist in this engine yet (CRM, rules). */
+function Optional({ method, title, empty }: { method: string; title: string; empty: string }) {
+  const list = useQuery((c) => callIfPresent<unknown>(c, method, {}), ['settings', 'rules']);
+  if (list.data === null || list.data === undefined) return null;
+  const rows = Array.isArray(list.data) ? (list.data as Record<string, unknown>[]) : [];
+  return (
+    <Card title={title}>
+      <ProblemNote problem={list.problem} />
+      {rows.length === 0 ? <Empty>{empty}</Empty> : null}
+      <ul className="plain settings-list">
+        {rows.map((r, i) => (
+          <li key={String(r.id ?? r.name ?? i)}>
+            <strong>{String(r.name ?? r.id ?? `#${i + 1}`)}</strong> <span className="muted small">{String(r.platform ?? r.event ?? r.kind ?? '')}</span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+function About({ transport }: { transport: 'desktop' | 'web' }) {
+  const status = useQuery((c) => c.call('status'), ['settings']);
+  const s = status.data;
+  return (
+    <Card title="This computer">
+      <dl className="about">
+        <dt>Data folder</dt>
+        <dd className="mono">{s?.dataDir ?? '…'}</dd>
+        <dt>Keys stored in</dt>
+        <dd>{s ? (s.secrets === 'keychain' ? 'the system keychain' : 'a file only your user can read') : '…'}</dd>
+        <dt>Engine</dt>
+        <dd>{s?.engine ? `running since ${day(s.engine.startedAt)} (process ${s.engine.pid})` : s ? 'opened directly' : '…'}</dd>
+        <dt>Connected through</dt>
+        <dd>{transport === 'desktop' ? 'the desktop app' : 'this browser page (backroom web)'}</dd>
+      </dl>
+    </Card>
+  );
+}

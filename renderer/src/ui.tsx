@@ -1,0 +1,120 @@
+import type { ReactNode } from 'react';
+import type { Problem } from './hooks';
+
+export function Page({ title, actions, children, intro }: { title: string; actions?: ReactNode; children: ReactNode; intro?: ReactNode }) {
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-head">
+        <div>
+          <h1 id="page-title">{title}</h1>
+          {intro ? <p className="intro">{intro}</p> : null}
+        </div>
+        {actions ? <div className="page-actions">{actions}</div> : null}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export function Card({ title, children, actions, className }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string }) {
+  return (
+    <div className={`card ${className ?? ''}`}>
+      {title || actions ? (
+        <div className="card-head">
+          {title ? <h2>{title}</h2> : <span />}
+          {actions}
+        </div>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+/** A problem from the API, in the merchant's words, with every detail line (e.g. each bad CSV row). */
+export function ProblemNote({ problem, label }: { problem: Problem | null; label?: string }) {
+  if (!problem) return null;
+  return (
+    <div className="note note-bad" role="alert">
+      {label ? <strong>{label}: </strong> : null}
+      {problem.message}
+      {problem.details && problem.details.length > 1 ? (
+        <ul>
+          {problem.details.slice(0, 20).map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+          {problem.details.length > 20 ? <li>… and {problem.details.length - 20} more</li> : null}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function Note({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'good' | 'bad' }) {
+  return (
+    <div className={`note note-${tone}`} role={tone === 'bad' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function Badge({ tone, children }: { tone: 'ok' | 'syncing' | 'errors' | 'paused' | 'muted' | 'warn'; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+/** A form field; shows the API's message under it when the API named this field. */
+export function Field({ label, name, problem, children, hint }: { label: string; name: string; problem?: Problem | null; children: ReactNode; hint?: ReactNode }) {
+  const mine = problem?.field && (problem.field === name || problem.field.startsWith(`${name}.`)) ? problem : null;
+  return (
+    <label className={`field ${mine ? 'field-bad' : ''}`} data-field={name}>
+      <span className="field-label">{label}</span>
+      {children}
+      {mine ? (
+        <span className="field-error" role="alert">
+          {mine.message}
+        </span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
+    </label>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+export function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+export function day(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+}
+
+/** "3 minutes ago" style, for last runs. */
+export function ago(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const s = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (Number.isNaN(s)) return iso;
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return day(iso);
+}
+
+export function money(amount: string, currency: string): string {
+  const n = Number(amount);
+  if (!Number.isFinite(n)) return `${amount} ${currency}`;
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(n);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
