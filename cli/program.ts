@@ -7,6 +7,7 @@ import { registerSync } from './commands/sync';
 import { registerDaemon } from './commands/daemon';
 import { registerDemo } from './commands/demo';
 import { registerSystem } from './commands/system';
+import { registerWeb } from './commands/web';
 import type { CliDeps } from './context';
 import { EXIT, printer, UsageError } from './output';
 
@@ -29,6 +30,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerCrm(program, deps);
   registerSync(program, deps);
   registerDaemon(program, deps);
+  registerWeb(program, deps);
   registerDemo(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
