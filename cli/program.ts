@@ -8,6 +8,7 @@ import { registerDaemon } from './commands/daemon';
 import { registerDemo } from './commands/demo';
 import { registerSystem } from './commands/system';
 import { registerWeb } from './commands/web';
+import { registerTui } from './commands/tui';
 import type { CliDeps } from './context';
 import { EXIT, printer, UsageError } from './output';
 
@@ -32,6 +33,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDaemon(program, deps);
   registerWeb(program, deps);
   registerDemo(program, deps);
+  registerTui(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { attachToEngine, hostEngine } from '../../core/engine/host';
+import { readOwnerInfo } from '../../core/store/lock';
+import { resolveDataDir } from '../../core/store/paths';
+import type { CliDeps, GlobalOptions } from '../context';
+import { action } from '../context';
+import { EXIT, printer } from '../output';
+import { formatStatus } from './system';
+
+/** Whether this process can run a full-screen UI: both ends of the terminal are TTYs. */
+export function canOpenTui(): boolean {
+  return Boolean(process.stdout.isTTY && process.stdin.isTTY);
+}
+
+/**
+ * Opens the terminal UI on `dataDir`: attached to the engine that runs there, or hosting one itself
+ * when none does. Returns the exit code.
+ */
+export async function openTui(dataDir: string, deps: CliDeps): Promise<number> {
+  const print = printer(deps.io, false);
+  // Ink and React load only here, never for the other commands.
+  const { runTui } = await import('../tui/index');
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const attached = await attachToEngine(dataDir);
+      if (attached) {
+        await runTui({ client: attached, hosted: false, close: () => attached.close(), env: deps.env });
+        return EXIT.ok;
+      }
+      const host = await hostEngine({ dataDir, serve: true, schedule: true });
+      if (host) {
+        await runTui({ client: host.client, hosted: true, close: () => host.close(), env: deps.env });
+        return EXIT.ok;
+      }
+      // Another process took the directory between the two checks: attach to it instead.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const owner = await readOwnerInfo(dataDir);
+    throw new Error(`Another Backroom process${owner ? ` (pid ${owner.pid})` : ''} owns ${dataDir} but does not answer; try again in a moment.`);
+  } catch (error) {
+    return print.failure(error);
+  }
+}
+
+/** `backroom` with no command (and `backroom tui`): the terminal UI on a terminal, else the plain status. */
+export function registerTui(program: Command, deps: CliDeps): void {
+  const statusInstead = action(deps, async ({ api, print }) => {
+    const status = await (await api()).call('status');
+    print.result(status, () => formatStatus(status));
+  });
+  const open = async (command: Command) => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    if (globals.json || !canOpenTui()) return statusInstead(command);
+    deps.exitCode = await openTui(resolveDataDir(globals.dataDir, deps.env), deps);
+  };
+
+  program
+    .command('tui')
+    .description('open the terminal UI (the default when you run backroom on a terminal)')
+    .action((_opts: unknown, command: Command) => open(command));
+
+  program.allowExcessArguments(true).action(async (_opts: unknown, command: Command) => {
+    const [unknown] = command.args;
+    if (unknown !== undefined) command.error(`error: unknown command '${unknown}'`, { code: 'commander.unknownCommand', exitCode: EXIT.usage });
+    await open(command);
+  });
+}

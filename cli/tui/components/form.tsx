@@ -1,0 +1,111 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { ApiError } from '../../../core/api/errors';
+import { PRIORITY, useKeypress } from '../contexts/keypress';
+import { Command, matches } from '../keys';
+import { HelpLine } from './help-line';
+import { Label } from './label';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  value?: string;
+  /** Shown after an empty value, e.g. "YYYY-MM-DD, empty = today". */
+  hint?: string;
+  /** Shown as dots (API keys, passwords). */
+  secret?: boolean;
+}
+
+export type FormValues = Record<string, string>;
+
+export interface FormProps {
+  title: string;
+  fields: readonly FieldSpec[];
+  /** Does the work through the API; a thrown ApiError's message is shown and the form stays open. */
+  onSubmit(values: FormValues): Promise<void>;
+  onCancel(): void;
+}
+
+/** The field an API error names ("intervals.ordersSeconds" → the ordersSeconds field). */
+function faultyField(error: ApiError, fields: readonly FieldSpec[]): string | undefined {
+  const at = error.field;
+  if (!at) return undefined;
+  return fields.find((f) => at === f.name || at.startsWith(`${f.name}.`) || at.endsWith(`.${f.name}`) || at.split('.')[0] === f.name)?.name;
+}
+
+/** A small form that owns the keyboard while open: type, tab between fields, enter saves, esc cancels. */
+export function Form({ title, fields, onSubmit, onCancel }: FormProps) {
+  const [values, setValues] = useState<FormValues>(() => Object.fromEntries(fields.map((f) => [f.name, f.value ?? ''])));
+  const [focus, setFocus] = useState(0);
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const current = fields[focus]!;
+
+  useKeypress(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return false; // quitting stays possible
+      if (busy) return true;
+      if (matches(Command.Cancel, input, key)) onCancel();
+      else if (matches(Command.Submit, input, key)) {
+        setBusy(true);
+        setError(null);
+        onSubmit(values)
+          .catch((e: unknown) => {
+            const api = ApiError.from(e);
+            setError({ message: api.message, field: faultyField(api, fields) });
+            const at = fields.findIndex((f) => f.name === faultyField(api, fields));
+            if (at >= 0) setFocus(at);
+          })
+          .finally(() => setBusy(false));
+      } else if (matches(Command.PrevField, input, key)) setFocus((f) => (f - 1 + fields.length) % fields.length);
+      else if (matches(Command.NextField, input, key)) setFocus((f) => (f + 1) % fields.length);
+      else if (key.backspace || key.delete) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '').slice(0, -1) }));
+      else if (input && !key.ctrl && !key.meta && !key.escape) {
+        // Pasted text arrives in one piece: keep its printable characters only.
+        const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+        if (text) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '') + text }));
+      }
+      return true;
+    },
+    { priority: PRIORITY.dialog },
+  );
+
+  const width = Math.max(...fields.map((f) => f.label.length)) + 1;
+  return (
+    <Box flexDirection="column" borderStyle="single" paddingX={1}>
+      <Text bold>{title}</Text>
+      {fields.map((f, i) => {
+        const value = values[f.name] ?? '';
+        const focused = i === focus;
+        return (
+          <Text key={f.name} wrap="truncate-end">
+            {focused ? '› ' : '  '}
+            <Text bold={focused}>{`${f.label}:`.padEnd(width)}</Text> {f.secret ? '•'.repeat(value.length) : value}
+            {focused ? '_' : ''}
+            {!value && f.hint ? <Label tone="dim">{` (${f.hint})`}</Label> : null}
+            {error?.field === f.name ? ' ‹ check this' : ''}
+          </Text>
+        );
+      })}
+      {busy ? <Text>Saving…</Text> : null}
+      {error ? (
+        <Label tone="error" wrap="wrap">
+          {`Error: ${error.message}`}
+        </Label>
+      ) : null}
+      <HelpLine commands={[Command.Submit, Command.NextField, Command.Cancel]} global={false} />
+    </Box>
+  );
+}
+
+/** A number when the text is a whole number, else the text itself, so the API's own message names the problem. */
+export function numberOrText(value: string): number | string {
+  const t = value.trim();
+  return /^-?\d+$/.test(t) ? Number(t) : t;
+}
+
+/** Empty text → undefined (the API's default applies). */
+export function optional(value: string | undefined): string | undefined {
+  const t = value?.trim();
+  return t ? t : undefined;
+}

@@ -1,0 +1,73 @@
+import { Box, Text } from 'ink';
+import { useTheme } from '../contexts/theme';
+import { pad } from '../format';
+
+export interface Column {
+  header: string;
+  /** Fixed width; columns without one share what is left. */
+  width?: number;
+  /** Smallest width a flexible column may shrink to. */
+  min?: number;
+  align?: 'left' | 'right';
+}
+
+/** Widths for `columns` in `total` characters (one space between columns, two for the selection mark). */
+export function layoutColumns(columns: readonly Column[], rows: readonly string[][], total: number): number[] {
+  const natural = columns.map((c, i) => c.width ?? Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const available = total - 2 - (columns.length - 1);
+  const fixed = columns.reduce((sum, c, i) => sum + (c.width ? natural[i]! : 0), 0);
+  const flexible = columns.map((c, i) => (c.width ? 0 : natural[i]!));
+  let room = available - fixed;
+  const widths = [...natural];
+  const wantFlex = flexible.reduce((a, b) => a + b, 0);
+  if (wantFlex > room) {
+    // Shrink the flexible columns in proportion, never below their minimum.
+    columns.forEach((c, i) => {
+      if (c.width) return;
+      widths[i] = Math.max(c.min ?? Math.min(6, natural[i]!), Math.floor((flexible[i]! / wantFlex) * Math.max(room, 0)));
+    });
+  }
+  room = available - widths.reduce((a, b) => a + b, 0);
+  // Still too wide (very narrow terminal): cut from the last column backwards.
+  for (let i = widths.length - 1; room < 0 && i >= 0; i--) {
+    const cut = Math.min(widths[i]! - 1, -room);
+    widths[i]! -= cut;
+    room += cut;
+  }
+  return widths;
+}
+
+export interface TableProps {
+  columns: readonly Column[];
+  rows: readonly string[][];
+  width: number;
+  /** Rows shown at most (the header is extra). */
+  height: number;
+  /** Index of the selected row, or undefined for a table without selection. */
+  selected?: number;
+  start?: number;
+  empty?: string;
+}
+
+/** A plain-text table: the selected row is marked with › (and shown inverse when colour is allowed). */
+export function Table({ columns, rows, width, height, selected, start = 0, empty = 'Nothing here.' }: TableProps) {
+  const { color } = useTheme();
+  const widths = layoutColumns(columns, rows, width);
+  const line = (cells: readonly string[]) => cells.map((c, i) => pad(c, widths[i]!, columns[i]!.align)).join(' ').trimEnd();
+  const shown = rows.slice(start, start + Math.max(1, height));
+  return (
+    <Box flexDirection="column">
+      <Text bold>{`  ${line(columns.map((c) => c.header))}`}</Text>
+      {rows.length === 0 ? <Text>{`  ${empty}`}</Text> : null}
+      {shown.map((row, i) => {
+        const isSelected = selected === start + i;
+        return (
+          <Text key={start + i} inverse={isSelected && color} wrap="truncate-end">
+            {`${isSelected ? '›' : ' '} ${line(row)}`}
+          </Text>
+        );
+      })}
+      {rows.length > shown.length ? <Text>{`  rows ${start + 1}–${start + shown.length} of ${rows.length}`}</Text> : null}
+    </Box>
+  );
+}

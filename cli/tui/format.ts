@@ -1,0 +1,37 @@
+/** Text helpers for the terminal UI: every cell is plain text that reads the same without colour. */
+
+/** Cuts `text` to `width` characters, ending with … when cut. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = fit(text, width);
+  return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
+}
+
+/** `2m ago`, `in 4m`, `3h ago`, `2d ago` relative to `now`. */
+export function relative(iso: string | undefined, now: Date): string {
+  if (!iso) return 'never';
+  const ms = new Date(iso).getTime() - now.getTime();
+  if (Number.isNaN(ms)) return iso;
+  const abs = Math.abs(ms);
+  const unit = abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)}m` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`;
+  if (abs < 1000) return 'now';
+  return ms < 0 ? `${unit} ago` : `in ${unit}`;
+}
+
+/** `2025-03-01 14:05` in the machine's time zone. */
+export function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,124 @@
+import { Box, Text } from 'ink';
+import type { EngineState } from '../../../core/api/contract-sync';
+import type { ErrorEntry, StatusReport } from '../../../core/api/views';
+import { Label } from '../components/label';
+import { Table, type Column } from '../components/table';
+import { useClient, useEngine } from '../contexts/engine';
+import { useScreenHelp } from '../contexts/help';
+import { useKeypress } from '../contexts/keypress';
+import { useMessageActions } from '../contexts/message';
+import { count, relative } from '../format';
+import { useApiQuery } from '../hooks/use-api';
+import { describeJob, useJobProgress } from '../hooks/use-jobs';
+import { useNow } from '../hooks/use-now';
+import { Command, matches } from '../keys';
+import type { ScreenProps } from './types';
+
+const JOBS = ['orders', 'inventory', 'shipping', 'reconcile', 'carts', 'crm'];
+
+export interface DashboardData {
+  status: StatusReport;
+  engine: EngineState;
+  errors: ErrorEntry[];
+}
+
+export function connectionState(kind: 'shop' | 'crm', name: string, data: DashboardData, synced: boolean): string {
+  const failing = data.errors.filter((e) => e.source.kind === kind && e.source.name === name);
+  if (failing.length) return `${failing.length} error${failing.length > 1 ? 's' : ''}`;
+  if (data.engine.paused) return 'paused';
+  if (data.engine.running.some((r) => r.endsWith(`:${name}`))) return 'syncing';
+  return synced ? 'ok' : 'not synced yet';
+}
+
+/** Rows of the connections table: one per job of each shop or CRM, the name on the first. */
+export function connectionRows(data: DashboardData, now: Date): string[][] {
+  const rows: string[][] = [];
+  const targets = [
+    ...data.status.shops.map((s) => ({ kind: 'shop' as const, name: s.name, what: `${s.platform} ${s.prefix}`, orders: s.orders.toLocaleString('en'), lastRun: s.lastRun })),
+    ...data.status.crms.map((c) => ({ kind: 'crm' as const, name: c.name, what: c.platform, orders: '', lastRun: {} as Record<string, string> })),
+  ];
+  for (const t of targets) {
+    const next = data.engine.nextRuns.filter((n) => n.target === t.name);
+    const jobs = JOBS.filter((j) => j in t.lastRun || next.some((n) => n.job === j));
+    if (!jobs.length) jobs.push(t.kind === 'shop' ? 'orders' : 'crm');
+    const state = connectionState(t.kind, t.name, data, Object.keys(t.lastRun).length > 0);
+    jobs.forEach((job, i) => {
+      const at = next.find((n) => n.job === job)?.at;
+      rows.push(i === 0 ? [t.name, t.what, state, t.orders, job, relative(t.lastRun[job], now), at ? relative(at, now) : '—'] : ['', '', '', '', job, relative(t.lastRun[job], now), at ? relative(at, now) : '—']);
+    });
+  }
+  return rows;
+}
+
+const COLUMNS: Column[] = [
+  { header: 'SHOP / CRM', min: 8 },
+  { header: 'PLATFORM', min: 6 },
+  { header: 'STATE', min: 7 },
+  { header: 'ORDERS', align: 'right', min: 6 },
+  { header: 'JOB', width: 9 },
+  { header: 'LAST', width: 8 },
+  { header: 'NEXT', width: 8 },
+];
+
+export function Dashboard({ width, height }: ScreenProps) {
+  const client = useClient();
+  const { hosted } = useEngine();
+  const message = useMessageActions();
+  const now = useNow();
+  const progress = useJobProgress();
+  const query = useApiQuery<DashboardData>(
+    async (c) => {
+      const [status, engine, errors] = await Promise.all([c.call('status'), c.call('engine.state'), c.call('errors.list')]);
+      return { status, engine, errors };
+    },
+    [],
+    { areas: ['settings', 'issues', 'orders', 'stock', 'queue', 'carts'], onJobs: true },
+  );
+  useScreenHelp([Command.SyncNow, Command.PauseResume, Command.Refresh]);
+
+  useKeypress((input, key) => {
+    if (matches(Command.SyncNow, input, key)) {
+      message.info('Syncing every shop and CRM now…');
+      client.call('sync.run').then(
+        ({ summaries }) => {
+          const errors = summaries.reduce((n, s) => n + s.errors, 0);
+          message.ok(`sync finished: ${count(summaries.length, 'job run')}, ${count(errors, 'error')}.`);
+        },
+        (e: unknown) => message.fail(e),
+      );
+    } else if (matches(Command.PauseResume, input, key)) {
+      const paused = query.data?.engine.paused;
+      client.call(paused ? 'engine.resume' : 'engine.pause').then(
+        (s) => message.ok(s.paused ? 'engine paused: no timed syncs until you resume (p).' : 'engine resumed.'),
+        (e: unknown) => message.fail(e),
+      );
+    } else if (matches(Command.Refresh, input, key)) query.reload();
+    else return false;
+    return true;
+  });
+
+  const data = query.data;
+  if (!data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  const { status, engine } = data;
+  const rows = connectionRows(data, now);
+  const engineLine = `Engine: ${engine.state}${engine.paused ? ' (paused)' : ''} · ${hosted ? 'hosted by this terminal' : `attached to pid ${status.engine?.pid ?? '?'}`} · queue: ${engine.queueDepth}`;
+  const running = progress.running.length ? `Now: ${progress.running.map(describeJob).join('; ')}` : engine.running.length ? `Now: ${engine.running.join(', ')}` : 'Now: idle';
+  const last = progress.last ? ` · last: ${describeJob(progress.last)} (${progress.last.state})` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Label tone={engine.state === 'errors' ? 'error' : engine.state === 'paused' ? 'warn' : 'ok'} wrap="truncate-end">
+        {engineLine}
+      </Label>
+      <Text wrap="truncate-end">{`${running}${last}`}</Text>
+      <Text wrap="truncate-end">
+        {`SKUs ${status.skus.toLocaleString('en')} · locations ${status.locations} · open errors ${status.errors} · alerts ${status.alerts}`}
+      </Text>
+      <Text> </Text>
+      {status.shops.length || status.crms.length ? (
+        <Table columns={COLUMNS} rows={rows} width={width} height={Math.max(1, height - 6)} />
+      ) : (
+        <Text wrap="wrap">No shops yet. Add one in Settings (7), or: backroom shop add woocommerce --name "My shop" --url … --key … --secret …</Text>
+      )}
+    </Box>
+  );
+}

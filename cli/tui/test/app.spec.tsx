@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineHost } from '../../../core/engine/host';
+import { removeTempDirs } from '../../../test/helpers';
+import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+
+let host: EngineHost;
+let ui: Rendered | undefined;
+beforeEach(async () => {
+  host = await testEngine();
+  await seed(host);
+});
+afterEach(async () => {
+  ui?.unmount();
+  ui = undefined;
+  await host.close();
+  await removeTempDirs();
+});
+
+describe('the app frame', () => {
+  it('opens on the dashboard, says it hosts the engine, and shows the screens with counts', async () => {
+    ui = renderTui({ client: host.client, hosted: true });
+    const frame = await ui.waitFor('Main shop');
+    expect(frame).toContain('engine hosted here (q stops it)');
+    expect(frame).toContain('[1 Dashboard]');
+    expect(frame).toContain('2 Errors (2)');
+    expect(frame).toContain('3 Alerts (1)');
+    expect(frame).toMatch(/q quit/);
+  });
+
+  it('says when it is merely attached', async () => {
+    ui = renderTui({ client: host.client, hosted: false });
+    await ui.waitFor('attached to engine');
+    expect(ui.frame()).toContain('q leaves it running');
+  });
+
+  it('tab, shift+tab and the number keys switch screens', async () => {
+    ui = renderTui({ client: host.client });
+    await ui.waitFor('Main shop');
+    await ui.press(KEYS.tab);
+    await ui.waitFor('[2 Errors (2)]');
+    await ui.press(KEYS.shiftTab);
+    await ui.waitFor('[1 Dashboard]');
+    await ui.press(KEYS.shiftTab);
+    await ui.waitFor('[7 Settings]');
+    for (const [key, title] of [['3', 'Alerts'], ['4', 'Orders'], ['5', 'Stock'], ['6', 'Carts'], ['7', 'Settings'], ['1', 'Dashboard']] as const) {
+      await ui.press(key);
+      await ui.waitFor(`[${key} ${title}`);
+    }
+  });
+
+  it('q and ctrl+c ask to quit', async () => {
+    ui = renderTui({ client: host.client });
+    await ui.waitFor('Main shop');
+    await ui.press('q');
+    expect(ui.quit.count).toBe(1);
+    expect(ui.frame()).toContain('Stopping the engine');
+    await ui.press(KEYS.ctrlC);
+    expect(ui.quit.count).toBe(2);
+  });
+
+  it('fits 80×24: no line wider than the terminal, and the frame is at most 23 lines', async () => {
+    ui = renderTui({ client: host.client, columns: 80, rows: 24 });
+    for (const key of ['1', '2', '3', '4', '5', '6', '7']) {
+      await ui.press(key);
+      await ui.waitFor(/q quit/);
+      await new Promise((r) => setTimeout(r, 50));
+      const lines = ui.frame().split('\n');
+      expect(lines.length, `screen ${key}`).toBeLessThanOrEqual(23);
+      for (const line of lines) expect(line.length, `screen ${key}: ${line}`).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('re-lays out on resize', async () => {
+    ui = renderTui({ client: host.client, columns: 120, rows: 40 });
+    await ui.press('2');
+    await ui.waitFor('stock push rejected: 500 Internal Server Error');
+    ui.resize(60, 20);
+    await ui.waitFor(/stock push rejected…/);
+    for (const line of ui.frame().split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(ui.frame().split('\n').length).toBeLessThanOrEqual(19);
+  });
+});

@@ -1,0 +1,145 @@
+// Test helpers for the terminal UI: render the real app (or one screen) through ink-testing-library
+// with a chosen terminal size, against a real engine on a temp data directory.
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import type { ApiClient } from '../../../core/api/client';
+import { hostEngine, type EngineHost } from '../../../core/engine/host';
+import type { Order } from '../../../core/model';
+import { applyCommitment } from '../../../core/jobs/commitments';
+import { tempDir } from '../../../test/helpers';
+import { App } from '../app';
+import { Providers } from '../root';
+
+export const KEYS = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  enter: '\r',
+  escape: '\u001b',
+  tab: '\t',
+  shiftTab: '\u001b[Z',
+  backspace: '\u007f',
+  ctrlC: '\u0003',
+} as const;
+
+export interface RenderOptions {
+  client: ApiClient;
+  hosted?: boolean;
+  columns?: number;
+  rows?: number;
+  color?: boolean;
+  label?: string;
+}
+
+export interface Rendered {
+  frame(): string;
+  /** Types keys one at a time, letting the UI settle after each. */
+  press(...keys: string[]): Promise<void>;
+  /** Waits until the frame contains `text` (or matches it); fails with the last frame. */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  resize(columns: number, rows: number): void;
+  unmount(): void;
+  quit: { count: number };
+}
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Renders `ui` (default: the whole app) inside the app's providers, at `columns`×`rows`. */
+export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
+  const quit = { count: 0 };
+  const tree = (
+    <Providers connection={{ client: options.client, hosted: options.hosted ?? true, label: options.label }} theme={{ color: options.color ?? false }}>
+      {ui ?? <App onQuit={() => void quit.count++} />}
+    </Providers>
+  );
+  const instance = render(tree);
+  const stdout = instance.stdout as unknown as NodeJS.EventEmitter & { columns: number; rows: number };
+  const size = { columns: options.columns ?? 80, rows: options.rows ?? 24 };
+  Object.defineProperty(stdout, 'columns', { get: () => size.columns, configurable: true });
+  Object.defineProperty(stdout, 'rows', { get: () => size.rows, configurable: true });
+  stdout.emit('resize');
+  const frame = () => instance.lastFrame() ?? '';
+  return {
+    frame,
+    quit,
+    async press(...keys) {
+      for (const key of keys) {
+        instance.stdin.write(key);
+        await tick(key === KEYS.escape ? 30 : 5);
+      }
+      await tick(10);
+    },
+    async waitFor(text, timeoutMs = 4000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = frame();
+        if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
+        if (Date.now() > deadline) throw new Error(`the frame never showed ${String(text)}; last frame:\n${current}`);
+        await tick(10);
+      }
+    },
+    resize(columns, rows) {
+      size.columns = columns;
+      size.rows = rows;
+      stdout.emit('resize');
+    },
+    unmount: () => instance.unmount(),
+  };
+}
+
+/** A real engine (no socket, no scheduler) on a fresh temp data directory. */
+export async function testEngine(): Promise<EngineHost> {
+  const host = await hostEngine({ dataDir: await tempDir('br-tui-'), serve: false });
+  if (!host) throw new Error('could not host a test engine');
+  return host;
+}
+
+/** Seeds a location, stock, a shop (no network is touched), errors, alerts and orders. */
+export async function seed(host: EngineHost): Promise<void> {
+  const api = host.client;
+  await api.call('location.add', { name: 'Warehouse' });
+  await api.call('location.add', { name: 'Shop floor' });
+  await api.call('stock.set', { sku: 'TS-RED-M', location: 'Warehouse', quantity: 12 });
+  await api.call('stock.set', { sku: 'TS-RED-M', location: 'Shop floor', quantity: 3 });
+  await api.call('stock.set', { sku: 'MUG-01', location: 'Warehouse', quantity: 40 });
+  await api.call('shop.add', { platform: 'woocommerce', name: 'Main shop', url: 'https://shop.example.com', key: 'ck_test', secret: 'cs_test', location: 'Warehouse' });
+  const main = host.store.main.data;
+  main.cursors['Main shop'] = { lastRun: { orders: new Date(Date.now() - 120_000).toISOString() }, lastSent: { 'TS-RED-M': 11 } };
+  await host.store.main.save();
+
+  const at = new Date(Date.now() - 60_000).toISOString();
+  host.store.issues.data.errors.push(
+    { id: 'e1', source: { kind: 'shop', name: 'Main shop' }, operation: { kind: 'test-op', args: { fix: 'e1' } }, object: 'SKU TS-RED-M', message: 'stock push rejected: 500 Internal Server Error', firstAt: at, lastAt: at, attempts: 3, dismissed: false },
+    { id: 'e2', source: { kind: 'shop', name: 'Main shop' }, operation: { kind: 'test-op', args: { fix: 'never' } }, object: 'order WO:1001', message: 'order import failed: 401 Unauthorized', firstAt: at, lastAt: at, attempts: 1, dismissed: false },
+  );
+  host.store.issues.data.alerts.push({ id: 'a1', key: 'unknown-sku:X', source: { kind: 'shop', name: 'Main shop' }, kind: 'unknown-sku', message: 'Order WO:1002 has SKU NOPE-1, which is not in the catalogue', count: 2, firstAt: at, lastAt: at, dismissed: false });
+  await host.store.issues.save();
+  // A retry handler for the seeded errors: `fix: e1` succeeds, anything else still fails.
+  host.ctx.engine.retryHandlers.set('test-op', async (args) => {
+    const errors = host.store.issues.data.errors;
+    if (args.fix === 'never') {
+      errors.find((e) => e.id === 'e2')!.attempts++;
+      return;
+    }
+    host.store.issues.data.errors = errors.filter((e) => e.id !== args.fix);
+  });
+
+  const shop = main.shops[0]!;
+  for (const [n, sku, status] of [[1001, 'TS-RED-M', 'processing'], [1002, 'MUG-01', 'completed']] as const) {
+    const created = new Date(Date.now() - (1003 - n) * 3_600_000).toISOString();
+    const order: Order = {
+      shop: 'Main shop', remoteId: String(n), number: `WO:${n}`, remoteNumber: String(n), status, currency: 'EUR', total: '24.90',
+      customer: { email: `anna${n}@example.com`, firstName: 'Anna', lastName: `Schmidt${n}`, phone: '', company: '' },
+      lines: [{ lineId: `${n}1`, sku, name: sku === 'MUG-01' ? 'Ceramic mug' : 'Organic cotton T-shirt', quantity: 2, refundedQuantity: 0, productId: '1', total: '19.90' }],
+      meta: {}, createdAt: created, modifiedAt: created, importedAt: created, fulfilment: 'unfulfilled', shipments: [],
+    };
+    await host.store.orders.put(order);
+    applyCommitment(host.store, order, shop);
+    main.orderCounts['Main shop'] = (main.orderCounts['Main shop'] ?? 0) + 1;
+  }
+  await host.store.stock.save();
+  await host.store.main.save();
+}
