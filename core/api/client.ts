@@ -7,6 +7,8 @@ import type { ParamsOf, ResultOf } from './define';
  * HTTP/WebSocket) each provide one; the front end never knows which.
  */
 export interface ApiClient {
+  // Parameters may be left out when every field is optional (`{} extends P` is that test).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   call<M extends MethodName>(method: M, ...params: {} extends ParamsOf<Contract[M]> ? [params?: ParamsOf<Contract[M]>] : [params: ParamsOf<Contract[M]>]): Promise<ResultOf<Contract[M]>>;
   on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MIN_POLL_SECONDS, Name, OrderPrefix, Quantity, Sku } from '../model';
 import { settingsContract } from './contract-settings';
 import { syncContract } from './contract-sync';
+import { cartsContract } from './contract-carts';
 import { crmContract } from './contract-crm';
 import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
@@ -53,6 +54,7 @@ export const contract = {
   'alerts.dismiss': method<Alert>()(byId),
 
   ...syncContract,
+  ...cartsContract,
   ...settingsContract,
   ...crmContract,
 } satisfies MethodMap;

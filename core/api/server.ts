@@ -12,6 +12,7 @@ import { statusHandlers } from './handlers/status';
 import { stockHandlers } from './handlers/stock';
 import { stockSentHandlers } from './handlers/stock-sent';
 import { syncHandlers } from './handlers/sync';
+import { cartsHandlers } from './handlers/carts';
 
 export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -24,6 +25,7 @@ const handlers: Handlers = {
   ...issuesHandlers,
   ...crmHandlers,
   ...syncHandlers,
+  ...cartsHandlers,
   ...settingsHandlers,
   ...stockSentHandlers,
 };

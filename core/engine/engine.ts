@@ -10,8 +10,15 @@ import { WorkQueue } from './queue';
 import type { Clock } from './clock';
 import type { EventBus } from './events';
 import { summary } from '../jobs/context';
+import { sweepCarts, cartsOperation } from '../jobs/carts';
+import { cartEvents, orderEvents } from '../jobs/crm-events';
+import { countOrderForContact, crmOperation, enqueueTagEvents, runCrm } from '../jobs/crm';
+import type { CrmConnection } from '../model';
+import type { CrmConnector } from '../platforms/crm-types';
 
-export type ShopConnectorFactory = (shop: Shop, credentials: Credentials) => ShopConnector;
+/** Builds a platform client. May load the platform module on first use (keeps CLI start-up light). */
+export type ShopConnectorFactory = (shop: Shop, credentials: Credentials) => ShopConnector | Promise<ShopConnector>;
+export type CrmConnectorFactory = (crm: CrmConnection, credentials: Credentials) => CrmConnector | Promise<CrmConnector>;
 
 /** The jobs, in the order one sync pass runs them so that it converges (SPEC: orders, then inventory, then shipping, then carts and CRM). */
 export const JOB_ORDER = ['orders', 'inventory', 'shipping', 'carts', 'crm'] as const;
@@ -30,6 +37,7 @@ export interface EngineOptions {
   clock: Clock;
   events: EventBus;
   connectorFactory: ShopConnectorFactory;
+  crmConnectorFactory: CrmConnectorFactory;
 }
 
 function shopNamed(store: Store, name: string): Shop {
@@ -39,6 +47,8 @@ function shopNamed(store: Store, name: string): Shop {
 }
 
 const shopTargets = (store: Store, only?: string) => store.main.data.shops.filter((s) => !only || s.name === only).map((s) => s.name);
+/** `--shop` limits a pass to one shop: CRM work is not tied to a shop, so it runs only in unfiltered passes. */
+const crmTargets = (store: Store, only?: string) => (only ? [] : store.main.data.crms.map((c) => c.name));
 
 /**
  * The engine: runs jobs for shops and CRMs, one run per job and target at a time, and re-runs
@@ -51,6 +61,8 @@ export class Engine {
   private readonly running = new Map<string, Promise<JobSummary>>();
   private readonly rerun = new Map<string, Promise<JobSummary>>();
   private readonly connectors = new Map<string, { key: string; connector: ShopConnector }>();
+  /** How to re-run each kind of failed operation, beyond the shop jobs' own. */
+  readonly retryHandlers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
   paused = false;
 
   constructor(private readonly options: EngineOptions) {
@@ -62,11 +74,46 @@ export class Engine {
       events,
       queue: this.queue,
       stockItems: new Map(),
+      hooks: {},
       shop: (shop) => this.connectorFor(shop),
     };
     this.define({ name: 'orders', targets: shopTargets, run: (ctx, t) => pullOrders(ctx, shopNamed(store, t)) });
     this.define({ name: 'inventory', targets: shopTargets, run: (ctx, t, o) => pushInventory(ctx, shopNamed(store, t), o) });
     this.define({ name: 'shipping', targets: shopTargets, run: (ctx, t) => pushShipping(ctx, shopNamed(store, t)) });
+    this.define({ name: 'carts', targets: shopTargets, run: (ctx, t) => sweepCarts(ctx, shopNamed(store, t)) });
+    this.define({
+      name: 'crm',
+      targets: crmTargets,
+      run: async (ctx, t) => {
+        const crm = store.main.data.crms.find((c) => c.name === t);
+        if (!crm) throw new Error(`There is no CRM connection called "${t}".`);
+        return runCrm(ctx, crm, await this.crmConnectorFor(crm));
+      },
+    });
+    // Orders and carts feed the CRM queue as they change.
+    this.jobs.hooks.orderChanged = (_shop, previous, current) => {
+      if (!previous) countOrderForContact(this.jobs, current.customer.email, current.total, current.createdAt);
+      enqueueTagEvents(this.jobs, orderEvents(store.main.data.rules, previous, current));
+    };
+    this.jobs.hooks.cartsChanged = (transitions) => {
+      enqueueTagEvents(this.jobs, cartEvents(store.main.data.rules, transitions));
+    };
+    this.retryHandlers.set(crmOperation('').kind, async (args) => void (await this.run('crm', String(args.crm))));
+    this.retryHandlers.set(cartsOperation('').kind, async (args) => void (await this.run('carts', String(args.shop))));
+  }
+
+  private readonly crmConnectors = new Map<string, { key: string; connector: CrmConnector }>();
+
+  /** The CRM connection's client, rebuilt when its settings change. */
+  async crmConnectorFor(crm: CrmConnection): Promise<CrmConnector> {
+    const key = JSON.stringify(crm);
+    const cached = this.crmConnectors.get(crm.name);
+    if (cached?.key === key) return cached.connector;
+    const credentials = await this.options.store.secrets.get(crm.secretRef);
+    if (!credentials) throw new Error(`The API key of CRM "${crm.name}" is missing from the secret store; add the CRM again.`);
+    const connector = await this.options.crmConnectorFactory(crm, credentials);
+    this.crmConnectors.set(crm.name, { key, connector });
+    return connector;
   }
 
   define(definition: JobDefinition): void {
@@ -84,14 +131,14 @@ export class Engine {
     if (cached?.key === key) return cached.connector;
     const credentials = await this.options.store.secrets.get(shop.secretRef);
     if (!credentials) throw new Error(`The credentials of shop "${shop.name}" are missing from the secret store; add the shop again.`);
-    const connector = this.options.connectorFactory(shop, credentials);
+    const connector = await this.options.connectorFactory(shop, credentials);
     this.connectors.set(shop.name, { key, connector });
     return connector;
   }
 
   /** Total HTTP requests made by every connector so far. */
   get requestsMade(): number {
-    return [...this.connectors.values()].reduce((n, c) => n + c.connector.stats.requests, 0);
+    return [...this.connectors.values(), ...this.crmConnectors.values()].reduce((n, c) => n + c.connector.stats.requests, 0);
   }
 
   /** Waits until no job is running (used before the store is flushed on shutdown). */
@@ -192,8 +239,6 @@ export class Engine {
     return left ? { resolved: false, message: left.message } : { resolved: true };
   }
 
-  /** Later features register how to re-run their operations (e.g. CRM calls). */
-  readonly retryHandlers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
 
   private async reimportOrder(shop: Shop, remoteId: string): Promise<void> {
     const store = this.options.store;

@@ -7,10 +7,10 @@ import { inProcessClient } from '../api/in-process';
 import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { systemClock, type Clock } from './clock';
-import { Engine, type ShopConnectorFactory } from './engine';
+import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from './engine';
 import { EventBus } from './events';
 import { Scheduler } from './scheduler';
-import { defaultConnectorFactory } from './default-connectors';
+import { defaultConnectorFactory, defaultCrmConnectorFactory } from './default-connectors';
 
 export interface HostOptions {
   dataDir: string;
@@ -23,6 +23,7 @@ export interface HostOptions {
   schedule?: boolean;
   /** Builds shop connectors; tests inject their own. */
   connectorFactory?: ShopConnectorFactory;
+  crmConnectorFactory?: CrmConnectorFactory;
   /** Called once the engine exists and before the scheduler starts: later features register their jobs here. */
   extend?: (ctx: ApiContext) => void | Promise<void>;
 }
@@ -55,7 +56,13 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     throw error;
   }
   const events = new EventBus();
-  const engine = new Engine({ store, clock, events, connectorFactory: options.connectorFactory ?? defaultConnectorFactory });
+  const engine = new Engine({
+    store,
+    clock,
+    events,
+    connectorFactory: options.connectorFactory ?? defaultConnectorFactory,
+    crmConnectorFactory: options.crmConnectorFactory ?? defaultCrmConnectorFactory,
+  });
   const ctx: ApiContext = {
     store,
     clock,
@@ -123,6 +130,7 @@ export async function attachToEngine(dataDir: string, timeoutMs = 2000): Promise
 export interface OpenApiOptions {
   dataDir: string;
   connectorFactory?: ShopConnectorFactory;
+  crmConnectorFactory?: CrmConnectorFactory;
   clock?: Clock;
   secrets?: SecretStore;
   lock?: LockOptions;

@@ -19,8 +19,8 @@ export class Scheduler {
   private debounce: (() => void) | null = null;
   private stopped = true;
   private offEvents: (() => void)[] = [];
-  /** Extra periodic jobs (carts sweep, CRM queue) registered by later features: name → interval. */
-  readonly periodic = new Map<JobName, (engine: Engine) => { targets: string[]; everyMs: number }>();
+  /** How often each CRM's queue is worked through when nothing else triggers it. */
+  static readonly CRM_EVERY_MS = 60_000;
 
   constructor(private readonly engine: Engine, private readonly clock: Clock, private readonly events: EventBus, private readonly debounceMs: () => number) {}
 
@@ -66,9 +66,12 @@ export class Scheduler {
       });
       this.every('reconcile', shop.name, shop.intervals.reconcileSeconds * 1000, () => this.engine.run('inventory', shop.name, { reconcile: true }), shop.intervals.reconcileSeconds * 1000);
     }
-    for (const [job, plan] of this.periodic) {
-      const { targets, everyMs } = plan(this.engine);
-      for (const target of targets) this.every(job, target, everyMs, () => this.engine.run(job, target));
+    const { carts } = this.engine.store.main.data.settings;
+    for (const shop of this.engine.store.main.data.shops) {
+      this.every('carts', shop.name, carts.sweepMinutes * 60_000, () => this.engine.run('carts', shop.name));
+    }
+    for (const crm of this.engine.store.main.data.crms) {
+      this.every('crm', crm.name, Scheduler.CRM_EVERY_MS, () => this.engine.run('crm', crm.name));
     }
   }
 

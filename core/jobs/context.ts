@@ -1,7 +1,8 @@
 import type { Clock } from '../engine/clock';
 import type { EventBus } from '../engine/events';
 import type { WorkQueue } from '../engine/queue';
-import type { Shop } from '../model';
+import type { Order, Shop } from '../model';
+import type { CartTransition } from './carts';
 import type { RemoteStockItem, ShopConnector } from '../platforms/types';
 import type { Store } from '../store';
 
@@ -15,6 +16,11 @@ export interface JobContext {
   shop(shop: Shop): Promise<ShopConnector>;
   /** Each shop's stock items by SKU as last read, so a push needs no read when nothing drifted. Lives as long as the engine. */
   stockItems: Map<string, Map<string, RemoteStockItem>>;
+  /** Set by the engine so the CRM job hears of order and cart changes; they only queue work (saved with the queue). */
+  hooks: {
+    orderChanged?(shop: Shop, previous: Order | undefined, current: Order): void;
+    cartsChanged?(transitions: CartTransition[]): void;
+  };
 }
 
 /** What one run of a job did, printed by `backroom sync` and shown in the UIs. */

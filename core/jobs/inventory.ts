@@ -1,6 +1,6 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
 import { availableFor, indexCommitments, type Shop } from '../model';
-import { PlatformError } from '../platforms/http';
+import { PlatformError } from '../platforms/errors';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import { describeFailure } from './orders';

@@ -1,7 +1,8 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
 import { RELEASING_STATUSES, type Order, type Shop } from '../model';
-import { PlatformError } from '../platforms/http';
+import { PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
+import { noteOrderForCarts, type CartTransition } from './carts';
 import { applyCommitment, fulfilmentOf } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 
@@ -84,6 +85,7 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     else bump(s, 'updated');
     await store.orders.stage(next);
     applyCommitment(store, next, shop);
+    ctx.hooks.orderChanged?.(shop, existing, next);
     return next;
   }
   if (!shop.statuses.includes(remote.status)) {
@@ -99,6 +101,7 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   applyCommitment(store, order, shop);
   store.main.data.orderCounts[shop.name] = (store.main.data.orderCounts[shop.name] ?? 0) + 1;
   bump(s, 'pulled');
+  ctx.hooks.orderChanged?.(shop, undefined, order);
   const catalogue = store.stock.data.items;
   for (const line of order.lines) {
     if (line.sku && catalogue[line.sku]) continue;
@@ -130,6 +133,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   let after = cursor.ordersModifiedAfter ? new Date(new Date(cursor.ordersModifiedAfter).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
   let page = 1;
   const perPage = connector.limits.pageSize;
+  const cartTransitions: CartTransition[] = [];
   try {
     for (;;) {
       ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: s.counts.pulled ?? 0 });
@@ -142,6 +146,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
           continue;
         }
         const order = entry.order;
+        noteOrderForCarts(ctx, shop, order, cartTransitions);
         await ingestOrder(ctx, shop, order, state, s);
         clearError(store, importOperation(shop.name, order.remoteId));
         if (!newest || order.modifiedAt > newest) newest = order.modifiedAt;
@@ -151,7 +156,8 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         const checkpoint = new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString();
         if (!cursor.ordersModifiedAfter || checkpoint > cursor.ordersModifiedAfter) cursor.ordersModifiedAfter = checkpoint;
       }
-      await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save()]);
+      if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
+      await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.carts.save(), store.queue.save()]);
       if (result.results.length < perPage || page >= result.totalPages) break;
       // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
       // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
@@ -183,7 +189,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save()]);
+    await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.queue.save()]);
     if (s.counts.pulled || s.counts.updated || s.counts.cancelled || s.counts.refunded) ctx.events.emit('changed', { area: 'orders' });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }

@@ -1,7 +1,7 @@
 import { clearError, recordError } from '../engine/issues';
 import { backoffMs, newId, type WorkOutcome } from '../engine/queue';
 import type { Order, Shipment, Shop } from '../model';
-import { PlatformError } from '../platforms/http';
+import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
@@ -89,7 +89,8 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
   if (unsent.length) {
     const onShop = await connector.listShipments(order.remoteId);
     for (const shipment of unsent) {
-      const found = onShop.find((r) => r.shipmentId === shipment.id);
+      // Ours by id; or, where a crash fell between a tracking entry and the note naming it, by tracking number.
+      const found = onShop.find((r) => r.shipmentId === shipment.id) ?? onShop.find((r) => !r.shipmentId && r.tracking === shipment.tracking);
       const ref = found ?? (await connector.addShipment(order.remoteId, { shipmentId: shipment.id, date: shipment.date, carrier: shipment.carrier, tracking: shipment.tracking, lines: shipment.lines }));
       shipment.pushedAt = ctx.clock.now().toISOString();
       shipment.remoteRef = ref.remoteRef;

@@ -18,7 +18,7 @@ export const Sku = z
   .trim()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
-  .refine((s) => !/[\u0000-\u001f]/.test(s), 'must not contain control characters');
+  .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20), 'must not contain control characters');
 
 export const Quantity = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000, 'is too large');
 

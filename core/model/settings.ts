@@ -83,6 +83,11 @@ export const Settings = z.object({
   carts: CartSettings.default(CartSettings.parse({})),
   /** Debounce before an automatic stock push, so a burst of edits makes one push. */
   stockPushDebounceMs: z.number().int().min(0).max(60_000).default(2000),
+  /**
+   * CRM contact fields beyond name, phone and company: Backroom field (`orderCount`, `totalSpent`,
+   * `lastOrderDate`, or `meta:KEY` for an order meta key) → the CRM's field name.
+   */
+  crmFields: z.record(z.string().regex(/^(orderCount|totalSpent|lastOrderDate|meta:.+)$/, 'must be orderCount, totalSpent, lastOrderDate or meta:KEY'), z.string().min(1)).default({}),
   /** Alerts go to this address when set (delivery comes with the alerts issue). */
   alertEmail: Email.optional(),
 });

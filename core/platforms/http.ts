@@ -1,7 +1,7 @@
 import got, { HTTPError, RequestError, type Got, type Method } from 'got';
 import PQueue from 'p-queue';
 import type { z } from 'zod';
-import { redact } from '../store/redact';
+import { PlatformError, type PlatformErrorKind } from './errors';
 
 /**
  * What a platform declares about talking to it (ARCHITECTURE: "platforms are data + mapping").
@@ -27,25 +27,7 @@ export interface PlatformLimits {
   backoffLimitMs?: number;
 }
 
-export type PlatformErrorKind = 'auth' | 'rejected' | 'not-found' | 'transient' | 'malformed' | 'network';
-
-/** A failed platform call, classified so jobs know whether to retry, alert, or record an error. Its message is redacted. */
-export class PlatformError extends Error {
-  constructor(
-    readonly kind: PlatformErrorKind,
-    message: string,
-    readonly status?: number,
-    /** The platform's own error code (e.g. WooCommerce `woocommerce_rest_cannot_view`). */
-    readonly platformCode?: string,
-  ) {
-    super(redact(message));
-    this.name = 'PlatformError';
-  }
-
-  get retriable(): boolean {
-    return this.kind === 'transient' || this.kind === 'network';
-  }
-}
+export { PlatformError, type PlatformErrorKind } from './errors';
 
 export interface HttpRequest<T> {
   method?: Method;

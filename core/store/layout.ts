@@ -158,13 +158,15 @@ export const QueueData = z.object({
   items: z.array(QueueItem),
   /** Exactly-once ledger: keys of work already done (e.g. `event|contact|tag|add`). */
   ledger: z.record(z.string(), z.string()),
+  /** Per-customer totals (by lower-case email) for the CRM fields order count, total spent, last order date. */
+  contacts: z.record(z.string(), z.object({ orders: z.number().int(), spentCents: z.number().int(), lastOrderAt: z.string().optional() })).default({}),
 });
 export type QueueData = z.infer<typeof QueueData>;
 
 export const queueSpec: DocumentSpec<QueueData> = {
   label: FILES.queue,
   version: 1,
-  create: () => ({ schemaVersion: 1, items: [], ledger: {} }),
+  create: () => ({ schemaVersion: 1, items: [], ledger: {}, contacts: {} }),
   validate: (data) => parseWith(QueueData, data),
 };
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConnectorFactory } from '../../core/engine/default-connectors';
+import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { removeTempDirs } from '../helpers';
 import { openWorld, requestsTo, type World } from './world';
@@ -32,10 +33,10 @@ async function allOrderNumbers(w: World): Promise<string[]> {
 describe('order pull against the WooCommerce sandbox', () => {
   it('pulls 2,500 orders across 25 pages exactly once, including orders modified during the pull', async () => {
     let pages = 0;
-    let sandbox: Awaited<ReturnType<typeof shopWith2500>>['shop'] | undefined;
+    const seen: { sandbox?: Awaited<ReturnType<typeof shopWith2500>>['shop'] } = {};
     // Between pages, the merchant edits orders: one already read (it moves to the end of the list) and one not yet read.
     const factory: ShopConnectorFactory = (shop, creds) => {
-      const real = defaultConnectorFactory(shop, creds);
+      const real = createShopConnector(shop, creds);
       return {
         ...real,
         stats: real.stats,
@@ -43,17 +44,18 @@ describe('order pull against the WooCommerce sandbox', () => {
         async listOrders(query) {
           const page = await real.listOrders(query);
           pages++;
-          if (pages === 3 && sandbox) {
-            const ids = [...sandbox.state.orders.keys()];
-            sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
-            sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
+          if (pages === 3 && seen.sandbox) {
+            const ids = [...seen.sandbox.state.orders.keys()];
+            seen.sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
+            seen.sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
           }
           return page;
         },
       };
     };
     const setup = await shopWith2500(factory);
-    sandbox = setup.shop;
+    seen.sandbox = setup.shop;
+    const sandbox = setup.shop;
     setup.setNow(T0 + 3_600_000);
     const { summaries } = await world!.host.client.call('sync.run', { job: 'orders' });
     expect(summaries[0]!.errors).toBe(0);
@@ -75,7 +77,7 @@ describe('order pull against the WooCommerce sandbox', () => {
   it('resumes after a crash mid-pull without losing or duplicating orders', async () => {
     let pages = 0;
     const crashing: ShopConnectorFactory = (shop, creds) => {
-      const real = defaultConnectorFactory(shop, creds);
+      const real = createShopConnector(shop, creds);
       return {
         ...real,
         stats: real.stats,

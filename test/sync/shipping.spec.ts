@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConnectorFactory } from '../../core/engine/default-connectors';
+import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { removeTempDirs } from '../helpers';
 import { openWorld, type World } from './world';
@@ -50,7 +51,7 @@ describe('shipping push', () => {
   it('pushes once even when the process dies between the push and its record', async () => {
     let crashed = false;
     const dying: ShopConnectorFactory = (s, c) => {
-      const real = defaultConnectorFactory(s, c);
+      const real = createShopConnector(s, c);
       return {
         ...real,
         stats: real.stats,

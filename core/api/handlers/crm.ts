@@ -1,7 +1,6 @@
 import { CrmConnection } from '../../model';
-import { createCrmConnector } from '../../platforms/crm';
-import { PlatformError } from '../../platforms/http';
-import { mailchimpBase } from '../../platforms/mailchimp/connector';
+import { PlatformError } from '../../platforms/errors';
+import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isLoopbackHost } from '../../platforms/url-policy';
 import { ApiError, badInput, conflict, notFound } from '../errors';
@@ -88,6 +87,8 @@ export const crmHandlers: {
     if (!crm) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
     const credentials = await ctx.store.secrets.get(crm.secretRef);
     if (!credentials?.key) throw new ApiError('failed', `CRM "${name}" has no stored API key; remove it and add it again.`);
+    // Loaded on use, so commands that never reach a CRM do not load the HTTP client.
+    const { createCrmConnector } = await import('../../platforms/crm');
     const connector = createCrmConnector(crm, credentials);
     try {
       const report = await connector.test();

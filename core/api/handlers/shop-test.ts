@@ -1,5 +1,4 @@
-import { createShopConnector } from '../../platforms';
-import { PlatformError } from '../../platforms/http';
+import { PlatformError } from '../../platforms/errors';
 import { ApiError, notFound } from '../errors';
 import type { Handler } from '../server';
 
@@ -15,6 +14,7 @@ export const shopTestHandlers: { 'shop.test': Handler<'shop.test'> } = {
     const credentials = await ctx.store.secrets.get(shop.secretRef);
     if (!credentials) throw new ApiError('failed', `No credentials are stored for shop "${name}"; remove it and add it again with its keys.`);
     try {
+      const { createShopConnector } = await import('../../platforms');
       return await createShopConnector(shop, credentials).test();
     } catch (error) {
       const reason = error instanceof PlatformError ? error.message : `unexpected problem: ${(error as Error).message}`;

@@ -2,8 +2,8 @@ import { applyIndividually } from '../crm-bulk';
 import type { CrmBulkResult, CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
 import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
-import { isLoopbackHost } from '../url-policy';
-import { Batch, dataCenterOf, describeMailchimpError, List, Member, MergeFields, NoContent, Root, subscriberHash, type Member as WireMember } from './wire';
+import { mailchimpBase } from './address';
+import { Batch, describeMailchimpError, List, Member, MergeFields, NoContent, Root, subscriberHash, type Member as WireMember } from './wire';
 
 /** Mailchimp allows at most 10 simultaneous connections per account and answers 429 beyond that. */
 export const MAILCHIMP_LIMITS: PlatformLimits = {
@@ -28,18 +28,6 @@ export interface MailchimpOptions {
   batchPollMs?: number;
   /** How long a batch may run before its changes are made one by one instead (default 10 min). */
   batchTimeoutMs?: number;
-}
-
-/** The API base: `https://us21.api.mailchimp.com/3.0`, or a sandbox on this computer. */
-export function mailchimpBase(key: string, server?: string): string {
-  if (server && /^https?:\/\//i.test(server)) {
-    const url = new URL(server);
-    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) throw new Error('a Mailchimp server URL must use https (plain http only for this computer)');
-    return `${url.toString().replace(/\/+$/, '').replace(/\/3\.0$/, '')}/3.0`;
-  }
-  const dc = server?.trim() || dataCenterOf(key);
-  if (!dc || !/^[a-z]{2,}\d+$/.test(dc)) throw new Error('a Mailchimp API key ends with its data centre after a dash, e.g. …-us21');
-  return `https://${dc}.api.mailchimp.com/3.0`;
 }
 
 /** Archived members get no mail until re-added, which is how an upsert treats them. */
@@ -202,3 +190,5 @@ export function createMailchimpConnector(options: MailchimpOptions): CrmConnecto
   };
   return connector;
 }
+
+export { mailchimpBase };

@@ -1,0 +1,168 @@
+import { clearError, recordError } from '../engine/issues';
+import type { Cart, CartSettings, Shop } from '../model';
+import { PlatformError } from '../platforms/errors';
+import type { RemoteOrder } from '../platforms/types';
+import { bump, summary, type JobContext, type JobSummary } from './context';
+import { describeFailure } from './orders';
+
+export const cartsOperation = (shop: string) => ({ kind: 'carts.sweep', args: { shop } });
+const CAPTURE_OVERLAP_MS = 5 * 60_000;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** A cart's state changed: the CRM job turns these into tag events. */
+export interface CartTransition {
+  cart: Cart;
+  to: 'abandoned' | 'recovered' | 'lost' | 'unsubscribed';
+}
+
+export const cartId = (shop: string, remoteId: string) => `${shop}#${remoteId}`;
+
+/** Blacklist entries are whole addresses (`a@b.com`) or domains (`@b.com` or `b.com`). */
+export function isBlacklisted(email: string, blacklist: readonly string[]): boolean {
+  const address = email.toLowerCase();
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return blacklist.some((entry) => {
+    const e = entry.toLowerCase();
+    if (e.includes('@') && !e.startsWith('@')) return e === address;
+    return e.replace(/^@/, '') === domain;
+  });
+}
+
+/** Why a checkout is not tracked at all (SPEC §4 "Not tracked"), or null when it is. */
+export function notTrackedBecause(remote: RemoteOrder, settings: CartSettings): string | null {
+  if (!settings.tracking) return 'cart tracking is switched off';
+  if (!remote.customer.email) return 'no email address';
+  if (remote.customerRole && settings.excludedRoles.includes(remote.customerRole)) return `customer role ${remote.customerRole} is excluded`;
+  if (remote.trackingOptOut) return 'the customer declined tracking';
+  return null;
+}
+
+function fromCheckout(shop: Shop, remote: RemoteOrder, settings: CartSettings, stateChangedAt: string): Cart {
+  return {
+    id: cartId(shop.name, remote.remoteId),
+    shop: shop.name,
+    remoteId: remote.remoteId,
+    email: remote.customer.email.toLowerCase(),
+    name: `${remote.customer.firstName} ${remote.customer.lastName}`.trim(),
+    items: remote.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, total: l.total })),
+    total: remote.total,
+    currency: remote.currency,
+    cartUrl: remote.checkoutUrl ?? '',
+    // When the customer started the checkout; orders they place from then on can recover it.
+    capturedAt: remote.createdAt,
+    updatedAt: remote.modifiedAt,
+    state: 'capturing',
+    stateChangedAt,
+    crmBlocked: isBlacklisted(remote.customer.email, settings.blacklist),
+  };
+}
+
+function move(cart: Cart, to: CartTransition['to'], at: string, out: CartTransition[]): void {
+  cart.state = to;
+  cart.stateChangedAt = at;
+  out.push({ cart: { ...cart }, to });
+}
+
+/**
+ * Applies what an order seen on the shop means for carts (SPEC §4 "Recovered"): the checkout
+ * itself, or any order of the same customer, reaching a recovery status. A capturing cart simply
+ * became an order (it is dropped: it was never abandoned); an abandoned one is recovered.
+ */
+export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrder, out: CartTransition[]): void {
+  const settings = ctx.store.main.data.settings.carts;
+  if (!settings.recoveryStatuses.includes(remote.status)) return;
+  const carts = ctx.store.carts.data.carts;
+  const email = remote.customer.email.toLowerCase();
+  for (const cart of Object.values(carts)) {
+    if (cart.shop !== shop.name) continue;
+    const same = cart.remoteId === remote.remoteId || (email && cart.email === email && remote.createdAt >= cart.capturedAt);
+    if (!same) continue;
+    if (cart.state === 'capturing') delete carts[cart.id];
+    else if (cart.state === 'abandoned') move(cart, 'recovered', remote.modifiedAt, out);
+  }
+}
+
+/**
+ * The state changes due at `now` (SPEC §4): capturing → abandoned once the cut-off has passed
+ * since the last activity; abandoned → lost once the recovery window has passed. The recorded
+ * time of a change is the exact boundary, not the time the sweep happened to run.
+ */
+export function dueTransitions(carts: Cart[], settings: CartSettings, now: Date): CartTransition[] {
+  const out: CartTransition[] = [];
+  const t = now.getTime();
+  for (const cart of carts) {
+    if (cart.state === 'capturing') {
+      const boundary = new Date(cart.updatedAt).getTime() + settings.cutoffMinutes * MINUTE;
+      if (t >= boundary) move(cart, 'abandoned', new Date(boundary).toISOString(), out);
+    }
+    if (cart.state === 'abandoned') {
+      const boundary = new Date(cart.stateChangedAt).getTime() + settings.recoveryWindowDays * DAY;
+      if (t >= boundary) move(cart, 'lost', new Date(boundary).toISOString(), out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The abandonment sweep for one shop: captures checkouts with an email and no paid order,
+ * follows checkouts that became orders, and moves carts along their lifecycle. Returns the
+ * transitions, which the CRM job turns into tags.
+ */
+export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummary> {
+  const s = summary('carts', shop.name);
+  const { store } = ctx;
+  const settings = store.main.data.settings.carts;
+  const connector = await ctx.shop(shop);
+  const before = connector.stats.requests;
+  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
+  const now = ctx.clock.now();
+  const transitions: CartTransition[] = [];
+  try {
+    if (settings.tracking) {
+      const since = cursor.cartsModifiedAfter ? new Date(new Date(cursor.cartsModifiedAfter).getTime() - CAPTURE_OVERLAP_MS).toISOString() : undefined;
+      let newest = cursor.cartsModifiedAfter;
+      for (let page = 1; ; page++) {
+        const result = await connector.listCheckouts({ modifiedAfter: since, page, perPage: connector.limits.pageSize });
+        for (const entry of result.results) {
+          if (!entry.ok) continue;
+          const remote = entry.order;
+          if (!newest || remote.modifiedAt > newest) newest = remote.modifiedAt;
+          const id = cartId(shop.name, remote.remoteId);
+          const existing = store.carts.data.carts[id];
+          if (notTrackedBecause(remote, settings)) {
+            bump(s, 'notTracked');
+            continue;
+          }
+          if (!existing) {
+            store.carts.data.carts[id] = fromCheckout(shop, remote, settings, now.toISOString());
+            bump(s, 'captured');
+          } else if (existing.state === 'capturing' && remote.modifiedAt > existing.updatedAt) {
+            // Still shopping: the cut-off counts again from the latest activity.
+            Object.assign(existing, fromCheckout(shop, remote, settings, existing.stateChangedAt));
+            bump(s, 'updated');
+          }
+        }
+        if (result.results.length < connector.limits.pageSize || page >= result.totalPages) break;
+      }
+      cursor.cartsModifiedAfter = newest;
+    }
+    // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
+    transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now));
+    for (const t of transitions) bump(s, t.to);
+    clearError(store, cartsOperation(shop.name));
+    cursor.lastRun.carts = now.toISOString();
+  } catch (error) {
+    s.errors++;
+    s.stopped = error instanceof Error ? error.message : String(error);
+    s.authFailed = error instanceof PlatformError && error.kind === 'auth';
+    recordError(store, now, { source: { kind: 'shop', name: shop.name }, operation: cartsOperation(shop.name), object: `carts of ${shop.name}`, message: describeFailure(error) });
+    if (!(error instanceof PlatformError)) throw error;
+  } finally {
+    s.requests = connector.stats.requests - before;
+    if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
+    await Promise.all([store.carts.save(), store.main.save(), store.issues.save(), store.queue.save()]);
+  }
+  if (s.counts.captured || transitions.length) ctx.events.emit('changed', { area: 'carts' });
+  return s;
+}
