@@ -6,6 +6,7 @@ import { registerStock } from './commands/stock';
 import { registerSync } from './commands/sync';
 import { registerDaemon } from './commands/daemon';
 import { registerDemo } from './commands/demo';
+import { registerCarts } from './commands/carts';
 import { registerSystem } from './commands/system';
 import { registerWeb } from './commands/web';
 import { registerTui } from './commands/tui';
@@ -33,6 +34,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDaemon(program, deps);
   registerWeb(program, deps);
   registerDemo(program, deps);
+  registerCarts(program, deps);
   registerTui(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
