@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { EngineState } from '../../core/api/contract-sync';
-import { useEvent, useQuery } from './hooks';
+import { useQuery } from './hooks';
 import { Dashboard } from './pages/Dashboard';
 import { Orders } from './pages/Orders';
 import { Stock } from './pages/Stock';
@@ -26,9 +26,8 @@ export function App({ transport, connected }: { transport: 'desktop' | 'web'; co
   const [openOrder, setOpenOrder] = useState<string | null>(null);
   const engine = useQuery((c) => c.call('engine.state'), ['issues', 'settings'], [], true);
   const counts = useQuery((c) => c.call('status'), ['issues'], []);
-  const [liveState, setLiveState] = useState<EngineState['state'] | null>(null);
-  useEvent('state', (e) => setLiveState(e.state));
-  const state = liveState ?? engine.data?.state ?? 'ok';
+  // Reloaded on every `state` event and whenever errors change (a dismissed error can end the "errors" state).
+  const state = engine.data?.state ?? 'ok';
   const issues = (counts.data?.errors ?? 0) + (counts.data?.alerts ?? 0);
 
   const go = (r: Route) => {
@@ -76,10 +75,10 @@ export function App({ transport, connected }: { transport: 'desktop' | 'web'; co
             </li>
           ))}
         </ul>
-        <div className={`engine-pill state-${state}`} data-testid="engine-state" data-state={state}>
+        <button type="button" className={`engine-pill state-${state}`} data-testid="engine-state" data-state={state} onClick={() => go(state === 'errors' ? 'issues' : 'dashboard')}>
           <span className="dot" aria-hidden="true" />
-          {STATE_LABEL[state]}
-        </div>
+          {state === 'errors' && counts.data?.errors ? `${counts.data.errors} error${counts.data.errors === 1 ? '' : 's'} to look at` : STATE_LABEL[state]}
+        </button>
         {!connected && transport === 'web' ? <div className="offline" role="status">Reconnecting to Backroom…</div> : null}
       </nav>
       <main className="content">{page}</main>

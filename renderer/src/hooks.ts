@@ -86,12 +86,15 @@ export function useAction<A extends unknown[], R>(fn: (client: ApiClient, ...arg
   const client = useClient();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // The latest fn, so an action always sees the form's current values.
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
   const run = useCallback(
     async (...args: A): Promise<R | undefined> => {
       setBusy(true);
       setProblem(null);
       try {
-        return await fn(client, ...args);
+        return await fnRef.current(client, ...args);
       } catch (error) {
         setProblem(problemOf(error));
         return undefined;

@@ -74,7 +74,8 @@ export function Field({ label, name, problem, children, hint }: { label: string;
       {children}
       {mine ? (
         <span className="field-error" role="alert">
-          {mine.message}
+          {/* The API names the field (`url: must not be empty`); under the field itself the name is redundant. */}
+          {mine.message.startsWith(`${mine.field}: `) ? mine.message.slice(mine.field!.length + 2) : mine.message}
         </span>
       ) : hint ? (
         <span className="field-hint">{hint}</span>
@@ -107,6 +108,18 @@ export function ago(iso: string | undefined, now = Date.now()): string {
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   return day(iso);
+}
+
+const FULFILMENT: Record<string, { label: string; tone: 'ok' | 'warn' | 'muted' }> = {
+  unfulfilled: { label: 'Not shipped', tone: 'muted' },
+  partial: { label: 'Partly shipped', tone: 'warn' },
+  fulfilled: { label: 'Shipped', tone: 'ok' },
+};
+
+/** How far an order has shipped, in the merchant's words. */
+export function Shipped({ fulfilment }: { fulfilment: string }) {
+  const f = FULFILMENT[fulfilment] ?? { label: fulfilment, tone: 'muted' as const };
+  return <Badge tone={f.tone}>{f.label}</Badge>;
 }
 
 export function money(amount: string, currency: string): string {

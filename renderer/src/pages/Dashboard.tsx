@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { EngineEvents } from '../../../core/engine/events';
 import { useAction, useEvent, useQuery } from '../hooks';
 import type { Route } from '../App';
-import { ago, Badge, Card, Empty, money, Page, ProblemNote, when } from '../ui';
+import { ago, Badge, Card, Empty, money, Page, ProblemNote, Shipped, when } from '../ui';
 
 type JobEvent = EngineEvents['job'] & { at: string };
 
@@ -88,7 +88,7 @@ export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: 
         <Card title="Activity">
           {activity.length === 0 ? (
             <Empty>
-              {e?.paused ? 'Syncing is paused.' : 'Nothing has run since this window opened.'}
+              {e?.paused ? 'Syncing is paused.' : 'Nothing has run since this window opened. Backroom syncs on its own; Sync now runs everything at once.'}
               {e?.nextRuns?.length ? ` Next: ${JOB_LABEL[e.nextRuns[0]!.job] ?? e.nextRuns[0]!.job} for ${e.nextRuns[0]!.target} at ${when(e.nextRuns[0]!.at)}.` : ''}
             </Empty>
           ) : (
@@ -119,7 +119,7 @@ export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: 
                   <td className="mono">{o.number}</td>
                   <td>{o.name || o.email}</td>
                   <td>
-                    <Badge tone={o.fulfilment === 'fulfilled' ? 'ok' : o.fulfilment === 'partial' ? 'warn' : 'muted'}>{o.fulfilment}</Badge>
+                    <Shipped fulfilment={o.fulfilment} />
                   </td>
                   <td className="num">{money(o.total, o.currency)}</td>
                   <td className="muted">{when(o.createdAt)}</td>

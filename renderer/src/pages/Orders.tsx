@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Order } from '../../../core/model';
 import { useAction, useQuery } from '../hooks';
-import { Badge, Card, Empty, Field, money, Note, Page, ProblemNote, day, when } from '../ui';
+import { Badge, Card, Empty, Field, money, Note, Page, ProblemNote, Shipped, day, when } from '../ui';
 
 const PAGE = 50;
 
@@ -59,7 +59,7 @@ export function Orders({ selected, select }: { selected: string | null; select(n
                   <td>{o.shop}</td>
                   <td>{o.status}</td>
                   <td>
-                    <Badge tone={o.fulfilment === 'fulfilled' ? 'ok' : o.fulfilment === 'partial' ? 'warn' : 'muted'}>{o.fulfilment}</Badge>
+                    <Shipped fulfilment={o.fulfilment} />
                   </td>
                   <td className="num">{money(o.total, o.currency)}</td>
                 </tr>
@@ -83,6 +83,20 @@ export function Orders({ selected, select }: { selected: string | null; select(n
       </Card>
     </Page>
   );
+}
+
+/** Still to ship per order line: shipped units are counted against the lines of their SKU in order. */
+function outstandingByLine(order: Order): Map<string, number> {
+  const shipped = new Map<string, number>();
+  for (const s of order.shipments) for (const l of s.lines) shipped.set(l.sku, (shipped.get(l.sku) ?? 0) + l.quantity);
+  const left = new Map<string, number>();
+  for (const line of order.lines) {
+    const net = Math.max(0, line.quantity - line.refundedQuantity);
+    const take = Math.min(net, shipped.get(line.sku) ?? 0);
+    shipped.set(line.sku, (shipped.get(line.sku) ?? 0) - take);
+    left.set(line.lineId, net - take);
+  }
+  return left;
 }
 
 function outstanding(order: Order): Map<string, number> {
@@ -129,7 +143,7 @@ function OrderDetail({ number, back }: { number: string; back(): void }) {
                         {l.quantity}
                         {l.refundedQuantity ? <span className="muted small"> ({l.refundedQuantity} refunded)</span> : null}
                       </td>
-                      <td className="num">{Math.max(0, outstanding(o).get(l.sku) ?? 0)}</td>
+                      <td className="num">{outstandingByLine(o).get(l.lineId) ?? 0}</td>
                       <td className="num">{money(l.total, o.currency)}</td>
                     </tr>
                   ))}
@@ -177,7 +191,7 @@ function OrderDetail({ number, back }: { number: string; back(): void }) {
                 ) : null}
               </p>
               <p>
-                Shipping: <Badge tone={o.fulfilment === 'fulfilled' ? 'ok' : o.fulfilment === 'partial' ? 'warn' : 'muted'}>{o.fulfilment}</Badge>
+                Shipping: <Shipped fulfilment={o.fulfilment} />
               </p>
             </Card>
             {o.fulfilment !== 'fulfilled' ? <ShipForm order={o} /> : null}
@@ -197,6 +211,7 @@ function ShipForm({ order }: { order: Order }) {
   const [done, setDone] = useState<string | null>(null);
   const ship = useAction((c, lines: { sku: string; quantity: number }[]) => c.call('ship', { orderNumber: order.number, carrier, tracking, date, lines }));
 
+  const edited = (field: string) => ship.problem?.field === field && ship.setProblem(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
@@ -212,13 +227,13 @@ function ShipForm({ order }: { order: Order }) {
     <Card title="Record a shipment">
       <form onSubmit={(e) => void submit(e)} className="form" aria-label="Record a shipment">
         <Field label="Carrier" name="carrier" problem={ship.problem}>
-          <input value={carrier} onChange={(e) => setCarrier(e.target.value)} placeholder="DHL, UPS, Royal Mail…" />
+          <input value={carrier} onChange={(e) => (setCarrier(e.target.value), edited('carrier'))} placeholder="DHL, UPS, Royal Mail…" />
         </Field>
         <Field label="Tracking number" name="tracking" problem={ship.problem}>
-          <input value={tracking} onChange={(e) => setTracking(e.target.value)} />
+          <input value={tracking} onChange={(e) => (setTracking(e.target.value), edited('tracking'))} />
         </Field>
         <Field label="Date shipped" name="date" problem={ship.problem}>
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          <input type="date" value={date} onChange={(e) => (setDate(e.target.value), edited('date'))} />
         </Field>
         <fieldset className="lines">
           <legend>What left</legend>

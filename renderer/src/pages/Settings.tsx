@@ -66,8 +66,11 @@ function AddShop() {
   const [platform, setPlatform] = useState<'woocommerce' | 'shopify'>('woocommerce');
   const [form, setForm] = useState({ name: '', url: '', key: '', secret: '', domain: '', token: '', prefix: '', statuses: 'processing', location: '' });
   const [added, setAdded] = useState<string | null>(null);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const add = useAction((c, params: ShopAddParams) => c.call('shop.add', params));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
+    setForm({ ...form, [k]: e.target.value });
+    if (add.problem?.field === k) add.setProblem(null);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -169,7 +172,7 @@ function Locations() {
       </ul>
       <form className="form row" aria-label="Add a location" onSubmit={(e) => (e.preventDefault(), void add.run().then((r) => r && setName('')))}>
         <Field label="New location" name="name" problem={add.problem}>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Warehouse" />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Back room" />
         </Field>
         <button type="submit" className="secondary" disabled={add.busy}>
           Add location
