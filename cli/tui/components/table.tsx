@@ -16,23 +16,23 @@ export function layoutColumns(columns: readonly Column[], rows: readonly string[
   const natural = columns.map((c, i) => c.width ?? Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
   const available = total - 2 - (columns.length - 1);
   const fixed = columns.reduce((sum, c, i) => sum + (c.width ? natural[i]! : 0), 0);
-  const flexible = columns.map((c, i) => (c.width ? 0 : natural[i]!));
-  let room = available - fixed;
+  const room = available - fixed;
   const widths = [...natural];
-  const wantFlex = flexible.reduce((a, b) => a + b, 0);
-  if (wantFlex > room) {
-    // Shrink the flexible columns in proportion, never below their minimum.
-    columns.forEach((c, i) => {
-      if (c.width) return;
-      widths[i] = Math.max(c.min ?? Math.min(6, natural[i]!), Math.floor((flexible[i]! / wantFlex) * Math.max(room, 0)));
-    });
-  }
-  room = available - widths.reduce((a, b) => a + b, 0);
+  // Share the room among the flexible columns, narrowest first: a column that needs less than its
+  // fair share keeps its natural width and leaves the rest to the wider ones.
+  const flexible = columns.map((c, i) => (c.width ? -1 : i)).filter((i) => i >= 0).sort((a, b) => natural[a]! - natural[b]!);
+  let left = room;
+  flexible.forEach((i, n) => {
+    const share = Math.floor(left / (flexible.length - n));
+    widths[i] = Math.max(Math.min(columns[i]!.min ?? 6, natural[i]!), Math.min(natural[i]!, share));
+    left -= widths[i]!;
+  });
+  let over = widths.reduce((a, b) => a + b, 0) - available;
   // Still too wide (very narrow terminal): cut from the last column backwards.
-  for (let i = widths.length - 1; room < 0 && i >= 0; i--) {
-    const cut = Math.min(widths[i]! - 1, -room);
+  for (let i = widths.length - 1; over > 0 && i >= 0; i--) {
+    const cut = Math.min(widths[i]! - 1, over);
     widths[i]! -= cut;
-    room += cut;
+    over -= cut;
   }
   return widths;
 }

@@ -1,5 +1,5 @@
 import { useInput, useStdin, type Key } from 'ink';
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 
 /** Returns true when it consumed the key, so handlers of lower priority do not see it. */
 export type KeypressHandler = (input: string, key: Key) => boolean | void;
@@ -55,7 +55,8 @@ export function useKeypress(handler: KeypressHandler, { isActive = true, priorit
   if (!api) throw new Error('useKeypress needs a KeypressProvider');
   const ref = useRef(handler);
   ref.current = handler;
-  useEffect(() => (isActive ? api.subscribe(ref, priority) : undefined), [api, isActive, priority]);
+  // A layout effect: subscribed by the time the frame shows, so keys typed right after it are not lost.
+  useLayoutEffect(() => (isActive ? api.subscribe(ref, priority) : undefined), [api, isActive, priority]);
 }
 
 export function useInteractive(): boolean {

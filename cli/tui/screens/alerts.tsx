@@ -30,15 +30,16 @@ export function Alerts({ width, height }: ScreenProps) {
   const alerts = query.data ?? [];
   const list = useList(alerts.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(alerts[i]!.id) });
   const shown = detail ? alerts.find((a) => a.id === detail) : undefined;
-  const selected = shown ?? alerts[list.index];
+  const selected = () => shown ?? alerts[list.current()];
   useScreenHelp(detail ? [Command.Dismiss, Command.Back] : [Command.Up, Command.Open, Command.Dismiss, Command.ShowAll]);
 
   useKeypress((input, key) => {
+    const picked = selected();
     if (detail && matches(Command.Back, input, key)) setDetail(null);
-    else if (selected && matches(Command.Dismiss, input, key)) {
-      client.call('alerts.dismiss', { id: selected.id }).then(
+    else if (picked && matches(Command.Dismiss, input, key)) {
+      client.call('alerts.dismiss', { id: picked.id }).then(
         () => {
-          message.ok(`dismissed the alert: ${selected.message}`);
+          message.ok(`dismissed the alert: ${picked.message}`);
           setDetail(null);
         },
         (e: unknown) => message.fail(e),

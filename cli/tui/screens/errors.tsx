@@ -32,26 +32,27 @@ export function Errors({ width, height }: ScreenProps) {
   const errors = query.data ?? [];
   const list = useList(errors.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(errors[i]!.id) });
   const shown = detail ? errors.find((e) => e.id === detail) : undefined;
-  const selected: ErrorEntry | undefined = shown ?? errors[list.index];
+  const selected = (): ErrorEntry | undefined => shown ?? errors[list.current()];
   useScreenHelp(detail ? [Command.Retry, Command.Dismiss, Command.Back] : [Command.Up, Command.Open, Command.Retry, Command.Dismiss, Command.ShowAll]);
 
   useKeypress((input, key) => {
+    const picked = selected();
     if (detail && matches(Command.Back, input, key)) setDetail(null);
-    else if (selected && matches(Command.Retry, input, key)) {
-      message.info(`Retrying ${selected.operation.kind} for ${selected.object}…`);
-      client.call('errors.retry', { id: selected.id }).then(
+    else if (picked && matches(Command.Retry, input, key)) {
+      message.info(`Retrying ${picked.operation.kind} for ${picked.object}…`);
+      client.call('errors.retry', { id: picked.id }).then(
         (r) => {
           if (r.resolved) {
-            message.ok(`retry worked; the error on ${selected.object} is resolved.`);
+            message.ok(`retry worked; the error on ${picked.object} is resolved.`);
             setDetail(null);
           } else message.show({ kind: 'error', text: `still failing after retry: ${r.message ?? 'no message'}` });
         },
         (e: unknown) => message.fail(e),
       );
-    } else if (selected && matches(Command.Dismiss, input, key)) {
-      client.call('errors.dismiss', { id: selected.id }).then(
+    } else if (picked && matches(Command.Dismiss, input, key)) {
+      client.call('errors.dismiss', { id: picked.id }).then(
         () => {
-          message.ok(`dismissed the error on ${selected.object}.`);
+          message.ok(`dismissed the error on ${picked.object}.`);
           setDetail(null);
         },
         (e: unknown) => message.fail(e),

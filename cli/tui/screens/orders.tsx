@@ -69,7 +69,7 @@ export function Orders({ width, height }: ScreenProps) {
   const detailNumber = mode.kind === 'detail' || mode.kind === 'ship' ? mode.number : null;
   const detail = useApiQuery((c) => (detailNumber ? c.call('orders.show', { number: detailNumber }) : Promise.resolve(null)), [detailNumber], { areas: ['orders'] });
   const list = useList(orders.length, height - 3, { isActive: mode.kind === 'list', onOpen: (i) => setMode({ kind: 'detail', number: orders[i]!.number }) });
-  const selected = orders[list.index];
+  const selected = () => orders[list.current()];
 
   useScreenHelp(
     mode.kind === 'detail' ? [Command.Ship, Command.Back] : mode.kind === 'list' ? [Command.Up, Command.Open, Command.Filter, Command.ClearFilter, Command.Ship] : [],
@@ -77,9 +77,10 @@ export function Orders({ width, height }: ScreenProps) {
 
   useKeypress(
     (input, key) => {
+      const picked = selected();
       if (mode.kind === 'detail' && matches(Command.Back, input, key)) setMode({ kind: 'list' });
       else if (mode.kind === 'detail' && matches(Command.Ship, input, key)) setMode({ kind: 'ship', number: mode.number, back: 'detail' });
-      else if (mode.kind === 'list' && selected && matches(Command.Ship, input, key)) setMode({ kind: 'ship', number: selected.number, back: 'list' });
+      else if (mode.kind === 'list' && picked && matches(Command.Ship, input, key)) setMode({ kind: 'ship', number: picked.number, back: 'list' });
       else if (mode.kind === 'list' && matches(Command.Filter, input, key)) setMode({ kind: 'filter' });
       else if (mode.kind === 'list' && matches(Command.ClearFilter, input, key)) {
         setFilter({});

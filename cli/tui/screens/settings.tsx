@@ -86,15 +86,18 @@ export function Settings({ width, height }: ScreenProps) {
     : [];
   const nav = useList(rows.length, height - 3, { isActive: mode.kind === 'list' });
   const row = rows[nav.index];
-  const adds = row?.kind === 'location' ? 'location' : row?.kind === 'shop' ? 'shop' : row?.kind === 'heading' ? row.adds : undefined;
+  const addsFor = (r: Row | undefined) => (r?.kind === 'location' ? 'location' : r?.kind === 'shop' ? 'shop' : r?.kind === 'heading' ? r.adds : undefined);
   useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Edit, Command.Add, Command.Remove] : []);
 
   useKeypress(
     (input, key) => {
+      const at = nav.current();
+      const row = rows[at];
+      const adds = addsFor(row);
       if (matches(Command.Edit, input, key)) {
         if (row?.kind === 'shop') setMode({ kind: 'edit-shop', shop: row.shop });
-        else if (row?.kind === 'carts' || (row?.kind === 'heading' && rows[nav.index + 1]?.kind === 'carts')) setMode({ kind: 'carts' });
-        else if (row?.kind === 'engine' || (row?.kind === 'heading' && rows[nav.index + 1]?.kind === 'engine')) setMode({ kind: 'engine' });
+        else if (row?.kind === 'carts' || (row?.kind === 'heading' && rows[at + 1]?.kind === 'carts')) setMode({ kind: 'carts' });
+        else if (row?.kind === 'engine' || (row?.kind === 'heading' && rows[at + 1]?.kind === 'engine')) setMode({ kind: 'engine' });
         else message.info('Select a shop, the cart settings or the stock push to edit.');
       } else if (matches(Command.Add, input, key)) {
         if (adds === 'location') setMode({ kind: 'add-location' });

@@ -31,15 +31,16 @@ export function Stock({ width, height }: ScreenProps) {
   const items: StockView[] = (query.data?.items ?? []).filter((i) => !filter || i.sku.toLowerCase().includes(filter.toLowerCase()));
   const locations = query.data?.locations ?? [];
   const list = useList(items.length, height - 4, { isActive: mode.kind === 'list' });
-  const selected = items[list.index];
+  const selected = () => items[list.current()];
   const location = locations[Math.min(column, Math.max(0, locations.length - 1))];
   useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter] : []);
 
   useKeypress(
     (input, key) => {
+      const picked = selected();
       if (matches(Command.Left, input, key)) setColumn((c) => Math.max(0, Math.min(c, locations.length - 1) - 1));
       else if (matches(Command.Right, input, key)) setColumn((c) => Math.min(locations.length - 1, c + 1));
-      else if (matches(Command.Edit, input, key) && selected && location) setMode({ kind: 'edit', sku: selected.sku, location, quantity: selected.onHand[location] ?? null });
+      else if (matches(Command.Edit, input, key) && picked && location) setMode({ kind: 'edit', sku: picked.sku, location, quantity: picked.onHand[location] ?? null });
       else if (matches(Command.Add, input, key)) setMode({ kind: 'add' });
       else if (matches(Command.Filter, input, key)) setMode({ kind: 'filter' });
       else if (matches(Command.ClearFilter, input, key)) setFilter('');

@@ -1,0 +1,61 @@
+import type { Key } from 'ink';
+import { describe, expect, it } from 'vitest';
+import { Command, GLOBAL_HELP, KEY_BINDINGS, bindingFor, helpText, matches } from '../keys';
+
+const none: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false } as Key;
+const key = (k: Partial<Key>): Key => ({ ...none, ...k });
+
+// Keys each screen mode offers together; none may share a key.
+const MODES: Record<string, Command[]> = {
+  app: [Command.Quit, Command.NextScreen, Command.PrevScreen, Command.GoToScreen],
+  dashboard: [Command.SyncNow, Command.PauseResume, Command.Refresh],
+  errors: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Open, Command.Retry, Command.Dismiss, Command.ShowAll],
+  errorDetail: [Command.Retry, Command.Dismiss, Command.Back],
+  orders: [Command.Up, Command.Down, Command.Open, Command.Filter, Command.ClearFilter, Command.Ship],
+  stock: [Command.Up, Command.Down, Command.Left, Command.Right, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter],
+  settings: [Command.Up, Command.Down, Command.Edit, Command.Add, Command.Remove],
+};
+
+describe('key bindings', () => {
+  it('every command has one entry with keys and a description', () => {
+    for (const command of Object.values(Command)) {
+      const entries = KEY_BINDINGS.filter((b) => b.command === command);
+      expect(entries, command).toHaveLength(1);
+      expect(entries[0]!.keys.length, command).toBeGreaterThan(0);
+      expect(entries[0]!.description, command).not.toBe('');
+    }
+  });
+
+  it('no two commands of one screen share a key (global keys included)', () => {
+    for (const [mode, commands] of Object.entries(MODES)) {
+      const all = mode === 'app' ? commands : [...commands, ...MODES.app!];
+      const seen = new Map<string, Command>();
+      for (const c of all) {
+        for (const spec of bindingFor(c).keys) {
+          const id = JSON.stringify(spec);
+          expect(seen.get(id), `${mode}: ${c} and ${seen.get(id)} share ${id}`).toBeUndefined();
+          seen.set(id, c);
+        }
+      }
+    }
+  });
+
+  it('matches keys, named keys and modifiers exactly', () => {
+    expect(matches(Command.Quit, 'q', none)).toBe(true);
+    expect(matches(Command.Quit, 'c', key({ ctrl: true }))).toBe(true);
+    expect(matches(Command.Quit, 'c', none)).toBe(false);
+    expect(matches(Command.ClearFilter, 'c', key({ ctrl: true }))).toBe(false);
+    expect(matches(Command.NextScreen, '', key({ tab: true }))).toBe(true);
+    expect(matches(Command.NextScreen, '', key({ tab: true, shift: true }))).toBe(false);
+    expect(matches(Command.PrevScreen, '', key({ tab: true, shift: true }))).toBe(true);
+    expect(matches(Command.Up, 'k', none)).toBe(true);
+    expect(matches(Command.Up, '', key({ upArrow: true }))).toBe(true);
+    expect(matches(Command.GoToScreen, '7', none)).toBe(true);
+    expect(matches(Command.GoToScreen, '8', none)).toBe(false);
+    expect(matches(Command.Open, '', key({ return: true }))).toBe(true);
+  });
+
+  it('the help line is generated from the table', () => {
+    expect(helpText([Command.Up, Command.Down, Command.Retry, ...GLOBAL_HELP])).toBe('↑↓ move  r retry  tab next screen  1-7 screens  q quit');
+  });
+});
