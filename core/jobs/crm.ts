@@ -125,6 +125,11 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   const lane = crmLane(crm.name);
   const source = { kind: 'crm' as const, name: crm.name };
   const chunkSize = Math.max(connector.limits.concurrency * 5, connector.limits.batchSize ? Math.min(connector.limits.batchSize, 500) : 0, 10);
+  // Under a requests-per-second limit, contacts in parallel gain nothing and could overtake each
+  // other on a retry: work them one by one, in queue order. Otherwise use the CRM's concurrency.
+  const parallel = connector.limits.requestsPerSecond ? 1 : connector.limits.concurrency;
+  // The first contact of a run goes alone: refused credentials then cost one request, not a chunk's worth.
+  let probe = true;
   const nowIso = () => ctx.clock.now().toISOString();
   try {
     for (;;) {
@@ -132,12 +137,16 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       if (due.length === 0) break;
       // Keep order: stop at the first item that must wait.
       const waitingAt = due.findIndex((i) => i.notBefore && i.notBefore > nowIso());
-      const chunk = (waitingAt === -1 ? due : due.slice(0, waitingAt)).slice(0, chunkSize);
+      const chunk = (waitingAt === -1 ? due : due.slice(0, waitingAt)).slice(0, probe ? 1 : chunkSize);
+      probe = false;
       if (chunk.length === 0) break;
       const prepared: Prepared[] = [];
       let stop: PlatformError | null = null;
-      await Promise.all(
-        chunk.map(async (item) => {
+      await inOrder(
+        chunk,
+        parallel,
+        async (item) => {
+          if (stop) return;
           const work = item.payload as unknown as ContactWork;
           try {
             const result = await connector.upsertContact({ email: work.email, ...work.contact, fields: mappedFields(ctx, work) });
@@ -163,8 +172,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
             item.attempts++;
             item.notBefore = new Date(ctx.clock.now().getTime() + (error.kind === 'auth' ? 0 : backoffMs(item.attempts))).toISOString();
           }
-        }),
+        },
       );
+      prepared.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
       const changes: CrmTagChange[] = prepared.map((p) => ({ ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }));
       const withChanges = changes.map((c, index) => ({ c, index })).filter(({ c }) => c.apply.length || c.remove.length);
       const failed = new Map<number, PlatformError>();
@@ -205,6 +215,15 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     ctx.events.emit('changed', { area: 'queue' });
   }
   return s;
+}
+
+/** Runs `fn` over `items` with at most `parallel` at once, starting them in order. */
+async function inOrder<T>(items: T[], parallel: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 }
 
 /** An unsubscribed contact's carts stop (SPEC §4): no further actions for them. */

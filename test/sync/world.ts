@@ -1,7 +1,10 @@
 // A practice world for sync tests: a real engine on a temp data directory and WooCommerce sandboxes
 // on 127.0.0.1, connected through the real platform module (real HTTP, nothing mocked).
 import { hostEngine, type EngineHost } from '../../core/engine/host';
-import type { ShopConnectorFactory } from '../../core/engine/engine';
+import type { Clock } from '../../core/engine/clock';
+import type { CrmConnectorFactory, ShopConnectorFactory } from '../../core/engine/engine';
+import { createCrmConnector } from '../../core/platforms/crm';
+import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { defaultConnectorFactory } from '../../core/engine/default-connectors';
 import { startWooSandbox, type WooSandbox, type WooSandboxOptions } from '../../sandbox/woocommerce';
 import { tempDir } from '../helpers';
@@ -10,6 +13,7 @@ export interface World {
   dataDir: string;
   host: EngineHost;
   shops: Map<string, WooSandbox>;
+  crms: Map<string, ActiveCampaignSandbox>;
   /** Re-opens the engine on the same data directory (a restart). */
   restart(factory?: ShopConnectorFactory): Promise<EngineHost>;
   close(): Promise<void>;
@@ -22,10 +26,26 @@ export interface ShopSpec {
   sandbox?: WooSandboxOptions;
 }
 
-export async function openWorld(options: { shops: ShopSpec[]; locations?: string[]; factory?: ShopConnectorFactory; dataDir?: string }): Promise<World> {
+/** CRM connectors with short back-off, so retry tests do not wait for production delays. */
+export const quickCrmFactory: CrmConnectorFactory = (crm, credentials) => createCrmConnector(crm, credentials, { limits: { retries: 1, backoffLimitMs: 200, maxRetryAfterMs: 2000 } });
+
+export interface WorldOptions {
+  shops: ShopSpec[];
+  locations?: string[];
+  factory?: ShopConnectorFactory;
+  dataDir?: string;
+  clock?: Clock;
+  /** ActiveCampaign sandboxes to connect, by connection name. */
+  crms?: string[];
+  crmFactory?: CrmConnectorFactory;
+}
+
+export async function openWorld(options: WorldOptions): Promise<World> {
   const dataDir = options.dataDir ?? (await tempDir('br-sync-'));
   const factory = options.factory ?? defaultConnectorFactory;
-  let host = (await hostEngine({ dataDir, serve: false, connectorFactory: factory }))!;
+  const crmFactory = options.crmFactory ?? quickCrmFactory;
+  const open = (f: ShopConnectorFactory) => hostEngine({ dataDir, serve: false, connectorFactory: f, crmConnectorFactory: crmFactory, clock: options.clock });
+  let host = (await open(factory))!;
   const shops = new Map<string, WooSandbox>();
   for (const location of options.locations ?? []) await host.client.call('location.add', { name: location });
   for (const spec of options.shops) {
@@ -36,20 +56,27 @@ export async function openWorld(options: { shops: ShopSpec[]; locations?: string
       statuses: spec.statuses, location: spec.location, combined: spec.location ? undefined : true,
     });
   }
+  const crms = new Map<string, ActiveCampaignSandbox>();
+  for (const name of options.crms ?? []) {
+    const crm = await startActiveCampaignSandbox();
+    crms.set(name, crm);
+    await host.client.call('crm.add', { platform: 'activecampaign', name, url: crm.accountUrl, key: crm.key });
+  }
   const world: World = {
     dataDir,
+    crms,
     get host() {
       return host;
     },
     shops,
     async restart(nextFactory = factory) {
       await host.close();
-      host = (await hostEngine({ dataDir, serve: false, connectorFactory: nextFactory }))!;
+      host = (await open(nextFactory))!;
       return host;
     },
     async close() {
       await host.close();
-      await Promise.all([...shops.values()].map((s) => s.close()));
+      await Promise.all([...shops.values(), ...crms.values()].map((s) => s.close()));
     },
   };
   return world;
