@@ -6,6 +6,7 @@ import { hostEngine, type EngineHost } from '../../core/engine/host';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
+import { canOpenTui } from './tui';
 
 export interface DemoWorld {
   host: EngineHost;
@@ -15,18 +16,21 @@ export interface DemoWorld {
 }
 
 /**
- * Sets up the demo: a practice WooCommerce shop on 127.0.0.1 with products and orders, a throwaway
- * data folder with a location, stock for every product and the shop connected, and an engine that
- * syncs on its own. A timer plays the shop's customers: new orders keep arriving.
+ * Sets up the demo: a practice WooCommerce shop and a practice ActiveCampaign account on 127.0.0.1,
+ * a throwaway data folder with a location, stock for every product, the shop and the CRM connected,
+ * a few tag rules, short cart timings, and an engine that syncs on its own. A timer plays the
+ * shop's customers: new orders arrive, checkouts are left behind, and some are paid later.
  */
 export async function startDemo(options: { dataDir?: string; orderEveryMs?: number } = {}): Promise<DemoWorld> {
   const { startWooSandbox } = await import('../../sandbox/woocommerce');
+  const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'backroom-demo-')));
   process.env.BACKROOM_SECRETS ??= 'file';
   const shop = await startWooSandbox({ storeName: 'Demo Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
+  const crm = await startActiveCampaignSandbox();
   const host = await hostEngine({ dataDir, serve: true, schedule: true });
   if (!host) {
-    await shop.close();
+    await Promise.all([shop.close(), crm.close()]);
     throw new Error(`Another Backroom engine already runs on ${dataDir}.`);
   }
   const api = host.client;
@@ -36,12 +40,30 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
     for (const p of shop.state.products.values()) if (p.type === 'simple') rows.push(`${p.sku},Warehouse,${5 + (p.id % 20)}`);
     for (const v of shop.state.variations.values()) rows.push(`${v.sku},Warehouse,${3 + (v.id % 9)}`);
     await api.call('stock.import', { csv: rows.join('\n'), fileName: 'demo-stock.csv' });
+    // Carts: the shortest cut-off and a sweep every minute, so the lifecycle shows within minutes.
+    await api.call('settings.set', { carts: { cutoffMinutes: 10, sweepMinutes: 1 }, crmFields: { orderCount: 'ORDER_COUNT' } });
   } else {
+    // A demo folder used again: the practice servers have new addresses.
     await api.call('shop.remove', { name: 'Demo shop' }).catch(() => undefined);
+    for (const rule of host.store.main.data.rules) await api.call('rules.remove', { id: rule.id });
+    await api.call('crm.remove', { name: 'Demo CRM' }).catch(() => undefined);
   }
+  await api.call('crm.add', { platform: 'activecampaign', name: 'Demo CRM', url: crm.accountUrl, key: crm.key });
+  await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
+  await api.call('rules.add', { trigger: { kind: 'cart-abandoned' }, applyTags: ['Abandoned cart'] });
+  await api.call('rules.add', { trigger: { kind: 'cart-recovered' }, applyTags: ['Recovered cart'], removeTags: ['Abandoned cart'] });
+  await api.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
   // Poll at the minimum interval so a newcomer sees orders arrive within a minute.
   await api.call('shop.add', { platform: 'woocommerce', name: 'Demo shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse', pollSeconds: 30 });
-  const customers = setInterval(() => shop.addOrders(1, { status: 'processing' }), options.orderEveryMs ?? 20_000);
+  // The shop's customers: mostly orders; now and then a checkout left behind, later paid or not.
+  let tick = 0;
+  const customers = setInterval(() => {
+    tick++;
+    if (tick % 3 === 0) shop.addOrder({ status: 'checkout-draft' });
+    else shop.addOrders(1, { status: 'processing' });
+    const drafts = [...shop.state.orders.values()].filter((o) => o.status === 'checkout-draft' || o.status === 'pending');
+    if (tick % 5 === 0 && drafts.length) shop.state.setOrderStatus(drafts[0]!.id, 'processing');
+  }, options.orderEveryMs ?? 20_000);
   customers.unref();
   return {
     host,
@@ -50,7 +72,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
     async stop() {
       clearInterval(customers);
       await host.close();
-      await shop.close();
+      await Promise.all([shop.close(), crm.close()]);
     },
   };
 }
@@ -73,8 +95,16 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       const say = (line: string) => {
         if (!print.json) deps.io.out(`${line}\n`);
       };
+      if (!globals.json && !opts.seconds && canOpenTui()) {
+        // On a terminal the demo opens the terminal UI on its data; quitting it ends the demo.
+        const { runTui } = await import('../tui/index');
+        await runTui({ client: demo.host.client, hosted: true, close: () => demo.stop(), label: 'demo data', env: deps.env });
+        deps.io.out(`Demo stopped. Its data folder was ${demo.dataDir}\n`);
+        deps.exitCode = EXIT.ok;
+        return;
+      }
       say(`Backroom demo — data folder ${demo.dataDir}; practice shop at ${demo.shopUrl}`);
-      say('Orders arrive every 20 s; stock is pushed to the shop as it changes. Ctrl+C stops the demo.');
+      say('Orders arrive every 20 s; stock is pushed to the shop as it changes; left checkouts become abandoned carts after 10 minutes and are tagged in the practice CRM. Ctrl+C stops the demo.');
       say(`In another terminal: npx backroom --data-dir ${demo.dataDir} orders list`);
       demo.host.ctx.events.on('job', (e) => {
         if (e.state !== 'running') say(`${new Date().toLocaleTimeString()}  ${e.job} ${e.target}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);

@@ -63,6 +63,8 @@ export class Scheduler {
         await this.engine.run('orders', shop.name);
         await this.engine.run('inventory', shop.name);
         await this.engine.run('shipping', shop.name);
+        // New orders may have queued CRM work: send it now rather than at the next CRM tick.
+        for (const crm of this.engine.store.main.data.crms) await this.engine.run('crm', crm.name);
       });
       this.every('reconcile', shop.name, shop.intervals.reconcileSeconds * 1000, () => this.engine.run('inventory', shop.name, { reconcile: true }), shop.intervals.reconcileSeconds * 1000);
     }
