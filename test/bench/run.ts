@@ -2,9 +2,10 @@
 // next to each. Timing never fails the run. Add a bench by writing a module that exports a Bench
 // and listing it below; `npm run bench -- NAME…` runs only the named ones.
 import { storeBench } from './store';
+import { tuiBench } from './tui';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench];
+const benches: Bench[] = [storeBench, tuiBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;

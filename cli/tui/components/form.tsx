@@ -62,7 +62,7 @@ export function Form({ title, fields, onSubmit, onCancel }: FormProps) {
       else if (key.backspace || key.delete) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '').slice(0, -1) }));
       else if (input && !key.ctrl && !key.meta && !key.escape) {
         // Pasted text arrives in one piece: keep its printable characters only.
-        const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+        const text = [...input].filter((ch) => ch >= " " && ch !== "\u007f").join("");
         if (text) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '') + text }));
       }
       return true;
