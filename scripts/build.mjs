@@ -10,7 +10,9 @@ const targets = [
   // Split so the terminal UI (Ink, React), loaded with a dynamic import, lives in its own chunk and
   // other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
   { ...common, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' },
-  { ...common, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', external: ['electron'] },
+  // The Electron main process is CommonJS, and several dependencies (lowdb, got, p-queue, env-paths)
+  // are ESM only: they are bundled in. Electron and native/optional modules stay external.
+  { ...common, packages: undefined, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', external: ['electron', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: ['main/preload.ts'], outfile: 'dist/main/preload.cjs', format: 'cjs', external: ['electron'] },
 ];
 const entryOf = (t) => (Array.isArray(t.entryPoints) ? t.entryPoints[0] : Object.values(t.entryPoints)[0]);
