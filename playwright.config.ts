@@ -4,10 +4,17 @@
 //   (apt-get install chromium); never downloads a browser.
 // - electron: the desktop app through Playwright's _electron; skips itself, saying so, where the
 //   Electron binary is not installed (build machines cannot download it).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// Say once, in the runner (not in each worker), why the desktop suite will skip.
+const electronPath = 'node_modules/electron/path.txt';
+const electronPresent = existsSync(electronPath) && existsSync(`node_modules/electron/dist/${readFileSync(electronPath, 'utf8').trim()}`);
+if (!electronPresent && process.env.TEST_WORKER_INDEX === undefined) {
+  process.stderr.write('Playwright project "electron": SKIPPED — the Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD). The renderer is covered by the "browser" project.\n');
+}
 
 export default defineConfig({
   testDir: 'test/browser',

@@ -20,6 +20,7 @@ await Promise.all(targets.filter((t) => existsSync(entryOf(t))).map((t) => build
 
 // The window's UI (renderer/ → dist/renderer): served by `backroom web`, the desktop app and the browser tests.
 if (!process.argv.includes('--no-renderer') && existsSync('renderer/vite.config.ts')) {
-  const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: 'renderer/vite.config.ts' });
+  const vite = await import('vite').catch(() => null);
+  if (vite) await vite.build({ configFile: 'renderer/vite.config.ts' });
+  else console.warn('build: vite is not installed (production install?); the window UI in dist/renderer was not rebuilt.');
 }
