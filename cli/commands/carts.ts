@@ -145,7 +145,7 @@ export function registerCarts(program: Command, deps: CliDeps): void {
       if (opts.excludedRoles !== undefined) carts.excludedRoles = parseList(opts.excludedRoles);
       if (opts.blacklist !== undefined) carts.blacklist = parseList(opts.blacklist);
       if (Object.keys(carts).length === 0) throw new UsageError('options', 'Give at least one setting to change (see --help).');
-      const s = await (await api()).call('settings.set', { carts });
+      const s = await (await api()).call('settings.update', { carts });
       print.result(s, () => `Cart settings: tracking ${s.carts.tracking ? 'on' : 'off'}, cut-off ${s.carts.cutoffMinutes} min, sweep every ${s.carts.sweepMinutes} min, recovery window ${s.carts.recoveryWindowDays} days.`);
     }));
   settings
@@ -157,7 +157,7 @@ export function registerCarts(program: Command, deps: CliDeps): void {
       const next = { ...current };
       if (crmField) next[field] = crmField;
       else delete next[field];
-      const s = await client.call('settings.set', { crmFields: next });
+      const s = await client.call('settings.update', { crmFields: next });
       print.result(s.crmFields, () => (Object.keys(s.crmFields).length ? table(['BACKROOM', 'CRM FIELD'], Object.entries(s.crmFields)) : 'No CRM fields mapped beyond name, phone and company.'));
     }));
 }

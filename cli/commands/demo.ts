@@ -41,7 +41,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
     for (const v of shop.state.variations.values()) rows.push(`${v.sku},Warehouse,${3 + (v.id % 9)}`);
     await api.call('stock.import', { csv: rows.join('\n'), fileName: 'demo-stock.csv' });
     // Carts: the shortest cut-off and a sweep every minute, so the lifecycle shows within minutes.
-    await api.call('settings.set', { carts: { cutoffMinutes: 10, sweepMinutes: 1 }, crmFields: { orderCount: 'ORDER_COUNT' } });
+    await api.call('settings.update', { carts: { cutoffMinutes: 10, sweepMinutes: 1 }, crmFields: { orderCount: 'ORDER_COUNT' } });
   } else {
     // A demo folder used again: the practice servers have new addresses.
     await api.call('shop.remove', { name: 'Demo shop' }).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CartSettings, CartState, Name, RuleTrigger, Settings, TagName } from '../model';
+import { CartState, Name, RuleTrigger, TagName } from '../model';
 import type { Rule } from '../model';
 import { method } from './define';
 
@@ -29,22 +29,11 @@ export const RuleAddParams = z
   .strict()
   .refine((r) => r.applyTags.length + r.removeTags.length > 0, { message: 'a rule needs at least one tag to apply or remove', path: ['applyTags'] });
 
-/** Settings a front end may change; each part is checked by the same schema as the stored settings. */
-export const SettingsPatch = z
-  .object({
-    carts: CartSettings.partial().strict().optional(),
-    crmFields: Settings.shape.crmFields.optional(),
-    stockPushDebounceMs: Settings.shape.stockPushDebounceMs.optional(),
-  })
-  .strict();
-
-/** Carts, tag rules and settings. */
+/** Carts and tag rules. */
 export const cartsContract = {
   'carts.list': method<CartView[]>()(z.object({ state: CartState.optional(), shop: Name.optional() }).strict()),
   'rules.list': method<Rule[]>()(z.object({}).strict()),
   'rules.add': method<{ rule: Rule; warning?: string }>()(RuleAddParams),
   'rules.remove': method<{ removed: string }>()(z.object({ id: z.string().min(1) }).strict()),
   'rules.replay': method<{ queued: number; orders: number; carts: number }>()(z.object({ id: z.string().min(1) }).strict()),
-  'settings.get': method<Settings>()(z.object({}).strict()),
-  'settings.set': method<Settings>()(SettingsPatch),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CartSettings, Name, OrderPrefix, ShopIntervals, type Settings } from '../model';
+import { CartSettings, Name, OrderPrefix, Settings, ShopIntervals } from '../model';
 import { method } from './define';
 import type { ShopView } from './views';
 
@@ -37,10 +37,12 @@ const cartChanges = z
   })
   .strict();
 
-/** Changes to the global settings (cart sweep, stock push debounce); anything left out stays. */
+/** Changes to the global settings (cart sweep, stock push debounce, CRM field mapping); anything left out stays. */
 export const SettingsUpdateParams = z
   .object({
     carts: cartChanges.optional(),
+    /** Replaces the whole CRM field mapping when given. */
+    crmFields: Settings.shape.crmFields.unwrap().optional(),
     stockPushDebounceMs: z.number().int('must be a whole number').min(0, 'must not be negative').max(60_000, 'must be at most 60000').optional(),
   })
   .strict();
@@ -49,6 +51,6 @@ export const SettingsUpdateParams = z
 export const settingsContract = {
   'stock.sent': method<StockSent>()(z.object({ shop: Name.optional() }).strict()),
   'shop.update': method<ShopView>()(ShopUpdateParams),
-  'settings.get': method<Settings>()(z.object({}).strict()),
-  'settings.update': method<Settings>()(SettingsUpdateParams),
+  'settings.get': method<z.infer<typeof Settings>>()(z.object({}).strict()),
+  'settings.update': method<z.infer<typeof Settings>>()(SettingsUpdateParams),
 };

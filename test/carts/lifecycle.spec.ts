@@ -124,7 +124,7 @@ describe('the cart sweep against the sandbox, on a fake clock', () => {
     shop.addOrder({ status: 'checkout-draft', email: 'private@example.com', meta: { [TRACKING_OPT_OUT_META]: 'yes' } });
     shop.addOrder({ status: 'pending', email: 'x@spam.test' });
     shop.addOrder({ status: 'pending', email: 'fine@example.com' });
-    await world!.host.client.call('settings.set', { carts: { blacklist: ['@spam.test'] } });
+    await world!.host.client.call('settings.update', { carts: { blacklist: ['@spam.test'] } });
     clock.set('2026-06-10T15:00:00.000Z');
     await world!.host.client.call('sync.run', {});
     const carts = await world!.host.client.call('carts.list', {});
@@ -133,7 +133,7 @@ describe('the cart sweep against the sandbox, on a fake clock', () => {
     expect(crm.contactByEmail('x@spam.test')).toBeUndefined();
     expect(crm.tagsOf('fine@example.com')).toEqual(['Abandoned cart']);
 
-    await world!.host.client.call('settings.set', { carts: { tracking: false } });
+    await world!.host.client.call('settings.update', { carts: { tracking: false } });
     shop.addOrder({ status: 'pending', email: 'later@example.com' });
     clock.set('2026-06-10T16:00:00.000Z');
     await world!.host.client.call('sync.run', {});
@@ -142,7 +142,7 @@ describe('the cart sweep against the sandbox, on a fake clock', () => {
 
   it('refuses a cut-off under 10 minutes with a message naming the field, keeping the old value', async () => {
     await setup();
-    await expect(world!.host.client.call('settings.set', { carts: { cutoffMinutes: 9 } })).rejects.toMatchObject({ code: 'bad-input', field: 'carts.cutoffMinutes' });
+    await expect(world!.host.client.call('settings.update', { carts: { cutoffMinutes: 9 } })).rejects.toMatchObject({ code: 'bad-input', field: 'carts.cutoffMinutes' });
     expect((await world!.host.client.call('settings.get')).carts.cutoffMinutes).toBe(15);
   });
 

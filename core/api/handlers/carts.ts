@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Settings, type Cart, type Rule } from '../../model';
+import type { Cart, Rule } from '../../model';
 import { cartEvents, orderEvents, ruleFingerprint } from '../../jobs/crm-events';
 import { enqueueTagEvents } from '../../jobs/crm';
 import type { CartView } from '../contract-carts';
@@ -36,8 +36,6 @@ export const cartsHandlers: {
   'rules.add': Handler<'rules.add'>;
   'rules.remove': Handler<'rules.remove'>;
   'rules.replay': Handler<'rules.replay'>;
-  'settings.get': Handler<'settings.get'>;
-  'settings.set': Handler<'settings.set'>;
 } = {
   async 'carts.list'({ state, shop }, ctx) {
     const now = ctx.clock.now();
@@ -86,28 +84,5 @@ export const cartsHandlers: {
     await ctx.store.queue.save();
     ctx.events.emit('changed', { area: 'queue' });
     return { queued, orders, carts: carts.length };
-  },
-
-  async 'settings.get'(_params, ctx) {
-    return ctx.store.main.data.settings;
-  },
-
-  async 'settings.set'(patch, ctx) {
-    const current = ctx.store.main.data.settings;
-    const next = Settings.safeParse({
-      ...current,
-      ...(patch.stockPushDebounceMs !== undefined ? { stockPushDebounceMs: patch.stockPushDebounceMs } : {}),
-      ...(patch.crmFields ? { crmFields: patch.crmFields } : {}),
-      carts: { ...current.carts, ...patch.carts },
-    });
-    if (!next.success) {
-      const issue = next.error.issues[0]!;
-      const field = issue.path.join('.');
-      throw badInput(field, `${field}: ${issue.message}`);
-    }
-    ctx.store.main.data.settings = next.data;
-    await ctx.store.main.save();
-    ctx.events.emit('changed', { area: 'settings' });
-    return next.data;
   },
 };

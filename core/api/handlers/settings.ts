@@ -54,6 +54,7 @@ export const settingsHandlers: {
     const parsed = Settings.safeParse({
       ...main.settings,
       ...(params.stockPushDebounceMs !== undefined ? { stockPushDebounceMs: params.stockPushDebounceMs } : {}),
+      ...(params.crmFields ? { crmFields: params.crmFields } : {}),
       carts: { ...main.settings.carts, ...params.carts },
     });
     if (!parsed.success) {
