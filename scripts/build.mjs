@@ -1,15 +1,17 @@
 // Builds what runs outside the test runner: the CLI bundle, the Electron main and preload
 // bundles, and the renderer (Vite, about 3 s; skip it with --no-renderer). Dependencies stay
-// external (resolved from node_modules) so the esbuild part takes well under a second.
+// external (resolved from node_modules) so the esbuild part takes well under a second, except the
+// terminal UI's (see scripts/cli-bundle.mjs).
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { cliBuildOptions } from './cli-bundle.mjs';
 
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 
 const targets = [
-  // Split so the terminal UI (Ink, React), loaded with a dynamic import, lives in its own chunk and
-  // other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
-  { ...common, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' },
+  // Split so the terminal UI (Ink and React bundled in), loaded with a dynamic import, lives in its own
+  // chunk and other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
+  cliBuildOptions('.', 'dist'),
   // The Electron main process is CommonJS, and several dependencies (lowdb, got, p-queue, env-paths)
   // are ESM only: they are bundled in. Electron and native/optional modules stay external.
   { ...common, packages: undefined, entryPoints: ['main/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', external: ['electron', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'] },

@@ -89,17 +89,17 @@ function newestMtime(dir: string): number {
  */
 export async function ensureCliBuilt(): Promise<void> {
   const bundle = join(ROOT, 'dist', 'cli.mjs');
-  const sources = Math.max(newestMtime(join(ROOT, 'cli')), newestMtime(join(ROOT, 'core')));
+  const { cliBuildOptions } = await import('../scripts/cli-bundle.mjs');
+  // The bundling recipe counts as a source: changing it must rebuild the binary the tests run.
+  const recipe = statSync(join(ROOT, 'scripts', 'cli-bundle.mjs')).mtimeMs;
+  const sources = Math.max(newestMtime(join(ROOT, 'cli')), newestMtime(join(ROOT, 'core')), recipe);
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
   const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: { cli: join(ROOT, 'cli', 'main.ts') }, outdir: dirname(bundle), bundle: true, platform: 'node', target: 'node20',
-    packages: 'external', format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
-    write: false, logLevel: 'silent',
-  });
+  // The same options as `npm run build` (scripts/build.mjs), so tests run the binary users get.
+  const result = await build({ ...cliBuildOptions(ROOT, dirname(bundle)), write: false, logLevel: 'silent' });
   await mkdir(join(dirname(bundle), 'chunks'), { recursive: true });
   // Chunks first, the entry last, so a process starting meanwhile never loads an entry whose chunks are missing.
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle));
+  const files = [...result.outputFiles!].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle));
   for (const file of files) {
     const temp = `${file.path}.${process.pid}.tmp`;
     await writeFile(temp, file.contents);

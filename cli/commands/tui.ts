@@ -18,8 +18,6 @@ export function canOpenTui(): boolean {
  */
 export async function openTui(dataDir: string, deps: CliDeps): Promise<number> {
   const print = printer(deps.io, false);
-  // React's production build: smaller to load and faster to render than the development one.
-  process.env.NODE_ENV ??= 'production';
   // Ink and React load only here, never for the other commands.
   const { runTui } = await import('../tui/index');
   try {
