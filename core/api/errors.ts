@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { redact } from '../store/redact';
 
 /**
@@ -46,3 +47,18 @@ export function isSerializedApiError(value: unknown): value is SerializedApiErro
 export const badInput = (field: string, message: string, details?: string[]) => new ApiError('bad-input', message, field, details);
 export const notFound = (field: string, message: string) => new ApiError('not-found', message, field);
 export const conflict = (field: string, message: string) => new ApiError('conflict', message, field);
+
+/** The first problem of a schema check as `field: message`, naming the field the caller got wrong. */
+export function describeIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'params';
+  return { field, message: `${field}: ${issue.message}` };
+}
+
+/** Checks a value about to be stored against its schema; a bad field becomes a bad-input error naming it. */
+export function parseOrBadInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { field, message } = describeIssue(parsed.error);
+  throw badInput(field, message);
+}

@@ -1,8 +1,7 @@
-import type { z } from 'zod';
 import { contract, type Contract, type MethodName } from './contract';
 import type { ApiContext } from './context';
 import type { ParsedParamsOf, ResultOf } from './define';
-import { ApiError } from './errors';
+import { ApiError, describeIssue } from './errors';
 import { crmHandlers } from './handlers/crm';
 import { issuesHandlers } from './handlers/issues';
 import { shopTestHandlers } from './handlers/shop-test';
@@ -32,13 +31,6 @@ const handlers: Handlers = {
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
-}
-
-/** Formats the first schema problem as `field: message`, naming the field the caller got wrong. */
-export function describeIssue(error: z.ZodError): { field: string; message: string } {
-  const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.') || 'params';
-  return { field, message: `${field}: ${issue.message}` };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConnectorFactory } from '../../core/engine/default-connectors';
 import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { removeTempDirs } from '../helpers';
-import { openWorld, requestsTo, type World } from './world';
+import { openWorld, quickShopFactory, requestsTo, type World } from './world';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -94,7 +93,7 @@ describe('order pull against the WooCommerce sandbox', () => {
     expect(partial).toBeGreaterThanOrEqual(900);
     expect(partial).toBeLessThan(2500);
 
-    await world!.restart(defaultConnectorFactory);
+    await world!.restart(quickShopFactory);
     const { summaries } = await world!.host.client.call('sync.run', { job: 'orders' });
     expect((summaries[0]!.counts.pulled ?? 0) + partial).toBe(2500);
     const numbers = await allOrderNumbers(world!);

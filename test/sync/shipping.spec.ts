@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConnectorFactory } from '../../core/engine/default-connectors';
 import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { removeTempDirs } from '../helpers';
-import { openWorld, type World } from './world';
+import { openWorld, quickShopFactory, type World } from './world';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -71,7 +70,7 @@ describe('shipping push', () => {
     await expect(world!.host.client.call('sync.run', { job: 'shipping' })).rejects.toThrow(/simulated crash/);
     expect(shop.state.order(remote.id).trackings).toHaveLength(1);
 
-    await world!.restart(defaultConnectorFactory);
+    await world!.restart(quickShopFactory);
     await world!.host.client.call('sync.run', { job: 'shipping' });
     expect(shop.state.order(remote.id).trackings).toHaveLength(1);
     expect(shop.state.order(remote.id).status).toBe('completed');

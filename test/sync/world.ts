@@ -5,7 +5,7 @@ import type { Clock } from '../../core/engine/clock';
 import type { CrmConnectorFactory, ShopConnectorFactory } from '../../core/engine/engine';
 import { createCrmConnector } from '../../core/platforms/crm';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
-import { defaultConnectorFactory } from '../../core/engine/default-connectors';
+import { createShopConnector } from '../../core/platforms';
 import { startWooSandbox, type WooSandbox, type WooSandboxOptions } from '../../sandbox/woocommerce';
 import { tempDir } from '../helpers';
 
@@ -26,6 +26,9 @@ export interface ShopSpec {
   sandbox?: WooSandboxOptions;
 }
 
+/** Shop connectors with the platform's retries but short back-off, so failure tests do not wait for production delays. */
+export const quickShopFactory: ShopConnectorFactory = (shop, credentials) => createShopConnector(shop, credentials, { limits: { backoffLimitMs: 250 } });
+
 /** CRM connectors with short back-off, so retry tests do not wait for production delays. */
 export const quickCrmFactory: CrmConnectorFactory = (crm, credentials) => createCrmConnector(crm, credentials, { limits: { retries: 1, backoffLimitMs: 200, maxRetryAfterMs: 2000 } });
 
@@ -42,7 +45,7 @@ export interface WorldOptions {
 
 export async function openWorld(options: WorldOptions): Promise<World> {
   const dataDir = options.dataDir ?? (await tempDir('br-sync-'));
-  const factory = options.factory ?? defaultConnectorFactory;
+  const factory = options.factory ?? quickShopFactory;
   const crmFactory = options.crmFactory ?? quickCrmFactory;
   const open = (f: ShopConnectorFactory) => hostEngine({ dataDir, serve: false, connectorFactory: f, crmConnectorFactory: crmFactory, clock: options.clock });
   let host = (await open(factory))!;

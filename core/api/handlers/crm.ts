@@ -3,7 +3,7 @@ import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isLoopbackHost } from '../../platforms/url-policy';
-import { ApiError, badInput, conflict, notFound } from '../errors';
+import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { CrmView } from '../views';
 
@@ -64,17 +64,13 @@ export const crmHandlers: {
       }
       candidate = { ...base, platform: 'mailchimp', listId: params.listId, server: params.server ?? dataCenterOf(params.key) };
     }
-    const parsed = CrmConnection.safeParse(candidate);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
-    }
+    const valid = parseOrBadInput(CrmConnection, candidate);
     // Credentials first: if storing them fails, no settings entry points at a missing key.
     await ctx.store.secrets.set(secretRef, { key: params.key });
-    main.crms.push(parsed.data);
+    main.crms.push(valid);
     await ctx.store.main.save();
     ctx.events.emit('changed', { area: 'settings' });
-    return crmView(parsed.data);
+    return crmView(valid);
   },
 
   async 'crm.list'(_params, ctx) {

@@ -1,5 +1,5 @@
 import { Settings, Shop } from '../../model';
-import { badInput, conflict, notFound } from '../errors';
+import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import { shopView } from './shops';
 
@@ -31,18 +31,14 @@ export const settingsHandlers: {
       safetyBuffer: params.safetyBuffer ?? shop.safetyBuffer,
       shippingPush: params.shippingPush ?? shop.shippingPush,
     };
-    const parsed = Shop.safeParse(candidate);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
-    }
-    const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(parsed.data.location);
-    main.shops[index] = parsed.data;
+    const valid = parseOrBadInput(Shop, candidate);
+    const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(valid.location);
+    main.shops[index] = valid;
     await ctx.store.main.save();
     ctx.events.emit('changed', { area: 'settings' });
     // Another location means other quantities for this shop: let the debounced push send the differences.
     if (mappingChanged) ctx.events.emit('changed', { area: 'stock' });
-    return shopView(parsed.data);
+    return shopView(valid);
   },
 
   async 'settings.get'(_params, ctx) {
@@ -51,19 +47,15 @@ export const settingsHandlers: {
 
   async 'settings.update'(params, ctx) {
     const main = ctx.store.main.data;
-    const parsed = Settings.safeParse({
+    const valid = parseOrBadInput(Settings, {
       ...main.settings,
       ...(params.stockPushDebounceMs !== undefined ? { stockPushDebounceMs: params.stockPushDebounceMs } : {}),
       ...(params.crmFields ? { crmFields: params.crmFields } : {}),
       carts: { ...main.settings.carts, ...params.carts },
     });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
-    }
-    main.settings = parsed.data;
+    main.settings = valid;
     await ctx.store.main.save();
     ctx.events.emit('changed', { area: 'settings' });
-    return parsed.data;
+    return valid;
   },
 };

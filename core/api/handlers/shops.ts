@@ -1,7 +1,7 @@
 import { Shop, type Platform } from '../../model';
 import { checkShopifyDomain, checkShopUrl } from '../../platforms/url-policy';
 import type { ApiContext } from '../context';
-import { badInput, conflict, notFound } from '../errors';
+import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { ShopView } from '../views';
 
@@ -71,18 +71,14 @@ export const shopHandlers: {
       }
       candidate = { ...base, platform: 'shopify', domain };
     }
-    const parsed = Shop.safeParse(candidate);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw badInput(issue.path.join('.'), `${issue.path.join('.')}: ${issue.message}`);
-    }
+    const valid = parseOrBadInput(Shop, candidate);
     // Credentials first: if storing them fails, no settings entry points at missing secrets.
     await ctx.store.secrets.set(secretRef, params.platform === 'woocommerce' ? { key: params.key, secret: params.secret } : { token: params.token });
-    main.shops.push(parsed.data);
-    main.cursors[parsed.data.name] ??= { lastRun: {}, lastSent: {} };
+    main.shops.push(valid);
+    main.cursors[valid.name] ??= { lastRun: {}, lastSent: {} };
     await ctx.store.main.save();
     ctx.events.emit('changed', { area: 'settings' });
-    return shopView(parsed.data);
+    return shopView(valid);
   },
 
   async 'shop.list'(_params, ctx) {
