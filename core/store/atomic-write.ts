@@ -17,7 +17,7 @@ export interface AtomicWriteOptions {
  * it, rename it over the target, then fsync the directory so the rename itself is durable.
  * (steno, lowdb's writer, renames without fsync, which is not enough after a power cut.)
  */
-export async function writeFileAtomic(path: string, contents: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, contents: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', options.mode ?? 0o600);
   try {

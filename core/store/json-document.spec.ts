@@ -78,3 +78,20 @@ describe('JsonDocument.save', () => {
     expect(again.doc.data.n).toBe(7);
   });
 });
+
+describe('JsonDocument spec.serialize', () => {
+  it('writes what serialize returns, as text or as UTF-8 bytes, and reads it back', async () => {
+    const dir = await tempDir();
+    for (const asBytes of [false, true]) {
+      const path = join(dir, `counter-${asBytes}.json`);
+      let calls = 0;
+      const custom: DocumentSpec<Counter> = { ...spec, serialize: (data) => (calls++, asBytes ? Buffer.from(JSON.stringify(data), 'utf8') : JSON.stringify(data)) };
+      const { doc } = await JsonDocument.open(path, custom);
+      doc.data.n = 3;
+      await doc.save();
+      expect(calls).toBe(1);
+      expect(await readFile(path, 'utf8')).toBe(JSON.stringify(doc.data));
+      expect((await JsonDocument.open(path, custom)).doc.data.n).toBe(3);
+    }
+  });
+});

@@ -22,11 +22,17 @@ export interface DocumentSpec<T extends Versioned> {
   migrations?: Migration[];
   /** Checks the parsed contents; throws with a message naming the field when they are unusable. */
   validate?(data: unknown): T;
+  /**
+   * Turns the contents into the file's text: exactly what `JSON.stringify(data)` gives, as a string
+   * or as its UTF-8 bytes (the file stays plain JSON). Lets a large document reuse the text of the
+   * parts that did not change instead of re-serialising everything on every save.
+   */
+  serialize?(data: T): string | Uint8Array;
 }
 
 /** lowdb adapter: reads strictly (a file that does not parse is an error, never "empty") and writes atomically and durably. */
 class DurableJsonFile<T> implements Adapter<T> {
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string, private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data)) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -46,7 +52,7 @@ class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify(data));
+    await writeFileAtomic(this.path, this.serialize(data));
   }
 }
 
@@ -63,7 +69,7 @@ export class JsonDocument<T extends Versioned> {
   writes = 0;
 
   private constructor(readonly path: string, readonly spec: DocumentSpec<T>) {
-    this.low = new Low<T>(new DurableJsonFile<T>(path), spec.create());
+    this.low = new Low<T>(new DurableJsonFile<T>(path, spec.serialize?.bind(spec)), spec.create());
   }
 
   get data(): T {
