@@ -1,9 +1,10 @@
 // JsonDocument: coalesced, durable saves on a real file (no lowdb preset: it switches to memory under vitest).
-import { mkdir, readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../test/helpers';
-import { JsonDocument, type DocumentSpec } from './json-document';
+import { JsonDocument, removeStaleTempFiles, type DocumentSpec } from './json-document';
 
 afterAll(removeTempDirs);
 
@@ -93,5 +94,51 @@ describe('JsonDocument spec.serialize', () => {
       expect(await readFile(path, 'utf8')).toBe(JSON.stringify(doc.data));
       expect((await JsonDocument.open(path, custom)).doc.data.n).toBe(3);
     }
+  });
+});
+
+/** The pid of a process that has exited (and so is not alive). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+describe('stale temp files', () => {
+  it('on open, removes temp files of dead writers beside the file and keeps those of live ones', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'counter.json');
+    await writeFile(path, JSON.stringify({ schemaVersion: 1, n: 5, log: [] }));
+    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const dead = await deadPid();
+      const names = {
+        dead: `.counter.json.${dead}.0a1b2c3d.tmp`,
+        live: `.counter.json.${sleeper.pid!}.deadbeef.tmp`,
+        ours: `.counter.json.${process.pid}.01234567.tmp`,
+        otherFile: `.other.json.${dead}.0a1b2c3d.tmp`,
+        notOurs: `.counter.json.backup.tmp`,
+      };
+      for (const name of Object.values(names)) await writeFile(join(dir, name), '{"torn');
+      const { doc } = await JsonDocument.open(path, spec);
+      expect(doc.data.n).toBe(5);
+      const left = await readdir(dir);
+      expect(left).not.toContain(names.dead);
+      expect(left).toEqual(expect.arrayContaining([names.live, names.ours, names.otherFile, names.notOurs, 'counter.json']));
+      // The other file's stale temp goes when that file is opened.
+      expect(await removeStaleTempFiles(join(dir, 'other.json'))).toEqual([names.otherFile]);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('removes a dead writer\'s temp when its file was never committed, and copes with a missing directory', async () => {
+    const dir = await tempDir();
+    const stale = `.new.json.${await deadPid()}.00000000.tmp`;
+    await writeFile(join(dir, stale), '{"sch');
+    const { existed } = await JsonDocument.open(join(dir, 'new.json'), spec);
+    expect(existed).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+    expect(await removeStaleTempFiles(join(dir, 'missing', 'x.json'))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileAtomic } from './atomic-write';
 import { StoreFileError } from './errors';
@@ -78,6 +79,7 @@ export class JsonDocument<T extends Versioned> {
 
   /** Opens (or creates in memory) the file: refuses corrupt and newer files, migrates older ones. */
   static async open<T extends Versioned>(path: string, spec: DocumentSpec<T>, onMigrate?: (path: string, from: number) => Promise<void>): Promise<{ doc: JsonDocument<T>; existed: boolean }> {
+    await removeStaleTempFiles(path);
     const doc = new JsonDocument(path, spec);
     const raw = await doc.low.adapter.read();
     if (raw === null) return { doc, existed: false };
@@ -134,4 +136,41 @@ export class JsonDocument<T extends Versioned> {
   async flush(): Promise<void> {
     while (this.queued || this.inFlight) await (this.queued ?? this.inFlight)?.catch(() => undefined);
   }
+}
+
+/** True while a process with this id exists (EPERM: it exists but belongs to another user). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true; // not a pid we wrote: leave it alone
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files (`.NAME.PID.RAND.tmp`, named by writeFileAtomic) that a process killed
+ * mid-write left beside `path`. Only those of dead processes: a live one may be writing right now.
+ * A dead writer's temp never holds committed data (the rename is the commit), so removing it loses nothing.
+ */
+export async function removeStaleTempFiles(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return []; // no directory yet, or unreadable: opening the file itself reports what matters
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
+    if (!match || isAlive(Number(match[1]))) continue;
+    // Best effort: a temp that cannot be removed now (Windows may hold it) is harmless and retried next open.
+    if (await unlink(join(dir, name)).then(() => true, () => false)) removed.push(name);
+  }
+  return removed;
 }
