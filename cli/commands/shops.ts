@@ -87,11 +87,56 @@ export function registerShops(program: Command, deps: CliDeps): void {
       ].join('\n'));
     }));
 
+  registerShopSet(shop, deps);
+
   shop
     .command('remove <name>')
     .description('disconnect a shop and delete its stored credentials (its imported orders are kept)')
     .action(action(deps, async ({ api, print }, name: string) => {
       const result = await (await api()).call('shop.remove', { name });
       print.result(result, () => `Removed shop "${name}" and its credentials.`);
+    }));
+}
+
+interface ShopSetOptions {
+  prefix?: string;
+  statuses?: string;
+  location?: string;
+  combined?: boolean;
+  pollSeconds?: string;
+  reconcileSeconds?: string;
+  safetyBuffer?: string;
+  shipping?: 'complete' | 'each';
+}
+
+/** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
+export function registerShopSet(shop: Command, deps: CliDeps): void {
+  shop
+    .command('set <name>')
+    .description("change a shop's settings (anything not given stays as it is)")
+    .option('--prefix <prefix>', 'order number prefix (must be unique)')
+    .option('--statuses <list>', 'comma-separated order statuses to import')
+    .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
+    .addOption(new Option('--combined', 'push stock of all locations added together').conflicts('location'))
+    .option('--poll-seconds <n>', 'how often to pull orders (minimum 30)')
+    .option('--reconcile-seconds <n>', "how often to read the shop's stock and correct drift (minimum 60)")
+    .option('--safety-buffer <n>', 'push 0 once available stock falls to this many units')
+    .addOption(new Option('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment').choices(['complete', 'each']))
+    .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
+      const statuses = opts.statuses === undefined ? undefined : parseList(opts.statuses);
+      if (statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
+      const count = (flag: string, value?: string) => (value === undefined ? undefined : parseCount(flag, value));
+      const updated = await (await api()).call('shop.update', {
+        name,
+        prefix: opts.prefix,
+        statuses,
+        location: opts.location,
+        combined: opts.combined ? true : undefined,
+        ordersSeconds: count('--poll-seconds', opts.pollSeconds),
+        reconcileSeconds: count('--reconcile-seconds', opts.reconcileSeconds),
+        safetyBuffer: count('--safety-buffer', opts.safetyBuffer),
+        shippingPush: opts.shipping,
+      });
+      print.result(updated, () => `Updated. ${describeShop(updated)}`);
     }));
 }

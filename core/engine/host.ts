@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock';
 import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from './engine';
 import { EventBus } from './events';
 import { Scheduler } from './scheduler';
+import { fileLogger, logEngineEvents } from './log';
 import { defaultConnectorFactory, defaultCrmConnectorFactory } from './default-connectors';
 
 export interface HostOptions {
@@ -74,6 +75,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   };
   let server: { close(): Promise<void> } | null = null;
   let endpoint: string | null = null;
+  const onClose: (() => void)[] = [];
   try {
     if (options.serve) {
       endpoint = endpointFor(dataDir);
@@ -84,6 +86,15 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     }
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
+    if (options.serve) {
+      const log = fileLogger(dataDir);
+      log.info(`engine started (pid ${process.pid})`);
+      const offLog = logEngineEvents(events, log);
+      onClose.push(() => {
+        offLog();
+        log.info('engine stopped; everything saved');
+      });
+    }
     ctx.scheduler?.start();
   } catch (error) {
     await server?.close();
@@ -100,6 +111,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await store.flush();
     await rm(join(dataDir, FILES.endpoint), { force: true });
     if (endpoint) await rm(join(dataDir, FILES.token), { force: true });
+    onClose.forEach((fn) => fn());
     await release();
   };
   return { ctx, client: inProcessClient(ctx, close), store, endpoint, close };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
@@ -41,6 +41,9 @@ describe('backroom daemon', () => {
     expect(await exited).toBe(0);
     expect(out).toMatch(/SIGTERM received/);
     expect(existsSync(join(dir, 'engine.lock'))).toBe(false);
+    const log = readFileSync(join(dir, 'logs', 'backroom.log'), 'utf8');
+    expect(log).toMatch(/engine started[\s\S]*orders Main: done[\s\S]*engine stopped/);
+    expect(log).not.toContain(shop.credentials.secret);
     // The data was flushed: a fresh process sees the orders without any engine.
     const after = JSON.parse((await runBin(['--data-dir', dir, 'orders', 'list', '--json'])).stdout) as { result: { total: number } };
     expect(after.result.total).toBe(4);
