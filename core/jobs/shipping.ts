@@ -1,6 +1,6 @@
 import { clearError, recordError } from '../engine/issues';
 import { backoffMs, newId, type WorkOutcome } from '../engine/queue';
-import type { Order, Shipment, Shop } from '../model';
+import { RELEASING_STATUSES, type Order, type Shipment, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
@@ -40,7 +40,7 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   const order = await store.orders.findByNumber(input.orderNumber);
   if (!order) throw new ShipmentInputError('order', `There is no order ${input.orderNumber}. Order numbers look like WO:1043 (see: backroom orders list).`);
   const shop = store.main.data.shops.find((s) => s.name === order.shop);
-  if (['cancelled', 'refunded', 'failed', 'trash'].includes(order.status)) throw new ShipmentInputError('order', `Order ${order.number} is ${order.status}; it cannot be shipped.`);
+  if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) throw new ShipmentInputError('order', `Order ${order.number} is ${order.status}; it cannot be shipped.`);
   const owed = outstandingBySku(order);
   const lines = input.lines?.length ? input.lines : [...owed].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
   if (lines.length === 0) throw new ShipmentInputError('lines', `Order ${order.number} has nothing left to ship.`);
