@@ -10,6 +10,14 @@ import { bump, summary, type JobContext, type JobSummary } from './context';
 export const CURSOR_OVERLAP_MS = 5 * 60_000;
 /** Within one pull the cursor advances to the last page's newest time less this, so orders sharing that second are not skipped. */
 const SAME_SECOND_MS = 1000;
+/**
+ * A pull checkpoints (orders, stock, cursor, queue… on disk) after this many pages or this much
+ * time, whichever comes first, and after the last page. Each checkpoint rewrites whole files (the
+ * month's orders, stock commitments, the CRM queue), so one per page made a 20,000-order pull
+ * quadratic; a crash now re-reads at most these pages, which de-duplication makes harmless.
+ */
+export const CHECKPOINT_PAGES = 10;
+export const CHECKPOINT_MS = 2_000;
 
 export const pullOperation = (shop: string) => ({ kind: 'orders.pull', args: { shop } });
 export const importOperation = (shop: string, remoteId: string) => ({ kind: 'orders.import', args: { shop, remoteId } });
@@ -134,6 +142,8 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   let page = 1;
   const perPage = connector.limits.pageSize;
   const cartTransitions: CartTransition[] = [];
+  let pagesSinceCheckpoint = 0;
+  let checkpointAt = performance.now();
   try {
     for (;;) {
       ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: s.counts.pulled ?? 0 });
@@ -157,8 +167,13 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         if (!cursor.ordersModifiedAfter || checkpoint > cursor.ordersModifiedAfter) cursor.ordersModifiedAfter = checkpoint;
       }
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
-      await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.carts.save(), store.queue.save()]);
-      if (result.results.length < perPage || page >= result.totalPages) break;
+      const last = result.results.length < perPage || page >= result.totalPages;
+      if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
+        await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.carts.save(), store.queue.save()]);
+        pagesSinceCheckpoint = 0;
+        checkpointAt = performance.now();
+      }
+      if (last) break;
       // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
       // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
       const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
