@@ -43,17 +43,3 @@ export function connect(onConnection?: (connected: boolean) => void): Connection
   if (!token) return { kind: 'no-token' };
   return { kind: 'ready', client: httpClient(window.location.origin, token, { onConnection }), transport: 'web' };
 }
-
-/**
- * Calls a method that may not exist in this engine yet (carts, CRM, rules arrive over time):
- * resolves to null when the engine answers `unknown-method`.
- */
-export async function callIfPresent<T>(client: ApiClient, method: string, params: unknown = {}): Promise<T | null> {
-  const raw = client.call as unknown as (method: string, params: unknown) => Promise<T>;
-  try {
-    return await raw(method, params);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'unknown-method') return null;
-    throw error;
-  }
-}

@@ -49,7 +49,7 @@ export function ProblemNote({ problem, label }: { problem: Problem | null; label
   );
 }
 
-export function Note({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'good' | 'bad' }) {
+export function Note({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'good' | 'warn' | 'bad' }) {
   return (
     <div className={`note note-${tone}`} role={tone === 'bad' ? 'alert' : 'status'}>
       {children}
@@ -77,11 +77,29 @@ export function Field({ label, name, problem, children, hint }: { label: string;
           {/* The API names the field (`url: must not be empty`); under the field itself the name is redundant. */}
           {mine.message.startsWith(`${mine.field}: `) ? mine.message.slice(mine.field!.length + 2) : mine.message}
         </span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
       ) : null}
+      {hint ? <span className="field-hint">{hint}</span> : null}
     </label>
   );
+}
+
+/** Whether the API's problem names one of these fields (or a part of one, e.g. `carts.blacklist.2`). */
+export function namesField(problem: Problem | null | undefined, names: readonly string[]): boolean {
+  const field = problem?.field;
+  return Boolean(field && names.some((n) => field === n || field.startsWith(`${n}.`)));
+}
+
+/** A problem no field of the form claims, shown once near the form's button. */
+export function OtherProblem({ problem, fields }: { problem: Problem | null; fields: readonly string[] }) {
+  return problem && !namesField(problem, fields) ? <ProblemNote problem={problem} /> : null;
+}
+
+/** "a, b ,, c" → ["a", "b", "c"]: lists typed as comma- or line-separated text. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -91,6 +109,18 @@ export function when(iso: string | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const monthDayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** A short date and time for recent things: "today, 9:41 AM", "Nov 21, 11:26 PM", or the full date in another year. */
+export function recent(iso: string | undefined, now = new Date()): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (d.toDateString() === now.toDateString()) return `today, ${timeOnly.format(d)}`;
+  return d.getFullYear() === now.getFullYear() ? monthDayTime.format(d) : dateTime.format(d);
 }
 
 export function day(iso: string | undefined): string {

@@ -20,7 +20,11 @@ export interface ServeInfo {
   shop: string;
   errors: { pull: string; missingOrder: string };
   alert: string;
+  /** Checkouts on the shop: swept into carts before serving, except `late`, which arrives after the sweep. */
+  carts: { abandoned: string; blacklisted: string; capturing: string; late: string };
 }
+
+const CARTS = { abandoned: 'ann.abandon@example.com', blacklisted: 'bob@blocked.example', capturing: 'cara.shopping@example.com', late: 'dan.late@example.com' };
 
 const SHOP = 'Practice shop';
 
@@ -40,6 +44,16 @@ async function main(): Promise<void> {
   for (const [i, sku] of ['SKU-00000', 'SKU-00001', 'SKU-00002'].entries()) await api.call('stock.set', { sku, quantity: 10 + i, location: 'Warehouse' });
   await api.call('sync.run', { job: 'orders' });
 
+  // Carts: checkouts with an email and no payment, one from a blacklisted domain. The sweep
+  // captures them all; those past the cut-off (15 minutes) become abandoned at once.
+  await api.call('settings.update', { carts: { blacklist: ['@blocked.example'] } });
+  const minutes = (n: number) => Date.now() - n * 60_000;
+  sandbox.addOrder({ status: 'checkout-draft', email: CARTS.abandoned, createdMs: minutes(180) });
+  sandbox.addOrder({ status: 'pending', email: CARTS.blacklisted, createdMs: minutes(95) });
+  sandbox.addOrder({ status: 'checkout-draft', email: CARTS.capturing, createdMs: minutes(3) });
+  await api.call('sync.run', { job: 'carts' });
+  sandbox.addOrder({ status: 'checkout-draft', email: CARTS.late });
+
   // Seeded straight into the store, as the engine would after failures: one that a retry fixes
   // (the pull works again) and one that stays failing (an order the shop no longer has).
   const { store, clock } = host.ctx;
@@ -51,7 +65,7 @@ async function main(): Promise<void> {
 
   const token = newHttpToken();
   const server = await serveHttp(host.ctx, { token, staticDir });
-  const info: ServeInfo = { url: server.url, pageUrl: server.pageUrl, token, dataDir, shop: SHOP, errors: { pull: pull.id, missingOrder: missing.id }, alert: alert.id };
+  const info: ServeInfo = { url: server.url, pageUrl: server.pageUrl, token, dataDir, shop: SHOP, errors: { pull: pull.id, missingOrder: missing.id }, alert: alert.id, carts: CARTS };
   process.stdout.write(`${JSON.stringify(info)}\n`);
 
   let stopping = false;

@@ -1,76 +1,118 @@
-import { callIfPresent } from '../api';
+import { useEffect, useState } from 'react';
+import type { CartView } from '../../../core/api/contract-carts';
 import { useQuery } from '../hooks';
-import { Badge, Card, Empty, money, Page, ProblemNote, when } from '../ui';
+import { Badge, Card, Empty, money, Page, ProblemNote, recent } from '../ui';
 
-/** What the carts list may carry; the carts API is still arriving, so every field is optional here. */
-interface CartRow {
-  id?: string;
-  email?: string;
-  name?: string;
-  firstName?: string;
-  lastName?: string;
-  state?: string;
-  status?: string;
-  total?: string;
-  currency?: string;
-  shop?: string;
-  capturedAt?: string;
-  updatedAt?: string;
-  createdAt?: string;
+type CartState = CartView['state'];
+
+/** The states in lifecycle order, in the merchant's words (SPEC §4). */
+export const CART_STATES: { state: CartState; label: string; tone: 'ok' | 'warn' | 'errors' | 'muted' | 'syncing'; meaning: string }[] = [
+  { state: 'capturing', label: 'Captured', tone: 'syncing', meaning: 'the customer is still within the cut-off' },
+  { state: 'abandoned', label: 'Abandoned', tone: 'warn', meaning: 'past the cut-off without a paid order; CRM tagging starts here' },
+  { state: 'recovered', label: 'Recovered', tone: 'ok', meaning: 'the customer paid after all' },
+  { state: 'lost', label: 'Lost', tone: 'errors', meaning: 'not recovered within the recovery window' },
+  { state: 'unsubscribed', label: 'Unsubscribed', tone: 'muted', meaning: 'the contact unsubscribed; nothing more is sent' },
+];
+
+const STATE = new Map(CART_STATES.map((s) => [s.state, s]));
+
+/** Minutes as "12 min", "3 h 5 min", "2 days 4 h". */
+export function age(minutes: number): string {
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return `${days} day${days === 1 ? '' : 's'}${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }
 
-function rowsOf(data: unknown): CartRow[] {
-  if (Array.isArray(data)) return data as CartRow[];
-  if (data && typeof data === 'object' && Array.isArray((data as { carts?: unknown }).carts)) return (data as { carts: CartRow[] }).carts;
-  return [];
+/** Re-renders once a minute so ages keep counting between reloads. */
+function useMinuteTick(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
 }
-
-const TONE: Record<string, 'ok' | 'warn' | 'errors' | 'muted' | 'syncing'> = { recovered: 'ok', abandoned: 'warn', lost: 'errors', capturing: 'syncing', unsubscribed: 'muted' };
 
 export function Carts() {
-  const carts = useQuery((c) => callIfPresent<unknown>(c, 'carts.list', {}), ['carts']);
-  const missing = carts.data === null;
-  const rows = rowsOf(carts.data);
+  const [state, setState] = useState<CartState | 'all'>('all');
+  // Every cart (for the counts on the filter) and the ones in the chosen state, both reloaded whenever the sweep changes carts.
+  const all = useQuery((c) => c.call('carts.list'), ['carts', 'settings']);
+  const shown = useQuery((c) => c.call('carts.list', state === 'all' ? {} : { state }), ['carts', 'settings'], [state]);
+  const [loadedAt, setLoadedAt] = useState(() => Date.now());
+  useEffect(() => setLoadedAt(Date.now()), [shown.data]);
+  const now = useMinuteTick();
+  const elapsed = Math.max(0, Math.floor((now - loadedAt) / 60_000));
+
+  const count = (s: CartState) => all.data?.filter((c) => c.state === s).length ?? 0;
+  const rows = shown.data ?? [];
+  const shops = new Set(all.data?.map((c) => c.shop));
+  const current = state === 'all' ? null : STATE.get(state);
+
   return (
-    <Page title="Carts" intro="Checkouts with an email address that did not become a paid order: captured, abandoned, recovered or lost.">
-      <ProblemNote problem={carts.problem} />
+    <Page title="Carts" intro="Checkouts with an email address that did not become a paid order. A cart is captured, becomes abandoned once the cut-off passes, and then is recovered or lost.">
+      <ProblemNote problem={shown.problem ?? all.problem} />
+      <div className="segmented filter" role="radiogroup" aria-label="Show carts">
+        <label className={state === 'all' ? 'on' : ''}>
+          <input type="radio" name="cart-state" value="all" checked={state === 'all'} onChange={() => setState('all')} />
+          All <span className="count">{all.data?.length ?? 0}</span>
+        </label>
+        {CART_STATES.map((s) => (
+          <label key={s.state} className={state === s.state ? 'on' : ''}>
+            <input type="radio" name="cart-state" value={s.state} checked={state === s.state} onChange={() => setState(s.state)} />
+            {s.label} <span className="count">{count(s.state)}</span>
+          </label>
+        ))}
+      </div>
       <Card>
-        {missing ? (
-          <Empty>Cart tracking is not part of this Backroom engine yet. Once it is, abandoned carts appear here.</Empty>
-        ) : rows.length === 0 ? (
-          <Empty>No carts captured yet.</Empty>
-        ) : (
+        {current ? <p className="muted small card-intro">{current.label}: {current.meaning}.</p> : null}
+        {shown.data && rows.length === 0 ? (
+          <Empty>{state === 'all' ? 'No carts captured yet. Carts appear here once a customer leaves an email address at checkout.' : `No ${current?.label.toLowerCase()} carts.`}</Empty>
+        ) : null}
+        {rows.length > 0 ? (
           <table className="table" data-testid="carts-table">
             <thead>
               <tr>
                 <th>Customer</th>
-                <th>Shop</th>
+                {shops.size > 1 ? <th>Shop</th> : null}
                 <th>State</th>
+                <th className="num">Items</th>
                 <th className="num">Total</th>
+                <th>Last activity</th>
                 <th>Captured</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r, i) => {
-                const state = r.state ?? r.status ?? '—';
+              {rows.map((r) => {
+                const s = STATE.get(r.state);
                 return (
-                  <tr key={r.id ?? i}>
+                  <tr key={r.id} data-cart-id={r.id} data-state={r.state}>
                     <td>
-                      {r.name ?? (`${r.firstName ?? ''} ${r.lastName ?? ''}`.trim() || '—')}
+                      {r.name || <span className="muted">No name given</span>}
                       <div className="muted small">{r.email}</div>
+                      {r.crmBlocked ? (
+                        <div className="blocked small" data-testid="crm-blocked" title="The address or its domain is on the cart blacklist in Settings.">
+                          Blacklisted: captured, not sent to the CRM
+                        </div>
+                      ) : null}
                     </td>
-                    <td>{r.shop ?? '—'}</td>
+                    {shops.size > 1 ? <td>{r.shop}</td> : null}
                     <td>
-                      <Badge tone={TONE[state] ?? 'muted'}>{state}</Badge>
+                      <Badge tone={s?.tone ?? 'muted'}>{s?.label ?? r.state}</Badge>
+                      {r.state !== 'capturing' ? <div className="muted small nowrap">since {recent(r.stateChangedAt)}</div> : null}
                     </td>
-                    <td className="num">{r.total ? money(r.total, r.currency ?? 'EUR') : '—'}</td>
-                    <td>{when(r.capturedAt ?? r.createdAt ?? r.updatedAt)}</td>
+                    <td className="num">{r.items}</td>
+                    <td className="num">{money(r.total, r.currency)}</td>
+                    <td className="nowrap" data-testid="cart-age">{age(r.ageMinutes + elapsed)} ago</td>
+                    <td className="nowrap">{recent(r.capturedAt)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-        )}
+        ) : null}
       </Card>
     </Page>
   );

@@ -1,20 +1,29 @@
 import { useState, type FormEvent } from 'react';
 import type { ShopAddParams } from '../../../core/api/contract';
-import { callIfPresent } from '../api';
 import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, Page, ProblemNote, day } from '../ui';
+import { CartSettings } from './SettingsCarts';
+import { CrmConnections, CrmFieldMapping } from './SettingsCrm';
+import { TagRules } from './SettingsRules';
 
 export function Settings({ transport }: { transport: 'desktop' | 'web' }) {
   return (
-    <Page title="Settings" intro="Shops, stock locations and this computer.">
+    <Page title="Settings" intro="Shops, stock locations, abandoned carts, your CRM and this computer.">
       <div className="grid-2">
         <Shops />
         <div>
           <Locations />
-          <Optional method="crm.list" title="CRM connections" empty="No CRM connected." />
-          <Optional method="rules.list" title="Tagging rules" empty="No tagging rules yet." />
+          <CartSettings />
           <About transport={transport} />
         </div>
+      </div>
+      <h2 className="section-title" id="crm">CRM</h2>
+      <div className="grid-2">
+        <div>
+          <CrmConnections />
+          <CrmFieldMapping />
+        </div>
+        <TagRules />
       </div>
     </Page>
   );
@@ -178,26 +187,6 @@ function Locations() {
           Add location
         </button>
       </form>
-    </Card>
-  );
-}
-
-/** A settings section for an API area that may not exist in this engine yet (CRM, rules). */
-function Optional({ method, title, empty }: { method: string; title: string; empty: string }) {
-  const list = useQuery((c) => callIfPresent<unknown>(c, method, {}), ['settings', 'rules']);
-  if (list.data === null || list.data === undefined) return null;
-  const rows = Array.isArray(list.data) ? (list.data as Record<string, unknown>[]) : [];
-  return (
-    <Card title={title}>
-      <ProblemNote problem={list.problem} />
-      {rows.length === 0 ? <Empty>{empty}</Empty> : null}
-      <ul className="plain settings-list">
-        {rows.map((r, i) => (
-          <li key={String(r.id ?? r.name ?? i)}>
-            <strong>{String(r.name ?? r.id ?? `#${i + 1}`)}</strong> <span className="muted small">{String(r.platform ?? r.event ?? r.kind ?? '')}</span>
-          </li>
-        ))}
-      </ul>
     </Card>
   );
 }
