@@ -161,7 +161,9 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   } finally {
     s.requests = connector.stats.requests - before;
     if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
-    await Promise.all([store.carts.save(), store.main.save(), store.issues.save(), store.queue.save()]);
+    // The sweep's cursor (backroom.json) goes last, after the carts and queued work it covers.
+    await Promise.all([store.carts.save(), store.issues.save(), store.queue.save()]);
+    await store.main.save();
   }
   if (s.counts.captured || transitions.length) ctx.events.emit('changed', { area: 'carts' });
   return s;

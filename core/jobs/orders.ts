@@ -169,7 +169,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
       const last = result.results.length < perPage || page >= result.totalPages;
       if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
-        await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.carts.save(), store.queue.save()]);
+        await saveCheckpoint(ctx);
         pagesSinceCheckpoint = 0;
         checkpointAt = performance.now();
       }
@@ -204,11 +204,22 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.main.save(), store.queue.save()]);
+    await saveCheckpoint(ctx);
     if (s.counts.pulled || s.counts.updated || s.counts.cancelled || s.counts.refunded) ctx.events.emit('changed', { area: 'orders' });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;
+}
+
+/**
+ * Saves what a stretch of pages changed. The cursor (in backroom.json) is written last, after the
+ * orders, stock and queue it covers are on disk: a crash in between can only re-read pages, never
+ * skip orders the cursor has already passed.
+ */
+async function saveCheckpoint(ctx: JobContext): Promise<void> {
+  const { store } = ctx;
+  await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.carts.save(), store.queue.save()]);
+  await store.main.save();
 }
 
 /** A failure in words a merchant can act on. */

@@ -287,7 +287,9 @@ export function createWooConnector(shop: { url: string; name?: string }, credent
         }
         // Simple products share one batch endpoint; variations go through their parent's.
         const path = u.item.parentId ? `${WC}/products/${u.item.parentId}/variations/batch` : `${WC}/products/batch`;
-        groups.set(path, [...(groups.get(path) ?? []), u]);
+        let group = groups.get(path);
+        if (!group) groups.set(path, (group = []));
+        group.push(u);
       }
       const batches = [...groups].flatMap(([path, group]) => chunks(group, WOO_BATCH_SIZE).map((chunk) => sendBatch(path, chunk)));
       for (const r of await Promise.all(batches)) {
