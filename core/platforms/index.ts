@@ -1,5 +1,6 @@
 import type { Shop } from '../model';
 import { PlatformError } from './http';
+import { createShopifyConnector, type ShopifyConnectorOptions } from './shopify';
 import type { ShopConnector } from './types';
 import { createWooConnector, type WooConnectorOptions } from './woocommerce';
 
@@ -7,7 +8,8 @@ export type { ShopConnector } from './types';
 export { PlatformError } from './http';
 
 /** The connector for a configured shop, given its stored credentials. */
-export function createShopConnector(shop: Shop, credentials: Record<string, string>, options: WooConnectorOptions = {}): ShopConnector {
+export function createShopConnector(shop: Shop, credentials: Record<string, string>, options: WooConnectorOptions & ShopifyConnectorOptions = {}): ShopConnector {
   if (shop.platform === 'woocommerce') return createWooConnector(shop, credentials, options);
-  throw new PlatformError('rejected', `Shop "${shop.name}" is a Shopify shop; Backroom does not support Shopify yet.`);
+  if (shop.platform === 'shopify') return createShopifyConnector(shop, credentials, options);
+  throw new PlatformError('rejected', `Shop "${(shop as Shop).name}" is on a platform Backroom does not support.`);
 }

@@ -1,0 +1,381 @@
+import { registerSecret } from '../../store/redact';
+import { describeSchemaProblem, PlatformError, type PlatformLimits } from '../http';
+import type { OrderPage, OrderQuery, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
+import { checkShopifyDomain } from '../url-policy';
+import { createGraphqlClient, type GraphqlClient } from './graphql';
+import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
+import {
+  CHECKOUTS_QUERY,
+  FULFILLMENT_CREATE_MUTATION,
+  FULFILLMENT_ORDERS_QUERY,
+  FULFILLMENTS_QUERY,
+  LOCATIONS_QUERY,
+  ORDER_LINES_QUERY,
+  ORDER_PAGE_SIZE,
+  ORDER_QUERY,
+  ORDERS_QUERY,
+  SET_QUANTITIES_BATCH,
+  SET_QUANTITIES_MUTATION,
+  SHOP_QUERY,
+  VARIANT_PAGE_SIZE,
+  VARIANTS_QUERY,
+} from './queries';
+import {
+  CheckoutsData,
+  FulfillmentCreateData,
+  FulfillmentOrdersData,
+  FulfillmentsData,
+  LocationsData,
+  OrderData,
+  OrderLinesData,
+  OrdersData,
+  SetQuantitiesData,
+  ShopData,
+  ShopifyCheckout,
+  ShopifyOrder,
+  VariantsData,
+  type ShopifyLineItem,
+  type ShopifyUserError,
+} from './wire';
+
+/** The Admin API version Backroom speaks (stable; Shopify supports each for a year). */
+export const SHOPIFY_API_VERSION = '2025-04';
+
+/**
+ * HTTP limits for Shopify. The real limit is the cost bucket (see graphql.ts); these cover the
+ * transport: a couple of requests in flight, retries of network failures, 5xx and 429.
+ */
+export const SHOPIFY_LIMITS: PlatformLimits = {
+  concurrency: 2,
+  timeoutMs: 60_000,
+  retries: 4,
+  maxRetryAfterMs: 60_000,
+  backoffLimitMs: 30_000,
+};
+
+export interface ShopifyConnectorOptions {
+  /** Overrides of the declared limits (tests shorten back-off). */
+  limits?: Partial<PlatformLimits>;
+  /** The Shopify location stock is set at, by name or GID; the first active location when omitted. */
+  location?: string;
+  /** THROTTLED answers waited out within one call (default 10). */
+  throttleRetries?: number;
+}
+
+/** Fulfillments in these states shipped nothing (a cancelled fulfillment's tracking is void). */
+const DEAD_FULFILLMENT = ['CANCELLED', 'ERROR', 'FAILURE'];
+const FULFILLABLE = ['OPEN', 'IN_PROGRESS'];
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface CursorPage<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export function createShopifyConnector(shop: { domain: string; name?: string }, credentials: Record<string, string>, options: ShopifyConnectorOptions = {}): ShopConnector {
+  let domain: string;
+  try {
+    domain = checkShopifyDomain(shop.domain);
+  } catch (error) {
+    throw new PlatformError('rejected', (error as Error).message);
+  }
+  const { token } = credentials;
+  if (!token) throw new PlatformError('auth', 'No Shopify access token is stored for this shop; add the shop again with --token.');
+  registerSecret(token);
+  const origin = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
+  const limits = { ...SHOPIFY_LIMITS, ...options.limits };
+  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10 });
+
+  /**
+   * Page numbers (what the jobs ask for) over cursors (what Shopify pages by): for each query the
+   * `after` cursor of every page reached so far. The jobs read page 1, 2, 3… of one query in order,
+   * so each page costs one request; a page asked for out of order is walked to from the last known.
+   */
+  const cursorBook = new Map<string, (string | null)[]>();
+  async function pageAt<T>(key: string, page: number, fetch: (after: string | null) => Promise<CursorPage<T>>): Promise<CursorPage<T>> {
+    let cursors = cursorBook.get(key);
+    if (!cursors) {
+      cursors = [null];
+      cursorBook.set(key, cursors);
+      if (cursorBook.size > 32) cursorBook.delete(cursorBook.keys().next().value!);
+    }
+    for (let p = cursors.length; p < page; p++) {
+      const walk = await fetch(cursors[p - 1]!);
+      if (!walk.hasNextPage || !walk.endCursor) return { nodes: [], hasNextPage: false, endCursor: null };
+      cursors[p] = walk.endCursor;
+    }
+    const result = await fetch(cursors[page - 1] ?? null);
+    if (result.hasNextPage && result.endCursor) cursors[page] = result.endCursor;
+    return result;
+  }
+
+  let locationId: Promise<string> | null = null;
+  /** The shop's Shopify location for stock: the configured one, or the first active one. Read once. */
+  const location = (): Promise<string> => {
+    locationId ??= gql
+      .run({ name: 'BackroomLocations', query: LOCATIONS_QUERY, schema: LocationsData, idempotent: true })
+      .then(({ locations }) => {
+        const wanted = options.location?.trim();
+        const found = wanted ? locations.nodes.find((l) => l.id === wanted || l.name.toLowerCase() === wanted.toLowerCase()) : locations.nodes.find((l) => l.isActive);
+        if (!found) {
+          const names = locations.nodes.map((l) => l.name).join(', ') || 'none';
+          throw new PlatformError('rejected', wanted ? `Shopify has no location "${wanted}" (locations: ${names}).` : `Shopify has no active location to set stock at (locations: ${names}).`);
+        }
+        return found.id;
+      })
+      .catch((error: unknown) => {
+        locationId = null;
+        throw error;
+      });
+    return locationId;
+  };
+
+  /** The rest of an order's line items, when it has more than the orders page carries. */
+  async function remainingLines(orderGid: string, after: string | null): Promise<ShopifyLineItem[]> {
+    const lines: ShopifyLineItem[] = [];
+    let cursor = after;
+    while (cursor) {
+      const { order } = await gql.run({ name: 'BackroomOrderLines', query: ORDER_LINES_QUERY, variables: { id: orderGid, after: cursor }, schema: OrderLinesData, idempotent: true });
+      if (!order) break;
+      lines.push(...order.lineItems.nodes);
+      cursor = order.lineItems.pageInfo.hasNextPage ? order.lineItems.pageInfo.endCursor : null;
+    }
+    return lines;
+  }
+
+  /** Maps one raw order; a payload that does not fit becomes a result naming the order and the field. */
+  async function mapOrder(raw: unknown): Promise<RemoteOrderResult> {
+    const fields = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown; name?: unknown }) : {};
+    const remoteId = typeof fields.id === 'string' ? gidTail(fields.id) : '(unknown)';
+    const label = typeof fields.name === 'string' ? `${fields.name} (${remoteId})` : remoteId;
+    const parsed = ShopifyOrder.safeParse(raw);
+    if (!parsed.success) return { ok: false, remoteId, message: `Shopify order ${label} could not be read: ${describeSchemaProblem(parsed.error)}` };
+    const order = parsed.data;
+    try {
+      const more = order.lineItems.pageInfo.hasNextPage ? await remainingLines(order.id, order.lineItems.pageInfo.endCursor) : [];
+      return { ok: true, order: toRemoteOrder(order, [...order.lineItems.nodes, ...more]) };
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'malformed') return { ok: false, remoteId, message: `Shopify order ${label}: its line items could not be read: ${error.message}` };
+      throw error;
+    }
+  }
+
+  async function readOrderPage(query: OrderQuery): Promise<OrderPage> {
+    const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
+    // Oldest change first (sortKey UPDATED_AT), after the cursor instant, so the pull can advance page by page.
+    const filter = query.modifiedAfter ? `updated_at:>'${searchTime(query.modifiedAfter)}'` : null;
+    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, async (after) => {
+      const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first: perPage, after, query: filter }, schema: OrdersData, idempotent: true });
+      return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
+    });
+    let results: RemoteOrderResult[] = [];
+    for (const node of page.nodes) results.push(await mapOrder(node));
+    // Shopify cannot filter by Backroom's status; a filtered page may come back short, so page on totalPages.
+    if (query.statuses?.length) results = results.filter((r) => !r.ok || query.statuses!.includes(r.order.status));
+    // GraphQL has no totals: report the pages known so far (one more while Shopify says there is a next page).
+    return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
+  }
+
+  /** Sends one batch of absolute quantities. Shopify applies a batch all or nothing, so refused items are dropped and the rest sent again. */
+  async function sendQuantities(group: StockUpdate[]): Promise<StockUpdateResult> {
+    const result: StockUpdateResult = { updated: [], failed: [] };
+    let data;
+    try {
+      const at = await location();
+      data = await gql.run({
+        name: 'BackroomSetStock',
+        query: SET_QUANTITIES_MUTATION,
+        // Setting an absolute quantity twice is harmless, so this mutation may be retried.
+        variables: { input: { name: 'available', reason: 'correction', ignoreCompareQuantity: true, quantities: group.map((u) => ({ inventoryItemId: toGid('InventoryItem', u.item.remoteId), locationId: at, quantity: u.quantity })) } },
+        schema: SetQuantitiesData,
+        idempotent: true,
+      });
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind !== 'auth') {
+        for (const u of group) result.failed.push({ item: u.item, message: error.message, retriable: error.retriable });
+        return result;
+      }
+      throw error;
+    }
+    const errors = data.inventorySetQuantities.userErrors;
+    if (errors.length === 0) {
+      result.updated.push(...group.map((u) => ({ ...u.item, quantity: u.quantity })));
+      return result;
+    }
+    const refused = new Map<number, ShopifyUserError>();
+    for (const e of errors) {
+      const index = e.field && e.field[0] === 'input' && e.field[1] === 'quantities' ? Number(e.field[2]) : NaN;
+      if (Number.isInteger(index) && group[index]) refused.set(index, e);
+    }
+    if (refused.size === 0) {
+      const message = `Shopify refused the stock update: ${errors.map((e) => e.message).join('; ')}`;
+      for (const u of group) result.failed.push({ item: u.item, message, retriable: false });
+      return result;
+    }
+    const rest: StockUpdate[] = [];
+    group.forEach((u, i) => {
+      const e = refused.get(i);
+      if (!e) rest.push(u);
+      else if (e.code === 'NON_MUTABLE_INVENTORY_ITEM' || e.code === 'ITEM_NOT_STOCKED_AT_LOCATION') result.failed.push({ item: { ...u.item, manageStock: false }, message: `Shopify does not take stock for SKU ${u.item.sku} at this location: ${e.message}`, retriable: false });
+      else result.failed.push({ item: u.item, message: `Shopify refused SKU ${u.item.sku}: ${e.message}${e.code ? ` (${e.code})` : ''}`, retriable: false });
+    });
+    if (rest.length) {
+      const again = await sendQuantities(rest);
+      result.updated.push(...again.updated);
+      result.failed.push(...again.failed);
+    }
+    return result;
+  }
+
+  const connector: ShopConnector = {
+    platform: 'shopify',
+    limits: { pageSize: ORDER_PAGE_SIZE, batchSize: SET_QUANTITIES_BATCH },
+    stats: gql.stats,
+
+    async test(): Promise<ShopTestReport> {
+      const { shop: info } = await gql.run({ name: 'BackroomShop', query: SHOP_QUERY, schema: ShopData, idempotent: true });
+      // Also proves the token may read locations, and that a configured location exists.
+      await location();
+      return {
+        ok: true,
+        storeName: info.name,
+        platformVersion: `Admin API ${SHOPIFY_API_VERSION}${info.plan?.displayName ? `, plan ${info.plan.displayName}` : ''}`,
+        // Tracking numbers are part of every Shopify fulfilment; nothing to install.
+        shipmentTracking: true,
+        currency: info.currencyCode,
+        ...(info.ianaTimezone ? { timezone: info.ianaTimezone } : {}),
+      };
+    },
+
+    listOrders: (query) => readOrderPage(query),
+
+    async getOrder(remoteId) {
+      const { order } = await gql.run({ name: 'BackroomOrder', query: ORDER_QUERY, variables: { id: toGid('Order', remoteId) }, schema: OrderData, idempotent: true });
+      if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteId}.`);
+      const mapped = await mapOrder(order);
+      if (!mapped.ok) throw new PlatformError('malformed', mapped.message);
+      return mapped.order;
+    },
+
+    async listStockItems(): Promise<RemoteStockItem[]> {
+      const at = await location();
+      const items: RemoteStockItem[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const { productVariants }: { productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Parameters<typeof toStockItem>[0][] } } = await gql.run({
+          name: 'BackroomStock',
+          query: VARIANTS_QUERY,
+          variables: { first: VARIANT_PAGE_SIZE, after, locationId: at },
+          schema: VariantsData,
+          idempotent: true,
+        });
+        items.push(...productVariants.nodes.map(toStockItem));
+        if (!productVariants.pageInfo.hasNextPage || !productVariants.pageInfo.endCursor) return items;
+        after = productVariants.pageInfo.endCursor;
+      }
+    },
+
+    async setStock(updates: StockUpdate[]): Promise<StockUpdateResult> {
+      const result: StockUpdateResult = { updated: [], failed: [] };
+      const managed: StockUpdate[] = [];
+      for (const u of updates) {
+        if (u.item.manageStock) managed.push(u);
+        else result.failed.push({ item: u.item, message: `Shopify does not track inventory for SKU ${u.item.sku} at this location.`, retriable: false });
+      }
+      for (const group of chunks(managed, SET_QUANTITIES_BATCH)) {
+        const r = await sendQuantities(group);
+        result.updated.push(...r.updated);
+        result.failed.push(...r.failed);
+      }
+      return result;
+    },
+
+    /**
+     * Fulfillments on the order with their tracking numbers. Shopify fulfillments have no field
+     * for Backroom's shipment id, so refs carry none: the shipping job recognises its shipments
+     * by tracking number (its documented fallback), which Backroom requires on every shipment.
+     */
+    async listShipments(remoteOrderId) {
+      const { order } = await gql.run({ name: 'BackroomFulfillments', query: FULFILLMENTS_QUERY, variables: { id: toGid('Order', remoteOrderId) }, schema: FulfillmentsData, idempotent: true });
+      if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
+      const refs: RemoteShipmentRef[] = [];
+      for (const f of order.fulfillments) {
+        if (DEAD_FULFILLMENT.includes(f.status)) continue;
+        for (const t of f.trackingInfo) if (t.number) refs.push({ remoteRef: gidTail(f.id), tracking: t.number });
+      }
+      return refs;
+    },
+
+    async addShipment(remoteOrderId, shipment) {
+      const { order } = await gql.run({ name: 'BackroomFulfillmentOrders', query: FULFILLMENT_ORDERS_QUERY, variables: { id: toGid('Order', remoteOrderId) }, schema: FulfillmentOrdersData, idempotent: true });
+      if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
+      // Spread each shipped SKU over the open fulfillment order lines that still owe it.
+      const open = order.fulfillmentOrders.nodes.filter((fo) => FULFILLABLE.includes(fo.status));
+      const remaining = new Map(open.flatMap((fo) => fo.lineItems.nodes.map((li) => [li.id, li.remainingQuantity] as const)));
+      const picked = new Map<string, { id: string; quantity: number }[]>();
+      for (const line of shipment.lines) {
+        let left = line.quantity;
+        for (const fo of open) {
+          for (const li of fo.lineItems.nodes) {
+            if (left === 0 || li.lineItem.sku !== line.sku) continue;
+            const take = Math.min(left, remaining.get(li.id) ?? 0);
+            if (take === 0) continue;
+            remaining.set(li.id, (remaining.get(li.id) ?? 0) - take);
+            left -= take;
+            picked.set(fo.id, [...(picked.get(fo.id) ?? []), { id: li.id, quantity: take }]);
+          }
+        }
+        if (left > 0) throw new PlatformError('rejected', `Shopify order ${remoteOrderId} has no ${left} × ${line.sku} left to fulfil (fulfilled, removed or refunded on the shop).`);
+      }
+      const { fulfillmentCreate } = await gql.run({
+        name: 'BackroomFulfil',
+        query: FULFILLMENT_CREATE_MUTATION,
+        variables: {
+          fulfillment: {
+            lineItemsByFulfillmentOrder: [...picked].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
+            // Shopify sends the shipping confirmation; listShipments first makes sure it is sent once.
+            notifyCustomer: true,
+            trackingInfo: { company: shipment.carrier, number: shipment.tracking },
+          },
+        },
+        schema: FulfillmentCreateData,
+        // Never repeated blindly: after an unclear failure the shipping job looks for the tracking number first.
+        idempotent: false,
+      });
+      if (!fulfillmentCreate.fulfillment) throw new PlatformError('rejected', `Shopify refused the fulfilment of order ${remoteOrderId}: ${fulfillmentCreate.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
+      return { remoteRef: gidTail(fulfillmentCreate.fulfillment.id), shipmentId: shipment.shipmentId, tracking: shipment.tracking };
+    },
+
+    /**
+     * Nothing to send: Shopify has no "completed" status to set. Once fulfillments cover every
+     * line, Shopify itself shows the order as Fulfilled (and archives it if the shop is set to);
+     * closing it through the API would override the merchant's own archiving choice.
+     */
+    async completeOrder() {},
+
+    async listCheckouts(query) {
+      const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
+      // Open = not completed; completed checkouts became orders, which the order pull follows.
+      const filter = ['status:open', ...(query.modifiedAfter ? [`updated_at:>'${searchTime(query.modifiedAfter)}'`] : [])].join(' AND ');
+      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, async (after) => {
+        const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first: perPage, after, query: filter }, schema: CheckoutsData, idempotent: true });
+        return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
+      });
+      const results: RemoteOrderResult[] = page.nodes.map((raw): RemoteOrderResult => {
+        const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? gidTail((raw as { id: string }).id) : '(unknown)';
+        const parsed = ShopifyCheckout.safeParse(raw);
+        if (!parsed.success) return { ok: false, remoteId: `${CHECKOUT_ID_PREFIX}${id}`, message: `Shopify abandoned checkout ${id} could not be read: ${describeSchemaProblem(parsed.error)}` };
+        return { ok: true, order: checkoutToRemoteOrder(parsed.data) };
+      });
+      return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
+    },
+  };
+  return connector;
+}
+

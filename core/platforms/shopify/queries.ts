@@ -1,0 +1,108 @@
+/**
+ * The GraphQL documents Backroom sends to the Shopify Admin API, with their page sizes. Sizes are
+ * chosen so each query's requested cost stays under Shopify's single-query limit (1000 points):
+ * objects cost 1, a connection 2 + first × (cost of one node).
+ */
+
+/** Orders per page: 25 × (order 6 + lineItems 2 + 5 × 5) + 2 = 827 points. */
+export const ORDER_PAGE_SIZE = 25;
+/** Line items read with each order; an order with more gets the rest in a follow-up query. */
+export const LINES_WITH_ORDER = 5;
+export const MORE_LINES_PAGE = 100;
+/** Variants per stock page: 200 × 4 + 2 = 802 points. */
+export const VARIANT_PAGE_SIZE = 200;
+/** Quantities per inventorySetQuantities call (Shopify accepts up to 250). */
+export const SET_QUANTITIES_BATCH = 250;
+
+const LINE_FIELDS = 'id sku name quantity currentQuantity variant { id } product { id } discountedTotalSet { shopMoney { amount currencyCode } }';
+
+const ORDER_FIELDS = `id name createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus email phone currencyCode
+  totalPriceSet { shopMoney { amount currencyCode } }
+  customer { id firstName lastName }
+  billingAddress { firstName lastName company phone }
+  customAttributes { key value }
+  lineItems(first: ${LINES_WITH_ORDER}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }`;
+
+export const ORDERS_QUERY = `query BackroomOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ${ORDER_FIELDS} }
+  }
+}`;
+
+export const ORDER_QUERY = `query BackroomOrder($id: ID!) {
+  order(id: $id) { ${ORDER_FIELDS} }
+}`;
+
+export const ORDER_LINES_QUERY = `query BackroomOrderLines($id: ID!, $after: String) {
+  order(id: $id) {
+    lineItems(first: ${MORE_LINES_PAGE}, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
+  }
+}`;
+
+export const SHOP_QUERY = `query BackroomShop {
+  shop { name currencyCode ianaTimezone myshopifyDomain plan { displayName } }
+}`;
+
+export const LOCATIONS_QUERY = `query BackroomLocations {
+  locations(first: 50) { nodes { id name isActive } }
+}`;
+
+export const VARIANTS_QUERY = `query BackroomStock($first: Int!, $after: String, $locationId: ID!) {
+  productVariants(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id sku
+      inventoryItem { id tracked inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }
+    }
+  }
+}`;
+
+export const SET_QUANTITIES_MUTATION = `mutation BackroomSetStock($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { id }
+    userErrors { field message code }
+  }
+}`;
+
+/** Fulfillments with their tracking numbers: 1 + 2 + 50 × (1 + 2 + 10 × 1) = 653 points. */
+export const FULFILLMENTS_QUERY = `query BackroomFulfillments($id: ID!) {
+  order(id: $id) {
+    id
+    fulfillments(first: 50) { id status createdAt trackingInfo(first: 10) { company number } }
+  }
+}`;
+
+/** Open work to fulfil: 1 + 2 + 5 × (1 + 2 + 50 × 2) = 518 points. */
+export const FULFILLMENT_ORDERS_QUERY = `query BackroomFulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    id
+    fulfillmentOrders(first: 5) {
+      nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id sku } } } }
+    }
+  }
+}`;
+
+export const FULFILLMENT_CREATE_MUTATION = `mutation BackroomFulfil($fulfillment: FulfillmentInput!) {
+  fulfillmentCreate(fulfillment: $fulfillment) {
+    fulfillment { id status trackingInfo(first: 10) { company number } }
+    userErrors { field message }
+  }
+}`;
+
+/** Abandoned checkouts per page: 25 × (checkout 6 + lineItems 2 + 5 × 5) + 2 = 827 points. */
+export const CHECKOUT_PAGE_SIZE = 25;
+
+export const CHECKOUTS_QUERY = `query BackroomCheckouts($first: Int!, $after: String, $query: String) {
+  abandonedCheckouts(first: $first, after: $after, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id abandonedCheckoutUrl createdAt updatedAt completedAt
+      customer { id email firstName lastName phone }
+      billingAddress { firstName lastName company phone }
+      customAttributes { key value }
+      totalPriceSet { shopMoney { amount currencyCode } }
+      lineItems(first: ${LINES_WITH_ORDER}) { nodes { id sku title quantity variant { id } product { id } discountedTotalPriceSet { shopMoney { amount } } } }
+    }
+  }
+}`;

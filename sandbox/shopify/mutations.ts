@@ -1,0 +1,150 @@
+import { FieldError } from './execute';
+import type { buildSchema} from './schema';
+import { gid, parseGid } from './schema';
+import type { FulfillmentRecord, OrderRecord, ShopifyState } from './state';
+
+/** Shopify's limit on quantities in one inventorySetQuantities call. */
+export const MAX_SET_QUANTITIES = 250;
+const REASONS = ['correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received', 'movement_canceled', 'other', 'promotion', 'quality_control', 'received', 'reservation_created', 'reservation_deleted', 'reservation_updated', 'restock', 'safety_stock', 'shrinkage'];
+
+interface UserError {
+  __typename: string;
+  field: string[] | null;
+  message: string;
+  code?: string;
+}
+
+function record(value: unknown, path: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FieldError(`Variable input: ${path} must be an object`, [], 'INVALID_VARIABLE');
+  return value as Record<string, unknown>;
+}
+
+export function buildMutations(state: ShopifyState, schema: ReturnType<typeof buildSchema>) {
+  return {
+    /**
+     * Sets absolute quantities. All or nothing: with any user error nothing is changed, as on Shopify.
+     */
+    inventorySetQuantities: (args: Record<string, unknown>) => {
+      const input = record(args.input, 'input');
+      const errors: UserError[] = [];
+      const fail = (field: string[], message: string, code: string) => errors.push({ __typename: 'InventorySetQuantitiesUserError', field, message, code });
+      const name = input.name;
+      if (name !== 'available' && name !== 'on_hand') fail(['input', 'name'], 'The quantity name must be either \'available\' or \'on_hand\'.', 'INVALID_NAME');
+      if (typeof input.reason !== 'string' || !REASONS.includes(input.reason)) fail(['input', 'reason'], 'The specified reason is invalid.', 'INVALID_REASON');
+      const quantities = Array.isArray(input.quantities) ? input.quantities.map((q, i) => record(q, `input.quantities.${i}`)) : [];
+      if (quantities.length === 0) fail(['input', 'quantities'], 'At least one quantity is required.', 'INVALID_QUANTITY');
+      if (quantities.length > MAX_SET_QUANTITIES) throw new FieldError(`input.quantities can hold at most ${MAX_SET_QUANTITIES} items`, ['inventorySetQuantities'], 'MAX_INPUT_SIZE_EXCEEDED');
+      const changes: { itemId: number; locationId: number; quantity: number; before: number }[] = [];
+      quantities.forEach((q, i) => {
+        const at = ['input', 'quantities', String(i)];
+        let itemId: number;
+        let locationId: number;
+        try {
+          itemId = parseGid(q.inventoryItemId, 'InventoryItem');
+          locationId = parseGid(q.locationId, 'Location');
+        } catch {
+          fail([...at, 'inventoryItemId'], 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM');
+          return;
+        }
+        const item = state.inventoryItems.get(itemId);
+        if (!item) return fail([...at, 'inventoryItemId'], 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM');
+        if (!state.locations.some((l) => l.id === locationId)) return fail([...at, 'locationId'], 'The specified location could not be found.', 'INVALID_LOCATION');
+        if (!item.tracked) return fail([...at, 'inventoryItemId'], 'The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is not tracked.', 'NON_MUTABLE_INVENTORY_ITEM');
+        const level = item.levels.get(locationId);
+        if (!level) return fail([...at, 'locationId'], 'The specified inventory item is not stocked at the location.', 'ITEM_NOT_STOCKED_AT_LOCATION');
+        if (typeof q.quantity !== 'number' || !Number.isInteger(q.quantity)) return fail([...at, 'quantity'], 'The quantity must be an integer.', 'INVALID_QUANTITY_TOO_LOW');
+        const current = name === 'on_hand' ? level.available + level.committed : level.available;
+        if (input.ignoreCompareQuantity !== true) {
+          if (typeof q.compareQuantity !== 'number') return fail([...at, 'compareQuantity'], 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', 'COMPARE_QUANTITY_REQUIRED');
+          if (q.compareQuantity !== current) return fail([...at, 'compareQuantity'], 'The specified compare quantity does not match the current quantity.', 'COMPARE_QUANTITY_STALE');
+        }
+        changes.push({ itemId, locationId, quantity: q.quantity, before: current });
+      });
+      if (errors.length) return { __typename: 'InventorySetQuantitiesPayload', inventoryAdjustmentGroup: null, userErrors: errors };
+      for (const c of changes) {
+        const level = state.inventoryItems.get(c.itemId)!.levels.get(c.locationId)!;
+        // Setting on_hand moves available by the same delta (committed stays).
+        level.available += c.quantity - c.before;
+      }
+      return {
+        __typename: 'InventorySetQuantitiesPayload',
+        inventoryAdjustmentGroup: {
+          __typename: 'InventoryAdjustmentGroup',
+          id: gid('InventoryAdjustmentGroup', state.id()),
+          createdAt: state.timestamp(),
+          reason: input.reason,
+          referenceDocumentUri: input.referenceDocumentUri ?? null,
+          changes: changes.map((c) => ({ __typename: 'InventoryChange', name, delta: c.quantity - c.before, quantityAfterChange: c.quantity, item: { __typename: 'InventoryItem', id: gid('InventoryItem', c.itemId) }, location: { __typename: 'Location', id: gid('Location', c.locationId) } })),
+        },
+        userErrors: [],
+      };
+    },
+
+    /** Creates a fulfillment (with tracking) from fulfillment order line items; closes what it fulfils. */
+    fulfillmentCreate: (args: Record<string, unknown>) => {
+      const input = record(args.fulfillment, 'fulfillment');
+      const errors: UserError[] = [];
+      const fail = (field: string[] | null, message: string) => errors.push({ __typename: 'UserError', field, message });
+      const groups = Array.isArray(input.lineItemsByFulfillmentOrder) ? input.lineItemsByFulfillmentOrder.map((g, i) => record(g, `fulfillment.lineItemsByFulfillmentOrder.${i}`)) : [];
+      if (groups.length === 0) fail(['fulfillment', 'lineItemsByFulfillmentOrder'], 'Line items by fulfillment order must not be empty.');
+      let order: OrderRecord | undefined;
+      const picks: { fo: OrderRecord['fulfillmentOrders'][number]; line: OrderRecord['fulfillmentOrders'][number]['lineItems'][number]; quantity: number }[] = [];
+      groups.forEach((g, i) => {
+        let foId: number;
+        try {
+          foId = parseGid(g.fulfillmentOrderId, 'FulfillmentOrder');
+        } catch {
+          return fail(['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId'], 'Fulfillment order does not exist.');
+        }
+        const owner = [...state.orders.values()].find((o) => o.fulfillmentOrders.some((f) => f.id === foId));
+        const fo = owner?.fulfillmentOrders.find((f) => f.id === foId);
+        if (!owner || !fo) return fail(['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId'], 'Fulfillment order does not exist.');
+        if (order && order !== owner) return fail(['fulfillment'], 'All fulfillment orders must belong to the same order.');
+        if (picks.length && picks[0]!.fo.locationId !== fo.locationId) return fail(['fulfillment'], 'All fulfillment orders must be assigned to the same location.');
+        order = owner;
+        if (fo.status !== 'OPEN' && fo.status !== 'IN_PROGRESS') return fail(['fulfillment'], `Fulfillment order ${fo.id} has an unfulfillable status= ${fo.status.toLowerCase()}.`);
+        const wanted = Array.isArray(g.fulfillmentOrderLineItems) && g.fulfillmentOrderLineItems.length ? g.fulfillmentOrderLineItems.map((x, j) => record(x, `fulfillmentOrderLineItems.${j}`)) : null;
+        if (!wanted) {
+          for (const line of fo.lineItems) if (line.remainingQuantity > 0) picks.push({ fo, line, quantity: line.remainingQuantity });
+          return;
+        }
+        for (const w of wanted) {
+          let lineId: number;
+          try {
+            lineId = parseGid(w.id, 'FulfillmentOrderLineItem');
+          } catch {
+            return fail(['fulfillment'], 'Invalid fulfillment order line item id.');
+          }
+          const line = fo.lineItems.find((l) => l.id === lineId);
+          if (!line) return fail(['fulfillment'], `Fulfillment order line item ${lineId} does not belong to fulfillment order ${fo.id}.`);
+          if (typeof w.quantity !== 'number' || w.quantity < 1 || w.quantity > line.remainingQuantity) return fail(['fulfillment'], 'Invalid fulfillment order line item quantity requested.');
+          picks.push({ fo, line, quantity: w.quantity });
+        }
+      });
+      if (errors.length || !order) return { __typename: 'FulfillmentCreatePayload', fulfillment: null, userErrors: errors.length ? errors : [{ __typename: 'UserError', field: null, message: 'Nothing to fulfill.' }] };
+      const tracking = input.trackingInfo ? record(input.trackingInfo, 'fulfillment.trackingInfo') : {};
+      const numbers = Array.isArray(tracking.numbers) ? (tracking.numbers as unknown[]).map(String) : typeof tracking.number === 'string' ? [tracking.number] : [];
+      const f: FulfillmentRecord = {
+        id: state.id(),
+        status: 'SUCCESS',
+        createdAt: state.timestamp(),
+        notifyCustomer: input.notifyCustomer === true,
+        trackingInfo: (numbers.length ? numbers : [null]).map((number) => ({ company: typeof tracking.company === 'string' ? tracking.company : null, number, url: typeof tracking.url === 'string' ? tracking.url : null })),
+        lines: [],
+      };
+      for (const p of picks) {
+        p.line.remainingQuantity -= p.quantity;
+        f.lines.push({ lineItemId: p.line.lineItemId, quantity: p.quantity });
+        // Shipping takes the units out of committed (on hand goes down; available does not move).
+        const line = order.lineItems.find((l) => l.id === p.line.lineItemId);
+        const item = line?.variantId ? state.inventoryItems.get(state.variants.get(line.variantId)?.inventoryItemId ?? -1) : undefined;
+        const level = item?.tracked ? item.levels.get(p.fo.locationId) : undefined;
+        if (level) level.committed = Math.max(0, level.committed - p.quantity);
+      }
+      for (const fo of new Set(picks.map((p) => p.fo))) fo.status = fo.lineItems.every((l) => l.remainingQuantity === 0) ? 'CLOSED' : 'IN_PROGRESS';
+      order.fulfillments.push(f);
+      state.touch(order);
+      return { __typename: 'FulfillmentCreatePayload', fulfillment: schema.fulfillment(order, f), userErrors: [] };
+    },
+  };
+}
