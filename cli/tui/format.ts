@@ -35,3 +35,11 @@ export function when(iso: string | undefined): string {
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
+
+/** How long ago, in whole minutes, hours or days (the same words as `backroom carts list`): `12 min`, `3 h`, `2 d`. */
+export function age(minutes: number): string {
+  const m = Math.max(0, Math.floor(minutes));
+  if (m < 60) return `${m} min`;
+  if (m < 48 * 60) return `${Math.floor(m / 60)} h`;
+  return `${Math.floor(m / 1440)} d`;
+}

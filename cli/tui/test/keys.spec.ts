@@ -13,7 +13,9 @@ const MODES: Record<string, Command[]> = {
   errorDetail: [Command.Retry, Command.Dismiss, Command.Back],
   orders: [Command.Up, Command.Down, Command.Open, Command.Filter, Command.ClearFilter, Command.Ship],
   stock: [Command.Up, Command.Down, Command.Left, Command.Right, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter],
-  settings: [Command.Up, Command.Down, Command.Edit, Command.Add, Command.Remove],
+  carts: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Open, Command.StateFilter, Command.ClearFilter],
+  cartDetail: [Command.Back],
+  settings: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Edit, Command.Add, Command.Remove, Command.Test, Command.Replay],
 };
 
 describe('key bindings', () => {
@@ -53,6 +55,9 @@ describe('key bindings', () => {
     expect(matches(Command.GoToScreen, '7', none)).toBe(true);
     expect(matches(Command.GoToScreen, '8', none)).toBe(false);
     expect(matches(Command.Open, '', key({ return: true }))).toBe(true);
+    expect(matches(Command.StateFilter, 'f', none)).toBe(true);
+    expect(matches(Command.Test, 't', none)).toBe(true);
+    expect(matches(Command.Replay, 'r', none)).toBe(true);
   });
 
   it('the help line is generated from the table', () => {

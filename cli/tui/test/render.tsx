@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import type { ApiClient } from '../../../core/api/client';
 import { hostEngine, type EngineHost } from '../../../core/engine/host';
-import type { Order } from '../../../core/model';
+import type { Cart, Order } from '../../../core/model';
 import { applyCommitment } from '../../../core/jobs/commitments';
 import { tempDir } from '../../../test/helpers';
 import { App } from '../app';
@@ -142,4 +142,28 @@ export async function seed(host: EngineHost): Promise<void> {
   }
   await host.store.stock.save();
   await host.store.main.save();
+}
+
+/** Moves the selection to the top, then down until the selected line contains `text`. */
+export async function selectRow(ui: Rendered, text: string, maxMoves = 60): Promise<void> {
+  const selected = () => ui.frame().split('\n').find((l) => l.startsWith('›')) ?? '';
+  if (!selected().includes(text)) await ui.press(KEYS.pageUp, KEYS.pageUp, KEYS.pageUp);
+  for (let i = 0; i < maxMoves; i++) {
+    if (selected().includes(text)) return;
+    await ui.press(KEYS.down);
+  }
+  throw new Error(`no row containing "${text}" could be selected; frame:\n${ui.frame()}`);
+}
+
+/** Puts a cart into the engine's store, as the cart sweep would, `minutesOld` after its last activity. */
+export async function putCart(host: EngineHost, cart: Partial<Cart> & { email: string }, minutesOld = 20): Promise<Cart> {
+  const at = new Date(Date.now() - minutesOld * 60_000).toISOString();
+  const id = cart.id ?? `Main shop#${Object.keys(host.store.carts.data.carts).length + 1}`;
+  const full: Cart = {
+    id, shop: 'Main shop', remoteId: id.split('#')[1] ?? '1', name: '', items: [], total: '10.00', currency: 'EUR', cartUrl: '',
+    capturedAt: at, updatedAt: at, state: 'capturing', stateChangedAt: at, crmBlocked: false, ...cart,
+  };
+  host.store.carts.data.carts[id] = full;
+  await host.store.carts.save();
+  return full;
 }

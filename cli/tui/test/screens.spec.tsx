@@ -230,18 +230,14 @@ describe('Stock', () => {
   });
 });
 
-describe('Carts', () => {
-  it('says when the engine has no carts API yet', async () => {
-    await open('6', 'Abandoned carts');
-  });
-});
-
 describe('Settings', () => {
   it('shows shops, locations, CRM and cart settings', async () => {
     const frame = await open('7', 'Locations');
     expect(frame).toContain('Main shop: woocommerce WO · imports processing · stock from Warehouse');
     expect(frame).toContain('Shop floor');
     expect(frame).toContain('Carts: tracking on · cut-off 15 min');
+    expect(frame).toContain('CRM connections (a add · t test · x remove)');
+    expect(frame).toContain('Tag rules (a add · x remove · r replay)');
   });
 
   it('e edits a shop with the API validation messages', async () => {
