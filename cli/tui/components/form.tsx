@@ -20,6 +20,8 @@ export type FormValues = Record<string, string>;
 
 export interface FormProps {
   title: string;
+  /** Wrapped text under the title: what the fields accept. */
+  note?: string;
   fields: readonly FieldSpec[];
   /** Does the work through the API; a thrown ApiError's message is shown and the form stays open. */
   onSubmit(values: FormValues): Promise<void>;
@@ -34,7 +36,7 @@ function faultyField(error: ApiError, fields: readonly FieldSpec[]): string | un
 }
 
 /** A small form that owns the keyboard while open: type, tab between fields, enter saves, esc cancels. */
-export function Form({ title, fields, onSubmit, onCancel }: FormProps) {
+export function Form({ title, note, fields, onSubmit, onCancel }: FormProps) {
   const [values, setValues] = useState<FormValues>(() => Object.fromEntries(fields.map((f) => [f.name, f.value ?? ''])));
   const [focus, setFocus] = useState(0);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
@@ -74,6 +76,11 @@ export function Form({ title, fields, onSubmit, onCancel }: FormProps) {
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1}>
       <Text bold>{title}</Text>
+      {note ? (
+        <Label tone="dim" wrap="wrap">
+          {note}
+        </Label>
+      ) : null}
       {fields.map((f, i) => {
         const value = values[f.name] ?? '';
         const focused = i === focus;

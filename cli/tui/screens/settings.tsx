@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { ShopView } from '../../../core/api/views';
-import type { Settings as SettingsData } from '../../../core/model';
+import type { CrmView, ShopView } from '../../../core/api/views';
+import type { Rule, Settings as SettingsData } from '../../../core/model';
 import { Form, numberOrText, optional, type FieldSpec, type FormValues } from '../components/form';
+import { Label } from '../components/label';
 import { useClient } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
 import { useKeypress } from '../contexts/keypress';
@@ -12,18 +13,33 @@ import { fit } from '../format';
 import { useApiQuery } from '../hooks/use-api';
 import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
+import { crmAddForm, crmFieldsForm, crmPlatformForm, crmRemoveForm, describeCrm, describeCrmFields, describeRule, ruleAddForm, ruleRemoveForm, type FormSpec } from './settings-crm';
 import type { ScreenProps } from './types';
 
 type Row =
-  | { kind: 'heading'; text: string; adds?: 'shop' | 'location' }
+  | { kind: 'heading'; text: string; adds?: Adds; edits?: Editable }
   | { kind: 'shop'; shop: ShopView }
   | { kind: 'location'; name: string }
-  | { kind: 'crm'; name: string; platform: string }
+  | { kind: 'crm'; crm: CrmView }
+  | { kind: 'rule'; rule: Rule }
+  | { kind: 'crm-fields' }
   | { kind: 'carts' }
   | { kind: 'engine' }
   | { kind: 'note'; text: string };
 
-type Mode = { kind: 'list' } | { kind: 'edit-shop'; shop: ShopView } | { kind: 'add-shop' } | { kind: 'add-location' } | { kind: 'remove-shop'; name: string } | { kind: 'carts' } | { kind: 'engine' };
+type Adds = 'shop' | 'location' | 'crm' | 'rule';
+type Editable = 'crm-fields' | 'carts' | 'engine';
+
+type Mode =
+  | { kind: 'list' }
+  | { kind: 'edit-shop'; shop: ShopView }
+  | { kind: 'add-shop' }
+  | { kind: 'add-location' }
+  | { kind: 'remove-shop'; name: string }
+  | { kind: 'carts' }
+  | { kind: 'engine' }
+  /** A CRM form (connect, disconnect, rules, fields): built in settings-crm.tsx. */
+  | { kind: 'crm-form'; spec: FormSpec };
 
 const list = (values: readonly string[]) => values.join(',');
 const split = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -43,7 +59,11 @@ function rowText(row: Row, settings: SettingsData): string {
     case 'location':
       return `  ${row.name}`;
     case 'crm':
-      return `  ${row.name}: ${row.platform}`;
+      return `  ${describeCrm(row.crm)}`;
+    case 'rule':
+      return `  ${describeRule(row.rule)}`;
+    case 'crm-fields':
+      return `  ${describeCrmFields(settings.crmFields)}`;
     case 'carts':
       return `  ${describeCarts(settings.carts)}`;
     case 'engine':
@@ -53,15 +73,39 @@ function rowText(row: Row, settings: SettingsData): string {
   }
 }
 
+/** The keys that act on a row (the help line shows these). */
+function rowCommands(row: Row | undefined, rows: readonly Row[], at: number): Command[] {
+  const edits = editsFor(row, rows[at + 1]);
+  const adds = addsFor(row);
+  return [
+    ...(edits || row?.kind === 'shop' ? [Command.Edit] : []),
+    ...(adds ? [Command.Add] : []),
+    ...(row?.kind === 'shop' || row?.kind === 'crm' || row?.kind === 'rule' ? [Command.Remove] : []),
+    ...(row?.kind === 'crm' ? [Command.Test] : []),
+    ...(row?.kind === 'rule' ? [Command.Replay] : []),
+  ];
+}
+
+const addsFor = (r: Row | undefined): Adds | undefined =>
+  r?.kind === 'location' ? 'location' : r?.kind === 'shop' ? 'shop' : r?.kind === 'crm' ? 'crm' : r?.kind === 'rule' ? 'rule' : r?.kind === 'heading' ? r.adds : undefined;
+/** What `e` edits on this row: the row's own settings, or those under the heading. */
+const editsFor = (r: Row | undefined, next: Row | undefined): Editable | undefined => {
+  if (r?.kind === 'crm-fields' || r?.kind === 'carts' || r?.kind === 'engine') return r.kind;
+  if (r?.kind === 'heading' && (next?.kind === 'crm-fields' || next?.kind === 'carts' || next?.kind === 'engine')) return next.kind;
+  return undefined;
+};
+
 export function Settings({ width, height }: ScreenProps) {
   const client = useClient();
   const message = useMessageActions();
   const { color } = useTheme();
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
+  /** A note from the last action that does not fit the message line (a rule's warning). */
+  const [notice, setNotice] = useState<string | null>(null);
   const query = useApiQuery(
     async (c) => {
-      const [shops, locations, settings, status] = await Promise.all([c.call('shop.list'), c.call('location.list'), c.call('settings.get'), c.call('status')]);
-      return { shops, locations: locations.map((l) => l.name), settings, crms: status.crms };
+      const [shops, locations, settings, crms, rules] = await Promise.all([c.call('shop.list'), c.call('location.list'), c.call('settings.get'), c.call('crm.list'), c.call('rules.list')]);
+      return { shops, locations: locations.map((l) => l.name), settings, crms, rules };
     },
     [],
     { areas: ['settings', 'rules'] },
@@ -75,37 +119,69 @@ export function Settings({ width, height }: ScreenProps) {
         { kind: 'heading', text: 'Locations (a add)', adds: 'location' },
         ...data.locations.map((name): Row => ({ kind: 'location', name })),
         ...(data.locations.length ? [] : [{ kind: 'note', text: 'No locations yet.' } as Row]),
-        { kind: 'heading', text: 'CRM' },
-        ...data.crms.map((c): Row => ({ kind: 'crm', ...c })),
-        { kind: 'note', text: data.crms.length ? 'Tag rules: backroom rules list | add | remove' : 'No CRM connected: backroom crm add activecampaign --url URL --key K' },
+        { kind: 'heading', text: 'CRM connections (a add · t test · x remove)', adds: 'crm' },
+        ...data.crms.map((crm): Row => ({ kind: 'crm', crm })),
+        ...(data.crms.length ? [] : [{ kind: 'note', text: 'No CRM connected: contacts and tags go nowhere yet.' } as Row]),
+        { kind: 'heading', text: 'Tag rules (a add · x remove · r replay)', adds: 'rule' },
+        ...data.rules.map((rule): Row => ({ kind: 'rule', rule })),
+        ...(data.rules.length ? [] : [{ kind: 'note', text: 'No tag rules yet.' } as Row]),
+        { kind: 'heading', text: 'CRM contact fields (e edit)' },
+        { kind: 'crm-fields' },
         { kind: 'heading', text: 'Abandoned carts (e edit)' },
         { kind: 'carts' },
         { kind: 'heading', text: 'Stock push (e edit)' },
         { kind: 'engine' },
       ]
     : [];
-  const nav = useList(rows.length, height - 3, { isActive: mode.kind === 'list' });
+  const listHeight = height - 3 - (notice ? 2 : 0);
+  const nav = useList(rows.length, listHeight, { isActive: mode.kind === 'list' });
   const row = rows[nav.index];
-  const addsFor = (r: Row | undefined) => (r?.kind === 'location' ? 'location' : r?.kind === 'shop' ? 'shop' : r?.kind === 'heading' ? r.adds : undefined);
-  useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Edit, Command.Add, Command.Remove] : []);
+  useScreenHelp(mode.kind === 'list' ? [Command.Up, ...rowCommands(row, rows, nav.index)] : []);
+  const open = (next: Mode) => {
+    setNotice(null);
+    setMode(next);
+  };
+  const crmForm = (spec: FormSpec) => open({ kind: 'crm-form', spec });
 
   useKeypress(
     (input, key) => {
       const at = nav.current();
       const row = rows[at];
       const adds = addsFor(row);
+      const edits = editsFor(row, rows[at + 1]);
       if (matches(Command.Edit, input, key)) {
-        if (row?.kind === 'shop') setMode({ kind: 'edit-shop', shop: row.shop });
-        else if (row?.kind === 'carts' || (row?.kind === 'heading' && rows[at + 1]?.kind === 'carts')) setMode({ kind: 'carts' });
-        else if (row?.kind === 'engine' || (row?.kind === 'heading' && rows[at + 1]?.kind === 'engine')) setMode({ kind: 'engine' });
-        else message.info('Select a shop, the cart settings or the stock push to edit.');
+        if (row?.kind === 'shop') open({ kind: 'edit-shop', shop: row.shop });
+        else if (edits === 'crm-fields') crmForm(crmFieldsForm(data!.settings.crmFields));
+        else if (edits === 'carts') open({ kind: 'carts' });
+        else if (edits === 'engine') open({ kind: 'engine' });
+        else message.info('Select a shop, the CRM fields, the cart settings or the stock push to edit.');
       } else if (matches(Command.Add, input, key)) {
-        if (adds === 'location') setMode({ kind: 'add-location' });
-        else if (adds === 'shop') setMode({ kind: 'add-shop' });
-        else message.info('Select the Shops or Locations heading to add one.');
+        if (adds === 'location') open({ kind: 'add-location' });
+        else if (adds === 'shop') open({ kind: 'add-shop' });
+        else if (adds === 'crm') crmForm(crmPlatformForm((platform) => crmForm(crmAddForm(platform))));
+        else if (adds === 'rule') crmForm(ruleAddForm(data!.crms));
+        else message.info('Select the Shops, Locations, CRM connections or Tag rules heading to add one.');
       } else if (matches(Command.Remove, input, key)) {
-        if (row?.kind === 'shop') setMode({ kind: 'remove-shop', name: row.shop.name });
-        else message.info('Select a shop to remove.');
+        if (row?.kind === 'shop') open({ kind: 'remove-shop', name: row.shop.name });
+        else if (row?.kind === 'crm') crmForm(crmRemoveForm(row.crm.name));
+        else if (row?.kind === 'rule') crmForm(ruleRemoveForm(row.rule));
+        else message.info('Select a shop, a CRM connection or a tag rule to remove.');
+      } else if (matches(Command.Test, input, key) && row?.kind === 'crm') {
+        const name = row.crm.name;
+        message.info(`Asking CRM "${name}"…`);
+        client.call('crm.test', { name }).then((report) => {
+          const parts = [`account ${report.account}`];
+          if (report.user) parts.push(`user ${report.user}`);
+          if (report.listName) parts.push(`audience "${report.listName}"${report.memberCount !== undefined ? ` (${report.memberCount} subscribed)` : ''}`);
+          message.ok(`CRM "${report.name}" (${report.platform}) answers: ${parts.join(', ')}.`);
+        }, (e: unknown) => message.fail(e));
+      } else if (matches(Command.Replay, input, key) && row?.kind === 'rule') {
+        const id = row.rule.id;
+        message.info(`Replaying rule ${id} over past orders and carts…`);
+        client.call('rules.replay', { id }).then(
+          (r) => message.ok(`rule ${id}: looked at ${r.orders} orders and ${r.carts} carts; queued ${r.queued} tag change(s) for the CRM.`),
+          (e: unknown) => message.fail(e),
+        );
       } else return false;
       return true;
     },
@@ -226,10 +302,30 @@ export function Settings({ width, height }: ScreenProps) {
         await client.call('settings.update', { stockPushDebounceMs: numberOrText(v.stockPushDebounceMs ?? '') as number });
         return 'saved the stock push setting.';
       });
+    case 'crm-form': {
+      const { spec } = mode;
+      return (
+        <Form
+          key={spec.title}
+          title={spec.title}
+          note={spec.note}
+          fields={spec.fields}
+          onSubmit={async (v) => {
+            const modeBefore = mode;
+            const { text, notice: note } = await spec.submit(v, client);
+            // A first step (which CRM platform) opens the next form itself and reports nothing.
+            if (text) message.ok(text);
+            setNotice(note ?? null);
+            setMode((m) => (m === modeBefore ? { kind: 'list' } : m));
+          }}
+          onCancel={back}
+        />
+      );
+    }
     case 'list':
       break;
   }
-  const shown = rows.slice(nav.start, nav.start + Math.max(1, height - 3));
+  const shown = rows.slice(nav.start, nav.start + Math.max(1, listHeight));
   const full = row ? rowText(row, data.settings).trim() : '';
   return (
     <Box flexDirection="column" width={width}>
@@ -244,6 +340,13 @@ export function Settings({ width, height }: ScreenProps) {
       {full.length > width - 2 ? (
         <Box height={2} overflow="hidden">
           <Text wrap="wrap">{full}</Text>
+        </Box>
+      ) : null}
+      {notice ? (
+        <Box height={2} overflow="hidden">
+          <Label tone="warn" wrap="wrap">
+            {notice}
+          </Label>
         </Box>
       ) : null}
     </Box>
