@@ -16,7 +16,7 @@ export interface DemoWorld {
 }
 
 /**
- * Sets up the demo: a practice WooCommerce shop and a practice ActiveCampaign account on 127.0.0.1,
+ * Sets up the demo: practice WooCommerce and Shopify shops and a practice ActiveCampaign account on 127.0.0.1,
  * a throwaway data folder with a location, stock for every product, the shop and the CRM connected,
  * a few tag rules, short cart timings, and an engine that syncs on its own. A timer plays the
  * shop's customers: new orders arrive, checkouts are left behind, and some are paid later.
@@ -24,13 +24,15 @@ export interface DemoWorld {
 export async function startDemo(options: { dataDir?: string; orderEveryMs?: number } = {}): Promise<DemoWorld> {
   const { startWooSandbox } = await import('../../sandbox/woocommerce');
   const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
+  const { startShopifySandbox } = await import('../../sandbox/shopify');
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'backroom-demo-')));
   process.env.BACKROOM_SECRETS ??= 'file';
   const shop = await startWooSandbox({ storeName: 'Demo Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
+  const shopify = await startShopifySandbox({ storeName: 'Demo Shopify Store', seed: { products: 15, orders: 25, checkouts: 3 } });
   const crm = await startActiveCampaignSandbox();
   const host = await hostEngine({ dataDir, serve: true, schedule: true });
   if (!host) {
-    await Promise.all([shop.close(), crm.close()]);
+    await Promise.all([shop.close(), shopify.close(), crm.close()]);
     throw new Error(`Another Backroom engine already runs on ${dataDir}.`);
   }
   const api = host.client;
@@ -39,15 +41,20 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
     const rows = ['sku,location,quantity'];
     for (const p of shop.state.products.values()) if (p.type === 'simple') rows.push(`${p.sku},Warehouse,${5 + (p.id % 20)}`);
     for (const v of shop.state.variations.values()) rows.push(`${v.sku},Warehouse,${3 + (v.id % 9)}`);
+    const known = new Set(rows.map((r) => r.split(',')[0]));
+    for (const v of shopify.state.variants.values()) if (v.sku && !known.has(v.sku)) rows.push(`${v.sku},Warehouse,${4 + (v.id % 11)}`);
     await api.call('stock.import', { csv: rows.join('\n'), fileName: 'demo-stock.csv' });
     // Carts: the shortest cut-off and a sweep every minute, so the lifecycle shows within minutes.
     await api.call('settings.update', { carts: { cutoffMinutes: 10, sweepMinutes: 1 }, crmFields: { orderCount: 'ORDER_COUNT' } });
   } else {
     // A demo folder used again: the practice servers have new addresses.
     await api.call('shop.remove', { name: 'Demo shop' }).catch(() => undefined);
+    await api.call('shop.remove', { name: 'Demo Shopify' }).catch(() => undefined);
     for (const rule of host.store.main.data.rules) await api.call('rules.remove', { id: rule.id });
     await api.call('crm.remove', { name: 'Demo CRM' }).catch(() => undefined);
   }
+  // The second shop, on Shopify, draws on all locations combined.
+  await api.call('shop.add', { platform: 'shopify', name: 'Demo Shopify', domain: shopify.domain, token: shopify.token, combined: true, pollSeconds: 30 });
   await api.call('crm.add', { platform: 'activecampaign', name: 'Demo CRM', url: crm.accountUrl, key: crm.key });
   await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
   await api.call('rules.add', { trigger: { kind: 'cart-abandoned' }, applyTags: ['Abandoned cart'] });
@@ -60,6 +67,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   const customers = setInterval(() => {
     tick++;
     if (tick % 3 === 0) shop.addOrder({ status: 'checkout-draft' });
+    else if (tick % 4 === 0) shopify.addOrder();
     else shop.addOrders(1, { status: 'processing' });
     const drafts = [...shop.state.orders.values()].filter((o) => o.status === 'checkout-draft' || o.status === 'pending');
     if (tick % 5 === 0 && drafts.length) shop.state.setOrderStatus(drafts[0]!.id, 'processing');
@@ -68,11 +76,11 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   return {
     host,
     dataDir,
-    shopUrl: shop.url,
+    shopUrl: `${shop.url} (WooCommerce), ${shopify.url} (Shopify)`,
     async stop() {
       clearInterval(customers);
       await host.close();
-      await Promise.all([shop.close(), crm.close()]);
+      await Promise.all([shop.close(), shopify.close(), crm.close()]);
     },
   };
 }
@@ -103,7 +111,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
         deps.exitCode = EXIT.ok;
         return;
       }
-      say(`Backroom demo — data folder ${demo.dataDir}; practice shop at ${demo.shopUrl}`);
+      say(`Backroom demo — data folder ${demo.dataDir}; practice shops at ${demo.shopUrl}`);
       say('Orders arrive every 20 s; stock is pushed to the shop as it changes; left checkouts become abandoned carts after 10 minutes and are tagged in the practice CRM. Ctrl+C stops the demo.');
       say(`In another terminal: npx backroom --data-dir ${demo.dataDir} orders list`);
       demo.host.ctx.events.on('job', (e) => {
@@ -116,7 +124,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       });
       const status = await demo.host.client.call('status');
       await demo.stop();
-      print.result(status, () => `Demo stopped. ${status.shops[0]?.orders ?? 0} orders were pulled.`);
+      print.result(status, () => `Demo stopped. ${status.shops.map((s) => `${s.orders} orders from ${s.name}`).join(', ')}.`);
       deps.exitCode = EXIT.ok;
     });
 }

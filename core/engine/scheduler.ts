@@ -18,6 +18,8 @@ export class Scheduler {
   private readonly next = new Map<string, NextRun>();
   private debounce: (() => void) | null = null;
   private stopped = true;
+  /** When each planned run last started, so re-planning after a settings change does not run everything again at once. */
+  private readonly lastStarted = new Map<string, number>();
   private offEvents: (() => void)[] = [];
   /** How often each CRM's queue is worked through when nothing else triggers it. */
   static readonly CRM_EVERY_MS = 60_000;
@@ -79,11 +81,14 @@ export class Scheduler {
 
   private every(job: NextRun['job'], target: string, everyMs: number, run: () => Promise<unknown>, firstInMs = 0): void {
     const key = `${job}:${target}`;
+    const last = this.lastStarted.get(key);
+    if (last !== undefined) firstInMs = Math.max(0, last + everyMs - this.clock.now().getTime());
     const plan = (inMs: number) => {
       if (this.stopped) return;
       this.next.set(key, { job, target, at: new Date(this.clock.now().getTime() + inMs).toISOString() });
       const cancel = this.clock.setTimer(inMs, () => {
         if (this.engine.paused) return plan(everyMs);
+        this.lastStarted.set(key, this.clock.now().getTime());
         run()
           .catch((error: Error) => this.events.emit('job', { job: String(job), target, state: 'failed', message: error.message }))
           .finally(() => plan(everyMs));
