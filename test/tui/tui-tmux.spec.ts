@@ -1,6 +1,7 @@
 // End to end: the real `backroom` binary in tmux (80×24), attached to a `backroom daemon` that syncs a
 // sandbox WooCommerce shop. A 401 on the order pull leaves an error; the merchant opens Errors,
-// retries it, and sees it resolved. Assertions are on the text tmux captures from the pane.
+// retries it, and sees it resolved; a checkout left open shows up on Carts when it is captured.
+// Assertions are on the text tmux captures from the pane.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -86,6 +87,14 @@ describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox
     expect(after).toContain('No open errors. Everything is in step.');
     expect(after).toContain('[2 Errors]');
     expect(okResult((await cliJson<unknown[]>(dir, ['errors', 'list'])).doc)).toHaveLength(0);
+
+    // Carts: a checkout left open is captured by a cart sweep run from another terminal; the screen
+    // shows it through the engine's change event, without a key press.
+    await keys('6');
+    await waitForPane(/Carts: \d+/);
+    shop.addOrder({ status: 'checkout-draft', email: 'left-open@example.com' });
+    okResult((await cliJson(dir, ['sync', '--once', '--job', 'carts'])).doc);
+    expect(await waitForPane(/capturing\s+left-open@example\.com/)).toMatch(/f next state/);
 
     await keys('1');
     await waitForPane(/Sandbox\s+woocommerce WO\s+(ok|syncing)/);
