@@ -128,18 +128,22 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   // Under a requests-per-second limit, contacts in parallel gain nothing and could overtake each
   // other on a retry: work them one by one, in queue order. Otherwise use the CRM's concurrency.
   const parallel = connector.limits.requestsPerSecond ? 1 : connector.limits.concurrency;
-  // The first contact of a run goes alone: refused credentials then cost one request, not a chunk's worth.
+  // The first contact of a run is upserted alone: refused credentials then cost one request, not a
+  // chunk's worth. Its tags wait for the next chunk, so they still travel in the same bulk call.
   let probe = true;
+  let carried: Prepared[] = [];
   const nowIso = () => ctx.clock.now().toISOString();
   try {
     for (;;) {
-      const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND);
-      if (due.length === 0) break;
+      const held = new Set(carried.map((p) => p.item));
+      const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && !held.has(i));
       // Keep order: stop at the first item that must wait.
       const waitingAt = due.findIndex((i) => i.notBefore && i.notBefore > nowIso());
-      const chunk = (waitingAt === -1 ? due : due.slice(0, waitingAt)).slice(0, probe ? 1 : chunkSize);
+      const ready = waitingAt === -1 ? due : due.slice(0, waitingAt);
+      const chunk = ready.slice(0, probe ? 1 : chunkSize - carried.length);
+      const probing = probe;
       probe = false;
-      if (chunk.length === 0) break;
+      if (chunk.length === 0 && carried.length === 0) break;
       const prepared: Prepared[] = [];
       let stop: PlatformError | null = null;
       await inOrder(
@@ -175,6 +179,12 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         },
       );
       prepared.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
+      if (probing && !stop && ready.length > chunk.length) {
+        carried = prepared;
+        continue;
+      }
+      prepared.unshift(...carried);
+      carried = [];
       const changes: CrmTagChange[] = prepared.map((p) => ({ ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }));
       const withChanges = changes.map((c, index) => ({ c, index })).filter(({ c }) => c.apply.length || c.remove.length);
       const failed = new Map<number, PlatformError>();

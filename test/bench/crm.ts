@@ -107,7 +107,7 @@ async function mailchimp(report: (f: Figure) => void, log: (line: string) => voi
     // submit and at least one status read each), and one read of the audience's merge fields.
     const batches = Math.ceil(MC_SAMPLE / MAILCHIMP_BATCH_SIZE);
     const minimum = MC_SAMPLE + 2 * batches + 1;
-    report({ label: `Mailchimp, ${k(MC_SAMPLE)} contacts: requests made`, value: run.requests, unit: 'req', target: minimum + batches + 1, decimals: 0, note: `minimum ${MC_SAMPLE} PUTs + ${batches} batches × (submit + 1 status read) + 1 merge-field read = ${minimum}; this sandbox's batches need 2 status reads, so PASS up to ${minimum + batches}; the first contact of a run goes alone (a bad key then costs one request) and so has its tag set by its own call` });
+    report({ label: `Mailchimp, ${k(MC_SAMPLE)} contacts: requests made`, value: run.requests, unit: 'req', target: minimum + batches + 1, decimals: 0, note: `minimum ${MC_SAMPLE} PUTs + ${batches} batches × (submit + 1 status read) + 1 merge-field read = ${minimum}; this sandbox's batches need 2 status reads, so PASS up to ${minimum + batches}` });
     report({ label: 'Mailchimp: peak connections vs the limit of 10', value: crm.state.peakConnections, unit: 'conn', target: MAILCHIMP_LIMITS.concurrency + 1, decimals: 0, note: 'PASS means at most 10' });
     // At 10 connections and this round trip, the PUTs alone could go at 10 / latency per second.
     const ceiling = MAILCHIMP_LIMITS.concurrency / (MC_LATENCY_MS / 1000);
