@@ -6,7 +6,7 @@ import { hostEngine, type EngineHost } from '../../core/engine/host';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
-import { canOpenTui } from './tui';
+import { canOpenTui, loadTui } from './tui';
 
 export interface DemoWorld {
   host: EngineHost;
@@ -105,7 +105,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       };
       if (!globals.json && !opts.seconds && canOpenTui()) {
         // On a terminal the demo opens the terminal UI on its data; quitting it ends the demo.
-        const { runTui } = await import('../tui/index');
+        const { runTui } = await loadTui();
         await runTui({ client: demo.host.client, hosted: true, close: () => demo.stop(), label: 'demo data', env: deps.env });
         deps.io.out(`Demo stopped. Its data folder was ${demo.dataDir}\n`);
         deps.exitCode = EXIT.ok;

@@ -7,6 +7,16 @@ import { action } from '../context';
 import { EXIT, printer } from '../output';
 import { formatStatus } from './system';
 
+/**
+ * Loads the terminal UI. Ink renders only its last frame when it sees CI variables (`CI`,
+ * `CONTINUOUS_INTEGRATION`); Backroom opens the UI only on an interactive terminal, so that
+ * heuristic is switched off first (it is read when Ink loads).
+ */
+export async function loadTui(): Promise<typeof import('../tui/index')> {
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
+  return import('../tui/index');
+}
+
 /** Whether this process can run a full-screen UI: both ends of the terminal are TTYs. */
 export function canOpenTui(): boolean {
   return Boolean(process.stdout.isTTY && process.stdin.isTTY);
@@ -19,7 +29,7 @@ export function canOpenTui(): boolean {
 export async function openTui(dataDir: string, deps: CliDeps): Promise<number> {
   const print = printer(deps.io, false);
   // Ink and React load only here, never for the other commands.
-  const { runTui } = await import('../tui/index');
+  const { runTui } = await loadTui();
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       const attached = await attachToEngine(dataDir);
