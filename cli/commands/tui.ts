@@ -3,6 +3,10 @@ import { attachToEngine, hostEngine } from '../../core/engine/host';
 import { readOwnerInfo } from '../../core/store/lock';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
+// A type-only import: erased from the bundle, so the TUI still loads only through loadTui().
+import type * as TuiModuleNs from '../tui/index';
+
+type TuiModule = typeof TuiModuleNs;
 import { action } from '../context';
 import { EXIT, printer } from '../output';
 import { formatStatus } from './system';
@@ -12,7 +16,7 @@ import { formatStatus } from './system';
  * `CONTINUOUS_INTEGRATION`); Backroom opens the UI only on an interactive terminal, so that
  * heuristic is switched off first (it is read when Ink loads).
  */
-export async function loadTui(): Promise<typeof import('../tui/index')> {
+export async function loadTui(): Promise<TuiModule> {
   for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
   return import('../tui/index');
 }
