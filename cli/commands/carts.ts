@@ -1,28 +1,10 @@
 import { Option, type Command } from 'commander';
-import type { Rule, RuleTrigger } from '../../core/model';
+import { describeRule, type RuleTrigger } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
 import { parseCount, parseList } from '../parse';
 
 const TRIGGERS = ['order-status', 'product', 'order-meta', 'refunded', 'failed', 'cancelled', 'cart-abandoned', 'cart-recovered', 'cart-lost'] as const;
-
-function describeTrigger(t: RuleTrigger): string {
-  switch (t.kind) {
-    case 'order-status':
-      return `order reaches ${t.statuses.join(' or ')}`;
-    case 'product':
-      return `order contains ${t.sku}`;
-    case 'order-meta':
-      return `order meta ${t.key} = ${t.value}`;
-    default:
-      return t.kind.replace('-', ' ');
-  }
-}
-
-export function describeRule(r: Rule): string {
-  const tags = [...r.applyTags.map((t) => `+${t}`), ...r.removeTags.map((t) => `-${t}`)].join(' ');
-  return `${r.id}: when ${describeTrigger(r.trigger)} → ${tags}${r.crm ? ` (in ${r.crm})` : ''}`;
-}
 
 function age(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;

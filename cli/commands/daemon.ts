@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { hostEngine } from '../../core/engine/host';
-import { readOwnerInfo } from '../../core/store/lock';
 import { resolveDataDir } from '../../core/store/paths';
 import { redact } from '../../core/store/redact';
 import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
+import { ownEngine } from './own-engine';
 
 /**
  * `backroom daemon`: hosts the engine headless until SIGINT/SIGTERM, then lets the running request
@@ -20,14 +19,9 @@ export function registerDaemon(program: Command, deps: CliDeps): void {
       const dataDir = resolveDataDir(globals.dataDir, deps.env);
       let host;
       try {
-        host = await hostEngine({ dataDir, serve: true, schedule: true });
+        host = await ownEngine(dataDir, 'commands attach to it automatically.');
       } catch (error) {
         deps.exitCode = print.failure(error);
-        return;
-      }
-      if (!host) {
-        const owner = await readOwnerInfo(dataDir);
-        deps.exitCode = print.failure(new Error(`Another Backroom engine already runs on ${dataDir}${owner ? ` (pid ${owner.pid})` : ''}; commands attach to it automatically.`));
         return;
       }
       const log = (line: string) => {

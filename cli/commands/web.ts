@@ -3,11 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { newHttpToken, serveHttp } from '../../core/api/http-transport';
-import { hostEngine } from '../../core/engine/host';
-import { readOwnerInfo } from '../../core/store/lock';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer, UsageError } from '../output';
+import { ownEngine } from './own-engine';
 
 export const DEFAULT_WEB_PORT = 7460;
 
@@ -44,19 +43,13 @@ export function registerWeb(program: Command, deps: CliDeps): void {
       const dataDir = resolveDataDir(globals.dataDir, deps.env);
       let host;
       try {
-        host = await hostEngine({ dataDir, serve: true, schedule: true });
+        host = await ownEngine(
+          dataDir,
+          'it is the desktop app, `backroom daemon` or the terminal UI. Only one program may own a data folder, so `backroom web` cannot start its own. ' +
+            'Quit that one first (tray → Quit, Ctrl+C or SIGTERM for the daemon), then run `backroom web` again.',
+        );
       } catch (error) {
         deps.exitCode = print.failure(error);
-        return;
-      }
-      if (!host) {
-        const owner = await readOwnerInfo(dataDir);
-        deps.exitCode = print.failure(
-          new Error(
-            `Another Backroom engine already runs on ${dataDir}${owner ? ` (pid ${owner.pid})` : ''} — the desktop app, \`backroom daemon\` or the terminal UI. ` +
-              'Only one program may own a data folder, so `backroom web` cannot start its own. Quit that one first (tray → Quit, Ctrl+C or SIGTERM for the daemon), then run `backroom web` again.',
-          ),
-        );
         return;
       }
       const staticDir = findRendererDir() ?? undefined;

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
+import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../helpers';
-import { openWorld, quickShopFactory, requestsTo, type World } from './world';
+import { openWorld, quickShopFactory, requestsTo, wrappedShopFactory, type World } from './world';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -34,24 +33,18 @@ describe('order pull against the WooCommerce sandbox', () => {
     let pages = 0;
     const seen: { sandbox?: Awaited<ReturnType<typeof shopWith2500>>['shop'] } = {};
     // Between pages, the merchant edits orders: one already read (it moves to the end of the list) and one not yet read.
-    const factory: ShopConnectorFactory = (shop, creds) => {
-      const real = createShopConnector(shop, creds);
-      return {
-        ...real,
-        stats: real.stats,
-        limits: real.limits,
-        async listOrders(query) {
-          const page = await real.listOrders(query);
-          pages++;
-          if (pages === 3 && seen.sandbox) {
-            const ids = [...seen.sandbox.state.orders.keys()];
-            seen.sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
-            seen.sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
-          }
-          return page;
-        },
-      };
-    };
+    const factory = wrappedShopFactory((real) => ({
+      async listOrders(query) {
+        const page = await real.listOrders(query);
+        pages++;
+        if (pages === 3 && seen.sandbox) {
+          const ids = [...seen.sandbox.state.orders.keys()];
+          seen.sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
+          seen.sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
+        }
+        return page;
+      },
+    }));
     const setup = await shopWith2500(factory);
     seen.sandbox = setup.shop;
     const sandbox = setup.shop;
@@ -75,18 +68,12 @@ describe('order pull against the WooCommerce sandbox', () => {
 
   it('resumes after a crash mid-pull without losing or duplicating orders', async () => {
     let pages = 0;
-    const crashing: ShopConnectorFactory = (shop, creds) => {
-      const real = createShopConnector(shop, creds);
-      return {
-        ...real,
-        stats: real.stats,
-        limits: real.limits,
-        async listOrders(query) {
-          if (++pages === 11) throw new Error('simulated crash');
-          return real.listOrders(query);
-        },
-      };
-    };
+    const crashing = wrappedShopFactory((real) => ({
+      async listOrders(query) {
+        if (++pages === 11) throw new Error('simulated crash');
+        return real.listOrders(query);
+      },
+    }));
     await shopWith2500(crashing);
     await expect(world!.host.client.call('sync.run', { job: 'orders' })).rejects.toThrow(/simulated crash/);
     const partial = (await world!.host.client.call('orders.list', { limit: 1 })).total;

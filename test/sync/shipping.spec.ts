@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
+import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../helpers';
-import { openWorld, quickShopFactory, type World } from './world';
+import { openWorld, quickShopFactory, wrappedShopFactory, type World } from './world';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -49,22 +48,16 @@ describe('shipping push', () => {
 
   it('pushes once even when the process dies between the push and its record', async () => {
     let crashed = false;
-    const dying: ShopConnectorFactory = (s, c) => {
-      const real = createShopConnector(s, c);
-      return {
-        ...real,
-        stats: real.stats,
-        limits: real.limits,
-        async addShipment(remoteOrderId, shipment) {
-          const ref = await real.addShipment(remoteOrderId, shipment);
-          if (!crashed) {
-            crashed = true;
-            throw new Error('simulated crash after the shop accepted the shipment');
-          }
-          return ref;
-        },
-      };
-    };
+    const dying = wrappedShopFactory((real) => ({
+      async addShipment(remoteOrderId, shipment) {
+        const ref = await real.addShipment(remoteOrderId, shipment);
+        if (!crashed) {
+          crashed = true;
+          throw new Error('simulated crash after the shop accepted the shipment');
+        }
+        return ref;
+      },
+    }));
     const { shop, remote, number } = await oneOrder({ factory: dying });
     await world!.host.client.call('ship', { orderNumber: number, carrier: 'DHL', tracking: 'ONCE-1' });
     await expect(world!.host.client.call('sync.run', { job: 'shipping' })).rejects.toThrow(/simulated crash/);

@@ -6,6 +6,7 @@ import type { CrmConnectorFactory, ShopConnectorFactory } from '../../core/engin
 import { createCrmConnector } from '../../core/platforms/crm';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { createShopConnector } from '../../core/platforms';
+import type { ShopConnector } from '../../core/platforms/types';
 import { startWooSandbox, type WooSandbox, type WooSandboxOptions } from '../../sandbox/woocommerce';
 import { tempDir } from '../helpers';
 
@@ -28,6 +29,19 @@ export interface ShopSpec {
 
 /** Shop connectors with the platform's retries but short back-off, so failure tests do not wait for production delays. */
 export const quickShopFactory: ShopConnectorFactory = (shop, credentials) => createShopConnector(shop, credentials, { limits: { backoffLimitMs: 250 } });
+
+/**
+ * A factory whose connectors are the real ones (real HTTP to the sandbox) with some operations
+ * wrapped, e.g. to simulate a crash right after the shop accepted a call. `wrap` gets the real
+ * connector and returns the operations to replace.
+ */
+export function wrappedShopFactory(wrap: (real: ShopConnector) => Partial<ShopConnector>): ShopConnectorFactory {
+  return async (shop, credentials) => {
+    const real = await quickShopFactory(shop, credentials);
+    // Spread copies the methods; stats and limits are read through the real connector.
+    return { ...real, stats: real.stats, limits: real.limits, ...wrap(real) };
+  };
+}
 
 /** CRM connectors with short back-off, so retry tests do not wait for production delays. */
 export const quickCrmFactory: CrmConnectorFactory = (crm, credentials) => createCrmConnector(crm, credentials, { limits: { retries: 1, backoffLimitMs: 200, maxRetryAfterMs: 2000 } });

@@ -3,7 +3,7 @@
 import type { ApiClient } from '../../../core/api/client';
 import { badInput } from '../../../core/api/errors';
 import type { CrmView } from '../../../core/api/views';
-import type { Rule, RuleTrigger, Settings } from '../../../core/model';
+import { describeRule, type Rule, type RuleTrigger, type Settings } from '../../../core/model';
 import { optional, type FieldSpec, type FormValues } from '../components/form';
 
 /** A form the Settings screen opens: its fields, and the API call it makes on enter. */
@@ -28,25 +28,6 @@ const split = (text: string | undefined) => (text ?? '').split(',').map((s) => s
 export const crmWhere = (c: CrmView) => (c.platform === 'activecampaign' ? c.url : `audience ${c.listId}${c.server ? ` (${c.server})` : ''}`);
 
 export const describeCrm = (c: CrmView) => `${c.name}: ${c.platform} · ${crmWhere(c)}`;
-
-export function describeTrigger(t: RuleTrigger): string {
-  switch (t.kind) {
-    case 'order-status':
-      return `order reaches ${t.statuses.join(' or ')}`;
-    case 'product':
-      return `order contains ${t.sku}`;
-    case 'order-meta':
-      return `order meta ${t.key} = ${t.value}`;
-    default:
-      return t.kind.replace('-', ' ');
-  }
-}
-
-/** `r1a2b3c: when order contains MUG-1 → +Bought mug -Prospect (in AC)`, as `backroom rules list` writes it. */
-export function describeRule(r: Rule): string {
-  const tags = [...r.applyTags.map((t) => `+${t}`), ...r.removeTags.map((t) => `-${t}`)].join(' ');
-  return `${r.id}: when ${describeTrigger(r.trigger)} → ${tags}${r.crm ? ` (in ${r.crm})` : ''}`;
-}
 
 export function describeCrmFields(fields: Settings['crmFields']): string {
   const pairs = Object.entries(fields);

@@ -13,7 +13,8 @@ import { fit } from '../format';
 import { useApiQuery } from '../hooks/use-api';
 import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
-import { crmAddForm, crmFieldsForm, crmPlatformForm, crmRemoveForm, describeCrm, describeCrmFields, describeRule, ruleAddForm, ruleRemoveForm, type FormSpec } from './settings-crm';
+import { describeRule } from '../../../core/model';
+import { crmAddForm, crmFieldsForm, crmPlatformForm, crmRemoveForm, describeCrm, describeCrmFields, ruleAddForm, ruleRemoveForm, type FormSpec } from './settings-crm';
 import type { ScreenProps } from './types';
 
 type Row =
