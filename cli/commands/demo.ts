@@ -88,7 +88,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
 export function registerDemo(program: Command, deps: CliDeps): void {
   program
     .command('demo')
-    .description('try Backroom on a practice shop: a throwaway data folder, seeded orders and stock, syncing live (Ctrl+C to stop)')
+    .description('try Backroom on practice shops and a practice CRM: a throwaway data folder, seeded orders and stock, syncing live (q or Ctrl+C to stop)')
     .option('--seconds <n>', 'stop by itself after this many seconds (for scripts)')
     .action(async (opts: { seconds?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();

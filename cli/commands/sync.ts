@@ -2,11 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { JOB_ORDER } from '../../core/engine/engine';
+import { ApiError } from '../../core/api/errors';
 import type { JobSummary } from '../../core/jobs/context';
 import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
 import { parseCount, parseList } from '../parse';
+
+/** Pause and resume only mean something to an engine that keeps running. */
+const NO_ENGINE = (what: string) => `No Backroom engine is running on this data folder, so there is nothing to ${what}. Start one with: backroom daemon`;
 
 function describeSummary(s: JobSummary): string {
   const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do';
@@ -120,14 +124,18 @@ export function registerSync(program: Command, deps: CliDeps): void {
     .command('pause')
     .description('pause timed syncing in the running engine')
     .action(action(deps, async ({ api, print }) => {
-      const state = await (await api()).call('engine.pause');
+      const client = await api();
+      if (client.via === 'direct') throw new ApiError('failed', NO_ENGINE('pause'));
+      const state = await client.call('engine.pause');
       print.result(state, () => 'Syncing paused.');
     }));
   program
     .command('resume')
     .description('resume timed syncing in the running engine')
     .action(action(deps, async ({ api, print }) => {
-      const state = await (await api()).call('engine.resume');
+      const client = await api();
+      if (client.via === 'direct') throw new ApiError('failed', NO_ENGINE('resume'));
+      const state = await client.call('engine.resume');
       print.result(state, () => 'Syncing resumed.');
     }));
 }
