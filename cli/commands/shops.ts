@@ -54,8 +54,9 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .description('connect a Shopify shop (Admin API access token of a custom app)')
     .requiredOption('--domain <domain>', 'the shop domain, e.g. my-shop.myshopify.com')
     .requiredOption('--token <token>', 'Admin API access token (shpat_…)')
-    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { domain: string; token: string }) => {
-      const added = await (await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, ...mapping(opts) });
+    .option('--shopify-location <name>', 'the Shopify location whose stock Backroom sets (default: the first active one)')
+    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { domain: string; token: string; shopifyLocation?: string }) => {
+      const added = await (await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, shopifyLocation: opts.shopifyLocation, ...mapping(opts) });
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -107,6 +108,7 @@ interface ShopSetOptions {
   reconcileSeconds?: string;
   safetyBuffer?: string;
   shipping?: 'complete' | 'each';
+  shopifyLocation?: string;
 }
 
 /** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
@@ -122,6 +124,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
     .option('--reconcile-seconds <n>', "how often to read the shop's stock and correct drift (minimum 60)")
     .option('--safety-buffer <n>', 'push 0 once available stock falls to this many units')
     .addOption(new Option('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment').choices(['complete', 'each']))
+    .option('--shopify-location <name>', 'Shopify shops: the Shopify location whose stock Backroom sets')
     .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
       const statuses = opts.statuses === undefined ? undefined : parseList(opts.statuses);
       if (statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
@@ -136,6 +139,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
         reconcileSeconds: count('--reconcile-seconds', opts.reconcileSeconds),
         safetyBuffer: count('--safety-buffer', opts.safetyBuffer),
         shippingPush: opts.shipping,
+        shopifyLocation: opts.shopifyLocation,
       });
       print.result(updated, () => `Updated. ${describeShop(updated)}`);
     }));

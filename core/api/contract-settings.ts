@@ -20,6 +20,8 @@ export const ShopUpdateParams = z
     reconcileSeconds: ShopIntervals.shape.reconcileSeconds.unwrap().optional(),
     safetyBuffer: z.number().int('must be a whole number').min(0, 'must not be negative').optional(),
     shippingPush: z.enum(['complete', 'each']).optional(),
+    /** Shopify shops: the location (name or GID) whose stock Backroom sets. */
+    shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
   })
   .strict();
 

@@ -23,7 +23,14 @@ const shopCommon = {
 
 export const ShopAddParams = z.discriminatedUnion('platform', [
   z.object({ platform: z.literal('woocommerce'), url: z.string().min(1, 'must not be empty'), key: z.string().trim().min(1, 'must not be empty'), secret: z.string().trim().min(1, 'must not be empty'), ...shopCommon }).strict(),
-  z.object({ platform: z.literal('shopify'), domain: z.string().trim().min(1, 'must not be empty'), token: z.string().trim().min(1, 'must not be empty'), ...shopCommon }).strict(),
+  z.object({
+    platform: z.literal('shopify'),
+    domain: z.string().trim().min(1, 'must not be empty'),
+    token: z.string().trim().min(1, 'must not be empty'),
+    /** The Shopify location (name or GID) to set stock at; the first active one when omitted. */
+    shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
+    ...shopCommon,
+  }).strict(),
 ]);
 export type ShopAddParams = z.input<typeof ShopAddParams>;
 

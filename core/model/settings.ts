@@ -52,6 +52,8 @@ export const ShopifyShop = z.object({
   platform: z.literal('shopify'),
   /** The shop's myshopify domain, e.g. example.myshopify.com. */
   domain: z.string().trim().min(3),
+  /** The Shopify location (name or GID) whose stock Backroom sets; the first active location when absent. */
+  shopifyLocation: z.string().trim().min(1).optional(),
 });
 export const Shop = z.discriminatedUnion('platform', [WooCommerceShop, ShopifyShop]);
 export type Shop = z.infer<typeof Shop>;

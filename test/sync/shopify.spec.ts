@@ -26,14 +26,14 @@ afterEach(async () => {
 /** A fast-restoring bucket keeps the tests quick; pacing and throttling are the same code. */
 const FAST_BUCKET = { maximumAvailable: 1000, restoreRate: 20_000 };
 
-async function openShopifyWorld(options: { sandbox?: ShopifySandboxOptions; factory?: ShopConnectorFactory; clock?: FakeClock; statuses?: string[] } = {}): Promise<ShopifyWorld> {
+async function openShopifyWorld(options: { sandbox?: ShopifySandboxOptions; factory?: ShopConnectorFactory; clock?: FakeClock; statuses?: string[]; shopifyLocation?: string } = {}): Promise<ShopifyWorld> {
   const dataDir = await tempDir('br-shopify-');
   const factory = options.factory ?? quickShopFactory;
   const open = async (f: ShopConnectorFactory) => (await hostEngine({ dataDir, serve: false, connectorFactory: f, crmConnectorFactory: quickCrmFactory, clock: options.clock }))!;
   let host = await open(factory);
   const shop = await startShopifySandbox({ bucket: FAST_BUCKET, ...options.sandbox });
   await host.client.call('location.add', { name: 'WH' });
-  await host.client.call('shop.add', { platform: 'shopify', name: 'Shopify', domain: shop.domain, token: shop.token, location: 'WH', statuses: options.statuses });
+  await host.client.call('shop.add', { platform: 'shopify', name: 'Shopify', domain: shop.domain, token: shop.token, location: 'WH', statuses: options.statuses, shopifyLocation: options.shopifyLocation });
   return {
     get host() {
       return host;
@@ -126,6 +126,24 @@ describe('Shopify shop in the sync engine', () => {
     expect(ops(shop, 'BackroomSetStock')).toHaveLength(2);
     expect(shop.state.stockOf(skus[0]!)).toBe(99);
     expect(shop.state.stockOf(skus[1]!)).toBe(2);
+  });
+
+  it('sets stock at the Shopify location the shop is configured with, leaving the others alone', async () => {
+    world = await openShopifyWorld({ sandbox: { locations: ['Main store', 'Pop-up'], seed: { products: 10 } } });
+    const { shop } = world;
+    const sku = [...shop.state.variants.values()].find((v) => v.sku && shop.state.inventoryItems.get(v.inventoryItemId)!.tracked)!.sku!;
+    const [main, popUp] = shop.state.locations;
+    shop.setInventory(sku, 0, 'Pop-up');
+    const mainBefore = shop.state.stockOf(sku, main!.id);
+    await world.host.client.call('shop.update', { name: 'Shopify', shopifyLocation: 'Pop-up' });
+    await world.host.client.call('stock.set', { sku, quantity: 7, location: 'WH' });
+    const run = await world.host.client.call('sync.run', { job: 'inventory' });
+    expect(run.summaries[0]!.errors).toBe(0);
+    expect(shop.state.stockOf(sku, popUp!.id)).toBe(7);
+    expect(shop.state.stockOf(sku, main!.id)).toBe(mainBefore);
+    // A location the shop does not have is refused with its name, on the shop test.
+    await world.host.client.call('shop.update', { name: 'Shopify', shopifyLocation: 'Warehouse 9' });
+    await expect(world.host.client.call('shop.test', { name: 'Shopify' })).rejects.toThrow(/no location "Warehouse 9"/);
   });
 
   it('pushes a shipment once, even when the process dies between the push and its record', async () => {

@@ -31,6 +31,10 @@ export const settingsHandlers: {
       safetyBuffer: params.safetyBuffer ?? shop.safetyBuffer,
       shippingPush: params.shippingPush ?? shop.shippingPush,
     };
+    if (params.shopifyLocation !== undefined) {
+      if (shop.platform !== 'shopify') throw badInput('shopifyLocation', `Shop "${shop.name}" is on ${shop.platform}; only Shopify shops have a Shopify location.`);
+      Object.assign(candidate, { shopifyLocation: params.shopifyLocation });
+    }
     const valid = parseOrBadInput(Shop, candidate);
     const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(valid.location);
     main.shops[index] = valid;

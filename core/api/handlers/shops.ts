@@ -69,7 +69,7 @@ export const shopHandlers: {
       } catch (error) {
         throw badInput('domain', validationMessage(error));
       }
-      candidate = { ...base, platform: 'shopify', domain };
+      candidate = { ...base, platform: 'shopify', domain, ...(params.shopifyLocation ? { shopifyLocation: params.shopifyLocation } : {}) };
     }
     const valid = parseOrBadInput(Shop, candidate);
     // Credentials first: if storing them fails, no settings entry points at missing secrets.
