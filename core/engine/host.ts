@@ -13,6 +13,9 @@ import { Scheduler } from './scheduler';
 import { fileLogger, logEngineEvents } from './log';
 import { defaultConnectorFactory, defaultCrmConnectorFactory } from './default-connectors';
 
+/** How often a running engine checks whether today's backup exists. */
+const BACKUP_CHECK_MS = 3_600_000;
+
 export interface HostOptions {
   dataDir: string;
   clock?: Clock;
@@ -87,6 +90,20 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
     if (options.serve) {
+      // A long-running engine keeps taking the daily backup (the first was taken on opening).
+      let cancelBackup = () => {};
+      let stopped = false;
+      const planBackup = () => {
+        if (stopped) return;
+        cancelBackup = clock.setTimer(BACKUP_CHECK_MS, () => {
+          void store.backup(clock.now().toISOString().slice(0, 10)).catch(() => undefined).finally(planBackup);
+        });
+      };
+      planBackup();
+      onClose.push(() => {
+        stopped = true;
+        cancelBackup();
+      });
       const log = fileLogger(dataDir);
       log.info(`engine started (pid ${process.pid})`);
       const offLog = logEngineEvents(events, log);

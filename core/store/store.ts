@@ -23,6 +23,8 @@ export interface Store {
   readonly fresh: boolean;
   /** Waits for all pending writes. */
   flush(): Promise<void>;
+  /** Takes the day's backup snapshot unless it exists (YYYY-MM-DD); returns its folder, or null. */
+  backup(day: string): Promise<string | null>;
 }
 
 export interface OpenStoreOptions {
@@ -47,10 +49,11 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
 
-  if (options.backupDay) {
+  const backup = async (day: string) => {
     const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));
-    await rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], options.backupDay);
-  }
+    return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day);
+  };
+  if (options.backupDay) await backup(options.backupDay);
   // Write the settings file on first open so the data directory is recognisably Backroom's.
   if (!main.existed) await main.doc.save();
 
@@ -67,5 +70,6 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     async flush() {
       await Promise.all([...documents.map((d) => d.flush()), orders.flush()]);
     },
+    backup,
   };
 }
