@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Email, Name } from './common';
+import { Name } from './common';
 
 export const Platform = z.enum(['woocommerce', 'shopify']);
 export type Platform = z.infer<typeof Platform>;
@@ -90,7 +90,5 @@ export const Settings = z.object({
    * `lastOrderDate`, or `meta:KEY` for an order meta key) → the CRM's field name.
    */
   crmFields: z.record(z.string().regex(/^(orderCount|totalSpent|lastOrderDate|meta:.+)$/, 'must be orderCount, totalSpent, lastOrderDate or meta:KEY'), z.string().min(1)).default({}),
-  /** Alerts go to this address when set (delivery comes with the alerts issue). */
-  alertEmail: Email.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
