@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 
 /**
  * Where Backroom keeps its data: `--data-dir` wins, then BACKROOM_HOME, then the platform's
- * per-user data folder (%APPDATA%\Backroom\Data on Windows, ~/Library/Application Support/Backroom
+ * per-user data folder (%LOCALAPPDATA%\Backroom\Data on Windows, ~/Library/Application Support/Backroom
  * on macOS, ~/.local/share/Backroom on Linux).
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
