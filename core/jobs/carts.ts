@@ -55,6 +55,7 @@ function fromCheckout(shop: Shop, remote: RemoteOrder, settings: CartSettings, s
     state: 'capturing',
     stateChangedAt,
     crmBlocked: isBlacklisted(remote.customer.email, settings.blacklist),
+    crmChecks: {},
   };
 }
 

@@ -210,6 +210,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
       if (stop) throw stop;
     }
+    await checkUnsubscribes(ctx, crm, connector, s);
     clearError(store, crmOperation(crm.name));
   } catch (error) {
     s.errors++;
@@ -225,6 +226,35 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     ctx.events.emit('changed', { area: 'queue' });
   }
   return s;
+}
+
+/** How often an abandoned cart's contact is looked up in each CRM, and how many per run at most. */
+export const UNSUBSCRIBE_CHECK_MS = 6 * 3_600_000;
+const UNSUBSCRIBE_CHECKS_PER_RUN = 50;
+
+/**
+ * SPEC §4 "Unsubscribed": a contact may unsubscribe in the CRM (often from the abandoned-cart mail
+ * itself) while their cart waits to be recovered or lost. Each run looks up a few abandoned carts'
+ * contacts that were not checked recently, and moves those who unsubscribed to `unsubscribed`.
+ */
+async function checkUnsubscribes(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary): Promise<void> {
+  const now = ctx.clock.now();
+  const due = Object.values(ctx.store.carts.data.carts)
+    .filter((c) => c.state === 'abandoned' && !c.crmBlocked)
+    .filter((c) => !c.crmChecks[crm.name] || now.getTime() - new Date(c.crmChecks[crm.name]!).getTime() >= UNSUBSCRIBE_CHECK_MS)
+    .slice(0, UNSUBSCRIBE_CHECKS_PER_RUN);
+  for (const cart of due) {
+    const contact = await connector.getContact(cart.email);
+    cart.crmChecks[crm.name] = now.toISOString();
+    if (contact?.status === 'unsubscribed') {
+      unsubscribeCarts(ctx, cart.email);
+      bump(s, 'unsubscribed');
+    }
+  }
+  if (due.length) {
+    await ctx.store.carts.save();
+    ctx.events.emit('changed', { area: 'carts' });
+  }
 }
 
 /** Runs `fn` over `items` with at most `parallel` at once, starting them in order. */

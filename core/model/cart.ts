@@ -25,5 +25,7 @@ export const Cart = z.object({
   stateChangedAt: Instant,
   /** Captured but kept away from the CRM (blacklisted email or domain). */
   crmBlocked: z.boolean().default(false),
+  /** When each CRM was last asked whether this cart's contact unsubscribed (abandoned carts only). */
+  crmChecks: z.record(z.string(), Instant).default({}),
 });
 export type Cart = z.infer<typeof Cart>;

@@ -16,7 +16,7 @@ afterEach(async () => {
 const settings = CartSettings.parse({});
 
 function cart(updatedAt: string, state: Cart['state'] = 'capturing', stateChangedAt = updatedAt): Cart {
-  return { id: 'S#1', shop: 'S', remoteId: '1', email: 'a@example.com', name: 'A B', items: [], total: '10.00', currency: 'EUR', cartUrl: '', capturedAt: updatedAt, updatedAt, state, stateChangedAt, crmBlocked: false };
+  return { id: 'S#1', shop: 'S', remoteId: '1', email: 'a@example.com', name: 'A B', items: [], total: '10.00', currency: 'EUR', cartUrl: '', capturedAt: updatedAt, updatedAt, state, stateChangedAt, crmBlocked: false, crmChecks: {} };
 }
 
 describe('cart transitions, exact to the minute', () => {
@@ -144,6 +144,26 @@ describe('the cart sweep against the sandbox, on a fake clock', () => {
     await setup();
     await expect(world!.host.client.call('settings.update', { carts: { cutoffMinutes: 9 } })).rejects.toMatchObject({ code: 'bad-input', field: 'carts.cutoffMinutes' });
     expect((await world!.host.client.call('settings.get')).carts.cutoffMinutes).toBe(15);
+  });
+
+  it('notices a contact who unsubscribes after the cart was abandoned, at the next check, and stops there', async () => {
+    const { clock, shop, crm } = await setup();
+    const checkout = shop.addOrder({ status: 'pending', email: 'later-gone@example.com' });
+    clock.set('2026-06-10T15:00:00.000Z');
+    await world!.host.client.call('sync.run', {});
+    expect(crm.tagsOf('later-gone@example.com')).toEqual(['Abandoned cart']);
+    // The customer unsubscribes from the abandoned-cart mail.
+    crm.setListStatus('later-gone@example.com', 'unsubscribed');
+    clock.set('2026-06-10T16:00:00.000Z');
+    await world!.host.client.call('sync.run', { job: 'crm' });
+    expect((await world!.host.client.call('carts.list', {}))[0]!.state).toBe('abandoned'); // checked an hour ago: not yet
+    clock.set('2026-06-10T21:00:00.000Z');
+    await world!.host.client.call('sync.run', { job: 'crm' });
+    expect((await world!.host.client.call('carts.list', {}))[0]).toMatchObject({ state: 'unsubscribed', stateChangedAt: '2026-06-10T21:00:00.000Z' });
+    // Paying now changes nothing for the CRM: no recovered tag for an unsubscribed contact.
+    shop.state.setOrderStatus(checkout.id, 'processing');
+    await world!.host.client.call('sync.run', {});
+    expect(crm.tagsOf('later-gone@example.com')).toEqual(['Abandoned cart']);
   });
 
   it('moves carts of a contact who unsubscribed in the CRM to unsubscribed, with no further tags', async () => {
