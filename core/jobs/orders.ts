@@ -186,12 +186,15 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     }
     // The cursor ends at the newest modified time seen (less a second), however the pages fell.
     for (const [status, count] of state.skippedByStatus) {
+      // "12 orders skipped in status on-hold": the top answer to "my order never arrived".
+      const key = `skipped-status:${shop.name}:${status}`;
+      const total = (store.issues.data.alerts.find((a) => a.key === key)?.count ?? 0) + count;
       raiseAlert(store, ctx.clock.now(), {
-        key: `skipped-status:${shop.name}:${status}`,
+        key,
         source: sourceOf(shop),
         kind: 'skipped-status',
         count,
-        message: `Orders skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses if these should be imported.`,
+        message: `${total} order${total === 1 ? '' : 's'} skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses (backroom shop set "${shop.name}" --statuses …) if these should be imported.`,
       });
     }
     clearError(store, pullOperation(shop.name));

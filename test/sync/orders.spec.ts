@@ -98,7 +98,7 @@ describe('order pull against the WooCommerce sandbox', () => {
     const alerts = await world.host.client.call('alerts.list', {});
     const skipped = alerts.find((a) => a.kind === 'skipped-status');
     expect(skipped?.count).toBe(12);
-    expect(skipped?.message).toMatch(/on-hold/);
+    expect(skipped?.message).toMatch(/^12 orders skipped in status on-hold on Main/);
     // Re-reading the same orders (overlap window) does not count them again.
     await world.host.client.call('sync.run', { job: 'orders' });
     expect((await world.host.client.call('alerts.list', {})).find((a) => a.kind === 'skipped-status')?.count).toBe(12);
