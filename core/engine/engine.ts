@@ -136,11 +136,6 @@ export class Engine {
     return connector;
   }
 
-  /** Total HTTP requests made by every connector so far. */
-  get requestsMade(): number {
-    return [...this.connectors.values(), ...this.crmConnectors.values()].reduce((n, c) => n + c.connector.stats.requests, 0);
-  }
-
   /** Waits until no job is running (used before the store is flushed on shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
@@ -149,10 +144,6 @@ export class Engine {
   /** Jobs running now, as `job:target`. */
   get runningJobs(): string[] {
     return [...this.running.keys()];
-  }
-
-  isRunning(job: JobName, target: string): boolean {
-    return this.running.has(`${job}:${target}`);
   }
 
   /**

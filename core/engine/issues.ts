@@ -49,13 +49,6 @@ export function clearError(store: Store, operation: Operation): boolean {
   return store.issues.data.errors.length !== before;
 }
 
-/** Clears every error of one source whose operation kind matches (e.g. all `orders.pull` errors of a shop after a good pull). */
-export function clearErrorsWhere(store: Store, match: (e: ErrorEntry) => boolean): number {
-  const before = store.issues.data.errors.length;
-  store.issues.data.errors = store.issues.data.errors.filter((e) => !match(e));
-  return before - store.issues.data.errors.length;
-}
-
 export interface AlertInput {
   key: string;
   source: Source;

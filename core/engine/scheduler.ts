@@ -110,9 +110,4 @@ export class Scheduler {
       }
     });
   }
-
-  /** Sync now, from the tray, the TUI or the CLI. */
-  async syncNow(options: { job?: JobName; shop?: string } = {}) {
-    return this.engine.syncOnce(options);
-  }
 }
