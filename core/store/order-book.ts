@@ -159,6 +159,11 @@ export class OrderBook {
     return Object.values((await this.month(month)).data.orders).find((o) => o.number === number);
   }
 
+  /** Each month's orders, newest month first, reading a partition only when the caller gets that far. */
+  async *byMonth(): AsyncGenerator<Order[]> {
+    for (const month of (await this.listMonths()).reverse()) yield Object.values((await this.month(month)).data.orders);
+  }
+
   /** Every order, newest month first. Reads all partitions. */
   async *all(): AsyncGenerator<Order> {
     for (const month of (await this.listMonths()).reverse()) yield* Object.values((await this.month(month)).data.orders);

@@ -61,13 +61,25 @@ export const syncHandlers: {
   },
 
   async 'orders.list'({ status, shop, limit, offset }, ctx) {
+    const newestFirst = (a: Order, b: Order) => b.createdAt.localeCompare(a.createdAt) || b.number.localeCompare(a.number);
     const matching: Order[] = [];
+    if (!status) {
+      // The usual screen (newest first, maybe one shop): months are partitions by creation time, so
+      // reading stops at the month that fills the page; the total comes from the kept counts.
+      const counts = ctx.store.main.data.orderCounts;
+      const total = shop ? (counts[shop] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
+      for await (const month of ctx.store.orders.byMonth()) {
+        matching.push(...month.filter((o) => !shop || o.shop === shop).sort(newestFirst));
+        if (matching.length >= offset + limit) break;
+      }
+      return { total: Math.max(total, matching.length), orders: matching.slice(offset, offset + limit).map(listItem) };
+    }
     for await (const order of ctx.store.orders.all()) {
-      if (status && order.status !== status) continue;
+      if (order.status !== status) continue;
       if (shop && order.shop !== shop) continue;
       matching.push(order);
     }
-    matching.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.number.localeCompare(a.number));
+    matching.sort(newestFirst);
     return { total: matching.length, orders: matching.slice(offset, offset + limit).map(listItem) };
   },
 
