@@ -12,6 +12,7 @@ import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import { sourceLabel } from './errors';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 const COLUMNS: Column[] = [
   { header: 'WHEN', width: 16 },
@@ -49,7 +50,7 @@ export function Alerts({ width, height }: ScreenProps) {
     return true;
   });
 
-  if (!query.data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!query.data) return <NotLoaded error={query.error} />;
   if (shown) {
     return (
       <Box flexDirection="column" width={width}>

@@ -12,6 +12,7 @@ import { useList } from '../hooks/use-list';
 import { useNow } from '../hooks/use-now';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 /** The order `f` steps through: every state, then all carts again. */
 export const CART_STATES: readonly CartState[] = ['capturing', 'abandoned', 'recovered', 'lost', 'unsubscribed'];
@@ -60,7 +61,7 @@ export function Carts({ width, height }: ScreenProps) {
     return true;
   });
 
-  if (!query.data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!query.data) return <NotLoaded error={query.error} />;
   if (shown) {
     return (
       <Box flexDirection="column" width={width}>

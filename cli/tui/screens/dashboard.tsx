@@ -13,6 +13,7 @@ import { describeJob, useJobProgress } from '../hooks/use-jobs';
 import { useNow } from '../hooks/use-now';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 const JOBS = ['orders', 'inventory', 'shipping', 'reconcile', 'carts', 'crm'];
 
@@ -98,7 +99,7 @@ export function Dashboard({ width, height }: ScreenProps) {
   });
 
   const data = query.data;
-  if (!data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!data) return <NotLoaded error={query.error} />;
   const { status, engine } = data;
   const rows = connectionRows(data, now);
   const engineLine = `Engine: ${engine.state}${engine.paused ? ' (paused)' : ''} · ${hosted ? 'hosted by this terminal' : `attached to pid ${status.engine?.pid ?? '?'}`} · queue: ${engine.queueDepth}`;

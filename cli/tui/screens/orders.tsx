@@ -15,6 +15,7 @@ import { useApiQuery } from '../hooks/use-api';
 import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 const PAGE = 1000;
 
@@ -139,10 +140,10 @@ export function Orders({ width, height }: ScreenProps) {
     );
   }
   if (mode.kind === 'detail') {
-    if (!detail.data) return <Text>{detail.error ? `Error: ${detail.error}` : 'Loading…'}</Text>;
+    if (!detail.data) return <NotLoaded error={detail.error} />;
     return <OrderDetail order={detail.data} width={width} height={height} />;
   }
-  if (!query.data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!query.data) return <NotLoaded error={query.error} />;
   const filterText = [filter.status && `status ${filter.status}`, filter.shop && `shop ${filter.shop}`].filter(Boolean).join(', ');
   const rows = orders.map((o) => [o.number, when(o.createdAt), o.status, o.fulfilment, o.name || o.email, `${o.total} ${o.currency}`]);
   return (

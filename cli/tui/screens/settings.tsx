@@ -16,6 +16,7 @@ import { Command, matches } from '../keys';
 import { describeRule } from '../../../core/model';
 import { crmAddForm, crmFieldsForm, crmPlatformForm, crmRemoveForm, describeCrm, describeCrmFields, ruleAddForm, ruleRemoveForm, type FormSpec } from './settings-crm';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 type Row =
   | { kind: 'heading'; text: string; adds?: Adds; edits?: Editable }
@@ -202,7 +203,7 @@ export function Settings({ width, height }: ScreenProps) {
     />
   );
 
-  if (!data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!data) return <NotLoaded error={query.error} />;
   switch (mode.kind) {
     case 'edit-shop': {
       const s = mode.shop;

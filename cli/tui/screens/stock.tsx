@@ -11,6 +11,7 @@ import { useApiQuery } from '../hooks/use-api';
 import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
+import { NotLoaded } from '../components/not-loaded';
 
 type Mode = { kind: 'list' } | { kind: 'edit'; sku: string; location: string; quantity: number | null } | { kind: 'add' } | { kind: 'filter' };
 
@@ -97,7 +98,7 @@ export function Stock({ width, height }: ScreenProps) {
       />
     );
   }
-  if (!query.data) return <Text>{query.error ? `Error: ${query.error}` : 'Loading…'}</Text>;
+  if (!query.data) return <NotLoaded error={query.error} />;
   const sent = query.data.sent;
   const columns: Column[] = [
     { header: 'SKU', min: 8 },
