@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { UsageError } from './output';
 
 /** Parses a whole, non-negative number given on the command line, naming the argument when it is not one. */
@@ -12,4 +13,14 @@ export function parseCount(name: string, value: string): number {
 /** Splits a comma-separated list (`processing,on-hold`), dropping empty entries. */
 export function parseList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads a file named on the command line (a CSV to import); a missing or unreadable file is a usage error naming it. */
+export async function readInputFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError('FILE', `Cannot read ${file}: ${reason}.`);
+  }
 }

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { action, type CliDeps } from '../context';
-import { table, UsageError } from '../output';
-import { parseCount } from '../parse';
+import { table } from '../output';
+import { parseCount, readInputFile } from '../parse';
 import type { StockView } from '../../core/api/views';
 
 function stockTable(items: StockView[], locations: string[]): string {
@@ -53,12 +52,7 @@ export function registerStock(program: Command, deps: CliDeps): void {
     .description('import quantities from a CSV file with columns sku,location,quantity (all rows or none)')
     .option('--dry-run', 'show what would change without changing anything')
     .action(action(deps, async ({ api, print }, file: string, opts: { dryRun?: boolean }) => {
-      let csv: string;
-      try {
-        csv = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new UsageError('FILE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
-      }
+      const csv = await readInputFile(file);
       const result = await (await api()).call('stock.import', { csv, dryRun: Boolean(opts.dryRun), fileName: basename(file) });
       print.result(result, () => {
         const head = result.applied

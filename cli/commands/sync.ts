@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { JOB_ORDER } from '../../core/engine/engine';
@@ -7,7 +6,7 @@ import type { JobSummary } from '../../core/jobs/context';
 import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
-import { parseCount, parseList } from '../parse';
+import { parseCount, parseList, readInputFile } from '../parse';
 
 /** Pause and resume only mean something to an engine that keeps running. */
 const NO_ENGINE = (what: string) => `No Backroom engine is running on this data folder, so there is nothing to ${what}. Start one with: backroom daemon`;
@@ -110,12 +109,7 @@ export function registerSync(program: Command, deps: CliDeps): void {
     .description('record shipments from a CSV file: order,carrier,tracking,date,sku,quantity (all or none)')
     .option('--dry-run', 'check the file and show what would be recorded')
     .action(action(deps, async ({ api, print }, file: string, opts: { dryRun?: boolean }) => {
-      let csv: string;
-      try {
-        csv = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new UsageError('FILE', `Cannot read ${file}: ${(error as Error).message}.`);
-      }
+      const csv = await readInputFile(file);
       const result = await (await api()).call('shipments.import', { csv, dryRun: Boolean(opts.dryRun), fileName: basename(file) });
       print.result(result, () => `${result.applied ? 'Recorded' : 'Dry run: would record'} ${result.shipments.length} shipment(s).`);
     }));
