@@ -106,14 +106,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function send<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const method = req.method ?? 'GET';
     const searchParams = Object.fromEntries(Object.entries(req.searchParams ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
-    const retryMethods: Method[] = req.idempotent || method !== 'POST' ? ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PATCH'] : ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS'];
+    const repeatable = req.idempotent || method !== 'POST';
     let response;
     try {
       response = await client(req.path.replace(/^\//, ''), {
         method,
         searchParams,
         json: req.json,
-        retry: { limit: limits.retries, methods: retryMethods },
+        retry: {
+          limit: limits.retries,
+          methods: ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PATCH'],
+          // A 429 means the platform refused the request without acting on it, so even a POST that is
+          // not safe to repeat is sent again after Retry-After. Any other failure of such a POST may
+          // have taken effect and is not repeated.
+          calculateDelay: ({ error, computedValue }) => (repeatable || error.response?.statusCode === 429 ? computedValue : 0),
+        },
       });
     } catch (error) {
       throw toPlatformError(error, options.platformName);
