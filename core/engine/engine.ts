@@ -12,7 +12,7 @@ import type { EventBus } from './events';
 import { summary } from '../jobs/context';
 import { sweepCarts, cartsOperation } from '../jobs/carts';
 import { cartEvents, orderEvents } from '../jobs/crm-events';
-import { countOrderForContact, crmOperation, enqueueTagEvents, runCrm } from '../jobs/crm';
+import { crmOperation, enqueueTagEvents, recordOrderForContact, runCrm } from '../jobs/crm';
 import type { CrmConnection } from '../model';
 import type { CrmConnector } from '../platforms/crm-types';
 
@@ -92,7 +92,7 @@ export class Engine {
     });
     // Orders and carts feed the CRM queue as they change.
     this.jobs.hooks.orderChanged = (_shop, previous, current) => {
-      if (!previous) countOrderForContact(this.jobs, current.customer.email, current.total, current.createdAt);
+      recordOrderForContact(this.jobs, current);
       enqueueTagEvents(this.jobs, orderEvents(store.main.data.rules, previous, current));
     };
     this.jobs.hooks.cartsChanged = (transitions) => {

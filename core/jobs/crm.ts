@@ -1,6 +1,6 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
 import { backoffMs } from '../engine/queue';
-import type { CrmConnection } from '../model';
+import { orderKey, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactRef, CrmTagChange } from '../platforms/crm-types';
 import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
@@ -81,27 +81,54 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
 /** Contact fields from the merchant's mapping: `orderCount`, `totalSpent`, `lastOrderDate`, or `meta:KEY`. */
 function mappedFields(ctx: JobContext, work: ContactWork): Record<string, string> {
   const map = ctx.store.main.data.settings.crmFields;
-  const stats = ctx.store.queue.data.contacts[work.email];
+  const totals = customerTotals(ctx, work.email);
   const fields: Record<string, string> = {};
   for (const [from, to] of Object.entries(map)) {
     let value: string | undefined;
-    if (from === 'orderCount') value = stats ? String(stats.orders) : undefined;
-    else if (from === 'totalSpent') value = stats ? (stats.spentCents / 100).toFixed(2) : undefined;
-    else if (from === 'lastOrderDate') value = stats?.lastOrderAt?.slice(0, 10);
+    if (from === 'orderCount') value = totals ? String(totals.orders) : undefined;
+    else if (from === 'totalSpent') value = totals ? (totals.spentCents / 100).toFixed(2) : undefined;
+    else if (from === 'lastOrderDate') value = totals?.lastOrderAt.slice(0, 10);
     else if (from.startsWith('meta:')) value = work.meta[from.slice(5)];
     if (value !== undefined && value !== '') fields[to] = value;
   }
   return fields;
 }
 
-/** Counts a newly imported order into its customer's totals (for mapped CRM fields). */
-export function countOrderForContact(ctx: JobContext, email: string, total: string, createdAt: string): void {
+/**
+ * Notes an order under its customer, keyed by the order (SPEC: derived figures are derived). Called
+ * for every new or changed order: seeing the same order again only rewrites its own entry, so a
+ * re-pull after a crash between queue.json and the month file, or a retry, never counts it twice.
+ */
+export function recordOrderForContact(ctx: JobContext, order: Order): void {
+  const email = order.customer.email?.trim().toLowerCase();
   if (!email) return;
-  const contacts = ctx.store.queue.data.contacts;
-  const stats = (contacts[email.toLowerCase()] ??= { orders: 0, spentCents: 0 });
-  stats.orders++;
-  stats.spentCents += Math.round(Number(total) * 100) || 0;
-  if (!stats.lastOrderAt || createdAt > stats.lastOrderAt) stats.lastOrderAt = createdAt;
+  const orders = (ctx.store.queue.data.customers[email] ??= {});
+  orders[orderKey(order)] = { cents: Math.round(Number(order.total) * 100) || 0, at: order.createdAt };
+}
+
+/** A customer's order count, total spent and last order date, derived from their recorded orders. */
+export function customerTotals(ctx: JobContext, email: string): { orders: number; spentCents: number; lastOrderAt: string } | undefined {
+  const orders = Object.values(ctx.store.queue.data.customers[email.toLowerCase()] ?? {});
+  if (orders.length === 0) return undefined;
+  return {
+    orders: orders.length,
+    spentCents: orders.reduce((sum, o) => sum + o.cents, 0),
+    lastOrderAt: orders.reduce((last, o) => (o.at > last ? o.at : last), ''),
+  };
+}
+
+/**
+ * Earlier previews incremented totals per customer, which a crash could double. Those figures are
+ * not trusted: the per-order records are rebuilt from the orders actually stored, once.
+ */
+export async function migrateCustomerTotals(ctx: JobContext): Promise<void> {
+  const { queue } = ctx.store;
+  if (!queue.data.contacts) return;
+  const customers: typeof queue.data.customers = {};
+  queue.data.customers = customers;
+  for await (const order of ctx.store.orders.all()) recordOrderForContact(ctx, order);
+  delete queue.data.contacts;
+  await queue.save();
 }
 
 interface Prepared {
@@ -134,6 +161,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   let carried: Prepared[] = [];
   const nowIso = () => ctx.clock.now().toISOString();
   try {
+    await migrateCustomerTotals(ctx);
     for (;;) {
       const held = new Set(carried.map((p) => p.item));
       const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && !held.has(i));

@@ -158,15 +158,21 @@ export const QueueData = z.object({
   items: z.array(QueueItem),
   /** Exactly-once ledger: keys of work already done (e.g. `event|contact|tag|add`). */
   ledger: z.record(z.string(), z.string()),
-  /** Per-customer totals (by lower-case email) for the CRM fields order count, total spent, last order date. */
-  contacts: z.record(z.string(), z.object({ orders: z.number().int(), spentCents: z.number().int(), lastOrderAt: z.string().optional() })).default({}),
+  /**
+   * Per customer (lower-case email), each of their orders once: order key → amount in cents and the
+   * order's date. The CRM fields order count, total spent and last order date are derived from it,
+   * so seeing an order again (a re-pull after a crash, a retry) cannot count it twice.
+   */
+  customers: z.record(z.string(), z.record(z.string(), z.object({ cents: z.number().int(), at: z.string() }))).default({}),
+  /** Earlier previews kept incremented totals here; they are rebuilt from the stored orders, then dropped. */
+  contacts: z.record(z.string(), z.object({ orders: z.number().int(), spentCents: z.number().int(), lastOrderAt: z.string().optional() })).optional(),
 });
 export type QueueData = z.infer<typeof QueueData>;
 
 export const queueSpec: DocumentSpec<QueueData> = {
   label: FILES.queue,
   version: 1,
-  create: () => ({ schemaVersion: 1, items: [], ledger: {}, contacts: {} }),
+  create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {} }),
   validate: (data) => parseWith(QueueData, data),
 };
 
