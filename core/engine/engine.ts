@@ -64,6 +64,8 @@ export class Engine {
   /** How to re-run each kind of failed operation, beyond the shop jobs' own. */
   readonly retryHandlers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
   paused = false;
+  /** Aborted by `stop()`: jobs end between requests, saving where they are. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock, events } = options;
@@ -72,6 +74,7 @@ export class Engine {
       store,
       clock,
       events,
+      signal: this.stopping.signal,
       queue: this.queue,
       stockItems: new Map(),
       hooks: {},
@@ -136,6 +139,18 @@ export class Engine {
     return connector;
   }
 
+  /**
+   * Asks running jobs to end (SIGTERM, quitting): each finishes the request it has in flight, saves
+   * its queue position and returns, instead of working through its whole backlog. Nothing new starts.
+   */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
   /** Waits until no job is running (used before the store is flushed on shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
@@ -166,6 +181,7 @@ export class Engine {
     }
     const definition = this.definitions.get(job);
     if (!definition) return Promise.resolve({ ...summary(job, target), stopped: `the ${job} job is not available` });
+    if (this.stopped) return Promise.resolve({ ...summary(job, target), stopped: 'the engine is stopping' });
     const { events } = this.options;
     events.emit('job', { job, target, state: 'running' });
     events.emit('state', { state: 'syncing' });

@@ -122,6 +122,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const close = async () => {
     if (closed) return;
     closed = true;
+    engine.stop();
     await ctx.scheduler?.stop();
     await engine.idle();
     await server?.close();

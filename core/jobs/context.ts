@@ -21,6 +21,8 @@ export interface JobContext {
     orderChanged?(shop: Shop, previous: Order | undefined, current: Order): void;
     cartsChanged?(transitions: CartTransition[]): void;
   };
+  /** Aborted when the engine stops: long jobs stop between requests, with their progress saved. */
+  signal?: AbortSignal;
 }
 
 /** What one run of a job did, printed by `backroom sync` and shown in the UIs. */

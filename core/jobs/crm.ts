@@ -1,5 +1,5 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
-import { backoffMs } from '../engine/queue';
+import { backoffMs, newId } from '../engine/queue';
 import { orderKey, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactRef, CrmTagChange } from '../platforms/crm-types';
 import { PlatformError } from '../platforms/errors';
@@ -26,7 +26,32 @@ interface ContactWork {
   contact: TagEvent['contact'];
   meta: Record<string, string>;
   ops: TagOp[];
+  /** Set while the contact's changes travel in a CRM batch (its intent id): nothing merges into it then. */
+  batch?: string;
 }
+
+export const CRM_BATCH_KIND = 'crm.batch';
+
+/** One operation of a batch Backroom submitted: which queued contact it settles and what it changes. */
+interface BatchOperation {
+  operationId: string;
+  itemId: string;
+  change: CrmTagChange;
+}
+
+/**
+ * A batch, as written to queue.json before it is submitted (the intent) and again once the CRM has
+ * given its id. See `runBatch` for why this is enough for exactly once.
+ */
+interface BatchIntent {
+  intent: string;
+  notedAt: string;
+  batchId?: string;
+  operations: BatchOperation[];
+}
+
+const workOf = (item: QueueItem) => item.payload as unknown as ContactWork;
+const intentOf = (item: QueueItem) => item.payload as unknown as BatchIntent;
 
 const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' | 'remove') => `${event.key}|${crm}|${event.email}|${tag}|${op}`;
 
@@ -43,7 +68,8 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
     for (const crm of crms) {
       if (event.crm && event.crm !== crm.name) continue;
       const lane = crmLane(crm.name);
-      let item = queue.data.items.find((i) => i.lane === lane && i.kind === CRM_KIND && (i.payload as unknown as ContactWork).email === event.email);
+      // A contact whose changes are in a batch gets a new item behind it, so queue order per contact holds.
+      let item = queue.data.items.find((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === event.email && !workOf(i).batch);
       const wanted: TagOp[] = [
         ...event.apply.map((tag) => ({ tag, op: 'add' as const, keys: [ledgerKey(event, crm.name, tag, 'add')], fromCart: event.fromCart })),
         ...event.remove.map((tag) => ({ tag, op: 'remove' as const, keys: [ledgerKey(event, crm.name, tag, 'remove')], fromCart: event.fromCart })),
@@ -139,11 +165,30 @@ interface Prepared {
   remove: TagOp[];
 }
 
+/** Batches are polled at these gaps (then every 30 s) on the engine clock, for at most BATCH_WAIT_MS per run. */
+const BATCH_POLL_GAPS_MS = [1000, 2000, 4000, 8000, 15_000];
+const BATCH_POLL_MAX_GAP_MS = 30_000;
+/** How long one run waits for a batch; a slower one is left running and polled by the next run, never redone. */
+export const BATCH_WAIT_MS = 10 * 60_000;
+
+/** Waits `ms` on the engine clock, or less when the engine is stopping. */
+function pause(ctx: JobContext, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (ctx.signal?.aborted) return resolve();
+    const cancel = ctx.clock.setTimer(ms, () => resolve());
+    ctx.signal?.addEventListener('abort', () => {
+      cancel();
+      resolve();
+    }, { once: true });
+  });
+}
+
 /**
  * CRM job for one connection: works through its queue in order, a chunk at a time. Each contact is
  * upserted with its mapped fields; tags it already has cost no request; the rest go in one bulk
  * call where the CRM has one. Work that fails for a passing reason waits and is retried in order;
- * refused credentials stop the pass with one error, and nothing is lost.
+ * refused credentials stop the pass with one error, and nothing is lost. Progress is saved after
+ * every request that changed something, and the run stops between requests when the engine stops.
  */
 export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: CrmConnector): Promise<JobSummary> {
   const s = summary('crm', crm.name);
@@ -160,11 +205,19 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   let probe = true;
   let carried: Prepared[] = [];
   const nowIso = () => ctx.clock.now().toISOString();
+  const stopping = () => ctx.signal?.aborted === true;
   try {
     await migrateCustomerTotals(ctx);
+    await resumeBatches(ctx, crm, connector, s);
     for (;;) {
+      if (stopping()) {
+        s.stopped = 'the engine is stopping; the rest waits in the queue';
+        break;
+      }
       const held = new Set(carried.map((p) => p.item));
-      const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && !held.has(i));
+      // Contacts in a batch still running wait, and so does later work for the same contacts.
+      const parked = new Set(store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).batch).map((i) => workOf(i).email));
+      const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && !held.has(i) && !parked.has(workOf(i).email));
       // Keep order: stop at the first item that must wait.
       const waitingAt = due.findIndex((i) => i.notBefore && i.notBefore > nowIso());
       const ready = waitingAt === -1 ? due : due.slice(0, waitingAt);
@@ -178,8 +231,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         chunk,
         parallel,
         async (item) => {
-          if (stop) return;
-          const work = item.payload as unknown as ContactWork;
+          if (stop || stopping()) return;
+          const work = workOf(item);
           try {
             const result = await connector.upsertContact({ email: work.email, ...work.contact, fields: mappedFields(ctx, work) });
             if (result.unknownFields.length) {
@@ -207,39 +260,38 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         },
       );
       prepared.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
-      if (probing && !stop && ready.length > chunk.length) {
+      if (probing && !stop && !stopping() && ready.length > chunk.length) {
         carried = prepared;
         continue;
       }
       prepared.unshift(...carried);
       carried = [];
-      const changes: CrmTagChange[] = prepared.map((p) => ({ ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }));
-      const withChanges = changes.map((c, index) => ({ c, index })).filter(({ c }) => c.apply.length || c.remove.length);
-      const failed = new Map<number, PlatformError>();
-      if (withChanges.length) {
-        const result = await connector.applyTagChanges(withChanges.map((w) => w.c));
-        for (const f of result.failed) failed.set(withChanges[f.index]!.index, f.error);
-      }
-      for (const [index, p] of prepared.entries()) {
-        const error = failed.get(index);
-        if (error) {
-          stop ??= error;
-          p.item.attempts++;
-          p.item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(p.item.attempts)).toISOString();
-          continue;
+      const withChanges = prepared.filter((p) => p.add.length || p.remove.length);
+      // Contacts with nothing left to change are done at once.
+      for (const p of prepared) if (!withChanges.includes(p)) settleContact(ctx, s, p.item, p.add.length, p.remove.length);
+      await store.queue.save();
+      if (connector.batches && withChanges.length >= connector.limits.batchThreshold) {
+        stop ??= await runBatch(ctx, crm, connector, s, withChanges);
+      } else {
+        // One contact per request, its progress saved as soon as the CRM has answered.
+        for (const p of withChanges) {
+          if (stopping()) break;
+          const result = await connector.applyTagChanges([{ ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }]);
+          const error = result.failed[0]?.error;
+          if (error) {
+            stop ??= error;
+            p.item.attempts++;
+            p.item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(p.item.attempts)).toISOString();
+          } else settleContact(ctx, s, p.item, p.add.length, p.remove.length);
+          await store.queue.save();
         }
-        for (const op of p.work.ops) op.keys.forEach((k) => ctx.queue.markDone(k));
-        bump(s, 'tagged', p.add.length);
-        bump(s, 'untagged', p.remove.length);
-        bump(s, 'contacts');
-        store.queue.data.items = store.queue.data.items.filter((i) => i !== p.item);
       }
       await Promise.all([store.queue.save(), store.carts.save()]);
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
       if (stop) throw stop;
     }
-    await checkUnsubscribes(ctx, crm, connector, s);
-    clearError(store, crmOperation(crm.name));
+    if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
+    if (!stopping()) clearError(store, crmOperation(crm.name));
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -248,12 +300,134 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;
-    s.counts.waiting = store.queue.data.items.filter((i) => i.lane === lane).length;
+    s.counts.waiting = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND).length;
     await Promise.all([store.queue.save(), store.issues.save(), store.carts.save()]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }
   return s;
+}
+
+/** A contact's queued changes reached the CRM: their ledger keys are done and the item leaves the queue. */
+function settleContact(ctx: JobContext, s: JobSummary, item: QueueItem, added: number, removed: number): void {
+  for (const op of workOf(item).ops) op.keys.forEach((k) => ctx.queue.markDone(k));
+  bump(s, 'tagged', added);
+  bump(s, 'untagged', removed);
+  bump(s, 'contacts');
+  ctx.store.queue.data.items = ctx.store.queue.data.items.filter((i) => i !== item);
+}
+
+/**
+ * Sends contacts' changes as one CRM batch, exactly once:
+ * 1. the intent (operation ids, which queued contact each settles) is saved in queue.json first,
+ *    and those contacts are parked: nothing merges into them, later work for them waits behind;
+ * 2. the batch is submitted, and its id saved as soon as the CRM answers;
+ * 3. the batch is polled on the engine clock; a slow one is left running for the next run, never redone;
+ * 4. once finished, its per-operation results settle each contact: done ones leave the queue, failed
+ *    ones are retried on their own, the ordinary way.
+ * A crash between 2 and saving the id leaves an intent without an id: the next run looks the batch
+ * up (same size, submitted since the intent, our operation ids in its results) and polls it. When
+ * none is there, the CRM never accepted it, and the contacts go the ordinary way, which reads each
+ * contact's tags first and sends only what is still missing. Every operation sets tag states
+ * (active/inactive) rather than toggling them, so even that fallback cannot flip a tag back.
+ */
+async function runBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, contacts: Prepared[]): Promise<PlatformError | null> {
+  const { store } = ctx;
+  const id = newId('b');
+  const intent: BatchIntent = {
+    intent: id,
+    notedAt: ctx.clock.now().toISOString(),
+    // The intent's id is in every operation id, so its results can be told from any other batch's.
+    operations: contacts.map((p, n) => ({ operationId: `backroom-${id}-${n}`, itemId: p.item.id, change: { ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) } })),
+  };
+  const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
+  for (const p of contacts) p.work.batch = intent.intent;
+  store.queue.data.items.unshift(batchItem);
+  await store.queue.save();
+  try {
+    const { batchId } = await connector.batches!.submit(intent.operations.map((o) => ({ operationId: o.operationId, change: o.change })));
+    intent.batchId = batchId;
+    await store.queue.save();
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    // A refusal with an answer (bad request, refused key) created no batch: the contacts go back to
+    // the queue. Without an answer (network, timeout) the next run looks the batch up instead.
+    if (error.kind === 'rejected' || error.kind === 'auth' || error.kind === 'malformed') await releaseBatch(ctx, batchItem);
+    return error;
+  }
+  return waitForBatch(ctx, connector, s, batchItem);
+}
+
+/** Picks up batches an earlier run (or a run before a crash) submitted. */
+async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary): Promise<void> {
+  const lane = crmLane(crm.name);
+  for (const item of ctx.store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND)) {
+    if (ctx.signal?.aborted) return;
+    const intent = intentOf(item);
+    if (!connector.batches) {
+      await releaseBatch(ctx, item);
+      continue;
+    }
+    if (!intent.batchId) {
+      const found = await connector.batches.find(new Date(intent.notedAt), intent.operations.map((o) => o.operationId));
+      if (!found) {
+        await releaseBatch(ctx, item);
+        continue;
+      }
+      intent.batchId = found;
+      await ctx.store.queue.save();
+    }
+    const error = await waitForBatch(ctx, connector, s, item);
+    if (error) throw error;
+  }
+}
+
+/** Polls a submitted batch on the engine clock until it finishes (then settles it) or this run's wait is over. */
+async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem): Promise<PlatformError | null> {
+  const intent = intentOf(item);
+  const ids = intent.operations.map((o) => o.operationId);
+  const started = ctx.clock.now().getTime();
+  for (let poll = 0; ; poll++) {
+    const progress = await connector.batches!.progress(intent.batchId!, ids);
+    if (progress.state === 'finished') return settleBatch(ctx, s, item, progress.succeeded, progress.failed);
+    const gap = BATCH_POLL_GAPS_MS[poll] ?? BATCH_POLL_MAX_GAP_MS;
+    if (ctx.signal?.aborted || ctx.clock.now().getTime() + gap - started > BATCH_WAIT_MS) {
+      bump(s, 'batchRunning');
+      return null;
+    }
+    await pause(ctx, gap);
+  }
+}
+
+/** Settles each contact of a finished batch by its own result; failed ones are retried on their own later. */
+async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>): Promise<PlatformError | null> {
+  const { store } = ctx;
+  let first: PlatformError | null = null;
+  for (const op of intentOf(batchItem).operations) {
+    const item = store.queue.data.items.find((i) => i.id === op.itemId && i.kind === CRM_KIND);
+    if (!item) continue;
+    delete workOf(item).batch;
+    if (succeeded.has(op.operationId)) {
+      settleContact(ctx, s, item, op.change.apply.length, op.change.remove.length);
+      bump(s, 'batched');
+    } else {
+      first ??= failed.get(op.operationId) ?? null;
+      item.attempts++;
+      item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
+    }
+  }
+  store.queue.data.items = store.queue.data.items.filter((i) => i !== batchItem);
+  await store.queue.save();
+  return first;
+}
+
+/** A batch the CRM never accepted: its contacts go back to ordinary, in-order processing. */
+async function releaseBatch(ctx: JobContext, batchItem: QueueItem): Promise<void> {
+  const { store } = ctx;
+  const ids = new Set(intentOf(batchItem).operations.map((o) => o.itemId));
+  for (const item of store.queue.data.items) if (ids.has(item.id) && item.kind === CRM_KIND) delete workOf(item).batch;
+  store.queue.data.items = store.queue.data.items.filter((i) => i !== batchItem);
+  await store.queue.save();
 }
 
 /** How often an abandoned cart's contact is looked up in each CRM, and how many per run at most. */

@@ -98,6 +98,34 @@ export interface CrmLimits {
   batchThreshold: number;
 }
 
+/** One operation of a CRM batch: the tag changes of one contact, under an id Backroom chose. */
+export interface CrmBatchOperation {
+  operationId: string;
+  change: CrmTagChange;
+}
+
+/** How far a submitted batch got: still running, or finished with each operation's outcome. */
+export type CrmBatchProgress =
+  | { state: 'running'; finished: number; total: number }
+  | { state: 'finished'; failed: Map<string, PlatformError>; succeeded: Set<string> };
+
+/**
+ * A CRM's asynchronous bulk endpoint (Mailchimp `/batches`), in steps, so that the caller can
+ * persist what it submitted before anything depends on it, and find or poll that batch after a
+ * restart instead of submitting it again.
+ */
+export interface CrmBatching {
+  /** Submits the operations; resolves with the CRM's batch id once it has accepted them. */
+  submit(operations: CrmBatchOperation[]): Promise<{ batchId: string }>;
+  /**
+   * The id of a batch submitted at or after `since` with exactly these operations, when the CRM has
+   * one (for a submit whose answer was lost in a crash); null when no batch of ours is there.
+   */
+  find(since: Date, operationIds: string[]): Promise<string | null>;
+  /** Reads the batch's status once; when finished, its per-operation results. */
+  progress(batchId: string, operationIds: string[]): Promise<CrmBatchProgress>;
+}
+
 export interface CrmConnector {
   readonly platform: CrmPlatform;
   readonly limits: CrmLimits;
@@ -118,4 +146,6 @@ export interface CrmConnector {
    * requests (Mailchimp `/batches`), else one contact at a time. Resolves once every change is made.
    */
   applyTagChanges(changes: CrmTagChange[]): Promise<CrmBulkResult>;
+  /** The CRM's asynchronous batch endpoint, where it has one worth using (Mailchimp). */
+  readonly batches?: CrmBatching;
 }

@@ -21,7 +21,7 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
   /** Serialised as JSON unless `raw` is given. */
   body?: unknown;
-  raw?: string;
+  raw?: string | Buffer;
 }
 
 export type RouteHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;

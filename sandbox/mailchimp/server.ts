@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { writeTar } from '../../core/platforms/mailchimp/tar';
 import { Router, startSandbox, type RouteHandler, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../kit/server';
 
 /**
@@ -6,6 +8,11 @@ import { Router, startSandbox, type RouteHandler, type SandboxRequest, type Sand
  * (root, ping, list, merge fields, members by subscriber hash, member tags, batches) with
  * Mailchimp's shapes — application/problem+json errors, 204 for tag changes — HTTP Basic auth with
  * the key as password, and the limit of 10 simultaneous connections. State lives in memory.
+ *
+ * Batches behave as Mailchimp's do: `pending`, then `started`, then `finished`; the status reports
+ * finished operations (errored ones included) and errored ones; once finished, `response_body_url`
+ * points at a tar.gz of JSON files, each an array of `{status_code, operation_id, response}`. Tests
+ * can make operations fail and hold batches unfinished (a slow batch).
  */
 
 export type McStatus = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
@@ -23,10 +30,12 @@ export interface McBatch {
   id: string;
   status: 'pending' | 'started' | 'finished';
   operations: { method: string; path: string; body?: string; operation_id?: string }[];
+  /** Operations done, errored ones included (as Mailchimp counts them). */
   finished: number;
   errored: number;
   submittedAt: string;
   completedAt: string;
+  results: { status_code: number; operation_id: string | null; response: string }[];
 }
 
 export interface MailchimpState {
@@ -36,6 +45,8 @@ export interface MailchimpState {
   mergeFields: { merge_id: number; tag: string; name: string; type: string }[];
   batches: Map<string, McBatch>;
   tagCreations: number;
+  /** How often each tag state was set on each member, by `email|tag|active` or `email|tag|inactive`. */
+  tagSets: Map<string, number>;
   rateLimited: number;
   /** Most requests ever in flight at once. */
   peakConnections: number;
@@ -67,8 +78,12 @@ export interface MailchimpSandbox extends SandboxServer {
   member(email: string): McMember | undefined;
   tagsOf(email: string): string[];
   addMergeField(tag: string, name: string): void;
-  /** Makes the next batch report this many errored operations (their changes are not made). */
+  /** Makes the next batch's first `errored` operations fail with a 400 (their changes are not made). */
   failNextBatch(errored: number): void;
+  /** While held, batches stay `started` however often they are polled (a slow batch); release lets them finish. */
+  holdBatches(held: boolean): void;
+  /** How often this tag was set active (or inactive) on this member, directly or by a batch. */
+  tagSetCount(email: string, tag: string, status?: 'active' | 'inactive'): number;
 }
 
 const hashOf = (email: string) => createHash('md5').update(email.trim().toLowerCase()).digest('hex');
@@ -98,11 +113,13 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
     ],
     batches: new Map(),
     tagCreations: 0,
+    tagSets: new Map(),
     rateLimited: 0,
     peakConnections: 0,
   };
   let nextTagId = 1001;
   let failBatch = 0;
+  let held = false;
   const now = () => new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
 
   const memberJson = (m: McMember) => ({
@@ -167,6 +184,8 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
         const name = typeof t.name === 'string' ? t.name.trim() : '';
         if (!name || (t.status !== 'active' && t.status !== 'inactive')) return problem(400, 'Invalid Resource', 'Each tag needs a name and a status of active or inactive.');
         const lower = name.toLowerCase();
+        const setKey = `${member.email.toLowerCase()}|${lower}|${t.status}`;
+        state.tagSets.set(setKey, (state.tagSets.get(setKey) ?? 0) + 1);
         if (t.status === 'active') {
           if (!state.tags.has(lower)) {
             state.tags.set(lower, { id: nextTagId++, name });
@@ -182,16 +201,22 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
     ['POST', '/3.0/batches', (req) => {
       const ops = (req.body as { operations?: unknown } | undefined)?.operations;
       if (!Array.isArray(ops)) return problem(400, 'Invalid Resource', 'The resource submitted could not be validated.', [{ field: 'operations', message: 'Required' }]);
-      const batch: McBatch = { id: randomUUID().replace(/-/g, '').slice(0, 10), status: 'pending', operations: ops as McBatch['operations'], finished: 0, errored: 0, submittedAt: now(), completedAt: '' };
+      const batch: McBatch = { id: randomUUID().replace(/-/g, '').slice(0, 10), status: 'pending', operations: ops as McBatch['operations'], finished: 0, errored: 0, submittedAt: now(), completedAt: '', results: [] };
       state.batches.set(batch.id, batch);
       return { body: batchJson(batch) };
+    }],
+    ['GET', '/3.0/batches', (req) => {
+      const count = Math.min(1000, Number(req.query.get('count') ?? 10) || 10);
+      const offset = Number(req.query.get('offset') ?? 0) || 0;
+      const all = [...state.batches.values()].reverse();
+      return { body: { batches: all.slice(offset, offset + count).map(batchJson), total_items: all.length } };
     }],
     ['GET', '/3.0/batches/:id', async (req) => {
       const batch = state.batches.get(req.params.id!);
       if (!batch) return noList();
       polls.set(batch.id, (polls.get(batch.id) ?? 0) + 1);
-      if (batch.status !== 'finished' && polls.get(batch.id)! > (options.batchPolls ?? 1)) await runBatch(batch);
-      else if (batch.status === 'pending') batch.status = 'started';
+      if (batch.status === 'pending') batch.status = 'started';
+      else if (batch.status === 'started' && !held && polls.get(batch.id)! > (options.batchPolls ?? 1)) await runBatch(batch);
       return { body: batchJson(batch) };
     }],
   ];
@@ -209,22 +234,37 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
     let toFail = failBatch;
     failBatch = 0;
     for (const op of batch.operations) {
+      let status = 404;
+      let response: unknown = { type: ERRORS_DOC, title: 'Resource Not Found', status: 404, detail: 'The requested resource could not be found.' };
       if (toFail > 0) {
         toFail--;
-        batch.errored++;
-        continue;
+        status = 400;
+        response = { type: ERRORS_DOC, title: 'Invalid Resource', status: 400, detail: 'The operation failed (injected by the practice account).' };
+      } else {
+        const route = inner.match(op.method, `/3.0${op.path}`);
+        if (route) {
+          const out = await route.handler({ method: op.method, path: `/3.0${op.path}`, params: route.params, query: new URLSearchParams(), headers: {}, body: op.body ? JSON.parse(op.body) : undefined });
+          status = out.status ?? 200;
+          response = out.body ?? {};
+        }
       }
-      const route = inner.match(op.method, `/3.0${op.path}`);
-      let status = 404;
-      if (route) {
-        const out = await route.handler({ method: op.method, path: `/3.0${op.path}`, params: route.params, query: new URLSearchParams(), headers: {}, body: op.body ? JSON.parse(op.body) : undefined });
-        status = out.status ?? 200;
-      }
+      batch.finished++;
       if (status >= 400) batch.errored++;
-      else batch.finished++;
+      batch.results.push({ status_code: status, operation_id: op.operation_id ?? null, response: JSON.stringify(response) });
     }
     batch.status = 'finished';
     batch.completedAt = now();
+  }
+
+  /** The results archive, as Mailchimp serves it from its file store: no credentials needed, gzip'd tar. */
+  function resultsArchive(id: string): SandboxResponse {
+    const batch = state.batches.get(id);
+    if (!batch || batch.status !== 'finished') return { status: 404, raw: 'not found', headers: { 'content-type': 'text/plain' } };
+    const files: { name: string; data: Buffer }[] = [];
+    for (let start = 0; start < batch.results.length; start += 100) {
+      files.push({ name: `${id}/${start / 100}.json`, data: Buffer.from(JSON.stringify(batch.results.slice(start, start + 100))) });
+    }
+    return { raw: gzipSync(writeTar(files)), headers: { 'content-type': 'application/x-gzip' } };
   }
 
   let inFlight = 0;
@@ -246,6 +286,8 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
   for (const [method, path, handler] of routes) router.on(method, path, limited(handler));
 
   const before = (req: SandboxRequest): SandboxResponse | null => {
+    const archive = /^\/batch-results\/(\w+)\.tar\.gz$/.exec(req.path);
+    if (archive && req.method === 'GET') return resultsArchive(archive[1]!);
     const header = req.headers.authorization ?? '';
     const [scheme, value] = header.split(' ');
     const password = scheme?.toLowerCase() === 'basic' && value ? Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') : scheme?.toLowerCase() === 'apikey' ? value : undefined;
@@ -281,5 +323,9 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
     failNextBatch(errored) {
       failBatch = errored;
     },
+    holdBatches(hold) {
+      held = hold;
+    },
+    tagSetCount: (email, tag, status = 'active') => state.tagSets.get(`${email.toLowerCase()}|${tag.toLowerCase()}|${status}`) ?? 0,
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMailchimpSandbox, type MailchimpSandbox } from '../../../sandbox/mailchimp/server';
-import type { CrmConnector, CrmTagChange } from '../crm-types';
+import type { CrmConnector } from '../crm-types';
 import { PlatformError } from '../http';
 import { createMailchimpConnector, mailchimpBase } from './connector';
 import { dataCenterOf, subscriberHash } from './wire';
@@ -8,7 +8,7 @@ import { dataCenterOf, subscriberHash } from './wire';
 let sandbox: MailchimpSandbox;
 let mc: CrmConnector;
 const connect = (key = sandbox.key, listId = sandbox.listId) =>
-  createMailchimpConnector({ key, listId, server: sandbox.server, batchPollMs: 10, limits: { backoffLimitMs: 200 } });
+  createMailchimpConnector({ key, listId, server: sandbox.server, limits: { backoffLimitMs: 200 } });
 
 beforeEach(async () => {
   sandbox = await startMailchimpSandbox();
@@ -95,32 +95,43 @@ describe('Mailchimp connector', () => {
     expect((error as Error).message).toContain('no audience with id "nope"');
   });
 
-  it('sends a large bulk of tag changes as one batch', async () => {
-    const changes: CrmTagChange[] = [];
-    for (let i = 0; i < 25; i++) {
+  it('submits a batch, follows it from pending to finished, and reads each operation\'s result from its archive', async () => {
+    const operations = [];
+    for (let i = 0; i < 12; i++) {
       sandbox.addMember(`b${i}@example.com`);
-      changes.push({ ref: { id: subscriberHash(`b${i}@example.com`), email: `b${i}@example.com` }, apply: ['Bulk'], remove: [] });
+      operations.push({ operationId: `op-${i}`, change: { ref: { id: subscriberHash(`b${i}@example.com`), email: `b${i}@example.com` }, apply: ['Bulk'], remove: [] } });
     }
-    const before = mc.stats.requests;
-    const result = await mc.applyTagChanges(changes);
-    expect(result).toEqual({ batched: 25, individually: 0, failed: [] });
-    expect(mc.stats.requests - before).toBeLessThanOrEqual(4); // submit + a few status polls, instead of 25 calls
-    expect(sandbox.tagsOf('b24@example.com')).toEqual(['Bulk']);
+    operations.push({ operationId: 'op-ghost', change: { ref: { id: subscriberHash('ghost@example.com'), email: 'ghost@example.com' }, apply: ['Bulk'], remove: [] } });
+    sandbox.failNextBatch(1);
+    const ids = operations.map((o) => o.operationId);
+    const { batchId } = await mc.batches!.submit(operations);
+    sandbox.holdBatches(true);
+    expect(await mc.batches!.progress(batchId, ids)).toMatchObject({ state: 'running' });
+    expect(await mc.batches!.progress(batchId, ids)).toMatchObject({ state: 'running' });
+    sandbox.holdBatches(false);
+    const done = await mc.batches!.progress(batchId, ids);
+    if (done.state !== 'finished') throw new Error('the batch should have finished');
+    expect([...done.failed.keys()].sort()).toEqual(['op-0', 'op-ghost']);
+    expect(done.failed.get('op-ghost')!.kind).toBe('not-found');
+    expect(done.succeeded.size).toBe(11);
+    expect(sandbox.tagsOf('b0@example.com')).toEqual([]);
+    expect(sandbox.tagsOf('b11@example.com')).toEqual(['Bulk']);
+    // The results archive is read without the key.
+    expect(sandbox.log.some((l) => l.path.startsWith('/batch-results/'))).toBe(true);
   });
 
-  it('redoes a batch with errored operations one by one and reports the changes that still fail', async () => {
-    const changes: CrmTagChange[] = [];
-    for (let i = 0; i < 12; i++) {
-      sandbox.addMember(`e${i}@example.com`);
-      changes.push({ ref: { id: subscriberHash(`e${i}@example.com`), email: `e${i}@example.com` }, apply: ['Again'], remove: [] });
-    }
-    changes.push({ ref: { id: subscriberHash('ghost@example.com'), email: 'ghost@example.com' }, apply: ['Again'], remove: [] });
-    sandbox.failNextBatch(3);
-    const result = await mc.applyTagChanges(changes);
-    expect(result.batched).toBe(0);
-    expect(result.individually).toBe(12);
-    expect(result.failed.map((f) => [f.index, f.error.kind])).toEqual([[12, 'not-found']]);
-    expect(sandbox.tagsOf('e0@example.com')).toEqual(['Again']);
+  it('finds a batch whose answer was lost by its operation ids, and only its own', async () => {
+    sandbox.addMember('f1@example.com');
+    const ops = (prefix: string) => [{ operationId: `${prefix}-0`, change: { ref: { id: subscriberHash('f1@example.com'), email: 'f1@example.com' }, apply: ['Found'], remove: [] } }];
+    const since = new Date();
+    const { batchId } = await mc.batches!.submit(ops('mine'));
+    expect(await mc.batches!.find(since, ['mine-0'])).toBe(batchId);
+    await mc.batches!.progress(batchId, ['mine-0']);
+    await mc.batches!.progress(batchId, ['mine-0']);
+    // Finished: now the results can tell it apart from a batch of the same size that is not ours.
+    expect(await mc.batches!.find(since, ['mine-0'])).toBe(batchId);
+    expect(await mc.batches!.find(since, ['other-0'])).toBeNull();
+    expect(await mc.batches!.find(since, ['mine-0', 'mine-1'])).toBeNull();
   });
 
   it('makes a small bulk one call per contact, applying and removing in the same call', async () => {

@@ -1,9 +1,12 @@
+import { gunzipSync } from 'node:zlib';
 import { applyIndividually } from '../crm-bulk';
-import type { CrmBulkResult, CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
+import type { CrmBatching, CrmBatchProgress, CrmBulkResult, CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription } from '../crm-types';
 import { registerSecret } from '../../store/redact';
-import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
+import { createHttpClient, describeSchemaProblem, PlatformError, type HttpClient, type PlatformLimits } from '../http';
+import { isLoopbackHost } from '../url-policy';
 import { mailchimpBase } from './address';
-import { Batch, describeMailchimpError, List, Member, MergeFields, NoContent, Root, subscriberHash, type Member as WireMember } from './wire';
+import { readTar } from './tar';
+import { Batch, BatchList, BatchResults, describeMailchimpError, List, Member, MergeFields, NoContent, Root, subscriberHash, type Member as WireMember } from './wire';
 
 /** Mailchimp allows at most 10 simultaneous connections per account and answers 429 beyond that. */
 export const MAILCHIMP_LIMITS: PlatformLimits = {
@@ -24,11 +27,13 @@ export interface MailchimpOptions {
   /** The data centre (`us21`); derived from the key when omitted. A loopback http URL points at a sandbox. */
   server?: string;
   limits?: Partial<PlatformLimits>;
-  /** How often a submitted batch is polled (default 2 s). */
-  batchPollMs?: number;
-  /** How long a batch may run before its changes are made one by one instead (default 10 min). */
-  batchTimeoutMs?: number;
 }
+
+/** Largest results archive read (compressed, and unpacked): a 500-operation batch's is a few hundred KB. */
+const MAX_RESULTS_BYTES = 20 * 1024 * 1024;
+const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
+/** A batch submitted this long before Backroom noted its intent still counts as a candidate (clock skew). */
+const FIND_SKEW_MS = 5 * 60_000;
 
 /** Archived members get no mail until re-added, which is how an upsert treats them. */
 function subscription(status: WireMember['status']): CrmSubscription {
@@ -36,7 +41,73 @@ function subscription(status: WireMember['status']): CrmSubscription {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reads a finished batch's results archive. It lives on Mailchimp's file store, not the API host, so
+ * it is fetched without the key; https only (plain http only on this computer), with a timeout and
+ * a size limit. Returns each operation's HTTP status by operation id.
+ */
+async function readBatchResults(url: string, timeoutMs: number): Promise<Map<string, { status: number; detail: string }>> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PlatformError('malformed', `Mailchimp gave a batch results address that is not a URL: ${url.slice(0, 100)}`);
+  }
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+    throw new PlatformError('malformed', 'Mailchimp gave a batch results address that is not https; Backroom does not read it.');
+  }
+  let response: Response;
+  try {
+    response = await fetch(parsed, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new PlatformError('network', `Could not read the Mailchimp batch results (${(error as Error).message}).`);
+  }
+  if (!response.ok || !response.body) throw new PlatformError(response.status >= 500 ? 'transient' : 'rejected', `Mailchimp batch results answered HTTP ${response.status}.`, response.status);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_RESULTS_BYTES) {
+      await reader.cancel();
+      throw new PlatformError('malformed', `The Mailchimp batch results are larger than ${MAX_RESULTS_BYTES / 1024 / 1024} MB; Backroom does not read them.`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  const outcomes = new Map<string, { status: number; detail: string }>();
+  let archive: Buffer;
+  try {
+    archive = gunzipSync(Buffer.concat(chunks), { maxOutputLength: MAX_UNPACKED_BYTES });
+  } catch (error) {
+    throw new PlatformError('malformed', `The Mailchimp batch results could not be unpacked (${(error as Error).message}).`);
+  }
+  for (const entry of readTar(archive)) {
+    if (!entry.name.endsWith('.json')) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(entry.data.toString('utf8'));
+    } catch {
+      throw new PlatformError('malformed', `The Mailchimp batch results file ${entry.name} is not valid JSON.`);
+    }
+    const results = BatchResults.safeParse(json);
+    if (!results.success) throw new PlatformError('malformed', `The Mailchimp batch results file ${entry.name} is not as expected: ${describeSchemaProblem(results.error)}`);
+    for (const r of results.data) {
+      if (!r.operation_id) continue;
+      let detail = '';
+      try {
+        const body = JSON.parse(r.response ?? '{}') as unknown;
+        detail = describeMailchimpError(r.status_code, body).message;
+      } catch {
+        detail = 'no details';
+      }
+      outcomes.set(r.operation_id, { status: r.status_code, detail });
+    }
+  }
+  return outcomes;
+}
 
 export function createMailchimpConnector(options: MailchimpOptions): CrmConnector {
   const limits = { ...MAILCHIMP_LIMITS, ...options.limits };
@@ -81,25 +152,52 @@ export function createMailchimpConnector(options: MailchimpOptions): CrmConnecto
     await http.request({ method: 'POST', path: `${memberPath(ref)}/tags`, json: tagsBody(apply, remove), schema: NoContent, idempotent: true });
   }
 
-  /** Runs one batch to the end; returns false when it errored or took too long (its changes are then redone one by one). */
-  async function runBatch(changes: readonly CrmTagChange[]): Promise<boolean> {
-    const operations = changes.map((c, i) => ({
-      method: 'POST',
-      path: `/${memberPath(c.ref)}/tags`,
-      operation_id: String(i),
-      body: JSON.stringify(tagsBody(c.apply, c.remove)),
-    }));
-    let { body: batch } = await http.request({ method: 'POST', path: 'batches', json: { operations }, schema: Batch });
-    const deadline = Date.now() + (options.batchTimeoutMs ?? 600_000);
-    while (batch.status !== 'finished') {
-      if (Date.now() > deadline) return false;
-      await sleep(options.batchPollMs ?? 2000);
-      batch = (await http.request({ path: `batches/${encodeURIComponent(batch.id)}`, schema: Batch })).body;
-    }
-    // Per-operation results come only as a tar archive; on any error the whole batch is redone, which
-    // is safe because each operation sets tag states rather than toggling them.
-    return batch.errored_operations === 0 && batch.finished_operations === changes.length;
-  }
+  const batches: CrmBatching = {
+    async submit(operations) {
+      const body = {
+        operations: operations.map((o) => ({
+          method: 'POST',
+          path: `/${memberPath(o.change.ref)}/tags`,
+          operation_id: o.operationId,
+          body: JSON.stringify(tagsBody(o.change.apply, o.change.remove)),
+        })),
+      };
+      // Not repeated on a lost answer: the caller looks the batch up instead (find).
+      const { body: batch } = await http.request({ method: 'POST', path: 'batches', json: body, schema: Batch });
+      return { batchId: batch.id };
+    },
+
+    async find(since, operationIds) {
+      // Mailchimp lists batches without their operations: a candidate is one of the same size
+      // submitted since the intent was noted; `progress` then checks the operation ids in its results.
+      const { body } = await http.request({ path: 'batches', searchParams: { count: 1000 }, schema: BatchList });
+      const from = since.getTime() - FIND_SKEW_MS;
+      const candidates = body.batches.filter((b) => b.total_operations === operationIds.length && (!b.submitted_at || Date.parse(b.submitted_at) >= from));
+      for (const candidate of candidates) {
+        if (candidate.status !== 'finished' || !candidate.response_body_url) return candidate.id;
+        const outcomes = await readBatchResults(candidate.response_body_url, limits.timeoutMs);
+        if (operationIds.every((id) => outcomes.has(id))) return candidate.id;
+      }
+      return null;
+    },
+
+    async progress(batchId, operationIds): Promise<CrmBatchProgress> {
+      const { body: batch } = await http.request({ path: `batches/${encodeURIComponent(batchId)}`, schema: Batch });
+      if (batch.status !== 'finished') return { state: 'running', finished: batch.finished_operations, total: batch.total_operations };
+      const outcomes = batch.response_body_url ? await readBatchResults(batch.response_body_url, limits.timeoutMs) : new Map<string, { status: number; detail: string }>();
+      const failed = new Map<string, PlatformError>();
+      const succeeded = new Set<string>();
+      for (const id of operationIds) {
+        const outcome = outcomes.get(id);
+        if (outcome && outcome.status >= 200 && outcome.status < 300) succeeded.add(id);
+        else if (outcome) failed.set(id, new PlatformError(outcome.status === 404 ? 'not-found' : outcome.status === 429 || outcome.status >= 500 ? 'transient' : 'rejected', `Mailchimp answered HTTP ${outcome.status} in a batch: ${outcome.detail}`, outcome.status));
+        // An operation the results do not mention (a batch that is not ours after all) is made again
+        // the ordinary way, which reads the member's tags first.
+        else failed.set(id, new PlatformError('transient', `Mailchimp batch ${batchId} reported nothing for this change.`));
+      }
+      return { state: 'finished', failed, succeeded };
+    },
+  };
 
   const connector: CrmConnector = {
     platform: 'mailchimp',
@@ -163,30 +261,17 @@ export function createMailchimpConnector(options: MailchimpOptions): CrmConnecto
     applyTags: (ref, tags) => tagOne(ref, tags, []),
     removeTags: (ref, tags) => tagOne(ref, [], tags),
 
+    /** Small bulks, and anything the caller does not batch: one call per contact. */
     async applyTagChanges(changes) {
       const result: CrmBulkResult = { batched: 0, individually: 0, failed: [] };
       const wanted = changes.map((c, i) => i).filter((i) => changes[i]!.apply.length || changes[i]!.remove.length);
-      const redo: number[] = [];
-      if (wanted.length < MAILCHIMP_BATCH_THRESHOLD) redo.push(...wanted);
-      else {
-        for (let start = 0; start < wanted.length; start += MAILCHIMP_BATCH_SIZE) {
-          const chunk = wanted.slice(start, start + MAILCHIMP_BATCH_SIZE);
-          let ok = false;
-          try {
-            ok = await runBatch(chunk.map((i) => changes[i]!));
-          } catch (error) {
-            // A refused key fails every change alike: no point redoing them one by one.
-            if (error instanceof PlatformError && error.kind === 'auth') throw error;
-          }
-          if (ok) result.batched += chunk.length;
-          else redo.push(...chunk);
-        }
-      }
-      const one = await applyIndividually((c) => tagOne(c.ref, c.apply, c.remove), changes, redo);
+      const one = await applyIndividually((c) => tagOne(c.ref, c.apply, c.remove), changes, wanted);
       result.individually = one.individually;
       result.failed = one.failed;
       return result;
     },
+
+    batches,
   };
   return connector;
 }

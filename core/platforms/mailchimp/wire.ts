@@ -46,6 +46,10 @@ export const Batch = z.looseObject({
   response_body_url: z.string().nullish(),
 });
 export type Batch = z.infer<typeof Batch>;
+/** `GET /batches` */
+export const BatchList = z.looseObject({ batches: z.array(Batch.extend({ submitted_at: z.string().nullish() })), total_items: z.number() });
+/** One file of a finished batch's results archive: each operation's status and response (a JSON string). */
+export const BatchResults = z.array(z.looseObject({ status_code: z.number(), operation_id: z.string().nullish(), response: z.string().nullish() }));
 
 /** Tag changes answer 204 with no body. */
 export const NoContent = z.unknown();
