@@ -6,8 +6,10 @@ import { EXIT, printer } from '../output';
 import { ownEngine } from './own-engine';
 
 /**
- * `backroom daemon`: hosts the engine headless until SIGINT/SIGTERM, then lets the running request
- * finish, flushes the store and exits 0. Other front ends attach to it over the local socket.
+ * `backroom daemon`: hosts the engine headless until SIGINT/SIGTERM, then stops each job after the
+ * request it has in flight (a long CRM backlog is not worked through: it waits in the queue for the
+ * next start), flushes the store and exits 0 — well inside a service manager's 90 s. Other front
+ * ends attach to it over the local socket.
  */
 export function registerDaemon(program: Command, deps: CliDeps): void {
   program
@@ -33,7 +35,7 @@ export function registerDaemon(program: Command, deps: CliDeps): void {
       });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
-          log(`${signal} received: finishing the current work and saving.`);
+          log(`${signal} received: stopping after the requests in flight and saving; queued work resumes at the next start.`);
           resolve();
         };
         process.once('SIGINT', () => stop('SIGINT'));

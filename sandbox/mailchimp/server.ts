@@ -62,7 +62,7 @@ export interface MailchimpSandboxOptions {
   maxConnections?: number;
   /** Time each request takes, so concurrency can be observed (default 0). */
   latencyMs?: number;
-  /** Status polls a batch stays unfinished for (default 1). */
+  /** Status polls after which a batch not yet done by itself finishes (default 1). */
   batchPolls?: number;
   port?: number;
 }
@@ -203,6 +203,8 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
       if (!Array.isArray(ops)) return problem(400, 'Invalid Resource', 'The resource submitted could not be validated.', [{ field: 'operations', message: 'Required' }]);
       const batch: McBatch = { id: randomUUID().replace(/-/g, '').slice(0, 10), status: 'pending', operations: ops as McBatch['operations'], finished: 0, errored: 0, submittedAt: now(), completedAt: '', results: [] };
       state.batches.set(batch.id, batch);
+      // Like Mailchimp, a batch runs on its own once submitted, whether or not anyone polls it.
+      setTimeout(() => void runBatch(batch), 0);
       return { body: batchJson(batch) };
     }],
     ['GET', '/3.0/batches', (req) => {
@@ -230,7 +232,10 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
   // Batch operations run through the same handlers as direct calls, without the connection limit.
   const inner = new Router();
   for (const [method, path, handler] of routes) inner.on(method, path, handler);
+  const running = new Set<string>();
   async function runBatch(batch: McBatch): Promise<void> {
+    if (held || batch.status === 'finished' || running.has(batch.id)) return;
+    running.add(batch.id);
     let toFail = failBatch;
     failBatch = 0;
     for (const op of batch.operations) {
@@ -325,6 +330,7 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
     },
     holdBatches(hold) {
       held = hold;
+      if (!held) for (const batch of state.batches.values()) setTimeout(() => void runBatch(batch), 0);
     },
     tagSetCount: (email, tag, status = 'active') => state.tagSets.get(`${email.toLowerCase()}|${tag.toLowerCase()}|${status}`) ?? 0,
   };

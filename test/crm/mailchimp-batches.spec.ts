@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/engine/clock';
+import type { CrmConnectorFactory } from '../../core/engine/engine';
+import { PlatformError } from '../../core/platforms/errors';
 import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';
 import { removeTempDirs } from '../helpers';
-import { openWorld, type World } from '../sync/world';
+import { openWorld, quickCrmFactory, type World } from '../sync/world';
 
 let world: World | undefined;
 let mc: MailchimpSandbox | undefined;
@@ -27,10 +29,10 @@ async function drive<T>(clock: FakeClock, work: Promise<T>): Promise<T> {
   return result;
 }
 
-async function setup(contacts: number) {
+async function setup(contacts: number, crmFactory?: CrmConnectorFactory) {
   const clock = new FakeClock('2026-05-04T09:00:00Z');
   mc = await startMailchimpSandbox();
-  world = await openWorld({ clock, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 4 } } }] });
+  world = await openWorld({ clock, crmFactory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 4 } } }] });
   const api = world.host.client;
   await api.call('crm.add', { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
   await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
@@ -84,6 +86,42 @@ describe('Mailchimp batches', () => {
     expect(mc.tagsOf(emails[0]!)).toEqual([]);
     expect(mc.tagSetCount(emails[0]!, 'Customer', 'inactive')).toBe(1);
     for (const email of emails.slice(1)) {
+      expect(mc.tagsOf(email)).toEqual(['Customer']);
+      expect(mc.tagSetCount(email, 'Customer'), email).toBe(1);
+    }
+  });
+
+  it('finds a batch whose submit answer was lost and polls it, instead of submitting it again', async () => {
+    let loseAnswer = true;
+    // The real connector, except that the first batch submit reaches Mailchimp but its answer is lost.
+    const factory: CrmConnectorFactory = async (crm, credentials) => {
+      const real = await quickCrmFactory(crm, credentials);
+      const batches = real.batches!;
+      return {
+        ...real,
+        stats: real.stats,
+        limits: real.limits,
+        batches: {
+          ...batches,
+          async submit(operations) {
+            const answer = await batches.submit(operations);
+            if (!loseAnswer) return answer;
+            loseAnswer = false;
+            throw new PlatformError('network', 'Could not reach Mailchimp (ECONNRESET: socket hang up) after retrying.');
+          },
+        },
+      };
+    };
+    const { clock, emails, sync, mc } = await setup(12, factory);
+    const first = await sync();
+    expect(first.errors).toBe(1);
+    clock.set('2026-05-04T09:05:00Z');
+    const second = await sync();
+    expect(second.errors).toBe(0);
+    // Settled from the batch's own results, not by reading each contact again.
+    expect(second.counts.batched).toBe(12);
+    expect(batchSubmits(mc)).toBe(1);
+    for (const email of emails) {
       expect(mc.tagsOf(email)).toEqual(['Customer']);
       expect(mc.tagSetCount(email, 'Customer'), email).toBe(1);
     }

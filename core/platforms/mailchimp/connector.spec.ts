@@ -104,8 +104,8 @@ describe('Mailchimp connector', () => {
     operations.push({ operationId: 'op-ghost', change: { ref: { id: subscriberHash('ghost@example.com'), email: 'ghost@example.com' }, apply: ['Bulk'], remove: [] } });
     sandbox.failNextBatch(1);
     const ids = operations.map((o) => o.operationId);
-    const { batchId } = await mc.batches!.submit(operations);
     sandbox.holdBatches(true);
+    const { batchId } = await mc.batches!.submit(operations);
     expect(await mc.batches!.progress(batchId, ids)).toMatchObject({ state: 'running' });
     expect(await mc.batches!.progress(batchId, ids)).toMatchObject({ state: 'running' });
     sandbox.holdBatches(false);
@@ -124,10 +124,14 @@ describe('Mailchimp connector', () => {
     sandbox.addMember('f1@example.com');
     const ops = (prefix: string) => [{ operationId: `${prefix}-0`, change: { ref: { id: subscriberHash('f1@example.com'), email: 'f1@example.com' }, apply: ['Found'], remove: [] } }];
     const since = new Date();
+    sandbox.holdBatches(true);
     const { batchId } = await mc.batches!.submit(ops('mine'));
+    // Still running: a batch of the same size submitted since then is the candidate.
     expect(await mc.batches!.find(since, ['mine-0'])).toBe(batchId);
+    sandbox.holdBatches(false);
     await mc.batches!.progress(batchId, ['mine-0']);
     await mc.batches!.progress(batchId, ['mine-0']);
+    expect(sandbox.tagsOf('f1@example.com')).toEqual(['Found']);
     // Finished: now the results can tell it apart from a batch of the same size that is not ours.
     expect(await mc.batches!.find(since, ['mine-0'])).toBe(batchId);
     expect(await mc.batches!.find(since, ['other-0'])).toBeNull();
