@@ -84,8 +84,10 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
       const work = item.payload as unknown as ContactWork;
       work.contact = { ...work.contact, ...Object.fromEntries(Object.entries(event.contact).filter(([, v]) => v)) };
       if (event.meta) work.meta = { ...work.meta, ...event.meta };
+      // Keys already waiting for this contact, in this item or in one travelling in a batch.
+      const waiting = new Set(queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === event.email).flatMap((i) => workOf(i).ops.flatMap((o) => o.keys)));
       for (const op of wanted) {
-        if (work.ops.some((o) => o.keys.includes(op.keys[0]!))) continue;
+        if (waiting.has(op.keys[0]!)) continue;
         const same = work.ops.find((o) => o.tag === op.tag && o.op === op.op);
         const opposite = work.ops.find((o) => o.tag === op.tag && o.op !== op.op);
         if (same) same.keys.push(...op.keys);
