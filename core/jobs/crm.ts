@@ -58,7 +58,7 @@ const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' | 'remov
 /**
  * Queues tag events for the CRMs they go to. Each contact has at most one waiting item per CRM;
  * new changes merge into it. A change already done (ledger) or already waiting is not queued
- * again, and an add and a remove of the same tag for one contact cancel out.
+ * again, and of an add and a remove of the same tag for one contact the later one wins.
  */
 export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
   const { queue } = ctx.store;
@@ -92,9 +92,13 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
         const opposite = work.ops.find((o) => o.tag === op.tag && o.op !== op.op);
         if (same) same.keys.push(...op.keys);
         else if (opposite) {
-          // Add then remove (or the reverse) before either reached the CRM: neither needs a request.
+          // Add then remove (or the reverse) before either reached the CRM: the later change wins.
+          // Dropping both would be wrong when the contact already had the tag (or lacked it) before:
+          // the remove would never happen. The earlier change is done in the ledger's sense (it
+          // was superseded); the later one costs nothing when the contact is already in that state.
           work.ops = work.ops.filter((o) => o !== opposite);
-          for (const key of [...opposite.keys, ...op.keys]) ctx.queue.markDone(key);
+          for (const key of opposite.keys) ctx.queue.markDone(key);
+          work.ops.push(op);
         } else {
           work.ops.push(op);
           queued++;

@@ -61,7 +61,7 @@ describe('CRM tagging', () => {
     expect(crm.tagsOf('fay@example.com')).toEqual(['Refunded']);
   });
 
-  it('costs no request for a tag the contact already has, and cancels an add and a remove queued together', async () => {
+  it('costs no request for a tag the contact already has, nor for an add and a remove queued together', async () => {
     const { api, shop, crm } = await setup();
     await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
     shop.addOrder({ status: 'processing', email: 'vip@example.com' });
@@ -72,12 +72,29 @@ describe('CRM tagging', () => {
     await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Upsell offered'], crm: 'AC' });
     await api.call('rules.add', { trigger: { kind: 'order-meta', key: '_upsell_rejected', value: 'yes' }, removeTags: ['Upsell offered'] });
     shop.addOrder({ status: 'processing', email: 'vip@example.com', meta: { _upsell_rejected: 'yes' } });
-    // Upsell offered is added and removed by the same order before either reaches the CRM: they cancel out.
+    // Upsell offered is added and removed by the same order before either reaches the CRM: the remove wins, and the contact lacks the tag.
     const before = tagPosts(crm);
     await api.call('sync.run', {});
     expect(crm.tagsOf('vip@example.com')).toEqual(['Customer']);
     expect(tagPosts(crm) - before).toBe(0);
     expect(crm.tagCount('Upsell offered')).toBe(0);
+  });
+
+  it('an add then a remove of one tag queued together ends removed, also for a contact that already had the tag', async () => {
+    const { api, shop, crm } = await setup();
+    await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
+    shop.addOrder({ status: 'processing', email: 'vip@example.com' });
+    await api.call('sync.run', {});
+    // The merchant tags the contact by hand in the CRM.
+    const [tag] = crm.addTags(['Upsell offered']);
+    const contact = crm.contactByEmail('vip@example.com')!;
+    crm.state.contactTags.set('by-hand', { id: 'by-hand', contact: contact.id, tag: tag!.id, cdate: '2026-05-04T09:30:00Z' });
+    await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Upsell offered'], crm: 'AC' });
+    await api.call('rules.add', { trigger: { kind: 'order-meta', key: '_upsell_rejected', value: 'yes' }, removeTags: ['Upsell offered'] });
+    // One order adds and removes it before either reaches the CRM: the later change (remove) wins.
+    shop.addOrder({ status: 'processing', email: 'vip@example.com', meta: { _upsell_rejected: 'yes' } });
+    await api.call('sync.run', {});
+    expect(crm.tagsOf('vip@example.com')).toEqual(['Customer']);
   });
 
   it('does not re-fire past events when a rule is removed and added again, unless replayed', async () => {

@@ -214,7 +214,13 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
       const found = await get('contacts', ContactList, { email: email.trim() });
       const contact = found.contacts.find((c) => norm(c.email) === norm(email));
       if (!contact) return null;
-      const [index, links, subscription] = await Promise.all([tags(), contactTags(contact.id), status(contact.id)]);
+      const [cached, links, subscription] = await Promise.all([tags(), contactTags(contact.id), status(contact.id)]);
+      let index = cached;
+      // A tag id the cached index lacks was created in the CRM since it was read: read the index again.
+      if (links.some((l) => !index.byId.has(l.tag))) {
+        tagIndex = null;
+        index = await tags();
+      }
       const names = links.map((l) => index.byId.get(l.tag)?.tag).filter((n): n is string => n !== undefined);
       return { ref: { id: contact.id, email: contact.email }, status: subscription, tags: names };
     },
@@ -228,7 +234,13 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
 
     async removeTags(ref, names) {
       if (!names.length) return;
-      const index = await tags();
+      let index = await tags();
+      // The job removes only tags it saw on the contact, so a name missing from the cached index is
+      // a tag created in the CRM since it was read (by the merchant, by hand): read the index again.
+      if (names.some((n) => !index.byName.has(norm(n)))) {
+        tagIndex = null;
+        index = await tags();
+      }
       const ids = new Set(names.map((n) => index.byName.get(norm(n))?.id).filter((id): id is string => id !== undefined));
       if (!ids.size) return; // The CRM has none of these tags, so no contact can have them.
       const links = (await contactTags(ref.id)).filter((l) => ids.has(l.tag));
