@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupBeforeMigration, rotateBackups } from './backups';
 import { JsonDocument, type DocumentSpec, type Versioned } from './json-document';
-import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, type CursorMove, type CursorReader } from './cursors';
+import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, type CursorMove, type CursorReader, type CursorsData } from './cursors';
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { OrderBook } from './order-book';
 import { openSecretStore, type SecretStore } from './secrets';
@@ -41,6 +41,12 @@ export interface OpenStoreOptions {
   /** Today's date (YYYY-MM-DD), for the daily backup; omit to skip backups (e.g. short CLI runs). */
   backupDay?: string;
   secrets?: SecretStore;
+  /**
+   * Count each shop's orders from the order files and correct the kept counts. A kill between a
+   * checkpoint's order write and its marker write leaves counts short (never long): the engine's
+   * owner recounts when it starts, so they are exact again. Reads every month file once.
+   */
+  recountOrders?: boolean;
 }
 
 /** Opens the store. The caller must hold the data directory lock. */
@@ -67,6 +73,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day);
   };
   if (options.backupDay) await backup(options.backupDay);
+  if (options.recountOrders) await recountOrders(orders, cursors);
   // Write the settings file on first open so the data directory is recognisably Backroom's.
   if (!main.existed) await main.doc.save();
 
@@ -108,4 +115,15 @@ async function openCursors(dataDir: string, onMigrate: (path: string, from: numb
     }
   }
   return doc;
+}
+
+/** Sets each shop's order count to the orders on disk: derived from the data itself, so it may be written at any time. */
+async function recountOrders(orders: OrderBook, cursors: JsonDocument<CursorsData>): Promise<void> {
+  const counts: Record<string, number> = {};
+  for await (const order of orders.all()) counts[order.shop] = (counts[order.shop] ?? 0) + 1;
+  const kept = cursors.data.orderCounts;
+  const same = Object.keys({ ...counts, ...kept }).every((shop) => (counts[shop] ?? 0) === (kept[shop] ?? 0));
+  if (same) return;
+  cursors.data.orderCounts = counts;
+  await cursors.save();
 }

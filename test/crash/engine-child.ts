@@ -1,5 +1,5 @@
 // Child process for the crash test: hosts the real engine on a data directory (lock, store, local
-// socket, every job) and runs sync passes back to back, printing `ready PID` and `pass N`. The test
+// socket, scheduler, every job) and also runs sync passes back to back, printing `ready PID` and `pass N`. The test
 // SIGKILLs it at random moments. With `settle`, it runs passes until one changes nothing, prints
 // `settled`, and closes cleanly on SIGTERM.
 import { hostEngine } from '../../core/engine/host';
@@ -13,6 +13,8 @@ if (!dataDir) throw new Error('usage: engine-child.ts DATA_DIR [settle]');
 const host = await hostEngine({
   dataDir,
   serve: true,
+  // As `backroom daemon` runs it: timed jobs and debounced stock pushes, running beside the passes below.
+  schedule: mode !== 'settle',
   connectorFactory: (shop, credentials) => createShopConnector(shop, credentials, { limits: { backoffLimitMs: 250 } }),
   crmConnectorFactory: (crm, credentials) => createCrmConnector(crm, credentials, { limits: { retries: 1, backoffLimitMs: 200, maxRetryAfterMs: 2000 } }),
 });

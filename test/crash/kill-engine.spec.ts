@@ -70,6 +70,8 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       // Set up the hub as a merchant would, then let the engine go.
       const setup = (await hostEngine({ dataDir, serve: false }))!;
       await setup.client.call('location.add', { name: 'Warehouse' });
+      // Stock pushes follow a change quickly, so they run while orders are being pulled.
+      await setup.client.call('settings.update', { stockPushDebounceMs: 100 });
       const skus = shop.state.stockItems().map((i) => i.sku);
       for (const sku of skus) await setup.client.call('stock.set', { sku, quantity: 5000, location: 'Warehouse' });
       await setup.client.call('shop.add', { platform: 'woocommerce', name: 'Main', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse' });

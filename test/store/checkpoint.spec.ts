@@ -61,4 +61,19 @@ describe('store.checkpoint', () => {
     expect(store.cursors.orderCount('Main')).toBe(4);
     expect((await openStore(dir)).cursors.of('Main').ordersModifiedAfter).toBeUndefined();
   });
+
+  it('an engine owner recounts order counts that a kill left short (orders written, markers not)', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir);
+    await store.orders.stage(order('1'));
+    await store.checkpoint({ shop: 'Main', ordersImported: 1 });
+    // As a kill between the two writes leaves it: two more orders on disk, the count not moved.
+    await store.orders.stage(order('2'));
+    await store.orders.stage(order('3'));
+    await store.orders.flush();
+    expect((await openStore(dir)).cursors.orderCount('Main')).toBe(1);
+    const owner = await openStore(dir, { recountOrders: true });
+    expect(owner.cursors.orderCount('Main')).toBe(3);
+    expect((await openStore(dir)).cursors.orderCount('Main')).toBe(3);
+  });
 });
