@@ -20,6 +20,7 @@ afterAll(removeTempDirs);
 const KILLS = boundedInt(process.env.BACKROOM_CRASH_KILLS, 20, 1, 10_000);
 const SEED = boundedInt(process.env.BACKROOM_CRASH_SEED, Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1);
 const CRMS = new Set((process.env.BACKROOM_CRASH_CRMS ?? 'activecampaign').split(',').map((s) => s.trim()).filter(Boolean));
+for (const name of CRMS) if (name !== 'activecampaign') throw new Error(`BACKROOM_CRASH_CRMS: "${name}" is not wired into the crash test (known: activecampaign)`);
 const FIRST_SYNC_ORDERS = 3000;
 const TAGGED_SKUS = ['SKU-00001', 'SKU-00002', 'SKU-00005'];
 const CHILD = 'test/crash/engine-child.ts';
