@@ -256,7 +256,7 @@ export class Engine {
       const s = summary('orders', shop.name);
       await ingestOrder(this.jobs, shop, remote, { skippedByStatus: new Map() }, s);
       clearError(store, operation);
-      await Promise.all([store.orders.flush(), store.stock.save(), store.main.save()]);
+      await store.checkpoint({ shop: shop.name, ordersImported: s.counts.pulled ?? 0 });
     } catch (error) {
       recordError(store, this.options.clock.now(), { source: { kind: 'shop', name: shop.name }, operation, object: `order #${remoteId} on ${shop.name}`, message: (error as Error).message });
     }

@@ -54,7 +54,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const startedAt = clock.now().toISOString();
   let store: Store;
   try {
-    store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets });
+    store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets, recountOrders: options.serve });
   } catch (error) {
     await release();
     throw error;

@@ -116,7 +116,10 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   const settings = store.main.data.settings.carts;
   const connector = await ctx.shop(shop);
   const before = connector.stats.requests;
-  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
+  const cursor = store.cursors.of(shop.name);
+  // Moved by the checkpoint at the end, after the carts and queued work they cover.
+  let readTo: string | undefined;
+  let finished: Record<string, string> | undefined;
   const now = ctx.clock.now();
   const transitions: CartTransition[] = [];
   try {
@@ -146,13 +149,13 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
         }
         if (result.results.length < connector.limits.pageSize || page >= result.totalPages) break;
       }
-      cursor.cartsModifiedAfter = newest;
+      readTo = newest;
     }
     // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
     transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now));
     for (const t of transitions) bump(s, t.to);
     clearError(store, cartsOperation(shop.name));
-    cursor.lastRun.carts = now.toISOString();
+    finished = { carts: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -162,9 +165,7 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   } finally {
     s.requests = connector.stats.requests - before;
     if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
-    // The sweep's cursor (backroom.json) goes last, after the carts and queued work it covers.
-    await Promise.all([store.carts.save(), store.issues.save(), store.queue.save()]);
-    await store.main.save();
+    await store.checkpoint({ shop: shop.name, cartsModifiedAfter: readTo, lastRun: finished });
   }
   if (s.counts.captured || transitions.length) ctx.events.emit('changed', { area: 'carts' });
   return s;

@@ -34,7 +34,15 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
   const { store } = ctx;
   const connector = await ctx.shop(shop);
   const requestsBefore = connector.stats.requests;
-  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
+  // What the shop is known to show, per SKU: the stored markers plus what this run learns. Only the
+  // shop's own answers (a reconcile read, an accepted update) change it; the checkpoint stores it.
+  const lastSent = { ...store.cursors.of(shop.name).lastSent };
+  const learnt: Record<string, number> = {};
+  const know = (sku: string, quantity: number) => {
+    lastSent[sku] = quantity;
+    learnt[sku] = quantity;
+  };
+  let finished: Record<string, string> | undefined;
   const source = { kind: 'shop' as const, name: shop.name };
   const now = ctx.clock.now();
   try {
@@ -44,11 +52,11 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       remote = await readStockItems(ctx, shop);
       for (const [sku, item] of remote) {
         // What the shop really shows is what it was last sent: drift becomes a difference to push.
-        if (desired.has(sku) && item.manageStock && item.quantity !== null) cursor.lastSent[sku] = item.quantity;
+        if (desired.has(sku) && item.manageStock && item.quantity !== null) know(sku, item.quantity);
       }
       bump(s, 'read', remote.size);
     }
-    const changed = [...desired].filter(([sku, qty]) => cursor.lastSent[sku] !== qty);
+    const changed = [...desired].filter(([sku, qty]) => lastSent[sku] !== qty);
     if (changed.length > 0) {
       remote ??= await readStockItems(ctx, shop);
       const updates: StockUpdate[] = [];
@@ -56,11 +64,11 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         const item = remote.get(sku);
         if (!item) {
           raiseAlert(store, now, { key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
-          cursor.lastSent[sku] = quantity; // not retried on every push; the next reconcile looks again
+          know(sku, quantity); // not retried on every push; the next reconcile looks again
           bump(s, 'missing');
         } else if (!item.manageStock) {
           raiseAlert(store, now, { key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
-          cursor.lastSent[sku] = quantity;
+          know(sku, quantity);
           bump(s, 'unmanaged');
         } else {
           updates.push({ item, quantity });
@@ -71,8 +79,9 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         const result = await connector.setStock(updates);
         const sent = new Map(updates.map((u) => [u.item.remoteId, u.quantity]));
         for (const item of result.updated) {
-          cursor.lastSent[item.sku] = sent.get(item.remoteId) ?? item.quantity ?? 0;
-          remote.set(item.sku, { ...item, quantity: cursor.lastSent[item.sku]! });
+          const quantity = sent.get(item.remoteId) ?? item.quantity ?? 0;
+          know(item.sku, quantity);
+          remote.set(item.sku, { ...item, quantity });
         }
         bump(s, 'pushed', result.updated.length);
         if (result.failed.length) {
@@ -88,7 +97,7 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       }
     }
     if (s.errors === 0) clearError(store, pushOperation(shop.name));
-    cursor.lastRun[options.reconcile ? 'reconcile' : 'inventory'] = now.toISOString();
+    finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -97,7 +106,7 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await Promise.all([store.main.save(), store.issues.save()]);
+    await store.checkpoint({ shop: shop.name, lastSent: learnt, lastRun: finished });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;

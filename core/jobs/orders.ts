@@ -75,7 +75,8 @@ function newOrder(shop: Shop, remote: RemoteOrder, now: string): Order {
 
 /**
  * Imports or follows one remote order. Returns what happened. Changes the store in memory; the
- * caller saves (after the page, so one page costs one write per file).
+ * caller makes it durable with a checkpoint (after some pages, so a page costs no write of its own),
+ * passing the new imports (`s.counts.pulled`) as `ordersImported`.
  */
 export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
   const { store } = ctx;
@@ -107,7 +108,7 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   const order = newOrder(shop, remote, now.toISOString());
   await store.orders.stage(order);
   applyCommitment(store, order, shop);
-  store.main.data.orderCounts[shop.name] = (store.main.data.orderCounts[shop.name] ?? 0) + 1;
+  // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);
   const catalogue = store.stock.data.items;
@@ -127,23 +128,33 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
 
 /**
  * Order pull (SPEC §1): incremental on the shop's modified time (UTC), with an overlap, reading
- * pages to exhaustion. The cursor is saved after every page, so a crash resumes where it stopped;
- * orders are de-duplicated by (shop, remote id), so re-reading loses and duplicates nothing.
+ * pages to exhaustion. The cursor moves only by a checkpoint, after the orders it covers are on
+ * disk, so a crash resumes at or before where it stopped; orders are de-duplicated by (shop, remote
+ * id), so re-reading loses and duplicates nothing.
  */
 export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummary> {
   const s = summary('orders', shop.name);
   const { store } = ctx;
   const connector = await ctx.shop(shop);
   const requestsBefore = connector.stats.requests;
-  const cursor = (store.main.data.cursors[shop.name] ??= { lastRun: {}, lastSent: {} });
-  const previousNewest = cursor.ordersModifiedAfter ? new Date(new Date(cursor.ordersModifiedAfter).getTime() + SAME_SECOND_MS).toISOString() : undefined;
+  const saved = store.cursors.of(shop.name).ordersModifiedAfter;
+  // Where this pull has read to; it reaches the stored cursor only through a checkpoint.
+  let readTo = saved;
+  let pulledAtCheckpoint = 0;
+  const saveCheckpoint = async (lastRun?: Record<string, string>) => {
+    const pulled = s.counts.pulled ?? 0;
+    await store.checkpoint({ shop: shop.name, ordersModifiedAfter: readTo, ordersImported: pulled - pulledAtCheckpoint, lastRun });
+    pulledAtCheckpoint = pulled;
+  };
+  const previousNewest = saved ? new Date(new Date(saved).getTime() + SAME_SECOND_MS).toISOString() : undefined;
   const state: PullState = { previousNewest, skippedByStatus: new Map() };
-  let after = cursor.ordersModifiedAfter ? new Date(new Date(cursor.ordersModifiedAfter).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
+  let after = saved ? new Date(new Date(saved).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
   let page = 1;
   const perPage = connector.limits.pageSize;
   const cartTransitions: CartTransition[] = [];
   let pagesSinceCheckpoint = 0;
   let checkpointAt = performance.now();
+  let finishedAt: string | undefined;
   try {
     for (;;) {
       ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: s.counts.pulled ?? 0 });
@@ -163,13 +174,13 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
       }
       // Checkpoint: every order modified before the newest one on this page has been read.
       if (newest) {
-        const checkpoint = new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString();
-        if (!cursor.ordersModifiedAfter || checkpoint > cursor.ordersModifiedAfter) cursor.ordersModifiedAfter = checkpoint;
+        const covered = new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString();
+        if (!readTo || covered > readTo) readTo = covered;
       }
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
       const last = result.results.length < perPage || page >= result.totalPages;
       if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
-        await saveCheckpoint(ctx);
+        await saveCheckpoint();
         pagesSinceCheckpoint = 0;
         checkpointAt = performance.now();
       }
@@ -198,7 +209,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
       });
     }
     clearError(store, pullOperation(shop.name));
-    cursor.lastRun.orders = ctx.clock.now().toISOString();
+    finishedAt = ctx.clock.now().toISOString();
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -207,22 +218,11 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await saveCheckpoint(ctx);
+    await saveCheckpoint(finishedAt ? { orders: finishedAt } : undefined);
     if (s.counts.pulled || s.counts.updated || s.counts.cancelled || s.counts.refunded) ctx.events.emit('changed', { area: 'orders' });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;
-}
-
-/**
- * Saves what a stretch of pages changed. The cursor (in backroom.json) is written last, after the
- * orders, stock and queue it covers are on disk: a crash in between can only re-read pages, never
- * skip orders the cursor has already passed.
- */
-async function saveCheckpoint(ctx: JobContext): Promise<void> {
-  const { store } = ctx;
-  await Promise.all([store.orders.flush(), store.stock.save(), store.issues.save(), store.carts.save(), store.queue.save()]);
-  await store.main.save();
 }
 
 /** A failure in words a merchant can act on. */

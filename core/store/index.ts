@@ -1,3 +1,4 @@
+export * from './cursors';
 export * from './errors';
 export * from './json-document';
 export * from './layout';

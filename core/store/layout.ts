@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shop, ShopCursor, StockItem, type Order } from '../model';
+import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shop, StockItem, type Order } from '../model';
 import type { DocumentSpec } from './json-document';
 
 /**
@@ -13,6 +13,8 @@ export const FILES = {
   issues: 'issues.json',
   carts: 'carts.json',
   queue: 'queue.json',
+  /** Sync markers: cursors, last sent, last runs, order counts (see cursors.ts). */
+  cursors: 'cursors.json',
   ordersDir: 'orders',
   backupsDir: 'backups',
   secrets: 'secrets.json',
@@ -38,25 +40,20 @@ export const MainData = z.object({
   locations: z.array(Location),
   crms: z.array(CrmConnection),
   rules: z.array(Rule),
-  cursors: z.record(z.string(), ShopCursor),
-  /** Imported order count per shop, kept so `status` never has to read the orders. */
-  orderCounts: z.record(z.string(), z.number().int()).default({}),
   createdAt: z.string(),
 });
 export type MainData = z.infer<typeof MainData>;
 
 export const mainSpec: DocumentSpec<MainData> = {
   label: FILES.main,
-  version: 2,
+  version: 3,
   create: () => ({
-    schemaVersion: 2,
+    schemaVersion: 3,
     settings: Settings.parse({}),
     shops: [],
     locations: [],
     crms: [],
     rules: [],
-    cursors: {},
-    orderCounts: {},
     createdAt: new Date().toISOString(),
   }),
   migrations: [
@@ -71,6 +68,16 @@ export const mainSpec: DocumentSpec<MainData> = {
           delete cursor.orderCount;
         }
         return { ...data, cursors, orderCounts };
+      },
+    },
+    {
+      // Schema 2 kept the sync markers (cursors, last sent, last runs, order counts) in this file,
+      // where any save of the settings could write them ahead of the orders they cover. They now
+      // live in cursors.json, which the store writes from them before this migration runs.
+      from: 2,
+      migrate(data) {
+        const { cursors: _cursors, orderCounts: _orderCounts, ...rest } = data;
+        return rest;
       },
     },
   ],

@@ -2,13 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupBeforeMigration, rotateBackups } from './backups';
 import { JsonDocument, type DocumentSpec, type Versioned } from './json-document';
+import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, type CursorMove, type CursorReader, type CursorsData } from './cursors';
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { OrderBook } from './order-book';
 import { openSecretStore, type SecretStore } from './secrets';
 
 /**
  * The local store: a handful of JSON documents in one data directory, owned by one process.
- * Change a document's `data` in place, then `await doc.save()`.
+ * Change a document's `data` in place, then `await doc.save()`. Sync markers are the exception:
+ * they are read through `cursors` and moved only by `checkpoint`.
  */
 export interface Store {
   readonly dataDir: string;
@@ -19,6 +21,14 @@ export interface Store {
   readonly queue: JsonDocument<QueueData>;
   readonly orders: OrderBook;
   readonly secrets: SecretStore;
+  /** Each shop's sync markers (cursors, last sent, last runs) and order counts; read-only. */
+  readonly cursors: CursorReader;
+  /**
+   * Makes every change staged or made so far (orders, stock, issues, carts, queue) durable, and only
+   * then moves the given markers. The one way a marker changes: a crash at any point leaves markers
+   * that cover at most the data on disk. (A database store does both in one transaction.)
+   */
+  checkpoint(...moves: CursorMove[]): Promise<void>;
   /** True when this data directory had no Backroom data before. */
   readonly fresh: boolean;
   /** Waits for all pending writes. */
@@ -31,6 +41,12 @@ export interface OpenStoreOptions {
   /** Today's date (YYYY-MM-DD), for the daily backup; omit to skip backups (e.g. short CLI runs). */
   backupDay?: string;
   secrets?: SecretStore;
+  /**
+   * Count each shop's orders from the order files and correct the kept counts. A kill between a
+   * checkpoint's order write and its marker write leaves counts short (never long): the engine's
+   * owner recounts when it starts, so they are exact again. Reads every month file once.
+   */
+  recountOrders?: boolean;
 }
 
 /** Opens the store. The caller must hold the data directory lock. */
@@ -39,6 +55,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const onMigrate = (path: string, from: number) => backupBeforeMigration(dataDir, path, from);
   const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
 
+  const cursors = await openCursors(dataDir, onMigrate);
   const [main, stock, issues, carts, queue] = await Promise.all([
     open(FILES.main, mainSpec),
     open(FILES.stock, stockSpec),
@@ -46,7 +63,9 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     open(FILES.carts, cartsSpec),
     open(FILES.queue, queueSpec),
   ]);
-  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc];
+  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, cursors];
+  // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
+  const covered = [stock.doc, issues.doc, carts.doc, queue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
 
   const backup = async (day: string) => {
@@ -54,6 +73,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day);
   };
   if (options.backupDay) await backup(options.backupDay);
+  if (options.recountOrders) await recountOrders(orders, cursors);
   // Write the settings file on first open so the data directory is recognisably Backroom's.
   if (!main.existed) await main.doc.save();
 
@@ -66,10 +86,44 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     queue: queue.doc,
     orders,
     secrets: options.secrets ?? (await openSecretStore(dataDir)),
+    cursors: cursorReader(cursors),
+    async checkpoint(...moves) {
+      await Promise.all([orders.flush(), ...covered.map((d) => d.save())]);
+      // The data is on disk: now, and only now, the markers may say so.
+      for (const move of moves) applyCursorMove(cursors.data, move);
+      await cursors.save();
+    },
     fresh: !main.existed,
     async flush() {
       await Promise.all([...documents.map((d) => d.flush()), orders.flush()]);
     },
     backup,
   };
+}
+
+/**
+ * Opens cursors.json. A data folder from before it existed has its markers in backroom.json:
+ * they are written to cursors.json first, durably, so the settings migration can drop them.
+ */
+async function openCursors(dataDir: string, onMigrate: (path: string, from: number) => Promise<void>) {
+  const { doc, existed } = await JsonDocument.open(join(dataDir, FILES.cursors), cursorsSpec, onMigrate);
+  if (!existed) {
+    const carried = await markersFromOldSettings(join(dataDir, FILES.main));
+    if (carried) {
+      Object.assign(doc.data, carried);
+      await doc.save();
+    }
+  }
+  return doc;
+}
+
+/** Sets each shop's order count to the orders on disk: derived from the data itself, so it may be written at any time. */
+async function recountOrders(orders: OrderBook, cursors: JsonDocument<CursorsData>): Promise<void> {
+  const counts: Record<string, number> = {};
+  for await (const order of orders.all()) counts[order.shop] = (counts[order.shop] ?? 0) + 1;
+  const kept = cursors.data.orderCounts;
+  const same = Object.keys({ ...counts, ...kept }).every((shop) => (counts[shop] ?? 0) === (kept[shop] ?? 0));
+  if (same) return;
+  cursors.data.orderCounts = counts;
+  await cursors.save();
 }

@@ -35,6 +35,8 @@ export interface ActiveCampaignState {
   tagCreations: number;
   /** Requests refused with 429. */
   rateLimited: number;
+  /** Every accepted tag application (POST contactTags), also of a tag the contact already had: a test's double-tagging detector. */
+  applications: { contact: string; tag: string }[];
 }
 
 export interface ActiveCampaignSandboxOptions {
@@ -78,6 +80,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
     lists: new Map([['1', { id: '1', name: 'Master Contact List' }]]),
     fields: new Map(),
     tagCreations: 0,
+    applications: [],
     rateLimited: 0,
   };
   let nextId = 1;
@@ -181,6 +184,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
       const tag = String(input?.tag ?? '');
       if (!state.contacts.has(contact)) return error(422, 'Contact not found', 'related_missing', '/data/attributes/contact');
       if (!state.tags.has(tag)) return error(422, 'Tag not found', 'related_missing', '/data/attributes/tag');
+      state.applications.push({ contact, tag });
       const existing = [...state.contactTags.values()].find((ct) => ct.contact === contact && ct.tag === tag);
       if (existing) return { status: 201, body: { contactTag: contactTagJson(existing) } };
       const ct: AcContactTag = { id: id(), contact, tag, cdate: now() };

@@ -106,8 +106,13 @@ export async function buildDataDir(dir: string, now = new Date()): Promise<Sampl
   for (let s = 0; s < SKU_COUNT; s++) items[skuName(s)] = { sku: skuName(s), onHand: { Warehouse: rand(200), 'Shop floor': rand(20) } };
   await writeJson(join(dir, 'stock.json'), { schemaVersion: 1, items, commitments });
 
+  await writeJson(join(dir, 'cursors.json'), {
+    schemaVersion: 1,
+    shops: Object.fromEntries(SHOPS.map((s) => [s.name, { ordersModifiedAfter: at, lastRun: { orders: at }, lastSent: {} }])),
+    orderCounts: counts,
+  });
   await writeJson(join(dir, 'backroom.json'), {
-    schemaVersion: 2,
+    schemaVersion: 3,
     settings: {},
     shops: SHOPS.map((s, i) => ({
       name: s.name, prefix: s.prefix, platform: 'woocommerce', url: `https://shop${i}.example.com`, statuses: ['processing'],
@@ -115,8 +120,6 @@ export async function buildDataDir(dir: string, now = new Date()): Promise<Sampl
     })),
     locations: LOCATIONS.map((name) => ({ name, addedAt: at })),
     crms: [], rules: [],
-    cursors: Object.fromEntries(SHOPS.map((s) => [s.name, { ordersModifiedAfter: at, lastRun: { orders: at }, lastSent: {} }])),
-    orderCounts: counts,
     createdAt: at,
   });
   return samples;

@@ -61,7 +61,7 @@ describe('init and status', () => {
   it('init creates the store and is safe to run again', async () => {
     const first = await ok<{ dataDir: string; created: boolean; status: StatusReport }>(['init']);
     expect(first).toMatchObject({ dataDir: dir, created: true, status: { via: 'direct', engine: null, shops: [], locations: 0, skus: 0 } });
-    expect(JSON.parse(await readFile(join(dir, 'backroom.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
+    expect(JSON.parse(await readFile(join(dir, 'backroom.json'), 'utf8'))).toMatchObject({ schemaVersion: 3 });
     await ok(['init']);
   });
 

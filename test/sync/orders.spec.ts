@@ -1,6 +1,9 @@
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../helpers';
+import { cp } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { hostEngine } from '../../core/engine/host';
+import { removeTempDirs, tempDir } from '../helpers';
 import { openWorld, quickShopFactory, requestsTo, wrappedShopFactory, type World } from './world';
 
 let world: World | undefined;
@@ -21,7 +24,7 @@ async function shopWith2500(factory?: ShopConnectorFactory) {
   return { shop, setNow: (ms: number) => (now = ms) };
 }
 
-async function allOrderNumbers(w: World): Promise<string[]> {
+async function allOrderNumbers(w: Pick<World, 'host'>): Promise<string[]> {
   const { orders, total } = await w.host.client.call('orders.list', { limit: 1000, offset: 0 });
   const rest = [];
   for (let offset = 1000; offset < total; offset += 1000) rest.push(...(await w.host.client.call('orders.list', { limit: 1000, offset })).orders);
@@ -86,6 +89,38 @@ describe('order pull against the WooCommerce sandbox', () => {
     const numbers = await allOrderNumbers(world!);
     expect(numbers).toHaveLength(2500);
     expect(new Set(numbers).size).toBe(2500);
+  });
+
+  it('never leaves a cursor on disk ahead of the orders it covers, whoever else saves backroom.json mid-pull', async () => {
+    // While page 2 is read, another part of Backroom saves the settings file (a settings change, a
+    // cart sweep, a stock push) and the engine is killed right after: the folder is copied then.
+    const snapshot = await tempDir('br-snapshot-');
+    let pages = 0;
+    const factory = wrappedShopFactory((real) => ({
+      async listOrders(query) {
+        if (++pages === 2) {
+          await world!.host.store.main.save();
+          await cp(world!.dataDir, snapshot, { recursive: true, filter: (from) => !basename(from).startsWith('engine.') });
+        }
+        return real.listOrders(query);
+      },
+    }));
+    await shopWith2500(factory);
+    await world!.host.client.call('sync.run', { job: 'orders' });
+    expect((await world!.host.client.call('orders.list', { limit: 1 })).total).toBe(2500);
+
+    // Restart on what the kill left: every order must still arrive.
+    const restarted = (await hostEngine({ dataDir: snapshot, serve: false, connectorFactory: quickShopFactory }))!;
+    try {
+      await restarted.client.call('sync.run', { job: 'orders' });
+      const numbers = await allOrderNumbers({ host: restarted });
+      expect(new Set(numbers).size, 'orders lost after the restart: the cursor on disk ran ahead of the orders on disk').toBe(2500);
+      expect(numbers).toHaveLength(2500);
+      // The shop's order count moves with the cursor, so it cannot run ahead either.
+      expect((await restarted.client.call('status', {})).shops[0]!.orders).toBe(2500);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('imports only the configured statuses and raises one alert per skipped status with its count', async () => {

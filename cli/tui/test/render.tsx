@@ -107,8 +107,7 @@ export async function seed(host: EngineHost): Promise<void> {
   await api.call('stock.set', { sku: 'MUG-01', location: 'Warehouse', quantity: 40 });
   await api.call('shop.add', { platform: 'woocommerce', name: 'Main shop', url: 'https://shop.example.com', key: 'ck_test', secret: 'cs_test', location: 'Warehouse' });
   const main = host.store.main.data;
-  main.cursors['Main shop'] = { lastRun: { orders: new Date(Date.now() - 120_000).toISOString() }, lastSent: { 'TS-RED-M': 11 } };
-  await host.store.main.save();
+  await host.store.checkpoint({ shop: 'Main shop', lastRun: { orders: new Date(Date.now() - 120_000).toISOString() }, lastSent: { 'TS-RED-M': 11 } });
 
   const at = new Date(Date.now() - 60_000).toISOString();
   host.store.issues.data.errors.push(
@@ -138,7 +137,7 @@ export async function seed(host: EngineHost): Promise<void> {
     };
     await host.store.orders.put(order);
     applyCommitment(host.store, order, shop);
-    main.orderCounts['Main shop'] = (main.orderCounts['Main shop'] ?? 0) + 1;
+    await host.store.checkpoint({ shop: 'Main shop', ordersImported: 1 });
   }
   await host.store.stock.save();
   await host.store.main.save();

@@ -74,8 +74,9 @@ export const shopHandlers: {
     const valid = parseOrBadInput(Shop, candidate);
     // Credentials first: if storing them fails, no settings entry points at missing secrets.
     await ctx.store.secrets.set(secretRef, params.platform === 'woocommerce' ? { key: params.key, secret: params.secret } : { token: params.token });
+    // A shop added again under an old name starts from nothing: its old cursor could skip orders.
+    await ctx.store.checkpoint({ shop: valid.name, reset: true });
     main.shops.push(valid);
-    main.cursors[valid.name] ??= { lastRun: {}, lastSent: {} };
     await ctx.store.main.save();
     ctx.events.emit('changed', { area: 'settings' });
     return shopView(valid);
@@ -90,8 +91,8 @@ export const shopHandlers: {
     const shop = main.shops.find((s) => s.name === name);
     if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
     main.shops = main.shops.filter((s) => s !== shop);
-    delete main.cursors[name];
     await ctx.store.main.save();
+    await ctx.store.checkpoint({ shop: name, reset: true });
     await ctx.store.secrets.delete(shop.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
     return { removed: name };

@@ -7,7 +7,7 @@ export const stockSentHandlers: { 'stock.sent': Handler<'stock.sent'> } = {
     const main = ctx.store.main.data;
     if (shop && !main.shops.some((s) => s.name === shop)) throw notFound('shop', `There is no shop called "${shop}".`);
     return {
-      shops: main.shops.filter((s) => !shop || s.name === shop).map((s) => ({ name: s.name, lastSent: { ...(main.cursors[s.name]?.lastSent ?? {}) } })),
+      shops: main.shops.filter((s) => !shop || s.name === shop).map((s) => ({ name: s.name, lastSent: ctx.store.cursors.of(s.name).lastSent })),
     };
   },
 };

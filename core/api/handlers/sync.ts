@@ -66,7 +66,7 @@ export const syncHandlers: {
     if (!status) {
       // The usual screen (newest first, maybe one shop): months are partitions by creation time, so
       // reading stops at the month that fills the page; the total comes from the kept counts.
-      const counts = ctx.store.main.data.orderCounts;
+      const counts = ctx.store.cursors.orderCounts();
       const total = shop ? (counts[shop] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
       for await (const month of ctx.store.orders.byMonth()) {
         matching.push(...month.filter((o) => !shop || o.shop === shop).sort(newestFirst));
