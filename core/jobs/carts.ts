@@ -134,8 +134,9 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   // A shop added before Backroom kept connection times gets one now, at its first sweep after the
   // upgrade: the safe choice, since every checkout not yet seen is then history and no customer is
   // tagged for something that happened before the upgrade (`rules replay` can still act on them).
-  const connectedAt = (shop.connectedAt ??= now.toISOString());
+  // Saved with backroom.json at the end of the sweep.
   const stored = store.main.data.shops.find((x) => x.name === shop.name);
+  const connectedAt = stored?.connectedAt ?? shop.connectedAt ?? now.toISOString();
   if (stored && !stored.connectedAt) stored.connectedAt = connectedAt;
   try {
     if (settings.tracking) {
