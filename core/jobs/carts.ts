@@ -1,5 +1,5 @@
 import { clearError, recordError } from '../engine/issues';
-import type { Cart, CartSettings, Shop } from '../model';
+import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
@@ -38,7 +38,7 @@ export function notTrackedBecause(remote: RemoteOrder, settings: CartSettings): 
   return null;
 }
 
-function fromCheckout(shop: Shop, remote: RemoteOrder, settings: CartSettings, stateChangedAt: string): Cart {
+function fromCheckout(shop: Shop, remote: RemoteOrder, settings: CartSettings, stateChangedAt: string, history: boolean): Cart {
   return {
     id: cartId(shop.name, remote.remoteId),
     shop: shop.name,
@@ -56,13 +56,22 @@ function fromCheckout(shop: Shop, remote: RemoteOrder, settings: CartSettings, s
     stateChangedAt,
     crmBlocked: isBlacklisted(remote.customer.email, settings.blacklist),
     crmChecks: {},
+    history,
   };
 }
 
-function move(cart: Cart, to: CartTransition['to'], at: string, out: CartTransition[]): void {
+/**
+ * Moves a cart to its next state at `at`, the moment the change was due. The change reaches the CRM
+ * (is pushed to `out`) only when the cart is live and that moment is within the capture horizon of
+ * `now`; otherwise it is applied quietly and the cart becomes history (SPEC §4): nothing fires for
+ * a moment that passed while Backroom was not running.
+ */
+function move(cart: Cart, to: CartTransition['to'], at: string, now: Date, settings: CartSettings, out: CartTransition[], quiet?: CartTransition[]): void {
+  if (isBeyondHorizon(at, now, settings)) cart.history = true;
   cart.state = to;
   cart.stateChangedAt = at;
-  out.push({ cart: { ...cart }, to });
+  if (to === 'abandoned') cart.abandonedAt = at;
+  (cart.history ? quiet : out)?.push({ cart: { ...cart }, to });
 }
 
 /**
@@ -72,6 +81,7 @@ function move(cart: Cart, to: CartTransition['to'], at: string, out: CartTransit
  */
 export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrder, out: CartTransition[]): void {
   const settings = ctx.store.main.data.settings.carts;
+  const now = ctx.clock.now();
   if (!settings.recoveryStatuses.includes(remote.status)) return;
   const carts = ctx.store.carts.data.carts;
   const email = remote.customer.email.toLowerCase();
@@ -80,26 +90,27 @@ export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrd
     const same = cart.remoteId === remote.remoteId || (email && cart.email === email && remote.createdAt >= cart.capturedAt);
     if (!same) continue;
     if (cart.state === 'capturing') delete carts[cart.id];
-    else if (cart.state === 'abandoned') move(cart, 'recovered', remote.modifiedAt, out);
+    else if (cart.state === 'abandoned') move(cart, 'recovered', remote.modifiedAt, now, settings, out);
   }
 }
 
 /**
  * The state changes due at `now` (SPEC §4): capturing → abandoned once the cut-off has passed
  * since the last activity; abandoned → lost once the recovery window has passed. The recorded
- * time of a change is the exact boundary, not the time the sweep happened to run.
+ * time of a change is the exact boundary, not the time the sweep happened to run. Returns the
+ * changes the CRM hears of; those of history carts are applied without being returned.
  */
-export function dueTransitions(carts: Cart[], settings: CartSettings, now: Date): CartTransition[] {
+export function dueTransitions(carts: Cart[], settings: CartSettings, now: Date, quiet?: CartTransition[]): CartTransition[] {
   const out: CartTransition[] = [];
   const t = now.getTime();
   for (const cart of carts) {
     if (cart.state === 'capturing') {
       const boundary = new Date(cart.updatedAt).getTime() + settings.cutoffMinutes * MINUTE;
-      if (t >= boundary) move(cart, 'abandoned', new Date(boundary).toISOString(), out);
+      if (t >= boundary) move(cart, 'abandoned', new Date(boundary).toISOString(), now, settings, out, quiet);
     }
     if (cart.state === 'abandoned') {
       const boundary = new Date(cart.stateChangedAt).getTime() + settings.recoveryWindowDays * DAY;
-      if (t >= boundary) move(cart, 'lost', new Date(boundary).toISOString(), out);
+      if (t >= boundary) move(cart, 'lost', new Date(boundary).toISOString(), now, settings, out, quiet);
     }
   }
   return out;
@@ -122,6 +133,14 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   let finished: Record<string, string> | undefined;
   const now = ctx.clock.now();
   const transitions: CartTransition[] = [];
+  const quiet: CartTransition[] = [];
+  // A shop added before Backroom kept connection times gets one now, at its first sweep after the
+  // upgrade: the safe choice, since every checkout not yet seen is then history and no customer is
+  // tagged for something that happened before the upgrade (`rules replay` can still act on them).
+  // Saved with backroom.json at the end of the sweep.
+  const stored = store.main.data.shops.find((x) => x.name === shop.name);
+  const connectedAt = stored?.connectedAt ?? shop.connectedAt ?? now.toISOString();
+  if (stored && !stored.connectedAt) stored.connectedAt = connectedAt;
   try {
     if (settings.tracking) {
       const since = cursor.cartsModifiedAfter ? new Date(new Date(cursor.cartsModifiedAfter).getTime() - CAPTURE_OVERLAP_MS).toISOString() : undefined;
@@ -139,11 +158,12 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
             continue;
           }
           if (!existing) {
-            store.carts.data.carts[id] = fromCheckout(shop, remote, settings, now.toISOString());
-            bump(s, 'captured');
+            const history = checkoutIsHistory(remote, connectedAt, now, settings);
+            store.carts.data.carts[id] = fromCheckout(shop, remote, settings, now.toISOString(), history);
+            bump(s, history ? 'history' : 'captured');
           } else if (existing.state === 'capturing' && remote.modifiedAt > existing.updatedAt) {
-            // Still shopping: the cut-off counts again from the latest activity.
-            Object.assign(existing, fromCheckout(shop, remote, settings, existing.stateChangedAt));
+            // Still shopping: the cut-off counts again from the latest activity (history stays history).
+            Object.assign(existing, fromCheckout(shop, remote, settings, existing.stateChangedAt, existing.history));
             bump(s, 'updated');
           }
         }
@@ -152,8 +172,9 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
       readTo = newest;
     }
     // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
-    transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now));
+    transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now, quiet));
     for (const t of transitions) bump(s, t.to);
+    if (quiet.length) bump(s, 'history', quiet.length);
     clearError(store, cartsOperation(shop.name));
     finished = { carts: now.toISOString() };
   } catch (error) {
@@ -167,6 +188,6 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
     if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
     await store.checkpoint({ shop: shop.name, cartsModifiedAfter: readTo, lastRun: finished });
   }
-  if (s.counts.captured || transitions.length) ctx.events.emit('changed', { area: 'carts' });
+  if (s.counts.captured || s.counts.history || transitions.length) ctx.events.emit('changed', { area: 'carts' });
   return s;
 }

@@ -25,19 +25,43 @@ export function totalCommitted(index: CommittedIndex, sku: string): number {
   return sum;
 }
 
+export function totalOnHand(item: StockItem | undefined): number {
+  return item ? Object.values(item.onHand).reduce((a, b) => a + b, 0) : 0;
+}
+
 /**
- * Available = on hand − committed, never below 0 (SPEC §2). A shop mapped to one location sees that
- * location's stock less what its orders hold there; a combined shop sees every location less every
- * commitment. The safety buffer pushes 0 once available falls to the buffer or below.
+ * THE availability rule (SPEC §2 "Never offer what cannot ship"), written here once; the inventory
+ * push, the stock views and every other figure of "available" come from this function.
+ *
+ *   combined shop:         total on hand − all commitments
+ *   shop mapped to L:      min(on hand at L − commitments at L, total on hand − all commitments)
+ *
+ * The second term matters for mixed setups: orders of a combined shop hold units against the total
+ * without saying where they will ship from (commitments with location null), so a location-mapped
+ * shop may only be offered what is left both at its location and overall. The result can be
+ * negative (the merchant lowered stock below what orders hold); callers clamp it.
+ *
+ * Kits (bundles) derive from their parts the same way: a kit's free units at a source are the
+ * minimum over its parts of ⌊free units of the part at that source / part quantity per kit⌋, so a
+ * kit needs only this per-SKU figure, never its own stock.
  */
+export function freeAtSource(item: StockItem | undefined, sku: string, mapping: LocationMapping, index: CommittedIndex): number {
+  const freeOverall = totalOnHand(item) - totalCommitted(index, sku);
+  if (mapping.kind === 'combined') return freeOverall;
+  const freeAtLocation = (item?.onHand[mapping.location] ?? 0) - committedAt(index, mapping.location, sku);
+  return Math.min(freeAtLocation, freeOverall);
+}
+
+/**
+ * What a shop is offered: its source's free units, never below 0; with a safety buffer, 0 as soon
+ * as that falls to the buffer or below, so the last units are not sold on several shops at once.
+ */
+export function offeredQuantity(free: number, safetyBuffer = 0): number {
+  if (safetyBuffer > 0 && free <= safetyBuffer) return 0;
+  return Math.max(0, free);
+}
+
+/** The quantity a shop with this mapping and buffer is offered for one SKU. */
 export function availableFor(item: StockItem | undefined, sku: string, mapping: LocationMapping, index: CommittedIndex, safetyBuffer = 0): number {
-  let available: number;
-  if (mapping.kind === 'location') {
-    available = (item?.onHand[mapping.location] ?? 0) - committedAt(index, mapping.location, sku);
-  } else {
-    const onHand = item ? Object.values(item.onHand).reduce((a, b) => a + b, 0) : 0;
-    available = onHand - totalCommitted(index, sku);
-  }
-  if (available <= safetyBuffer && safetyBuffer > 0) return 0;
-  return Math.max(0, available);
+  return offeredQuantity(freeAtSource(item, sku, mapping, index), safetyBuffer);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Name } from './common';
+import { Instant, Name } from './common';
 
 export const Platform = z.enum(['woocommerce', 'shopify']);
 export type Platform = z.infer<typeof Platform>;
@@ -39,6 +39,12 @@ const shopCommon = {
   /** Reference into the secret store; the secret itself never sits in the settings file. */
   secretRef: z.string(),
   addedAt: z.string(),
+  /**
+   * From when Backroom follows this shop's checkouts for the CRM (SPEC §4 "Capture horizon"):
+   * checkouts created earlier are history. Absent only on shops added before this was kept; the
+   * cart sweep then sets it to the moment it first runs after the upgrade (see core/jobs/carts.ts).
+   */
+  connectedAt: Instant.optional(),
 };
 
 export const WooCommerceShop = z.object({

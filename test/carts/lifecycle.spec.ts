@@ -16,7 +16,7 @@ afterEach(async () => {
 const settings = CartSettings.parse({});
 
 function cart(updatedAt: string, state: Cart['state'] = 'capturing', stateChangedAt = updatedAt): Cart {
-  return { id: 'S#1', shop: 'S', remoteId: '1', email: 'a@example.com', name: 'A B', items: [], total: '10.00', currency: 'EUR', cartUrl: '', capturedAt: updatedAt, updatedAt, state, stateChangedAt, crmBlocked: false, crmChecks: {} };
+  return { id: 'S#1', shop: 'S', remoteId: '1', email: 'a@example.com', name: 'A B', items: [], total: '10.00', currency: 'EUR', cartUrl: '', capturedAt: updatedAt, updatedAt, state, stateChangedAt, crmBlocked: false, crmChecks: {}, history: false };
 }
 
 describe('cart transitions, exact to the minute', () => {

@@ -87,3 +87,32 @@ describe('inventory push against two shops', () => {
     expect(shop.state.stockOf(sku)).toBe(9);
   });
 });
+
+describe('never offer what cannot ship (mixed mappings)', () => {
+  it('a location-mapped shop is not offered units a combined shop has already sold', async () => {
+    // 10 on hand at A, 0 at B; the combined shop sells all 10. Nothing is left anywhere, so the
+    // A-mapped shop must be offered 0, not "A's 10 less A's own commitments".
+    world = await openWorld({
+      locations: ['A', 'B'],
+      shops: [
+        { name: 'Floor', location: 'A', sandbox: { seed: { products: 4 } } },
+        { name: 'Online', sandbox: { seed: { products: 4 } } },
+      ],
+    });
+    const floor = world.shops.get('Floor')!;
+    const online = world.shops.get('Online')!;
+    const sku = [...floor.state.products.values()].find((p) => p.type === 'simple' && p.manageStock)!.sku;
+    expect(online.state.productBySku(sku)).toBeDefined();
+    await world.host.client.call('stock.set', { sku, quantity: 10, location: 'A' });
+    await world.host.client.call('stock.set', { sku, quantity: 0, location: 'B' });
+    await world.host.client.call('sync.run', {});
+    expect([floor.state.stockOf(sku), online.state.stockOf(sku)]).toEqual([10, 10]);
+
+    online.addOrder({ status: 'processing', lines: [{ sku, quantity: 10 }] });
+    await world.host.client.call('sync.run', {});
+    expect(online.state.stockOf(sku)).toBe(0);
+    expect(floor.state.stockOf(sku)).toBe(0);
+    const [view] = await world.host.client.call('stock.list', { sku });
+    expect(view).toMatchObject({ totalOnHand: 10, committed: 10, available: 0 });
+  });
+});

@@ -160,7 +160,7 @@ export async function putCart(host: EngineHost, cart: Partial<Cart> & { email: s
   const id = cart.id ?? `Main shop#${Object.keys(host.store.carts.data.carts).length + 1}`;
   const full: Cart = {
     id, shop: 'Main shop', remoteId: id.split('#')[1] ?? '1', name: '', items: [], total: '10.00', currency: 'EUR', cartUrl: '',
-    capturedAt: at, updatedAt: at, state: 'capturing', stateChangedAt: at, crmBlocked: false, crmChecks: {}, ...cart,
+    capturedAt: at, updatedAt: at, state: 'capturing', stateChangedAt: at, crmBlocked: false, crmChecks: {}, history: false, ...cart,
   };
   host.store.carts.data.carts[id] = full;
   await host.store.carts.save();

@@ -74,7 +74,9 @@ describe('Errors', () => {
     expect(frame).toContain('Open errors (2)');
     expect(frame).toMatch(/› .*shop Main shop\s+SKU TS-RED-M/);
     await ui.press(KEYS.enter);
-    const detail = await ui.waitFor('Operation:');
+    await ui.waitFor('Operation:');
+    // The help line follows the detail in a later render; on a busy machine the first frame may lack it.
+    const detail = await ui.waitFor('esc back');
     expect(detail).toMatch(/Message:\s+stock push rejected: 500 Internal Server Error/);
     expect(detail).toMatch(/Attempts:\s+3/);
     expect(detail).toMatch(/r retry\s+d dismiss\s+esc back/);

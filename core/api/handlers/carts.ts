@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Cart, Rule } from '../../model';
+import { cartMomentsOf, type Cart, type Rule } from '../../model';
 import { cartEvents, orderEvents, ruleFingerprint } from '../../jobs/crm-events';
 import { enqueueTagEvents } from '../../jobs/crm';
 import type { CartView } from '../contract-carts';
@@ -69,7 +69,11 @@ export const cartsHandlers: {
     return { removed: id };
   },
 
-  /** Applies a rule to past orders and carts; the ledger still keeps every tag to once per event. */
+  /**
+   * Applies a rule to past orders and carts, history included (the one way the past reaches the
+   * CRM, SPEC §4): every cart moment a cart went through (abandoned, then recovered or lost) counts.
+   * The ledger still keeps every tag to once per event.
+   */
   async 'rules.replay'({ id }, ctx) {
     const rule = findRule(ctx, id);
     let queued = 0;
@@ -79,7 +83,7 @@ export const cartsHandlers: {
       queued += enqueueTagEvents(ctx.engine.jobs, orderEvents([rule], undefined, order));
     }
     const carts = Object.values(ctx.store.carts.data.carts);
-    const transitions = carts.filter((c) => c.state !== 'capturing').map((cart) => ({ cart, to: cart.state as 'abandoned' | 'recovered' | 'lost' | 'unsubscribed' }));
+    const transitions = carts.flatMap((cart) => cartMomentsOf(cart).map((to) => ({ cart, to })));
     queued += enqueueTagEvents(ctx.engine.jobs, cartEvents([rule], transitions));
     await ctx.store.queue.save();
     ctx.events.emit('changed', { area: 'queue' });

@@ -52,6 +52,7 @@ export const shopHandlers: {
       intervals: { ordersSeconds: params.pollSeconds ?? 300, reconcileSeconds: 3600 },
       secretRef,
       addedAt: ctx.clock.now().toISOString(),
+      connectedAt: ctx.clock.now().toISOString(),
     };
     let candidate: unknown;
     if (params.platform === 'woocommerce') {

@@ -1,14 +1,13 @@
-import { indexCommitments, parseStockCsv, totalCommitted, type CommittedIndex, type StockItem } from '../../model';
+import { availableFor, indexCommitments, parseStockCsv, totalCommitted, totalOnHand, type CommittedIndex, type StockItem } from '../../model';
 import type { ApiContext } from '../context';
 import { badInput } from '../errors';
 import type { Handler } from '../server';
 import type { StockChange, StockView } from '../views';
 
 export function stockView(sku: string, item: StockItem | undefined, index: CommittedIndex): StockView {
-  const onHand = item?.onHand ?? {};
-  const totalOnHand = Object.values(onHand).reduce((a, b) => a + b, 0);
-  const committed = totalCommitted(index, sku);
-  return { sku, onHand: { ...onHand }, totalOnHand, committed, available: Math.max(0, totalOnHand - committed) };
+  // "available" here is what a combined shop without a buffer would be offered: the one rule.
+  const available = availableFor(item, sku, { kind: 'combined' }, index);
+  return { sku, onHand: { ...(item?.onHand ?? {}) }, totalOnHand: totalOnHand(item), committed: totalCommitted(index, sku), available };
 }
 
 function requireLocation(ctx: ApiContext, name: string, field = 'location'): void {
