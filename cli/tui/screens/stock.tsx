@@ -27,7 +27,7 @@ export function Stock({ width, height }: ScreenProps) {
       return { items, locations: locations.map((l) => l.name), sent: sent.shops };
     },
     [],
-    { areas: ['stock', 'settings', 'orders'] },
+    { areas: ['stock', 'settings', 'orders'], afterJobs: ['inventory'] },
   );
   const items: StockView[] = (query.data?.items ?? []).filter((i) => !filter || i.sku.toLowerCase().includes(filter.toLowerCase()));
   const locations = query.data?.locations ?? [];
