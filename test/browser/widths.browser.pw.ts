@@ -75,3 +75,14 @@ test('the carts page shows the value abandoned and the value recovered', async (
   await expect(page.getByTestId('value-abandoned')).toContainText(euros(sum('abandoned') + sum('lost') + sum('recovered') + sum('unsubscribed')));
   await expect(page.getByTestId('value-recovered')).toContainText(euros(sum('recovered')));
 });
+
+test('the dashboard draws orders per day per shop from the stored orders', async ({ page, backroom }) => {
+  const perDay = await backroom.call<{ days: string[]; shops: { name: string; counts: number[] }[] }>('charts.ordersPerDay', { days: 30 });
+  const total = perDay.shops.reduce((n, s) => n + s.counts.reduce((a, b) => a + b, 0), 0);
+  await backroom.open(page);
+  const chart = page.getByTestId('chart-orders-per-day');
+  await expect(chart).toHaveAttribute('data-total', String(total));
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  await expect(chart.locator('.u-legend')).toContainText(backroom.info.shop);
+  await chart.screenshot({ path: join(SCREENS, 'chart-orders-per-day.png') });
+});
