@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Sku } from '../model';
 import { method } from './define';
 
 /** Longest range a chart asks for, in days: the order files of about three months are read at most. */
@@ -11,7 +12,28 @@ export interface OrdersPerDay {
   shops: { name: string; counts: number[] }[];
 }
 
+/** A SKU's stock over time, sampled (at most one point per 15 minutes, the newest always current). */
+export interface StockHistory {
+  sku: string;
+  /** Oldest first; `at` is ISO (UTC). */
+  points: { at: string; onHand: number; available: number }[];
+}
+
+/** Per shop, each recent order pull: how old Backroom's copy of the shop's orders was when it ran. */
+export interface SyncLag {
+  shops: { name: string; runs: { at: string; ok: boolean; lagSeconds: number }[] }[];
+}
+
 export const chartsContract = {
+  'charts.stockHistory': method<StockHistory>()(z.object({ sku: Sku }).strict()),
+  'charts.syncLag': method<SyncLag>()(
+    z
+      .object({
+        /** Runs per shop, newest kept (1–200, default 100). */
+        runs: z.number().int('must be a whole number').min(1, 'must be at least 1 run').max(200, 'must be at most 200 runs').default(100),
+      })
+      .strict(),
+  ),
   'charts.ordersPerDay': method<OrdersPerDay>()(
     z
       .object({

@@ -6,6 +6,7 @@ import { FakeClock } from '../../engine/clock';
 import { hostEngine, type EngineHost } from '../../engine/host';
 import type { Order } from '../../model';
 import { removeTempDirs, tempDir } from '../../../test/helpers';
+import { startWooSandbox } from '../../../sandbox/woocommerce';
 import { utcDays } from './charts';
 
 afterAll(removeTempDirs);
@@ -64,6 +65,66 @@ describe('charts.ordersPerDay', () => {
       await expect(host.client.call('charts.ordersPerDay', { days: 0 })).rejects.toThrow(/at least 1 day/);
     } finally {
       await host.close();
+    }
+  });
+});
+
+describe('charts.stockHistory', () => {
+  it('follows each change of a SKU, sampled, and survives a restart of the engine', async () => {
+    const dataDir = await tempDir('br-charts-');
+    const clock = new FakeClock(NOW);
+    let host = (await hostEngine({ dataDir, serve: false, clock }))!;
+    await host.client.call('location.add', { name: 'Warehouse' });
+    await host.client.call('stock.set', { sku: 'MUG-1', location: 'Warehouse', quantity: 10 });
+    await clock.advance(3_600_000);
+    await host.client.call('stock.set', { sku: 'MUG-1', location: 'Warehouse', quantity: 7 });
+    await clock.advance(60_000);
+    await host.client.call('stock.set', { sku: 'MUG-1', location: 'Warehouse', quantity: 4 });
+    await clock.advance(60_000); // within the sampling interval after the 7: replaces the 4
+    await host.client.call('stock.set', { sku: 'MUG-1', location: 'Warehouse', quantity: 2 });
+    await new Promise((r) => setImmediate(r));
+    await host.close();
+
+    host = (await hostEngine({ dataDir, serve: false, clock }))!;
+    try {
+      const history = await host.client.call('charts.stockHistory', { sku: 'MUG-1' });
+      expect(history.points.map((p) => [p.at, p.onHand, p.available])).toEqual([
+        [new Date(NOW).toISOString(), 10, 10],
+        [new Date(NOW + 3_600_000).toISOString(), 7, 7],
+        [new Date(NOW + 3_720_000).toISOString(), 2, 2],
+      ]);
+      await expect(host.client.call('charts.stockHistory', { sku: 'NOPE' })).rejects.toThrow('There is no SKU "NOPE" in your stock list.');
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('charts.syncLag', () => {
+  it('records each order pull with how old the copy of the shop was, also while the shop fails', async () => {
+    const sandbox = await startWooSandbox({ seed: { products: 2, orders: 2, random: 3 } });
+    const clock = new FakeClock(Date.now());
+    const host = (await hostEngine({ dataDir: await tempDir('br-charts-'), serve: false, clock }))!;
+    try {
+      await host.client.call('location.add', { name: 'Warehouse' });
+      await host.client.call('shop.add', { platform: 'woocommerce', name: 'Main shop', url: sandbox.url, key: sandbox.credentials.key, secret: sandbox.credentials.secret, location: 'Warehouse' });
+      await host.client.call('sync.run', { job: 'orders' });
+      await clock.advance(300_000);
+      await host.client.call('sync.run', { job: 'orders' });
+      await clock.advance(600_000);
+      await sandbox.close(); // the shop goes away: the pull fails and the lag keeps growing
+      await host.client.call('sync.run', { job: 'orders' });
+      const lag = await host.client.call('charts.syncLag', {});
+      const runs = lag.shops.find((s) => s.name === 'Main shop')!.runs;
+      expect(runs.map((r) => [r.ok, r.lagSeconds])).toEqual([
+        [true, 0],
+        [true, 300],
+        [false, 600],
+      ]);
+      await expect(host.client.call('charts.syncLag', { runs: 500 })).rejects.toThrow(/at most 200 runs/);
+    } finally {
+      await host.close();
+      await sandbox.close().catch(() => undefined);
     }
   });
 });

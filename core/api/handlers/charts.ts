@@ -1,5 +1,7 @@
 import { monthOf } from '../../store/order-book';
-import type { OrdersPerDay } from '../contract-charts';
+import { chartHistoryOf } from '../chart-recorder';
+import type { OrdersPerDay, StockHistory, SyncLag } from '../contract-charts';
+import { notFound } from '../errors';
 import type { Handler } from '../server';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +13,26 @@ export function utcDays(now: Date, count: number): string[] {
 }
 
 /** Pictures derived from what is stored; nothing is counted as it happens, so nothing can drift. */
-export const chartsHandlers: { 'charts.ordersPerDay': Handler<'charts.ordersPerDay'> } = {
+export const chartsHandlers: {
+  'charts.ordersPerDay': Handler<'charts.ordersPerDay'>;
+  'charts.stockHistory': Handler<'charts.stockHistory'>;
+  'charts.syncLag': Handler<'charts.syncLag'>;
+} = {
+  async 'charts.stockHistory'({ sku }, ctx) {
+    const points = chartHistoryOf(ctx)?.stock[sku];
+    if (!points && !ctx.store.stock.data.items[sku]) throw notFound('sku', `There is no SKU "${sku}" in your stock list.`);
+    return { sku, points: (points ?? []).map(([at, onHand, available]) => ({ at: new Date(at * 1000).toISOString(), onHand, available })) } satisfies StockHistory;
+  },
+
+  async 'charts.syncLag'({ runs }, ctx) {
+    const ring = chartHistoryOf(ctx)?.runs ?? [];
+    const shops = ctx.store.main.data.shops.map((shop) => ({
+      name: shop.name,
+      runs: ring.filter((r) => r.shop === shop.name).slice(-runs).map(({ at, ok, lagSeconds }) => ({ at, ok, lagSeconds })),
+    }));
+    return { shops } satisfies SyncLag;
+  },
+
   async 'charts.ordersPerDay'({ days }, ctx) {
     const range = utcDays(ctx.clock.now(), days);
     const index = new Map(range.map((d, i) => [d, i]));
