@@ -86,3 +86,33 @@ test('the dashboard draws orders per day per shop from the stored orders', async
   await expect(chart.locator('.u-legend')).toContainText(backroom.info.shop);
   await chart.screenshot({ path: join(SCREENS, 'chart-orders-per-day.png') });
 });
+
+test('a SKU’s stock over time opens from the stock list and follows an edit', async ({ page, backroom }) => {
+  await backroom.open(page);
+  await nav(page, 'Stock').click();
+  await page.getByRole('button', { name: 'Stock of SKU-00001 over time' }).click();
+  const chart = page.getByTestId('chart-stock-history');
+  const before = await backroom.call<{ points: unknown[] }>('charts.stockHistory', { sku: 'SKU-00001' });
+  await expect(chart).toHaveAttribute('data-points', String(before.points.length));
+  await expect(chart.locator('canvas')).toHaveCount(1);
+
+  const row = page.locator('tr[data-sku="SKU-00001"]');
+  await row.getByRole('button', { name: 'Edit SKU-00001 at Warehouse' }).click();
+  const input = row.getByRole('textbox', { name: 'New quantity of SKU-00001 at Warehouse' });
+  await input.fill('3');
+  await input.press('Enter');
+  await expect(chart).toHaveAttribute('data-latest', '3');
+  await page.getByTestId('chart-stock-history').screenshot({ path: join(SCREENS, 'chart-stock-history.png') });
+});
+
+test('the dashboard draws the sync lag per shop from the recorded order pulls', async ({ page, backroom }) => {
+  await backroom.call('sync.run', { job: 'orders' });
+  const lag = await backroom.call<{ shops: { name: string; runs: unknown[] }[] }>('charts.syncLag', {});
+  const runs = lag.shops.find((s) => s.name === backroom.info.shop)!.runs.length;
+  expect(runs).toBeGreaterThan(0);
+  await backroom.open(page);
+  const chart = page.getByTestId('chart-sync-lag');
+  await expect(chart).toHaveAttribute('data-runs', String(runs));
+  await expect(chart.locator('.u-legend')).toContainText(backroom.info.shop);
+  await chart.screenshot({ path: join(SCREENS, 'chart-sync-lag.png') });
+});

@@ -1,6 +1,7 @@
 import type { Key } from 'ink';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { sparkline } from '../components/sparkline';
 import { splitKeys } from '../contexts/keypress';
 import { Command, GLOBAL_HELP, KEY_BINDINGS, bindingFor, fitHelpItems, helpText, matches } from '../keys';
 
@@ -92,5 +93,20 @@ describe('splitKeys', () => {
     expect(splitKeys('q', blank)).toEqual([{ input: 'q', key: blank }]);
     const meta = { ...blank, meta: true };
     expect(splitKeys('xy', meta)).toEqual([{ input: 'xy', key: meta }]);
+  });
+});
+
+describe('sparkline', () => {
+  test.prop([fc.array(fc.integer({ min: -50, max: 1000 }), { maxLength: 300 }), fc.integer({ min: 0, max: 120 })], { numRuns: 500 })('is as wide as asked (or the values), in bars only, and marks the peak', (values, width) => {
+    const line = sparkline(values, width);
+    expect([...line]).toHaveLength(Math.min(width, values.length));
+    expect([...line].every((ch) => '▁▂▃▄▅▆▇█'.includes(ch))).toBe(true);
+    if (line.length && Math.max(...values) > Math.min(0, ...values)) expect(line).toContain('█');
+  });
+
+  it('draws the lowest bar for nothing and the full one for the busiest day', () => {
+    expect(sparkline([0, 1, 2, 4, 8], 5)).toBe('▁▂▃▅█');
+    expect(sparkline([0, 0, 0], 3)).toBe('▁▁▁');
+    expect(sparkline([0, 9, 0, 0, 0, 0], 3)).toBe('█▁▁');
   });
 });

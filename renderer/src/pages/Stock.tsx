@@ -1,10 +1,12 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { StockImportResult } from '../../../core/api/views';
 import { useAction, useEvent, useQuery, type Problem } from '../hooks';
+import { StockHistoryChart } from '../charts/StockHistory';
 import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
 
 export function Stock() {
   const [filter, setFilter] = useState('');
+  const [charted, setCharted] = useState<string | null>(null);
   const stock = useQuery((c) => c.call('stock.list', { sku: filter || undefined }), ['stock', 'orders'], [filter]);
   const locations = useQuery((c) => c.call('location.list'), ['settings']);
   const locs = locations.data?.map((l) => l.name) ?? [];
@@ -27,6 +29,7 @@ export function Stock() {
           {oversold.length > 5 ? ', …' : ''}). Shops are sent 0 for {oversold.length === 1 ? 'it' : 'them'} until stock arrives or orders are cancelled.
         </div>
       ) : null}
+      {charted ? <StockHistoryChart sku={charted} onClose={() => setCharted(null)} /> : null}
       <Card>
         {locations.data && locs.length === 0 ? (
           <Empty>Add a stock location in Settings first (for example “Warehouse”).</Empty>
@@ -55,7 +58,11 @@ export function Stock() {
             <tbody>
               {stock.data?.map((item) => (
                 <tr key={item.sku} data-sku={item.sku}>
-                  <td className="mono">{item.sku}</td>
+                  <td className="mono">
+                    <button type="button" className="link sku-link" onClick={() => setCharted(item.sku)} aria-label={`Stock of ${item.sku} over time`} title="Show this SKU's stock over time">
+                      {item.sku}
+                    </button>
+                  </td>
                   {locs.map((l) => (
                     <td key={l} className="num">
                       <QuantityCell sku={item.sku} location={l} value={item.onHand[l]} />
