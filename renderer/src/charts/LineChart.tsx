@@ -30,8 +30,9 @@ export function LineChart({ x, series, height = 180, utc = false, yLabel, testId
         width: width(),
         height,
         ...(utc ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
-        // A single point would otherwise stretch the time axis over years.
-        scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 1800, max + 1800] : [min, max]) }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+        // At least half an hour across: a single point (or runs seconds apart) would otherwise
+        // stretch the time axis over years or split it into milliseconds.
+        scales: { x: { time: true, range: (_u, min, max) => (max - min < 1800 ? [max - 1800, max + 60] : [min, max]) }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
         axes: [{}, { label: yLabel, values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) }],
         series: [
           {},
