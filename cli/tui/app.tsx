@@ -72,7 +72,7 @@ function Frame({ initialScreen = 0, onQuit }: { initialScreen?: number; onQuit?:
         <Screen width={size.columns} height={bodyHeight} />
       </Box>
       <MessageLine message={message} />
-      {interactive ? <HelpLine commands={help} /> : <Text>Keys are not available: input is not a terminal.</Text>}
+      {interactive ? <HelpLine commands={help} width={size.columns} /> : <Text>Keys are not available: input is not a terminal.</Text>}
     </Box>
   );
 }

@@ -124,5 +124,35 @@ export function helpItems(commands: readonly Command[]): { label: string; descri
 }
 
 export function helpText(commands: readonly Command[]): string {
-  return helpItems(commands).map((i) => `${i.label} ${i.description}`).join('  ');
+  return joinHelp(helpItems(commands));
+}
+
+type HelpItem = { label: string; description: string };
+const HELP_GAP = 2;
+const joinHelp = (items: readonly HelpItem[]) => items.map((i) => `${i.label} ${i.description}`).join(' '.repeat(HELP_GAP));
+
+/** Terminal columns of a help item (the arrows are one column each). */
+const itemWidth = (item: HelpItem) => [...`${item.label} ${item.description}`].length;
+
+/**
+ * The help line for a terminal `width` columns wide, on one line: everything when it fits;
+ * otherwise the screen switch is written once ("tab/1-7 screens") and the screen's own keys are
+ * kept in order for as long as they fit, with quit always last so the way out is never hidden.
+ */
+export function fitHelpItems(commands: readonly Command[], width: number): HelpItem[] {
+  const all = helpItems(commands);
+  if ([...joinHelp(all)].length <= width) return all;
+  const quit = all.find((i) => i.label === bindingFor(Command.Quit).label && i.description === bindingFor(Command.Quit).description);
+  const switching = commands.includes(Command.NextScreen) || commands.includes(Command.GoToScreen);
+  const own = helpItems(commands.filter((c) => c !== Command.Quit && c !== Command.NextScreen && c !== Command.GoToScreen && c !== Command.PrevScreen));
+  const tail: HelpItem[] = [...(switching ? [{ label: `${bindingFor(Command.NextScreen).label}/${bindingFor(Command.GoToScreen).label}`, description: 'screens' }] : []), ...(quit ? [quit] : [])];
+  let used = tail.reduce((sum, item) => sum + itemWidth(item) + HELP_GAP, -HELP_GAP);
+  const kept: HelpItem[] = [];
+  for (const item of own) {
+    const cost = itemWidth(item) + (used > 0 || kept.length ? HELP_GAP : 0);
+    if (used + cost > width) continue;
+    kept.push(item);
+    used += cost;
+  }
+  return [...kept, ...tail];
 }

@@ -4,6 +4,7 @@ import { settingsContract } from './contract-settings';
 import { syncContract } from './contract-sync';
 import { cartsContract } from './contract-carts';
 import { crmContract } from './contract-crm';
+import { chartsContract } from './contract-charts';
 import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
 import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
@@ -64,6 +65,7 @@ export const contract = {
   ...cartsContract,
   ...settingsContract,
   ...crmContract,
+  ...chartsContract,
 } satisfies MethodMap;
 
 export type Contract = typeof contract;

@@ -12,6 +12,7 @@ import { stockHandlers } from './handlers/stock';
 import { stockSentHandlers } from './handlers/stock-sent';
 import { syncHandlers } from './handlers/sync';
 import { cartsHandlers } from './handlers/carts';
+import { chartsHandlers } from './handlers/charts';
 
 export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -27,6 +28,7 @@ const handlers: Handlers = {
   ...cartsHandlers,
   ...settingsHandlers,
   ...stockSentHandlers,
+  ...chartsHandlers,
 };
 
 export function isMethodName(name: string): name is MethodName {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startChartRecorder, type ChartRecorder } from '../api/chart-recorder';
 import type { ApiClient } from '../api/client';
 import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
@@ -78,6 +79,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   };
   let server: { close(): Promise<void> } | null = null;
   let endpoint: string | null = null;
+  let charts: ChartRecorder | null = null;
   const onClose: (() => void)[] = [];
   try {
     if (options.serve) {
@@ -87,6 +89,8 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
       await chmod(join(dataDir, FILES.token), 0o600).catch(() => undefined);
       server = await serveSocket(ctx, endpoint, token);
     }
+    // The pictures' history (charts.json) follows every change made through this host.
+    charts = await startChartRecorder(ctx);
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
     if (options.serve) {
@@ -115,6 +119,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     ctx.scheduler?.start();
   } catch (error) {
     await server?.close();
+    await charts?.stop();
     await release();
     throw error;
   }
@@ -127,6 +132,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await engine.idle();
     await server?.close();
     await store.flush();
+    await charts?.stop();
     await rm(join(dataDir, FILES.endpoint), { force: true });
     if (endpoint) await rm(join(dataDir, FILES.token), { force: true });
     onClose.forEach((fn) => fn());

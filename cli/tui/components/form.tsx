@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError } from '../../../core/api/errors';
 import { PRIORITY, useKeypress } from '../contexts/keypress';
 import { Command, matches } from '../keys';
@@ -37,16 +37,32 @@ function faultyField(error: ApiError, fields: readonly FieldSpec[]): string | un
 
 /** A small form that owns the keyboard while open: type, tab between fields, enter saves, esc cancels. */
 export function Form({ title, note, fields, onSubmit, onCancel }: FormProps) {
-  const [values, setValues] = useState<FormValues>(() => Object.fromEntries(fields.map((f) => [f.name, f.value ?? ''])));
-  const [focus, setFocus] = useState(0);
+  const [values, setValuesState] = useState<FormValues>(() => Object.fromEntries(fields.map((f) => [f.name, f.value ?? ''])));
+  const [focus, setFocusState] = useState(0);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const current = fields[focus]!;
+  const [busy, setBusyState] = useState(false);
+  // Several keys can arrive before the next render (one chunk of fast typing): the key handler
+  // reads and writes these refs, so each key sees what the keys before it did.
+  const latest = useRef({ values, focus, busy });
+  const setValues = (change: (v: FormValues) => FormValues) => {
+    latest.current.values = change(latest.current.values);
+    setValuesState(latest.current.values);
+  };
+  const setFocus = (change: (f: number) => number) => {
+    latest.current.focus = change(latest.current.focus);
+    setFocusState(latest.current.focus);
+  };
+  const setBusy = (value: boolean) => {
+    latest.current.busy = value;
+    setBusyState(value);
+  };
 
   useKeypress(
     (input, key) => {
       if (key.ctrl && input === 'c') return false; // quitting stays possible
-      if (busy) return true;
+      if (latest.current.busy) return true;
+      const current = fields[latest.current.focus]!;
+      const values = latest.current.values;
       if (matches(Command.Cancel, input, key)) onCancel();
       else if (matches(Command.Submit, input, key)) {
         setBusy(true);
@@ -56,14 +72,14 @@ export function Form({ title, note, fields, onSubmit, onCancel }: FormProps) {
             const api = ApiError.from(e);
             setError({ message: api.message, field: faultyField(api, fields) });
             const at = fields.findIndex((f) => f.name === faultyField(api, fields));
-            if (at >= 0) setFocus(at);
+            if (at >= 0) setFocus(() => at);
           })
           .finally(() => setBusy(false));
       } else if (matches(Command.PrevField, input, key)) setFocus((f) => (f - 1 + fields.length) % fields.length);
       else if (matches(Command.NextField, input, key)) setFocus((f) => (f + 1) % fields.length);
       else if (key.backspace || key.delete) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '').slice(0, -1) }));
       else if (input && !key.ctrl && !key.meta && !key.escape) {
-        // Pasted text arrives in one piece: keep its printable characters only.
+        // Keep printable characters only.
         const text = [...input].filter((ch) => ch >= " " && ch !== "\u007f").join("");
         if (text) setValues((v) => ({ ...v, [current.name]: (v[current.name] ?? '') + text }));
       }

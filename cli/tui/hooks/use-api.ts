@@ -19,6 +19,11 @@ export interface QueryOptions {
   areas?: readonly Area[];
   /** Also refetch on job progress and engine state changes (the dashboard). */
   onJobs?: boolean;
+  /**
+   * Also refetch when one of these jobs finishes: what it wrote (e.g. the quantity a shop was last
+   * sent, after the inventory push that follows a stock edit) raises no `changed` event of its own.
+   */
+  afterJobs?: readonly string[];
 }
 
 /**
@@ -72,12 +77,15 @@ export function useApiQuery<T>(fetch: (client: ApiClient) => Promise<T>, deps: r
 
   const areas = options.areas?.join(',') ?? '';
   const onJobs = Boolean(options.onJobs);
+  const afterJobs = options.afterJobs?.join(',') ?? '';
   useEffect(() => {
     const wanted = new Set(areas.split(',').filter(Boolean));
+    const finishing = new Set(afterJobs.split(',').filter(Boolean));
     const offs = [client.on('changed', ({ area }) => wanted.has(area) && run())];
     if (onJobs) offs.push(client.on('job', () => run()), client.on('state', () => run()));
+    else if (finishing.size) offs.push(client.on('job', ({ job, state }) => state !== 'running' && finishing.has(job) && run()));
     return () => offs.forEach((off) => off());
-  }, [client, run, areas, onJobs]);
+  }, [client, run, areas, onJobs, afterJobs]);
 
   return { ...state, reload: run };
 }

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { EngineState } from '../../../core/api/contract-sync';
 import type { ErrorEntry, StatusReport } from '../../../core/api/views';
 import { Label } from '../components/label';
+import { ShopSparklines } from '../components/sparkline';
 import { Table, type Column } from '../components/table';
 import { useClient, useEngine } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
@@ -114,9 +115,10 @@ export function Dashboard({ width, height }: ScreenProps) {
       <Text wrap="truncate-end">
         {`SKUs ${status.skus.toLocaleString('en')} · locations ${status.locations} · open errors ${status.errors} · alerts ${status.alerts}`}
       </Text>
+      <ShopSparklines width={width} />
       <Text> </Text>
       {status.shops.length || status.crms.length ? (
-        <Table columns={COLUMNS} rows={rows} width={width} height={Math.max(1, height - 6)} />
+        <Table columns={COLUMNS} rows={rows} width={width} height={Math.max(1, height - 6 - status.shops.length)} />
       ) : (
         <Text wrap="wrap">No shops yet. Add one in Settings (7), or: backroom shop add woocommerce --name "My shop" --url … --key … --secret …</Text>
       )}

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { StockView } from '../../../core/api/views';
 import { Form, numberOrText, optional } from '../components/form';
+import { StockSparkline } from '../components/sparkline';
 import { Table, type Column } from '../components/table';
 import { useClient } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
@@ -27,11 +28,11 @@ export function Stock({ width, height }: ScreenProps) {
       return { items, locations: locations.map((l) => l.name), sent: sent.shops };
     },
     [],
-    { areas: ['stock', 'settings', 'orders'] },
+    { areas: ['stock', 'settings', 'orders'], afterJobs: ['inventory'] },
   );
   const items: StockView[] = (query.data?.items ?? []).filter((i) => !filter || i.sku.toLowerCase().includes(filter.toLowerCase()));
   const locations = query.data?.locations ?? [];
-  const list = useList(items.length, height - 4, { isActive: mode.kind === 'list' });
+  const list = useList(items.length, height - 5, { isActive: mode.kind === 'list' });
   const selected = () => items[list.current()];
   const location = locations[Math.min(column, Math.max(0, locations.length - 1))];
   useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter] : []);
@@ -118,7 +119,8 @@ export function Stock({ width, height }: ScreenProps) {
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">{`Stock: ${items.length.toLocaleString('en')} SKU${items.length === 1 ? '' : 's'}${filter ? ` containing "${filter}"` : ''} · on hand per location, committed, available`}</Text>
       <Text wrap="truncate-end">{sent.length ? `>shop = quantity that shop was last sent · [location] = the one e edits` : '[location] = the one e edits'}</Text>
-      <Table columns={columns} rows={rows} width={width} height={height - 4} selected={list.index} start={list.start} empty={filter ? 'No SKU matches (c clears the filter).' : 'No stock yet: a adds a SKU, or backroom stock import FILE.'} />
+      <StockSparkline sku={items[list.index]?.sku} width={width} />
+      <Table columns={columns} rows={rows} width={width} height={height - 5} selected={list.index} start={list.start} empty={filter ? 'No SKU matches (c clears the filter).' : 'No stock yet: a adds a SKU, or backroom stock import FILE.'} />
     </Box>
   );
 }

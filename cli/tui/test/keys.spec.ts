@@ -1,6 +1,9 @@
 import type { Key } from 'ink';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Command, GLOBAL_HELP, KEY_BINDINGS, bindingFor, helpText, matches } from '../keys';
+import { sparkline } from '../components/sparkline';
+import { splitKeys } from '../contexts/keypress';
+import { Command, GLOBAL_HELP, KEY_BINDINGS, bindingFor, fitHelpItems, helpText, matches } from '../keys';
 
 const none: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false } as Key;
 const key = (k: Partial<Key>): Key => ({ ...none, ...k });
@@ -62,5 +65,48 @@ describe('key bindings', () => {
 
   it('the help line is generated from the table', () => {
     expect(helpText([Command.Up, Command.Down, Command.Retry, ...GLOBAL_HELP])).toBe('↑↓ move  r retry  tab next screen  1-7 screens  q quit');
+  });
+});
+
+describe('fitHelpItems', () => {
+  const allCommands = Object.values(Command);
+  test.prop([fc.subarray(allCommands), fc.integer({ min: 40, max: 200 })], { numRuns: 500 })('fits one line of any width from 40 columns and keeps quit', (commands, width) => {
+    const items = fitHelpItems([...commands, ...GLOBAL_HELP], width);
+    const line = items.map((i) => `${i.label} ${i.description}`).join('  ');
+    expect([...line].length).toBeLessThanOrEqual(width);
+    expect(line.endsWith('q quit')).toBe(true);
+  });
+
+  it('leaves a line that fits as it is', () => {
+    expect(fitHelpItems([Command.Retry, ...GLOBAL_HELP], 80).map((i) => i.label)).toEqual(['r', 'tab', '1-7', 'q']);
+  });
+});
+
+describe('splitKeys', () => {
+  const blank = none;
+  it('splits a chunk into one key per character, control characters as the keys they are', () => {
+    const keys = splitKeys('aB\u007f\t\r\u0001', blank);
+    expect(keys.map((k) => k.input)).toEqual(['a', 'B', '', '', '', 'a']);
+    expect([keys[2]!.key.delete, keys[3]!.key.tab, keys[4]!.key.return, keys[5]!.key.ctrl, keys[1]!.key.shift]).toEqual([true, true, true, true, true]);
+  });
+  it('passes a single key and meta/ctrl keys on unchanged', () => {
+    expect(splitKeys('q', blank)).toEqual([{ input: 'q', key: blank }]);
+    const meta = { ...blank, meta: true };
+    expect(splitKeys('xy', meta)).toEqual([{ input: 'xy', key: meta }]);
+  });
+});
+
+describe('sparkline', () => {
+  test.prop([fc.array(fc.integer({ min: -50, max: 1000 }), { maxLength: 300 }), fc.integer({ min: 0, max: 120 })], { numRuns: 500 })('is as wide as asked (or the values), in bars only, and marks the peak', (values, width) => {
+    const line = sparkline(values, width);
+    expect([...line]).toHaveLength(Math.min(width, values.length));
+    expect([...line].every((ch) => '▁▂▃▄▅▆▇█'.includes(ch))).toBe(true);
+    if (line.length && Math.max(...values) > Math.min(0, ...values)) expect(line).toContain('█');
+  });
+
+  it('draws the lowest bar for nothing and the full one for the busiest day', () => {
+    expect(sparkline([0, 1, 2, 4, 8], 5)).toBe('▁▂▃▅█');
+    expect(sparkline([0, 0, 0], 3)).toBe('▁▁▁');
+    expect(sparkline([0, 9, 0, 0, 0, 0], 3)).toBe('█▁▁');
   });
 });

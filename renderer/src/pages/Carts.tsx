@@ -54,6 +54,7 @@ export function Carts() {
   return (
     <Page title="Carts" intro="Checkouts with an email address that did not become a paid order. A cart is captured, becomes abandoned once the cut-off passes, and then is recovered or lost.">
       <ProblemNote problem={shown.problem ?? all.problem} />
+      {all.data?.length ? <CartValues carts={all.data} /> : null}
       <div className="segmented filter" role="radiogroup" aria-label="Show carts">
         <label className={state === 'all' ? 'on' : ''}>
           <input type="radio" name="cart-state" value="all" checked={state === 'all'} onChange={() => setState('all')} />
@@ -72,6 +73,7 @@ export function Carts() {
           <Empty>{state === 'all' ? 'No carts captured yet. Carts appear here once a customer leaves an email address at checkout.' : `No ${current?.label.toLowerCase()} carts.`}</Empty>
         ) : null}
         {rows.length > 0 ? (
+          <div className="table-scroll">
           <table className="table" data-testid="carts-table">
             <thead>
               <tr>
@@ -112,8 +114,45 @@ export function Carts() {
               })}
             </tbody>
           </table>
+          </div>
         ) : null}
       </Card>
     </Page>
+  );
+}
+
+/** Past the cut-off: every cart that was abandoned, whatever became of it afterwards. */
+const ONCE_ABANDONED = new Set<CartState>(['abandoned', 'recovered', 'lost', 'unsubscribed']);
+
+/** Sums cart totals per currency (carts of shops in different currencies are never added together). */
+function totals(carts: readonly CartView[]): string {
+  const byCurrency = new Map<string, number>();
+  for (const c of carts) {
+    const n = Number(c.total);
+    if (Number.isFinite(n)) byCurrency.set(c.currency, (byCurrency.get(c.currency) ?? 0) + n);
+  }
+  if (byCurrency.size === 0) return money('0', carts[0]?.currency ?? 'EUR');
+  return [...byCurrency].map(([currency, n]) => money(n.toFixed(2), currency)).join(' + ');
+}
+
+/** The money in abandoned carts and how much of it came back as paid orders. */
+function CartValues({ carts }: { carts: readonly CartView[] }) {
+  const abandoned = carts.filter((c) => ONCE_ABANDONED.has(c.state));
+  const recovered = carts.filter((c) => c.state === 'recovered');
+  return (
+    <div className="stats stats-2">
+      <div className="stat static" data-testid="value-abandoned">
+        <span className="stat-value">{totals(abandoned)}</span>
+        <span className="stat-label">
+          abandoned in {abandoned.length} cart{abandoned.length === 1 ? '' : 's'}
+        </span>
+      </div>
+      <div className="stat static" data-testid="value-recovered">
+        <span className="stat-value">{totals(recovered)}</span>
+        <span className="stat-label">
+          recovered: {recovered.length} cart{recovered.length === 1 ? '' : 's'} paid after all
+        </span>
+      </div>
+    </div>
   );
 }

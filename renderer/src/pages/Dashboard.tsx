@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { EngineEvents } from '../../../core/engine/events';
 import { useAction, useEvent, useQuery } from '../hooks';
 import type { Route } from '../App';
+import { OrdersPerDayChart } from '../charts/OrdersPerDay';
+import { SyncLagChart } from '../charts/SyncLag';
 import { ago, Badge, Card, Empty, money, Page, ProblemNote, Shipped, when } from '../ui';
 
 type JobEvent = EngineEvents['job'] & { at: string };
@@ -56,6 +58,10 @@ export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: 
         </button>
       </div>
 
+      <div className="grid-2">
+        <OrdersPerDayChart />
+        <SyncLagChart />
+      </div>
       <div className="grid-2">
         <Card title="Shops" actions={<button type="button" className="link" onClick={() => go('settings')}>Manage</button>}>
           {s && s.shops.length === 0 ? (

@@ -1,13 +1,20 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { StockImportResult } from '../../../core/api/views';
-import { useAction, useQuery, type Problem } from '../hooks';
+import { useAction, useEvent, useQuery, type Problem } from '../hooks';
+import { StockHistoryChart } from '../charts/StockHistory';
 import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
 
 export function Stock() {
   const [filter, setFilter] = useState('');
+  const [charted, setCharted] = useState<string | null>(null);
   const stock = useQuery((c) => c.call('stock.list', { sku: filter || undefined }), ['stock', 'orders'], [filter]);
   const locations = useQuery((c) => c.call('location.list'), ['settings']);
   const locs = locations.data?.map((l) => l.name) ?? [];
+  // What each shop was last sent: written by the inventory push, which raises no "changed" event of its own.
+  const sent = useQuery((c) => c.call('stock.sent', {}), ['settings', 'stock']);
+  useEvent('job', (e) => e.job === 'inventory' && e.state !== 'running' && sent.reload());
+  const shops = sent.data?.shops ?? [];
+  const oversold = stock.data?.filter((i) => i.committed > i.totalOnHand) ?? [];
 
   return (
     <Page
@@ -15,13 +22,21 @@ export function Stock() {
       intro="On hand per location. Click a number to change it; shops get the new available quantity within seconds."
       actions={<input type="search" placeholder="Find a SKU" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Find a SKU" />}
     >
-      <ProblemNote problem={stock.problem ?? locations.problem} />
+      <ProblemNote problem={stock.problem ?? locations.problem ?? sent.problem} />
+      {oversold.length ? (
+        <div className="note note-warn" role="status" data-testid="oversold-summary">
+          {oversold.length} SKU{oversold.length === 1 ? ' is' : 's are'} oversold: open orders hold more than is on hand ({oversold.slice(0, 5).map((i) => i.sku).join(', ')}
+          {oversold.length > 5 ? ', …' : ''}). Shops are sent 0 for {oversold.length === 1 ? 'it' : 'them'} until stock arrives or orders are cancelled.
+        </div>
+      ) : null}
+      {charted ? <StockHistoryChart sku={charted} onClose={() => setCharted(null)} /> : null}
       <Card>
         {locations.data && locs.length === 0 ? (
           <Empty>Add a stock location in Settings first (for example “Warehouse”).</Empty>
         ) : stock.data && stock.data.length === 0 ? (
           <Empty>{filter ? `No SKU matches “${filter}”.` : 'No stock yet. Add a SKU below or import a CSV file.'}</Empty>
         ) : (
+          <div className="table-scroll">
           <table className="table stock" data-testid="stock-table">
             <thead>
               <tr>
@@ -33,12 +48,21 @@ export function Stock() {
                 ))}
                 <th className="num">Held by orders</th>
                 <th className="num">Available</th>
+                {shops.map((shop) => (
+                  <th key={shop.name} className="num" title={`The available quantity Backroom last sent to ${shop.name}`}>
+                    Last sent to {shop.name}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {stock.data?.map((item) => (
                 <tr key={item.sku} data-sku={item.sku}>
-                  <td className="mono">{item.sku}</td>
+                  <td className="mono">
+                    <button type="button" className="link sku-link" onClick={() => setCharted(item.sku)} aria-label={`Stock of ${item.sku} over time`} title="Show this SKU's stock over time">
+                      {item.sku}
+                    </button>
+                  </td>
                   {locs.map((l) => (
                     <td key={l} className="num">
                       <QuantityCell sku={item.sku} location={l} value={item.onHand[l]} />
@@ -47,11 +71,22 @@ export function Stock() {
                   <td className="num muted">{item.committed}</td>
                   <td className="num">
                     <strong data-testid="available">{item.available}</strong>
+                    {item.committed > item.totalOnHand ? (
+                      <div className="oversold" data-testid="oversold" title="Open orders hold more of this SKU than is on hand in all locations together">
+                        Oversold: {item.committed} held, {item.totalOnHand} on hand
+                      </div>
+                    ) : null}
                   </td>
+                  {shops.map((shop) => (
+                    <td key={shop.name} className="num muted" data-testid={`sent-${shop.name}`}>
+                      {shop.lastSent[item.sku] ?? '–'}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </Card>
       {locs.length ? (

@@ -1,0 +1,65 @@
+// Keeps charts.json up to date from the engine's own events: a stock sample for every SKU whose
+// on-hand or available quantity changed, and a record of every order pull with the shop's lag.
+import { join } from 'node:path';
+import { indexCommitments } from '../model';
+import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, type ChartHistory } from '../store/chart-history';
+import { JsonDocument } from '../store/json-document';
+import type { ApiContext } from './context';
+import { stockView } from './handlers/stock';
+
+export interface ChartRecorder {
+  readonly history: ChartHistory;
+  /** Stops listening and waits until everything recorded is on disk. */
+  stop(): Promise<void>;
+}
+
+/** Histories by data context, for the chart handlers. */
+const recorders = new WeakMap<ApiContext, ChartRecorder>();
+
+export function chartHistoryOf(ctx: ApiContext): ChartHistory | undefined {
+  return recorders.get(ctx)?.history;
+}
+
+export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder> {
+  const { doc } = await JsonDocument.open(join(ctx.store.dataDir, CHART_HISTORY_FILE), chartHistorySpec);
+  const history = doc.data;
+  let saving: Promise<void> = Promise.resolve();
+
+  const sampleStock = () => {
+    const at = Math.floor(ctx.clock.now().getTime() / 1000);
+    const data = ctx.store.stock.data;
+    const index = indexCommitments(data.commitments);
+    let changed = false;
+    for (const item of Object.values(data.items)) {
+      const view = stockView(item.sku, item, index);
+      changed = recordStock(history, item.sku, at, view.totalOnHand, view.available) || changed;
+    }
+    if (changed) saving = doc.save();
+  };
+  const offs = [
+    // Sampled at once, at the time of the change: each operation (an edit, an import, an order
+    // pull) announces its change once, so this is one pass over the stock per operation.
+    ctx.events.on('changed', ({ area }) => (area === 'stock' || area === 'orders') && sampleStock()),
+    ctx.events.on('job', ({ job, target, state }) => {
+      if (job !== 'orders' || state === 'running') return;
+      const now = ctx.clock.now();
+      const previous = lastSuccess(history, target) ?? ctx.store.main.data.shops.find((s) => s.name === target)?.addedAt;
+      const lagSeconds = previous ? Math.max(0, Math.round((now.getTime() - Date.parse(previous)) / 1000)) : 0;
+      recordRun(history, { shop: target, at: now.toISOString(), ok: state === 'done', lagSeconds });
+      saving = doc.save();
+    }),
+  ];
+  // The first picture starts from today's stock, not from the first change after it.
+  sampleStock();
+
+  const recorder: ChartRecorder = {
+    history,
+    async stop() {
+      offs.forEach((off) => off());
+      await saving;
+      await doc.flush();
+    },
+  };
+  recorders.set(ctx, recorder);
+  return recorder;
+}
