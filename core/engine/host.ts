@@ -6,7 +6,9 @@ import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
 import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
+import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from './clock';
+import { raiseAlert } from './issues';
 import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from './engine';
 import { EventBus } from './events';
 import { Scheduler } from './scheduler';
@@ -55,6 +57,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   let store: Store;
   try {
     store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets });
+    await repairStoredSettings(store, clock);
   } catch (error) {
     await release();
     throw error;
@@ -132,6 +135,26 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await release();
   };
   return { ctx, client: inProcessClient(ctx, close), store, endpoint, close };
+}
+
+/**
+ * Settings saved before their ranges existed (a 40-day poll interval, a negative buffer) are brought
+ * into range, each with an alert saying what was changed, so the engine never runs on a value it
+ * cannot honour and the merchant's data still opens.
+ */
+async function repairStoredSettings(store: Store, clock: Clock): Promise<void> {
+  const changed = clampStoredSettings(store.main.data);
+  if (changed.length === 0) return;
+  for (const c of changed) {
+    raiseAlert(store, clock.now(), {
+      key: `setting-clamped:${c.where}:${c.label}`,
+      source: { kind: 'backroom', name: 'settings' },
+      kind: 'other',
+      message: `${c.label} of ${c.where} was ${c.from} ${c.unit}, outside its allowed range; Backroom now uses ${c.to} ${c.unit}. Change it in the settings if you want another value in range.`,
+    });
+  }
+  await store.main.save();
+  await store.issues.save();
 }
 
 async function writeOwnerInfo(dataDir: string, info: OwnerInfo): Promise<void> {
