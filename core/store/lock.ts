@@ -1,7 +1,22 @@
 import lockfile from 'proper-lockfile';
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write';
 import { FILES } from './layout';
+
+/**
+ * Who holds the lock, written beside it the moment it is taken (before the store is even opened),
+ * so a holder killed at any later point leaves a record saying it is gone. The lock itself is a
+ * directory that proper-lockfile removes with rmdir, so the record cannot live inside it.
+ */
+export const LOCK_OWNER_FILE = `${FILES.lock}.owner`;
+
+interface LockOwner {
+  pid: number;
+  /** The OS's start time of that process (Linux), so a pid reused by another program is not taken for the owner. */
+  processStart?: string;
+}
 
 export interface LockOptions {
   /** A lock not refreshed for this long is stale (its holder hung or died). */
@@ -25,6 +40,39 @@ export async function readOwnerInfo(dataDir: string): Promise<OwnerInfo | undefi
   } catch {
     return undefined;
   }
+}
+
+/** A process's start time as the kernel records it (Linux /proc; undefined elsewhere or when unreadable). */
+export function processStartTime(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
+    // state is field 3, starttime field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+async function readLockOwner(dataDir: string): Promise<LockOwner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(join(dataDir, LOCK_OWNER_FILE), 'utf8')) as Partial<LockOwner>;
+    return typeof owner.pid === 'number' ? { pid: owner.pid, processStart: typeof owner.processStart === 'string' ? owner.processStart : undefined } : undefined;
+  } catch {
+    // Not there (an older Backroom, or killed within the instant after taking the lock): fall back to the endpoint file.
+    const info = await readOwnerInfo(dataDir);
+    return info && typeof info.pid === 'number' ? { pid: info.pid } : undefined;
+  }
+}
+
+/** The recorded owner is gone: no such process, or the pid now belongs to a process that started later. */
+function ownerIsGone(owner: LockOwner): boolean {
+  if (owner.pid === process.pid) return false;
+  if (!isProcessAlive(owner.pid)) return true;
+  if (owner.processStart === undefined) return false;
+  const now = processStartTime(owner.pid);
+  return now !== undefined && now !== owner.processStart;
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -57,17 +105,34 @@ export async function tryLockDataDir(dataDir: string, options: LockOptions = {})
         process.exit(1);
       },
     });
+  const ownerPath = join(dataDir, LOCK_OWNER_FILE);
+  const take = async (): Promise<Release> => {
+    const release = await attempt();
+    try {
+      await writeFileAtomic(ownerPath, JSON.stringify({ pid: process.pid, processStart: processStartTime(process.pid) } satisfies LockOwner), { mode: 0o600 });
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return async () => {
+      await rm(ownerPath, { force: true });
+      await release();
+    };
+  };
   try {
-    return await attempt();
+    return await take();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
   }
-  const owner = await readOwnerInfo(dataDir);
-  if (owner && owner.pid !== process.pid && !isProcessAlive(owner.pid)) {
+  const owner = await readLockOwner(dataDir);
+  if (owner && ownerIsGone(owner)) {
+    // Read again just before removing: another starter may have taken over the dead owner's lock meanwhile.
+    const again = await readLockOwner(dataDir);
+    if (!again || again.pid !== owner.pid) return null;
     await rm(lockfilePath, { recursive: true, force: true });
     await rm(join(dataDir, FILES.endpoint), { force: true });
     try {
-      return await attempt();
+      return await take();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     }
