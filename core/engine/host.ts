@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ApiClient } from '../api/client';
 import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
-import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
+import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from './clock';
@@ -84,11 +84,12 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const onClose: (() => void)[] = [];
   try {
     if (options.serve) {
-      endpoint = endpointFor(dataDir);
+      const where = await prepareEndpoint(dataDir);
+      endpoint = where;
       const token = randomBytes(32).toString('hex');
       await writeFileAtomic(join(dataDir, FILES.token), token, { mode: 0o600 });
       await chmod(join(dataDir, FILES.token), 0o600).catch(() => undefined);
-      server = await serveSocket(ctx, endpoint, token);
+      server = await serveSocket(ctx, where, token);
     }
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
