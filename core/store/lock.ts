@@ -98,7 +98,8 @@ export async function tryLockDataDir(dataDir: string, options: LockOptions = {})
       realpath: false,
       stale: staleMs,
       update: Math.max(1000, Math.floor(staleMs / 2)),
-      retries: options.waitMs ? { retries: Math.ceil(options.waitMs / 100), minTimeout: 100, maxTimeout: 100, factor: 1 } : 0,
+      // Waiting is done below, so that a dead owner is noticed on every try rather than after the wait.
+      retries: 0,
       onCompromised: (error) => {
         // Another process took our lock (we were frozen past the stale period): stop writing at once.
         process.stderr.write(`backroom: lost the data directory lock (${error.message}); stopping to protect the data.\n`);
@@ -119,23 +120,31 @@ export async function tryLockDataDir(dataDir: string, options: LockOptions = {})
       await release();
     };
   };
-  try {
-    return await take();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+  const takeOrNull = async (): Promise<Release | null> => {
+    try {
+      return await take();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      return null;
+    }
+  };
+  // Lock waiting is about other processes, not the sync clock: real time.
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
+    const taken = (await takeOrNull()) ?? (await takeOverFromDeadOwner());
+    if (taken) return taken;
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const owner = await readLockOwner(dataDir);
-  if (owner && ownerIsGone(owner)) {
+
+  async function takeOverFromDeadOwner(): Promise<Release | null> {
+    const owner = await readLockOwner(dataDir);
+    if (!owner || !ownerIsGone(owner)) return null;
     // Read again just before removing: another starter may have taken over the dead owner's lock meanwhile.
     const again = await readLockOwner(dataDir);
     if (!again || again.pid !== owner.pid) return null;
     await rm(lockfilePath, { recursive: true, force: true });
     await rm(join(dataDir, FILES.endpoint), { force: true });
-    try {
-      return await take();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    }
+    return takeOrNull();
   }
-  return null;
 }

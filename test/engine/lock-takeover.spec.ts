@@ -21,13 +21,14 @@ describe('the data directory lock', () => {
       holder.process.kill('SIGKILL');
     }
     await holder.exited;
-    // No waiting for the stale period (10 s): the recorded owner is dead, so the lock is free now.
-    const release = await tryLockDataDir(dataDir, { waitMs: 0 });
+    // No waiting for the stale period: the recorded owner is dead, so the lock is free now — also for
+    // a caller prepared to wait minutes (it used to wait them out before looking at the owner).
+    const release = await tryLockDataDir(dataDir, { waitMs: 300_000, staleMs: 600_000 });
     expect(release).not.toBeNull();
     // ...and it is a real lock again: a second taker is refused.
     expect(await tryLockDataDir(dataDir, { waitMs: 0 })).toBeNull();
     await release!();
-  });
+  }, 60_000);
 
   it.runIf(process.platform === 'linux')('a pid now used by another program does not keep a dead owner\'s lock; the live owner\'s does', async () => {
     const dataDir = await tempDir('br-lock-');
