@@ -7,10 +7,27 @@ export interface Io {
   err(text: string): void;
 }
 
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+/**
+ * Writes to the process's stdout and stderr. When the reader goes away (`backroom orders list | head`
+ * closes the pipe), the rest of the output has nowhere to go: it is dropped quietly, the command
+ * still finishes what it was doing, and the exit status stays that of the command.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw error;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
+let processIoMade: Io | undefined;
+/** The Io of this process (made on first use, so importing this module adds no listeners). */
+export function processIo(): Io {
+  return (processIoMade ??= { out: quietOnClosedPipe(process.stdout), err: quietOnClosedPipe(process.stderr) });
+}
 
 /** Exit codes (SPEC "CLI"): 0 success, 1 the operation failed, 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -16,7 +16,7 @@ import { EXIT, printer, UsageError } from './output';
 export const VERSION = '0.1.0';
 
 /** Builds the `backroom` command tree. Every command shares --data-dir and --json. */
-export function buildProgram(deps: CliDeps): Command {
+export function buildProgram(deps: CliDeps, writeOut: (text: string) => void = (text) => deps.io.out(text)): Command {
   const program = new Command('backroom')
     .description('Backroom: keeps your shops, stock, shipping, carts and CRM in step, from your own computer.')
     .version(VERSION)
@@ -40,7 +40,7 @@ export function buildProgram(deps: CliDeps): Command {
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {
     command.exitOverride();
-    command.configureOutput({ writeOut: (s) => deps.io.out(s), writeErr: (s) => deps.io.err(s) });
+    command.configureOutput({ writeOut, writeErr: (s) => deps.io.err(s) });
     command.commands.forEach(configure);
   };
   configure(program);
@@ -49,14 +49,19 @@ export function buildProgram(deps: CliDeps): Command {
 
 /** Runs the CLI on `argv` (without `node backroom`) and returns the exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
-  const program = buildProgram(deps);
   const json = argv.includes('--json');
+  // With --json, help and version text (`--name -V` asks for it too) still come as one JSON document.
+  let commanderText = '';
+  const program = buildProgram(deps, json ? (text) => void (commanderText += text) : undefined);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return deps.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        if (json) printer(deps.io, true).result({ text: commanderText }, () => commanderText);
+        return EXIT.ok;
+      }
       if (json) {
         // Commander already wrote its message to stderr; --json callers also get it as JSON on stdout.
         // The field is the flag, argument or command commander quotes first ('--location', 'name', 'frobnicate').

@@ -1,8 +1,8 @@
-import { Option, type Command } from 'commander';
-import { describeRule, type RuleTrigger } from '../../core/model';
+import type { Command } from 'commander';
+import { BOUNDS, describeRange, describeRule, type RuleTrigger } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
-import { parseCount, parseList } from '../parse';
+import { choiceOption, parseBounded, parseList, parseStatuses } from '../parse';
 
 const TRIGGERS = ['order-status', 'product', 'order-meta', 'refunded', 'failed', 'cancelled', 'cart-abandoned', 'cart-recovered', 'cart-lost'] as const;
 
@@ -26,9 +26,7 @@ interface RuleAddOptions {
 function triggerFrom(opts: RuleAddOptions): RuleTrigger {
   switch (opts.on) {
     case 'order-status': {
-      const statuses = parseList(opts.statuses ?? 'processing,completed');
-      if (statuses.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
-      return { kind: 'order-status', statuses };
+      return { kind: 'order-status', statuses: parseStatuses('--statuses', opts.statuses ?? 'processing,completed') };
     }
     case 'product':
       if (!opts.sku) throw new UsageError('--sku', '--on product needs --sku SKU (a product or variation SKU).');
@@ -47,7 +45,7 @@ export function registerCarts(program: Command, deps: CliDeps): void {
     .description('abandoned-cart tracking')
     .command('list')
     .description('list carts with their state, email, total and age')
-    .addOption(new Option('--state <state>', 'only carts in this state').choices(['capturing', 'abandoned', 'recovered', 'lost', 'unsubscribed']))
+    .addOption(choiceOption('--state <state>', 'only carts in this state', 'state', ['capturing', 'abandoned', 'recovered', 'lost', 'unsubscribed']))
     .option('--shop <name>', 'only carts of this shop')
     .action(action(deps, async ({ api, print }, opts: { state?: 'capturing'; shop?: string }) => {
       const carts = await (await api()).call('carts.list', { state: opts.state, shop: opts.shop });
@@ -68,7 +66,7 @@ export function registerCarts(program: Command, deps: CliDeps): void {
   rules
     .command('add')
     .description('add a tag rule, e.g. --on product --sku MUG-1 --apply "Bought mug"')
-    .addOption(new Option('--on <event>', 'what triggers the rule').choices([...TRIGGERS]).makeOptionMandatory())
+    .addOption(choiceOption('--on <event>', 'what triggers the rule', 'event', TRIGGERS).makeOptionMandatory())
     .option('--statuses <list>', 'order-status: the statuses that trigger (default processing,completed; an earlier custom status such as an upsell’s main-order-accepted works too)')
     .option('--sku <sku>', 'product: the product or variation SKU')
     .option('--key <key>', 'order-meta: the meta key, e.g. _cartflows_step')
@@ -110,20 +108,20 @@ export function registerCarts(program: Command, deps: CliDeps): void {
   settings
     .command('carts')
     .description('change cart tracking settings')
-    .addOption(new Option('--tracking <on|off>', 'track carts at all').choices(['on', 'off']))
-    .option('--cutoff <minutes>', 'minutes without activity before a cart counts as abandoned (minimum 10)')
-    .option('--sweep <minutes>', 'how often the sweep runs')
-    .option('--recovery-days <days>', 'days an abandoned cart may still be recovered before it is lost')
+    .addOption(choiceOption('--tracking <on|off>', 'track carts at all', 'choice', ['on', 'off']))
+    .option('--cutoff <minutes>', `minutes without activity before a cart counts as abandoned (${describeRange(BOUNDS.cutoffMinutes)})`)
+    .option('--sweep <minutes>', `how often the sweep runs, in minutes (${describeRange(BOUNDS.sweepMinutes)})`)
+    .option('--recovery-days <days>', `days an abandoned cart may still be recovered before it is lost (${describeRange(BOUNDS.recoveryWindowDays)})`)
     .option('--recovery-statuses <list>', 'order statuses that count as recovered')
     .option('--excluded-roles <list>', 'customer roles never tracked')
     .option('--blacklist <list>', 'emails or domains captured but never sent to the CRM (replaces the list)')
     .action(action(deps, async ({ api, print }, opts: Record<string, string | undefined>) => {
       const carts: Record<string, unknown> = {};
       if (opts.tracking) carts.tracking = opts.tracking === 'on';
-      if (opts.cutoff !== undefined) carts.cutoffMinutes = parseCount('--cutoff', opts.cutoff);
-      if (opts.sweep !== undefined) carts.sweepMinutes = parseCount('--sweep', opts.sweep);
-      if (opts.recoveryDays !== undefined) carts.recoveryWindowDays = parseCount('--recovery-days', opts.recoveryDays);
-      if (opts.recoveryStatuses !== undefined) carts.recoveryStatuses = parseList(opts.recoveryStatuses);
+      if (opts.cutoff !== undefined) carts.cutoffMinutes = parseBounded('--cutoff', opts.cutoff, BOUNDS.cutoffMinutes);
+      if (opts.sweep !== undefined) carts.sweepMinutes = parseBounded('--sweep', opts.sweep, BOUNDS.sweepMinutes);
+      if (opts.recoveryDays !== undefined) carts.recoveryWindowDays = parseBounded('--recovery-days', opts.recoveryDays, BOUNDS.recoveryWindowDays);
+      if (opts.recoveryStatuses !== undefined) carts.recoveryStatuses = parseStatuses('--recovery-statuses', opts.recoveryStatuses);
       if (opts.excludedRoles !== undefined) carts.excludedRoles = parseList(opts.excludedRoles);
       if (opts.blacklist !== undefined) carts.blacklist = parseList(opts.blacklist);
       if (Object.keys(carts).length === 0) throw new UsageError('options', 'Give at least one setting to change (see --help).');

@@ -6,6 +6,7 @@ import { hostEngine, type EngineHost } from '../../core/engine/host';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
+import { parseBounded } from '../parse';
 import { canOpenTui, loadTui } from './tui';
 
 export interface DemoWorld {
@@ -93,6 +94,13 @@ export function registerDemo(program: Command, deps: CliDeps): void {
     .action(async (opts: { seconds?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const print = printer(deps.io, Boolean(globals.json));
+      let seconds: number | undefined;
+      try {
+        seconds = opts.seconds === undefined ? undefined : parseBounded('--seconds', opts.seconds, { label: 'Demo length', unit: 'seconds', min: 1, max: 86_400 });
+      } catch (error) {
+        deps.exitCode = print.failure(error);
+        return;
+      }
       let demo: DemoWorld;
       try {
         demo = await startDemo({ dataDir: globals.dataDir ? resolveDataDir(globals.dataDir, deps.env) : undefined });
@@ -120,7 +128,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
-        if (opts.seconds) setTimeout(resolve, Number(opts.seconds) * 1000).unref();
+        if (seconds) setTimeout(resolve, seconds * 1000).unref();
       });
       const status = await demo.host.client.call('status');
       await demo.stop();

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { action, type CliDeps } from '../context';
-import { table, UsageError } from '../output';
-import { parseCount, parseList } from '../parse';
+import { table } from '../output';
+import { BOUNDS, describeRange, DEFAULT_POLL_SECONDS, type Bound } from '../../core/model';
+import { choiceOption, parseBounded, parseStatuses } from '../parse';
 import type { ShopView } from '../../core/api/views';
 
 interface ShopAddOptions {
@@ -26,13 +27,12 @@ function common(command: Command): Command {
     .option('--statuses <list>', 'comma-separated order statuses to import', 'processing')
     .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
     .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'))
-    .option('--poll-seconds <n>', 'how often to pull orders, in seconds (default 300, minimum 30)');
+    .option('--poll-seconds <n>', `how often to pull orders, in seconds (default ${DEFAULT_POLL_SECONDS}; ${describeRange(BOUNDS.pollSeconds)})`);
 }
 
 function mapping(opts: ShopAddOptions) {
-  const statuses = opts.statuses ? parseList(opts.statuses) : undefined;
-  if (opts.statuses !== undefined && statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status, e.g. processing,on-hold');
-  const pollSeconds = opts.pollSeconds === undefined ? undefined : parseCount('--poll-seconds', opts.pollSeconds);
+  const statuses = opts.statuses === undefined ? undefined : parseStatuses('--statuses', opts.statuses);
+  const pollSeconds = opts.pollSeconds === undefined ? undefined : parseBounded('--poll-seconds', opts.pollSeconds, BOUNDS.pollSeconds);
   return { name: opts.name, prefix: opts.prefix, statuses, location: opts.location, combined: opts.combined, pollSeconds };
 }
 
@@ -120,24 +120,23 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
     .option('--statuses <list>', 'comma-separated order statuses to import')
     .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
     .addOption(new Option('--combined', 'push stock of all locations added together').conflicts('location'))
-    .option('--poll-seconds <n>', 'how often to pull orders (minimum 30)')
-    .option('--reconcile-seconds <n>', "how often to read the shop's stock and correct drift (minimum 60)")
-    .option('--safety-buffer <n>', 'push 0 once available stock falls to this many units')
-    .addOption(new Option('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment').choices(['complete', 'each']))
+    .option('--poll-seconds <n>', `how often to pull orders, in seconds (${describeRange(BOUNDS.pollSeconds)})`)
+    .option('--reconcile-seconds <n>', `how often to read the shop's stock and correct drift, in seconds (${describeRange(BOUNDS.reconcileSeconds)})`)
+    .option('--safety-buffer <n>', `push 0 once available stock falls to this many units (${BOUNDS.safetyBuffer.min} to ${BOUNDS.safetyBuffer.max.toLocaleString('en-US')})`)
+    .addOption(choiceOption('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment', 'shipping choice', ['complete', 'each']))
     .option('--shopify-location <name>', 'Shopify shops: the Shopify location whose stock Backroom sets')
     .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
-      const statuses = opts.statuses === undefined ? undefined : parseList(opts.statuses);
-      if (statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
-      const count = (flag: string, value?: string) => (value === undefined ? undefined : parseCount(flag, value));
+      const statuses = opts.statuses === undefined ? undefined : parseStatuses('--statuses', opts.statuses);
+      const count = (flag: string, value: string | undefined, bound: Bound) => (value === undefined ? undefined : parseBounded(flag, value, bound));
       const updated = await (await api()).call('shop.update', {
         name,
         prefix: opts.prefix,
         statuses,
         location: opts.location,
         combined: opts.combined ? true : undefined,
-        ordersSeconds: count('--poll-seconds', opts.pollSeconds),
-        reconcileSeconds: count('--reconcile-seconds', opts.reconcileSeconds),
-        safetyBuffer: count('--safety-buffer', opts.safetyBuffer),
+        ordersSeconds: count('--poll-seconds', opts.pollSeconds, BOUNDS.pollSeconds),
+        reconcileSeconds: count('--reconcile-seconds', opts.reconcileSeconds, BOUNDS.reconcileSeconds),
+        safetyBuffer: count('--safety-buffer', opts.safetyBuffer, BOUNDS.safetyBuffer),
         shippingPush: opts.shipping,
         shopifyLocation: opts.shopifyLocation,
       });

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { JOB_ORDER } from '../../core/engine/engine';
 import { ApiError } from '../../core/api/errors';
 import type { JobSummary } from '../../core/jobs/context';
 import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
-import { parseCount, parseList, readInputFile } from '../parse';
+import { choiceOption, parseCount, parseList, readInputFile } from '../parse';
 
 /** Pause and resume only mean something to an engine that keeps running. */
 const NO_ENGINE = (what: string) => `No Backroom engine is running on this data folder, so there is nothing to ${what}. Start one with: backroom daemon`;
@@ -48,7 +48,7 @@ export function registerSync(program: Command, deps: CliDeps): void {
     .command('sync')
     .description('run the sync jobs now, in order: orders, inventory, shipping, carts, crm')
     .option('--once', 'run one pass and exit (the default for this command)')
-    .addOption(new Option('--job <job>', 'run only this job').choices([...JOB_ORDER]))
+    .addOption(choiceOption('--job <job>', 'run only this job', 'job', JOB_ORDER))
     .option('--shop <name>', 'only this shop')
     .option('--reconcile', "also read each shop's stock and correct drift")
     .action(action(deps, async ({ api, print }, opts: { job?: (typeof JOB_ORDER)[number]; shop?: string; reconcile?: boolean }) => {

@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { newHttpToken, serveHttp } from '../../core/api/http-transport';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
+import { BOUNDS } from '../../core/model';
 import { EXIT, printer, UsageError } from '../output';
+import { parseBounded } from '../parse';
 import { ownEngine } from './own-engine';
 
 export const DEFAULT_WEB_PORT = 7460;
@@ -35,9 +37,11 @@ export function registerWeb(program: Command, deps: CliDeps): void {
     .action(async (opts: { port?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const print = printer(deps.io, Boolean(globals.json));
-      const port = opts.port === undefined ? DEFAULT_WEB_PORT : Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        deps.exitCode = print.failure(new UsageError('--port', `--port must be a whole number from 0 to 65535, not "${opts.port}".`));
+      let port: number;
+      try {
+        port = opts.port === undefined ? DEFAULT_WEB_PORT : parseBounded('--port', opts.port, BOUNDS.port);
+      } catch (error) {
+        deps.exitCode = print.failure(error);
         return;
       }
       const dataDir = resolveDataDir(globals.dataDir, deps.env);

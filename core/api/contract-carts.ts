@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CartState, Name, RuleTrigger, TagName } from '../model';
+import { CartState, Name, RuleTriggerInput, TagName } from '../model';
 import type { Rule } from '../model';
 import { method } from './define';
 
@@ -21,9 +21,9 @@ export interface CartView {
 
 export const RuleAddParams = z
   .object({
-    trigger: RuleTrigger,
-    applyTags: z.array(TagName).default([]),
-    removeTags: z.array(TagName).default([]),
+    trigger: RuleTriggerInput,
+    applyTags: z.array(TagName).max(50, 'may list at most 50 tags').default([]),
+    removeTags: z.array(TagName).max(50, 'may list at most 50 tags').default([]),
     crm: Name.optional(),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CartSettings, Name, OrderPrefix, Settings, ShopIntervals } from '../model';
+import { BOUNDS, boundedInt, CartSettings, Name, OrderPrefix, OrderStatusList, Settings } from '../model';
 import { method } from './define';
 import type { ShopView } from './views';
 
@@ -13,12 +13,12 @@ export const ShopUpdateParams = z
   .object({
     name: Name,
     prefix: OrderPrefix.optional(),
-    statuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').optional(),
+    statuses: OrderStatusList.optional(),
     location: Name.optional(),
     combined: z.literal(true).optional(),
-    ordersSeconds: ShopIntervals.shape.ordersSeconds.unwrap().optional(),
-    reconcileSeconds: ShopIntervals.shape.reconcileSeconds.unwrap().optional(),
-    safetyBuffer: z.number().int('must be a whole number').min(0, 'must not be negative').optional(),
+    ordersSeconds: boundedInt(BOUNDS.pollSeconds).optional(),
+    reconcileSeconds: boundedInt(BOUNDS.reconcileSeconds).optional(),
+    safetyBuffer: boundedInt(BOUNDS.safetyBuffer).optional(),
     shippingPush: z.enum(['complete', 'each']).optional(),
     /** Shopify shops: the location (name or GID) whose stock Backroom sets. */
     shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
@@ -30,12 +30,12 @@ const cart = CartSettings.shape;
 const cartChanges = z
   .object({
     tracking: cart.tracking.unwrap().optional(),
-    cutoffMinutes: cart.cutoffMinutes.unwrap().optional(),
-    sweepMinutes: cart.sweepMinutes.unwrap().optional(),
-    recoveryWindowDays: cart.recoveryWindowDays.unwrap().optional(),
-    recoveryStatuses: cart.recoveryStatuses.unwrap().optional(),
-    excludedRoles: cart.excludedRoles.unwrap().optional(),
-    blacklist: cart.blacklist.unwrap().optional(),
+    cutoffMinutes: boundedInt(BOUNDS.cutoffMinutes).optional(),
+    sweepMinutes: boundedInt(BOUNDS.sweepMinutes).optional(),
+    recoveryWindowDays: boundedInt(BOUNDS.recoveryWindowDays).optional(),
+    recoveryStatuses: OrderStatusList.optional(),
+    excludedRoles: cart.excludedRoles.unwrap().max(50, 'may list at most 50 roles').optional(),
+    blacklist: cart.blacklist.unwrap().max(10_000, 'may list at most 10,000 addresses or domains').optional(),
   })
   .strict();
 
@@ -44,8 +44,8 @@ export const SettingsUpdateParams = z
   .object({
     carts: cartChanges.optional(),
     /** Replaces the whole CRM field mapping when given. */
-    crmFields: Settings.shape.crmFields.unwrap().optional(),
-    stockPushDebounceMs: z.number().int('must be a whole number').min(0, 'must not be negative').max(60_000, 'must be at most 60000').optional(),
+    crmFields: Settings.shape.crmFields.unwrap().refine((fields) => Object.keys(fields).length <= 100, 'may map at most 100 fields').optional(),
+    stockPushDebounceMs: boundedInt(BOUNDS.stockPushDebounceMs).optional(),
   })
   .strict();
 

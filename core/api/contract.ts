@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_POLL_SECONDS, Name, OrderPrefix, Quantity, Sku } from '../model';
+import { BOUNDS, boundedInt, Name, OrderPrefix, OrderStatusList, Quantity, Sku } from '../model';
 import { settingsContract } from './contract-settings';
 import { syncContract } from './contract-sync';
 import { cartsContract } from './contract-carts';
@@ -15,11 +15,11 @@ const byId = z.object({ id: z.string().min(1, 'must not be empty') }).strict();
 const shopCommon = {
   name: Name,
   prefix: OrderPrefix.optional(),
-  statuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').optional(),
+  statuses: OrderStatusList.optional(),
   location: Name.optional(),
   combined: z.boolean().optional(),
-  /** Order pull interval in seconds (default 300, minimum 30). */
-  pollSeconds: z.number().int().min(MIN_POLL_SECONDS, `must be at least ${MIN_POLL_SECONDS} seconds`).optional(),
+  /** Order pull interval in seconds (default 60, from 30 s to 24 h). */
+  pollSeconds: boundedInt(BOUNDS.pollSeconds).optional(),
 };
 
 export const ShopAddParams = z.discriminatedUnion('platform', [

@@ -52,7 +52,9 @@ export const conflict = (field: string, message: string) => new ApiError('confli
 export function describeIssue(error: z.ZodError): { field: string; message: string } {
   const issue = error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'params';
-  return { field, message: `${field}: ${issue.message}` };
+  // Range checks (core/model BOUNDS) already say which setting, in the screens' words: no internal name in front.
+  const sentence = issue.code === 'custom' && (issue.params as { sentence?: boolean } | undefined)?.sentence === true;
+  return { field, message: sentence ? issue.message : `${field}: ${issue.message}` };
 }
 
 /** Checks a value about to be stored against its schema; a bad field becomes a bad-input error naming it. */

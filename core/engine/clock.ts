@@ -8,14 +8,55 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimer(ms, fn) {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.();
-    return () => clearTimeout(handle);
-  },
-};
+/**
+ * The longest delay Node's setTimeout holds (2^31 − 1 ms, about 24.8 days). A longer one — or NaN,
+ * or Infinity — is silently turned into 1 ms, so a timer meant for 40 days would fire at once and,
+ * re-armed, in a loop.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The part of the runtime's timers a clock needs; injectable so the chaining below can be tested. */
+export interface TimerHost {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * A clock on real timers that is safe for any delay: negative or not-a-number delays mean "now",
+ * and delays beyond MAX_TIMER_MS are covered by a chain of shorter timers, measured against the
+ * wall clock at every link so the whole wait is exact.
+ */
+export function timerClock(host: TimerHost, now: () => number = Date.now): Clock {
+  return {
+    now: () => new Date(now()),
+    setTimer(ms, fn) {
+      const due = now() + (Number.isFinite(ms) && ms > 0 ? ms : 0);
+      let handle: unknown;
+      let cancelled = false;
+      const arm = () => {
+        const left = due - now();
+        if (left > MAX_TIMER_MS) {
+          handle = host.setTimeout(arm, MAX_TIMER_MS);
+        } else {
+          handle = host.setTimeout(() => {
+            if (!cancelled) fn();
+          }, Math.max(0, left));
+        }
+      };
+      arm();
+      return () => {
+        cancelled = true;
+        host.clearTimeout(handle);
+      };
+    },
+  };
+}
+
+export const systemClock: Clock = timerClock({
+  // unref: a pending sync must not keep a finished command alive.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
 
 interface PendingTimer {
   at: number;
@@ -38,7 +79,7 @@ export class FakeClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): () => void {
-    const timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
+    const timer = { at: this.current + (Number.isFinite(ms) && ms > 0 ? ms : 0), seq: this.seq++, fn };
     this.timers.push(timer);
     return () => {
       this.timers = this.timers.filter((t) => t !== timer);

@@ -5,9 +5,11 @@ import { startChartRecorder, type ChartRecorder } from '../api/chart-recorder';
 import type { ApiClient } from '../api/client';
 import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
-import { connectSocket, endpointFor, EngineUnavailableError, serveSocket } from '../api/socket-transport';
+import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
+import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from './clock';
+import { raiseAlert } from './issues';
 import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from './engine';
 import { EventBus } from './events';
 import { Scheduler } from './scheduler';
@@ -56,6 +58,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   let store: Store;
   try {
     store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets, recountOrders: options.serve });
+    await repairStoredSettings(store, clock);
   } catch (error) {
     await release();
     throw error;
@@ -83,11 +86,12 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const onClose: (() => void)[] = [];
   try {
     if (options.serve) {
-      endpoint = endpointFor(dataDir);
+      const where = await prepareEndpoint(dataDir);
+      endpoint = where;
       const token = randomBytes(32).toString('hex');
       await writeFileAtomic(join(dataDir, FILES.token), token, { mode: 0o600 });
       await chmod(join(dataDir, FILES.token), 0o600).catch(() => undefined);
-      server = await serveSocket(ctx, endpoint, token);
+      server = await serveSocket(ctx, where, token);
     }
     // The pictures' history (charts.json) follows every change made through this host.
     charts = await startChartRecorder(ctx);
@@ -139,6 +143,26 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await release();
   };
   return { ctx, client: inProcessClient(ctx, close), store, endpoint, close };
+}
+
+/**
+ * Settings saved before their ranges existed (a 40-day poll interval, a negative buffer) are brought
+ * into range, each with an alert saying what was changed, so the engine never runs on a value it
+ * cannot honour and the merchant's data still opens.
+ */
+async function repairStoredSettings(store: Store, clock: Clock): Promise<void> {
+  const changed = clampStoredSettings(store.main.data);
+  if (changed.length === 0) return;
+  for (const c of changed) {
+    raiseAlert(store, clock.now(), {
+      key: `setting-clamped:${c.where}:${c.label}`,
+      source: { kind: 'backroom', name: 'settings' },
+      kind: 'other',
+      message: `${c.label} of ${c.where} was ${c.from} ${c.unit}, outside its allowed range; Backroom now uses ${c.to} ${c.unit}. Change it in the settings if you want another value in range.`,
+    });
+  }
+  await store.main.save();
+  await store.issues.save();
 }
 
 async function writeOwnerInfo(dataDir: string, info: OwnerInfo): Promise<void> {

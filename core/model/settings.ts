@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, Name } from './common';
+import { BOUNDS, clampToBound, Instant, Name, type Bound } from './common';
 
 export const Platform = z.enum(['woocommerce', 'shopify']);
 export type Platform = z.infer<typeof Platform>;
@@ -11,13 +11,23 @@ export const LocationMapping = z.discriminatedUnion('kind', [
 ]);
 export type LocationMapping = z.infer<typeof LocationMapping>;
 
-export const MIN_POLL_SECONDS = 30;
+export const MIN_POLL_SECONDS = BOUNDS.pollSeconds.min;
+/** Order pull interval when the merchant sets none (SPEC §1: default 60 s, 30 s–24 h). */
+export const DEFAULT_POLL_SECONDS = 60;
+/** Stock reconcile interval when the merchant sets none (SPEC §2: hourly). */
+export const DEFAULT_RECONCILE_SECONDS = 3600;
+
+/*
+ * The schemas below describe what is stored. Their numbers are only required to be whole: values
+ * coming in are checked against BOUNDS where they are set (the API's parameter schemas, the CLI),
+ * and a stored value from before a bound existed is brought back into range with an alert by
+ * `clampStoredSettings` rather than making the whole file unreadable.
+ */
+const storedInt = z.number().int();
 
 export const ShopIntervals = z.object({
-  /** Order pull interval (SPEC §1: default 5 minutes, minimum 30 s). */
-  ordersSeconds: z.number().int().min(MIN_POLL_SECONDS, `must be at least ${MIN_POLL_SECONDS} seconds`).default(300),
-  /** Stock reconcile interval (SPEC §2: default hourly). */
-  reconcileSeconds: z.number().int().min(60, 'must be at least 60 seconds').default(3600),
+  ordersSeconds: storedInt.default(DEFAULT_POLL_SECONDS),
+  reconcileSeconds: storedInt.default(DEFAULT_RECONCILE_SECONDS),
 });
 
 export const OrderPrefix = z
@@ -31,9 +41,9 @@ const shopCommon = {
   /** Statuses whose orders are imported (SPEC §1: default `processing`). */
   statuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['processing']),
   location: LocationMapping,
-  intervals: ShopIntervals.default({ ordersSeconds: 300, reconcileSeconds: 3600 }),
+  intervals: ShopIntervals.default({ ordersSeconds: DEFAULT_POLL_SECONDS, reconcileSeconds: DEFAULT_RECONCILE_SECONDS }),
   /** Push 0 once available stock falls to this many units or fewer (SPEC §2). 0 = off. */
-  safetyBuffer: z.number().int().min(0).default(0),
+  safetyBuffer: storedInt.default(0),
   /** `complete`: push shipping once, when the order is fully fulfilled; `each`: every shipment. */
   shippingPush: z.enum(['complete', 'each']).default('complete'),
   /** Reference into the secret store; the secret itself never sits in the settings file. */
@@ -73,13 +83,13 @@ export const CrmConnection = z.discriminatedUnion('platform', [
 ]);
 export type CrmConnection = z.infer<typeof CrmConnection>;
 
-export const MIN_CART_CUTOFF_MINUTES = 10;
+export const MIN_CART_CUTOFF_MINUTES = BOUNDS.cutoffMinutes.min;
 
 export const CartSettings = z.object({
   tracking: z.boolean().default(true),
-  cutoffMinutes: z.number().int().min(MIN_CART_CUTOFF_MINUTES, `must be at least ${MIN_CART_CUTOFF_MINUTES} minutes`).default(15),
-  sweepMinutes: z.number().int().min(1, 'must be at least 1 minute').default(15),
-  recoveryWindowDays: z.number().int().min(1).default(30),
+  cutoffMinutes: storedInt.default(15),
+  sweepMinutes: storedInt.default(15),
+  recoveryWindowDays: storedInt.default(30),
   recoveryStatuses: z.array(z.string().min(1)).min(1).default(['processing', 'completed']),
   excludedRoles: z.array(z.string().min(1)).default(['administrator', 'shop_manager']),
   /** Whole addresses (`a@b.com`) or domains (`@b.com` / `b.com`): captured, never sent to a CRM. */
@@ -90,7 +100,7 @@ export type CartSettings = z.infer<typeof CartSettings>;
 export const Settings = z.object({
   carts: CartSettings.default(CartSettings.parse({})),
   /** Debounce before an automatic stock push, so a burst of edits makes one push. */
-  stockPushDebounceMs: z.number().int().min(0).max(60_000).default(2000),
+  stockPushDebounceMs: storedInt.default(2000),
   /**
    * CRM contact fields beyond name, phone and company: Backroom field (`orderCount`, `totalSpent`,
    * `lastOrderDate`, or `meta:KEY` for an order meta key) → the CRM's field name.
@@ -98,3 +108,41 @@ export const Settings = z.object({
   crmFields: z.record(z.string().regex(/^(orderCount|totalSpent|lastOrderDate|meta:.+)$/, 'must be orderCount, totalSpent, lastOrderDate or meta:KEY'), z.string().min(1)).default({}),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** One stored value that was outside its range and has been brought back into it. */
+export interface ClampedSetting {
+  /** Where it was, in words: `shop "Main"` or `cart settings`. */
+  where: string;
+  label: string;
+  unit: Bound['unit'];
+  from: number;
+  to: number;
+}
+
+/**
+ * Brings every stored number setting back within its bound, in place, and says what it changed.
+ * Files written before the bounds existed may hold, say, a poll interval of 40 days (which Node's
+ * timers cannot even hold); the engine keeps running on the nearest allowed value and raises an
+ * alert naming each change, instead of refusing to open the merchant's data.
+ */
+export function clampStoredSettings(data: { settings: Settings; shops: Shop[] }): ClampedSetting[] {
+  const changed: ClampedSetting[] = [];
+  const fix = (where: string, bound: Bound, value: number, set: (v: number) => void) => {
+    const to = clampToBound(bound, value);
+    if (to === value) return;
+    set(to);
+    changed.push({ where, label: bound.label, unit: bound.unit, from: value, to });
+  };
+  for (const shop of data.shops) {
+    const where = `shop "${shop.name}"`;
+    fix(where, BOUNDS.pollSeconds, shop.intervals.ordersSeconds, (v) => (shop.intervals.ordersSeconds = v));
+    fix(where, BOUNDS.reconcileSeconds, shop.intervals.reconcileSeconds, (v) => (shop.intervals.reconcileSeconds = v));
+    fix(where, BOUNDS.safetyBuffer, shop.safetyBuffer, (v) => (shop.safetyBuffer = v));
+  }
+  const carts = data.settings.carts;
+  fix('cart settings', BOUNDS.cutoffMinutes, carts.cutoffMinutes, (v) => (carts.cutoffMinutes = v));
+  fix('cart settings', BOUNDS.sweepMinutes, carts.sweepMinutes, (v) => (carts.sweepMinutes = v));
+  fix('cart settings', BOUNDS.recoveryWindowDays, carts.recoveryWindowDays, (v) => (carts.recoveryWindowDays = v));
+  fix('stock push', BOUNDS.stockPushDebounceMs, data.settings.stockPushDebounceMs, (v) => (data.settings.stockPushDebounceMs = v));
+  return changed;
+}

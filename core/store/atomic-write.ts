@@ -19,20 +19,55 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(path: string, contents: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', options.mode ?? 0o600);
   try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, 'w', options.mode ?? 0o600);
+    try {
+      await handle.writeFile(contents, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await renameWithRetry(temp, path, options.renameAttempts ?? 8);
   } catch (error) {
+    // The old file is untouched (the rename is the commit); the half-written temp must not linger.
     await unlink(temp).catch(() => undefined);
-    throw error;
+    throw StoreWriteError.from(path, error);
   }
   await syncDirectory(dirname(path));
+}
+
+/** What a failed write means for the merchant, by the system's error code. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'your disk quota is used up',
+  EISDIR: 'there is a folder of that name where the file should be',
+  EROFS: 'the disk is read-only',
+  EACCES: 'Backroom is not allowed to write there (permission denied)',
+  EPERM: 'the file is locked or Backroom is not allowed to write there',
+  ENOENT: 'its folder no longer exists',
+  ENOTDIR: 'part of the folder path is a file, not a folder',
+  EMFILE: 'too many files are open at once',
+  EIO: 'the disk reported an input/output error',
+};
+
+/** A data file could not be saved; the message says why in words and that the old contents are intact. */
+export class StoreWriteError extends Error {
+  constructor(readonly file: string, readonly code: string | undefined, message: string) {
+    super(message);
+    this.name = 'StoreWriteError';
+  }
+
+  static from(path: string, error: unknown): StoreWriteError {
+    if (error instanceof StoreWriteError) return error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = (code && WRITE_FAILURES[code]) ?? `the system said: ${(error as Error).message}`;
+    return new StoreWriteError(
+      path,
+      code,
+      `Could not save ${basename(path)} in ${dirname(path)}: ${why}. Nothing was saved: the file still holds what it held before. ` +
+        (code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space, then try again.' : code === 'EISDIR' ? 'Move that folder away, then try again.' : 'Fix that, then try again.'),
+    );
+  }
 }
 
 async function renameWithRetry(from: string, to: string, attempts: number): Promise<void> {

@@ -62,7 +62,7 @@ describe('JsonDocument.save', () => {
     const path = join(dir, 'sub', 'counter.json');
     const { doc } = await JsonDocument.open(path, spec);
     doc.data.n = 1;
-    await expect(doc.save()).rejects.toThrow(/ENOENT/);
+    await expect(doc.save()).rejects.toThrow(/its folder no longer exists/);
     await mkdir(join(dir, 'sub'));
     doc.data.n = 2;
     await doc.save();

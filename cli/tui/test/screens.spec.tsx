@@ -249,7 +249,7 @@ describe('Settings', () => {
     await ui.press(KEYS.tab, KEYS.tab, KEYS.tab, ...Array(3).fill(KEYS.backspace));
     await type('10');
     await ui.press(KEYS.enter);
-    await ui.waitFor('Error: ordersSeconds: must be at least 30 seconds');
+    await ui.waitFor('Error: Order pull interval must be from 30 seconds to 24 hours');
     await ui.press(KEYS.backspace, KEYS.backspace);
     await type('60');
     await ui.press(KEYS.up, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
@@ -293,7 +293,7 @@ describe('Settings', () => {
     await ui.press(KEYS.tab, KEYS.backspace, KEYS.backspace);
     await type('5');
     await ui.press(KEYS.enter);
-    await ui.waitFor('Error: carts.cutoffMinutes: must be at least 10 minutes');
+    await ui.waitFor('Error: Cart cut-off must be from 10 minutes to 30 days');
     await ui.press(KEYS.backspace);
     await type('45');
     await ui.press(KEYS.enter);

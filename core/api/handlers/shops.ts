@@ -1,4 +1,4 @@
-import { Shop, type Platform } from '../../model';
+import { DEFAULT_POLL_SECONDS, DEFAULT_RECONCILE_SECONDS, Shop, type Platform } from '../../model';
 import { checkShopifyDomain, checkShopUrl } from '../../platforms/url-policy';
 import type { ApiContext } from '../context';
 import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
@@ -49,7 +49,7 @@ export const shopHandlers: {
       prefix: params.prefix ?? defaultPrefix(params.platform, taken),
       statuses: params.statuses ?? ['processing'],
       location: params.location ? { kind: 'location' as const, location: params.location } : { kind: 'combined' as const },
-      intervals: { ordersSeconds: params.pollSeconds ?? 300, reconcileSeconds: 3600 },
+      intervals: { ordersSeconds: params.pollSeconds ?? DEFAULT_POLL_SECONDS, reconcileSeconds: DEFAULT_RECONCILE_SECONDS },
       secretRef,
       addedAt: ctx.clock.now().toISOString(),
       connectedAt: ctx.clock.now().toISOString(),
