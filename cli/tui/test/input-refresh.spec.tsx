@@ -74,8 +74,7 @@ describe('the stock screen after an edit', () => {
     await host.client.call('stock.set', { sku: 'TS-RED-M', location: 'Warehouse', quantity: 20 });
     await ui.waitFor(/TS-RED-M\s+20\s+3\s+2\s+21\s+11/);
     // What the inventory job does once the shop accepted the push: the cursor's lastSent, then the job's end.
-    host.store.main.data.cursors['Main shop']!.lastSent['TS-RED-M'] = 21;
-    await host.store.main.save();
+    await host.store.checkpoint({ shop: 'Main shop', lastSent: { 'TS-RED-M': 21 } });
     host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'running' });
     host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'done' });
     await ui.waitFor(/TS-RED-M\s+20\s+3\s+2\s+21\s+21/);
