@@ -227,7 +227,7 @@ function toPlatformError(error: unknown, platform: string, what: string, timeout
       const why =
         phase === 'lookup' || phase === 'connect' || phase === 'secureConnect'
           ? `could not be reached within ${seconds(connectMs)} (no connection)`
-          : phase === 'response'
+          : phase === 'response' || !error.response
             ? `did not start answering ${what} within ${seconds(timeoutMs)}`
             : `did not finish answering ${what} within ${seconds(timeoutMs)}`;
       return new PlatformError('transient', `${platform} ${why}, after retrying.`);
