@@ -32,15 +32,7 @@ function jitteryClock(jitter: () => number): PacerClock & { at: number } {
   return clock;
 }
 
-interface Demand {
-  /** When the request is wanted, after the previous one was wanted. */
-  gapMs: number;
-  /** Latency from our start to the platform's count, within the declared margin. */
-  latencyMs: number;
-  /** The platform answers 429 with this Retry-After (seconds). */
-  retryAfterSeconds: number | null;
-}
-
+/** One request: its gap after the previous one, its latency to the platform (within the margin), and a 429 it may get. */
 const demand = fc.record({
   gapMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 400 })),
   latencyMs: fc.integer({ min: 0, max: WINDOW.marginMs }),
