@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { PlatformError, type PlatformErrorKind } from './errors';
 import { createPacer, retryAfterMs, type RollingWindow } from './pacer';
+import { isRefusedPlainHttp } from './url-policy';
 
 /**
  * What a platform declares about talking to it (ARCHITECTURE: "platforms are data + mapping").
@@ -63,6 +64,8 @@ export interface HttpClientOptions {
   describeError(status: number, body: unknown): { message: string; code?: string };
   /** Names the platform in messages: "WooCommerce", "ActiveCampaign". */
   platformName: string;
+  /** The merchant allowed plain http to this (non-loopback) address; otherwise such a base URL is refused. */
+  allowHttp?: boolean;
 }
 
 export interface HttpClient {
@@ -84,6 +87,10 @@ export function describeSchemaProblem(error: z.ZodError): string {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { limits, platformName } = options;
+  // The last line of defence: whatever stored the address, keys never go out over plain http unasked.
+  if (isRefusedPlainHttp(new URL(options.baseUrl), options)) {
+    throw new PlatformError('rejected', `The ${platformName} address ${new URL(options.baseUrl).origin} uses plain http, which Backroom refuses unless you allow it for this connection (--allow-http).`);
+  }
   const stats = { requests: 0, retries: 0 };
   const queue = new PQueue({
     concurrency: limits.concurrency,

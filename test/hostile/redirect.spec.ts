@@ -1,11 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../core/platforms/http';
 import { startHostileServer, type HostileServer } from '../../sandbox/kit/hostile';
+import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
+import { removeTempDirs } from '../helpers';
+import { openWorld, type World } from '../sync/world';
 import { CONNECTORS, credentialTrace, leakedSecrets } from './connectors';
 
 const servers: HostileServer[] = [];
+let other: WooSandbox | undefined;
+let world: World | undefined;
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
+  await world?.close();
+  await other?.close();
+  world = undefined;
+  other = undefined;
+  await removeTempDirs();
 });
 
 async function settle(promise: Promise<unknown>): Promise<unknown> {
@@ -35,4 +45,25 @@ describe('API calls follow no redirect', () => {
       });
     }
   }
+});
+
+describe('a WooCommerce shop that redirects to another shop', () => {
+  it("imports none of the other shop's orders, records one error naming the new address, and sends it nothing", async () => {
+    other = await startWooSandbox({ seed: { products: 3, orders: 5 } });
+    const shop = await startHostileServer({ kind: 'redirect', to: other.url, status: 301 });
+    servers.push(shop);
+    world = await openWorld({ shops: [] });
+    const api = world.host.client;
+    await api.call('shop.add', { platform: 'woocommerce', name: 'Moved', url: shop.url, key: 'ck_moved_000000000000', secret: 'cs_moved_000000000000', combined: true });
+    const before = JSON.stringify(world.host.store.main.data.cursors);
+    const { summaries } = await api.call('sync.run', { job: 'orders' });
+    expect(summaries[0]!.errors).toBeGreaterThan(0);
+    expect((await api.call('orders.list', {})).total).toBe(0);
+    expect(other.log).toEqual([]);
+    expect(JSON.stringify(world.host.store.main.data.cursors)).toBe(before);
+    const errors = await api.call('errors.list', {});
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain(`redirect to ${other.url}`);
+    expect(errors[0]!.message).not.toContain('cs_moved_000000000000');
+  });
 });

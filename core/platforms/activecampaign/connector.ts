@@ -41,6 +41,8 @@ export interface ActiveCampaignOptions {
   url: string;
   key: string;
   limits?: Partial<PlatformLimits>;
+  /** The merchant allowed plain http to this account (`--allow-http`). */
+  allowHttp?: boolean;
 }
 
 /** The API base for an account URL: `https://example.api-us1.com` → `https://example.api-us1.com/api/3`. */
@@ -75,6 +77,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     limits,
     describeError: describeActiveCampaignError,
     platformName: 'ActiveCampaign',
+    allowHttp: options.allowHttp,
   });
   const get = async <T>(path: string, schema: z.ZodType<T>, searchParams?: Record<string, string | number | undefined>) =>
     (await http.request({ path, schema, searchParams })).body;
