@@ -34,7 +34,7 @@ export function checkShopUrl(input: string, permission: HttpPermission = {}): st
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${input}" must start with https://`);
   if (isRefusedPlainHttp(url, permission)) {
-    throw new Error(`"${input}" uses plain http, so the shop's keys would travel readable by anyone on the way; use its https:// address, or add --allow-http if you accept that risk for this shop`);
+    throw new Error(`"${input}" uses plain http; Backroom only sends shop keys over https, as anyone on the way could read them over plain http. Use the shop's https:// address, or allow plain http for this shop (--allow-http) if you accept that risk`);
   }
   if (url.username || url.password) throw new Error('the URL must not contain a user name or password; give the keys with --key and --secret');
   url.search = '';

@@ -25,7 +25,7 @@ export function checkActiveCampaignUrl(input: string, permission: HttpPermission
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${input}" must start with https://`);
   if (isRefusedPlainHttp(url, permission)) {
-    throw new Error(`"${input}" uses plain http, so the API key would travel readable by anyone on the way; use the https:// address, or add --allow-http if you accept that risk for this account`);
+    throw new Error(`"${input}" uses plain http; Backroom only sends the API key over https, as anyone on the way could read it over plain http. Use the https:// address, or allow plain http for this account (--allow-http) if you accept that risk`);
   }
   if (url.username || url.password) throw new Error('the URL must not contain a user name or password; give the key with --key');
   url.search = '';
