@@ -86,9 +86,13 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .command('test <name>')
     .description("check the shop's address and keys, and report what Backroom found there")
     .action(action(deps, async ({ api, print }, name: string) => {
-      const report = await (await api()).call('shop.test', { name });
+      const client = await api();
+      const report = await client.call('shop.test', { name });
+      // Said on every test, so a shop reached over plain http is never forgotten.
+      const tested = (await client.call('shop.list')).find((s) => s.name === name);
       print.result(report, () => [
         `Shop "${name}" answered: ${report.storeName}.`,
+        ...(tested ? [`  Address:           ${addressOf(tested)}${tested.platform === 'woocommerce' && tested.allowHttp ? ' — its keys travel unencrypted' : ''}`] : []),
         `  Platform version:  ${report.platformVersion ?? 'not reported'}`,
         `  Currency:          ${report.currency ?? 'not reported'}`,
         `  Time zone:         ${report.timezone ?? 'not reported'}`,

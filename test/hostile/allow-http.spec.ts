@@ -4,6 +4,7 @@ import { createHttpClient, PlatformError } from '../../core/platforms/http';
 import { createWooConnector } from '../../core/platforms/woocommerce/connector';
 import { cli, cliJson, okResult, removeTempDirs, tempDir, type JsonFail } from '../helpers';
 import type { ShopView } from '../../core/api/views';
+import { startWooSandbox } from '../../sandbox/woocommerce';
 
 afterAll(removeTempDirs);
 
@@ -31,6 +32,20 @@ describe('plain http is refused unless the merchant allows it for that shop or C
     const back = await cliJson(dir, ['shop', 'set', 'Plain', '--no-allow-http']);
     expect(back.code).toBe(2);
     expect((back.doc as JsonFail).error.message).toMatch(/plain http/);
+  });
+
+  it('shop test says when plain http is allowed for the shop', async () => {
+    const dir = await tempDir();
+    const sandbox = await startWooSandbox({ storeName: 'Back Room Test' });
+    try {
+      const added = await cliJson(dir, ['shop', 'add', 'woocommerce', '--name', 'Local', '--url', sandbox.url, '--key', sandbox.credentials.key, '--secret', sandbox.credentials.secret, '--allow-http']);
+      expect(added.code).toBe(0);
+      const human = await cli(['--data-dir', dir, 'shop', 'test', 'Local']);
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(/Address: +http:\/\/127\.0\.0\.1:\d+ \(plain http allowed\) — its keys travel unencrypted/);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('crm add activecampaign refuses plain http naming --allow-http, and stores the permission when given', async () => {
