@@ -4,7 +4,7 @@ import { action, type CliDeps } from '../context';
 import { table } from '../output';
 
 function where(c: CrmView): string {
-  return c.platform === 'activecampaign' ? c.url : `audience ${c.listId}${c.server ? ` (${c.server})` : ''}`;
+  return c.platform === 'activecampaign' ? `${c.url}${c.allowHttp ? ' (plain http allowed)' : ''}` : `audience ${c.listId}${c.server ? ` (${c.server})` : ''}`;
 }
 
 export function registerCrm(program: Command, deps: CliDeps): void {
@@ -17,8 +17,9 @@ export function registerCrm(program: Command, deps: CliDeps): void {
     .option('--name <name>', 'a name for this connection, used by rules and other commands', 'ActiveCampaign')
     .requiredOption('--url <url>', 'the API URL, e.g. https://example.api-us1.com')
     .requiredOption('--key <key>', 'the API key')
-    .action(action(deps, async ({ api, print }, opts: { name: string; url: string; key: string }) => {
-      const added = await (await api()).call('crm.add', { platform: 'activecampaign', name: opts.name, url: opts.url, key: opts.key });
+    .option('--allow-http', 'allow a plain http:// address off this computer (the key then travels unencrypted)')
+    .action(action(deps, async ({ api, print }, opts: { name: string; url: string; key: string; allowHttp?: boolean }) => {
+      const added = await (await api()).call('crm.add', { platform: 'activecampaign', name: opts.name, url: opts.url, key: opts.key, ...(opts.allowHttp ? { allowHttp: true } : {}) });
       print.result(added, () => `Added CRM "${added.name}" (ActiveCampaign, ${where(added)}). Check it with: backroom crm test "${added.name}"`);
     }));
 

@@ -14,8 +14,15 @@ interface ShopAddOptions {
   pollSeconds?: string;
 }
 
+/** The shop's address, saying so when the merchant allowed plain http for it. */
+function addressOf(s: ShopView): string {
+  return s.platform === 'woocommerce' ? `${s.url}${s.allowHttp ? ' (plain http allowed)' : ''}` : s.domain;
+}
+
+const ALLOW_HTTP_HELP = 'allow a plain http:// address off this computer (the keys then travel unencrypted)';
+
 function describeShop(s: ShopView): string {
-  const where = s.platform === 'woocommerce' ? s.url : s.domain;
+  const where = addressOf(s);
   const stock = s.location.kind === 'combined' ? 'all locations combined' : `location ${s.location.location}`;
   return `Shop "${s.name}" (${s.platform}, ${where}): orders numbered ${s.prefix}:…, statuses ${s.statuses.join(', ')}, stock from ${stock}.`;
 }
@@ -45,8 +52,9 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .requiredOption('--url <url>', "the site's address, e.g. https://shop.example.com")
     .requiredOption('--key <key>', 'consumer key (ck_…)')
     .requiredOption('--secret <secret>', 'consumer secret (cs_…)')
-    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { url: string; key: string; secret: string }) => {
-      const added = await (await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...mapping(opts) });
+    .option('--allow-http', ALLOW_HTTP_HELP)
+    .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { url: string; key: string; secret: string; allowHttp?: boolean }) => {
+      const added = await (await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...(opts.allowHttp ? { allowHttp: true } : {}), ...mapping(opts) });
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -69,7 +77,7 @@ export function registerShops(program: Command, deps: CliDeps): void {
         shops.length
           ? table(['SHOP', 'PLATFORM', 'PREFIX', 'STATUSES', 'STOCK FROM', 'ADDRESS'], shops.map((s) => [
               s.name, s.platform, s.prefix, s.statuses.join(','), s.location.kind === 'combined' ? '(combined)' : s.location.location,
-              s.platform === 'woocommerce' ? s.url : s.domain,
+              addressOf(s),
             ]))
           : 'No shops yet. Add one: backroom shop add woocommerce --help');
     }));
@@ -78,9 +86,13 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .command('test <name>')
     .description("check the shop's address and keys, and report what Backroom found there")
     .action(action(deps, async ({ api, print }, name: string) => {
-      const report = await (await api()).call('shop.test', { name });
+      const client = await api();
+      const report = await client.call('shop.test', { name });
+      // Said on every test, so a shop reached over plain http is never forgotten.
+      const tested = (await client.call('shop.list')).find((s) => s.name === name);
       print.result(report, () => [
         `Shop "${name}" answered: ${report.storeName}.`,
+        ...(tested ? [`  Address:           ${addressOf(tested)}${tested.platform === 'woocommerce' && tested.allowHttp ? ' — its keys travel unencrypted' : ''}`] : []),
         `  Platform version:  ${report.platformVersion ?? 'not reported'}`,
         `  Currency:          ${report.currency ?? 'not reported'}`,
         `  Time zone:         ${report.timezone ?? 'not reported'}`,
@@ -109,6 +121,7 @@ interface ShopSetOptions {
   safetyBuffer?: string;
   shipping?: 'complete' | 'each';
   shopifyLocation?: string;
+  allowHttp?: boolean;
 }
 
 /** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
@@ -125,6 +138,8 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
     .option('--safety-buffer <n>', `push 0 once available stock falls to this many units (${BOUNDS.safetyBuffer.min} to ${BOUNDS.safetyBuffer.max.toLocaleString('en-US')})`)
     .addOption(choiceOption('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment', 'shipping choice', ['complete', 'each']))
     .option('--shopify-location <name>', 'Shopify shops: the Shopify location whose stock Backroom sets')
+    .option('--allow-http', `WooCommerce shops: ${ALLOW_HTTP_HELP}`)
+    .option('--no-allow-http', 'WooCommerce shops: stop allowing plain http')
     .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
       const statuses = opts.statuses === undefined ? undefined : parseStatuses('--statuses', opts.statuses);
       const count = (flag: string, value: string | undefined, bound: Bound) => (value === undefined ? undefined : parseBounded(flag, value, bound));
@@ -139,6 +154,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
         safetyBuffer: count('--safety-buffer', opts.safetyBuffer, BOUNDS.safetyBuffer),
         shippingPush: opts.shipping,
         shopifyLocation: opts.shopifyLocation,
+        allowHttp: opts.allowHttp,
       });
       print.result(updated, () => `Updated. ${describeShop(updated)}`);
     }));

@@ -13,6 +13,8 @@ export const CrmAddParams = z.discriminatedUnion('platform', [
     /** The account's API URL (Settings › Developer), e.g. https://example.api-us1.com */
     url: nonEmpty,
     key: nonEmpty,
+    /** Allow a plain-http address off this computer (the key then travels unencrypted). */
+    allowHttp: z.boolean().optional(),
   }).strict(),
   z.object({
     platform: z.literal('mailchimp'),

@@ -22,6 +22,8 @@ export const ShopUpdateParams = z
     shippingPush: z.enum(['complete', 'each']).optional(),
     /** Shopify shops: the location (name or GID) whose stock Backroom sets. */
     shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
+    /** WooCommerce shops: allow (or stop allowing) a plain-http address. */
+    allowHttp: z.boolean().optional(),
   })
   .strict();
 

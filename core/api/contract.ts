@@ -23,7 +23,15 @@ const shopCommon = {
 };
 
 export const ShopAddParams = z.discriminatedUnion('platform', [
-  z.object({ platform: z.literal('woocommerce'), url: z.string().min(1, 'must not be empty'), key: z.string().trim().min(1, 'must not be empty'), secret: z.string().trim().min(1, 'must not be empty'), ...shopCommon }).strict(),
+  z.object({
+    platform: z.literal('woocommerce'),
+    url: z.string().min(1, 'must not be empty'),
+    key: z.string().trim().min(1, 'must not be empty'),
+    secret: z.string().trim().min(1, 'must not be empty'),
+    /** Allow a plain-http address off this computer (the keys then travel unencrypted). */
+    allowHttp: z.boolean().optional(),
+    ...shopCommon,
+  }).strict(),
   z.object({
     platform: z.literal('shopify'),
     domain: z.string().trim().min(1, 'must not be empty'),

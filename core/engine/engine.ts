@@ -47,6 +47,14 @@ function shopNamed(store: Store, name: string): Shop {
 }
 
 const shopTargets = (store: Store, only?: string) => store.main.data.shops.filter((s) => !only || s.name === only).map((s) => s.name);
+/** Two runs of one job for one target in the same pass, reported as one. */
+function merged(earlier: JobSummary | undefined, later: JobSummary): JobSummary {
+  if (!earlier) return later;
+  const counts = { ...earlier.counts };
+  for (const [key, n] of Object.entries(later.counts)) counts[key] = (counts[key] ?? 0) + n;
+  return { ...later, counts, requests: earlier.requests + later.requests, errors: earlier.errors + later.errors };
+}
+
 /** `--shop` limits a pass to one shop: CRM work is not tied to a shop, so it runs only in unfiltered passes. */
 const crmTargets = (store: Store, only?: string) => (only ? [] : store.main.data.crms.map((c) => c.name));
 
@@ -206,24 +214,39 @@ export class Engine {
   }
 
   /**
-   * One sync pass: each job in dependency order, for every target (or only `shop`). A shop whose
-   * credentials were refused is not asked again in the same pass (one clear error, no retry storm).
+   * One sync pass: every shop (or only `shop`) through the shop jobs in dependency order, shops side
+   * by side so that one that hangs or fails delays only itself; then the CRMs, which send what the
+   * shops' orders and carts queued. A shop whose credentials were refused is not asked again in the
+   * same pass (one clear error, no retry storm).
    */
   async syncOnce(options: { job?: JobName; shop?: string; reconcile?: boolean } = {}): Promise<JobSummary[]> {
-    const results: JobSummary[] = [];
-    const refused = new Set<string>();
-    for (const job of JOB_ORDER) {
-      if (options.job && options.job !== job) continue;
-      const definition = this.definitions.get(job);
-      if (!definition) continue;
-      for (const target of definition.targets(this.options.store, options.shop)) {
-        if (refused.has(target)) continue;
-        const s = await this.run(job, target, { reconcile: options.reconcile });
-        results.push(s);
-        if (s.authFailed) refused.add(target);
-      }
-    }
-    return results;
+    const store = this.options.store;
+    const wanted = JOB_ORDER.filter((job) => (!options.job || options.job === job) && this.definitions.has(job));
+    const results = new Map<string, JobSummary>();
+    const runInto = async (job: JobName, target: string) => {
+      const s = await this.run(job, target, { reconcile: options.reconcile });
+      results.set(`${job}:${target}`, merged(results.get(`${job}:${target}`), s));
+      return s;
+    };
+    // Orders one shop imports can change what another may be offered; a push that ran before them runs again below.
+    let ordersChanges = 0;
+    const pushedAfter = new Map<string, number>();
+    const shopJobs = wanted.filter((job) => job !== 'crm');
+    await Promise.all(
+      this.definitions.get('orders')!.targets(store, options.shop).map(async (shop) => {
+        for (const job of shopJobs) {
+          if (job === 'inventory') pushedAfter.set(shop, ordersChanges);
+          const s = await runInto(job, shop);
+          if (job === 'orders' && Object.keys(s.counts).some((k) => k !== 'unchanged' && k !== 'skipped')) ordersChanges++;
+          if (s.authFailed) break;
+        }
+      }),
+    );
+    const stale = [...pushedAfter].filter(([, seen]) => seen < ordersChanges).map(([shop]) => shop);
+    await Promise.all(stale.map((shop) => runInto('inventory', shop)));
+    if (wanted.includes('crm')) await Promise.all(this.definitions.get('crm')!.targets(store, options.shop).map((crm) => runInto('crm', crm)));
+    const order = (s: JobSummary) => JOB_ORDER.indexOf(s.job);
+    return [...results.values()].sort((a, b) => order(a) - order(b));
   }
 
   /** Re-runs exactly the operation of an error entry. Returns whether the error is now resolved. */

@@ -62,6 +62,8 @@ export const WooCommerceShop = z.object({
   platform: z.literal('woocommerce'),
   /** The site's base URL, e.g. https://shop.example.com; the client adds /wp-json/wc/v3/. */
   url: z.url(),
+  /** The merchant allowed plain http for this shop (`--allow-http`): its keys then cross the network unencrypted. */
+  allowHttp: z.boolean().optional(),
 });
 export const ShopifyShop = z.object({
   ...shopCommon,
@@ -78,7 +80,8 @@ export const CrmPlatform = z.enum(['activecampaign', 'mailchimp']);
 export type CrmPlatform = z.infer<typeof CrmPlatform>;
 
 export const CrmConnection = z.discriminatedUnion('platform', [
-  z.object({ name: Name, platform: z.literal('activecampaign'), url: z.url(), secretRef: z.string(), addedAt: z.string() }),
+  // allowHttp: the merchant allowed plain http for this account (`--allow-http`).
+  z.object({ name: Name, platform: z.literal('activecampaign'), url: z.url(), allowHttp: z.boolean().optional(), secretRef: z.string(), addedAt: z.string() }),
   z.object({ name: Name, platform: z.literal('mailchimp'), listId: z.string().min(1), server: z.string().optional(), secretRef: z.string(), addedAt: z.string() }),
 ]);
 export type CrmConnection = z.infer<typeof CrmConnection>;

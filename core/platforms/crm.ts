@@ -18,7 +18,7 @@ export function createCrmConnector(connection: CrmConnection, credentials: Crede
   if (!key) throw new Error(`CRM "${connection.name}" has no stored API key; add it again with backroom crm add.`);
   switch (connection.platform) {
     case 'activecampaign':
-      return createActiveCampaignConnector({ url: connection.url, key, limits: options.limits });
+      return createActiveCampaignConnector({ url: connection.url, key, limits: options.limits, allowHttp: connection.allowHttp });
     case 'mailchimp':
       return createMailchimpConnector({ key, listId: connection.listId, server: connection.server, limits: options.limits });
   }

@@ -1,7 +1,9 @@
-import got, { HTTPError, RequestError, type Got, type Method } from 'got';
+import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } from 'got';
 import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { PlatformError, type PlatformErrorKind } from './errors';
+import { createPacer, retryAfterMs, type RollingWindow } from './pacer';
+import { isRefusedPlainHttp } from './url-policy';
 
 /**
  * What a platform declares about talking to it (ARCHITECTURE: "platforms are data + mapping").
@@ -13,12 +15,17 @@ export interface PlatformLimits {
   /** Requests started per second; omit for no limit beyond concurrency. */
   requestsPerSecond?: number;
   /**
-   * Smallest gap between the starts of two requests, retries included. For platforms that count
-   * requests in a rolling window (ActiveCampaign: 5 per second): p-queue's fixed windows can let
-   * two bursts meet at a window edge, which a rolling window counts as one over the limit.
+   * For platforms that count requests in a rolling window (ActiveCampaign: 5 per second): every
+   * start, retries included, is paced so that no window can hold more (see pacer.ts). p-queue's
+   * fixed windows alone let two bursts meet at a window edge.
    */
-  minSpacingMs?: number;
+  rollingWindow?: RollingWindow;
+  /** The whole request: connecting, sending and reading the complete answer. */
   timeoutMs: number;
+  /** Looking up the host and opening the connection (TLS included); default 15 s. */
+  connectTimeoutMs?: number;
+  /** Largest answer read; a bigger one is abandoned as it streams in. Default 32 MiB. */
+  maxResponseBytes?: number;
   /** Retries of transient failures (network, 429, 5xx) before the call fails. */
   retries: number;
   /** Longest Retry-After Backroom waits inside one call; longer ones fail the call as transient. */
@@ -57,6 +64,8 @@ export interface HttpClientOptions {
   describeError(status: number, body: unknown): { message: string; code?: string };
   /** Names the platform in messages: "WooCommerce", "ActiveCampaign". */
   platformName: string;
+  /** The merchant allowed plain http to this (non-loopback) address; otherwise such a base URL is refused. */
+  allowHttp?: boolean;
 }
 
 export interface HttpClient {
@@ -64,6 +73,10 @@ export interface HttpClient {
   /** Requests sent, retries included: the benches and tests count these. */
   readonly stats: { requests: number; retries: number };
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** A page of 100 WooCommerce orders with plugin meta is well under 5 MB; 32 MiB leaves room and still bounds memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 const TRANSIENT_STATUS = [408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 524];
 
@@ -73,18 +86,27 @@ export function describeSchemaProblem(error: z.ZodError): string {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { limits } = options;
+  const { limits, platformName } = options;
+  // The last line of defence: whatever stored the address, keys never go out over plain http unasked.
+  if (isRefusedPlainHttp(new URL(options.baseUrl), options)) {
+    throw new PlatformError('rejected', `The ${platformName} address ${new URL(options.baseUrl).origin} uses plain http, which Backroom refuses unless you allow it for this connection (--allow-http).`);
+  }
   const stats = { requests: 0, retries: 0 };
   const queue = new PQueue({
     concurrency: limits.concurrency,
     ...(limits.requestsPerSecond ? { intervalCap: limits.requestsPerSecond, interval: 1000 } : {}),
   });
-  const pace = limits.minSpacingMs ? spacer(limits.minSpacingMs) : undefined;
+  const pacer = createPacer(limits.rollingWindow);
+  const connectMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const maxBytes = limits.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const auth = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` : undefined;
   const client: Got = got.extend({
     prefixUrl: options.baseUrl,
     headers: { 'user-agent': 'Backroom/0.1', accept: 'application/json', ...options.headers, ...(auth ? { authorization: auth } : {}) },
-    timeout: { request: limits.timeoutMs },
+    // Each phase has its own limit, so a server that accepts and never answers, or answers forever, ends the call.
+    timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, send: limits.timeoutMs, response: limits.timeoutMs, request: limits.timeoutMs },
+    // Credentials go only to the configured origin: a redirect is reported, never followed.
+    followRedirect: false,
     // Non-2xx responses still go through got's retry (429/5xx with Retry-After); once retries are
     // spent the response is returned and classified below instead of thrown.
     throwHttpErrors: false,
@@ -98,8 +120,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     hooks: {
       // beforeRequest runs for every attempt, so retries are paced too; got starts its timeout after it.
-      beforeRequest: [async () => { await pace?.(); stats.requests++; }],
+      beforeRequest: [async () => { await pacer.acquire(); stats.requests++; }],
       beforeRetry: [() => { stats.retries++; }],
+      afterResponse: [
+        (response) => {
+          // A Retry-After speaks for the whole account: every request waits, counted from this answer's arrival.
+          const wait = response.statusCode === 429 || response.statusCode === 503 ? retryAfterMs(response.headers['retry-after'], Date.now()) : undefined;
+          if (wait !== undefined) pacer.holdUntil(Date.now() + Math.min(wait, limits.maxRetryAfterMs));
+          return response;
+        },
+      ],
     },
   });
 
@@ -107,39 +137,57 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const method = req.method ?? 'GET';
     const searchParams = Object.fromEntries(Object.entries(req.searchParams ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
     const repeatable = req.idempotent || method !== 'POST';
+    const what = `${method} ${req.path || '/'}`;
+    const pending = client(req.path.replace(/^\//, ''), {
+      method,
+      searchParams,
+      json: req.json,
+      retry: {
+        limit: limits.retries,
+        methods: ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PATCH'],
+        // A 429 means the platform refused the request without acting on it, so even a POST that is
+        // not safe to repeat is sent again after Retry-After. Any other failure of such a POST may
+        // have taken effect and is not repeated.
+        calculateDelay: ({ error, computedValue }) => (repeatable || error.response?.statusCode === 429 ? computedValue : 0),
+      },
+    });
+    // The body is counted as it streams in and abandoned past the cap, so a huge answer never fills memory.
+    let tooBig = false;
+    const abandon = () => {
+      tooBig = true;
+      pending.cancel();
+    };
+    pending.on('response', (res) => {
+      if (Number(res.headers['content-length']) > maxBytes) abandon();
+    });
+    pending.on('downloadProgress', (progress) => {
+      if (progress.transferred > maxBytes && !tooBig) abandon();
+    });
     let response;
     try {
-      response = await client(req.path.replace(/^\//, ''), {
-        method,
-        searchParams,
-        json: req.json,
-        retry: {
-          limit: limits.retries,
-          methods: ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PATCH'],
-          // A 429 means the platform refused the request without acting on it, so even a POST that is
-          // not safe to repeat is sent again after Retry-After. Any other failure of such a POST may
-          // have taken effect and is not repeated.
-          calculateDelay: ({ error, computedValue }) => (repeatable || error.response?.statusCode === 429 ? computedValue : 0),
-        },
-      });
+      response = await pending;
     } catch (error) {
-      throw toPlatformError(error, options.platformName);
+      if (tooBig) {
+        throw new PlatformError('rejected', `${platformName} sent an answer larger than ${formatBytes(maxBytes)} to ${what}; Backroom reads at most ${formatBytes(maxBytes)} per answer, so it stopped reading.`);
+      }
+      throw toPlatformError(error, platformName, what, limits.timeoutMs, connectMs);
     }
     const status = response.statusCode;
+    if (status >= 300 && status < 400) throw redirectError(platformName, status, response.headers.location, options.baseUrl);
     let body: unknown;
     try {
       body = response.body === '' ? null : JSON.parse(response.body);
     } catch {
-      if (status >= 200 && status < 300) throw new PlatformError('malformed', `${options.platformName} sent a response that is not valid JSON (HTTP ${status}).`, status);
+      if (status >= 200 && status < 300) throw new PlatformError('malformed', `${platformName} sent a response that is not valid JSON (HTTP ${status}).`, status);
       body = response.body;
     }
     if (status < 200 || status >= 300) {
       const { message, code } = options.describeError(status, body);
-      throw new PlatformError(kindForStatus(status), `${options.platformName} answered HTTP ${status}: ${message}`, status, code);
+      throw new PlatformError(kindForStatus(status), `${platformName} answered HTTP ${status}: ${message}`, status, code);
     }
     const parsed = req.schema.safeParse(body);
     if (!parsed.success) {
-      throw new PlatformError('malformed', `${options.platformName} sent an unexpected response to ${method} ${req.path}: ${describeSchemaProblem(parsed.error)}`, status);
+      throw new PlatformError('malformed', `${platformName} sent an unexpected response to ${what}: ${describeSchemaProblem(parsed.error)}`, status);
     }
     return { body: parsed.data, headers: response.headers, status };
   }
@@ -150,17 +198,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-/** Hands out start times at least `gapMs` apart, in call order (slots are reserved synchronously). */
-function spacer(gapMs: number): () => Promise<void> {
-  let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + gapMs;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  };
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * A redirect is never followed (it would carry the keys to wherever it points); the message names
+ * the new address without its query, so the merchant can check it and update the URL themselves.
+ */
+function redirectError(platform: string, status: number, location: string | undefined, baseUrl: string): PlatformError {
+  if (!location) return new PlatformError('rejected', `${platform} answered HTTP ${status} (a redirect) without saying where to; check the address in Backroom's settings.`, status);
+  let target: string;
+  try {
+    const url = new URL(location, baseUrl);
+    target = `${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    target = location.slice(0, 200);
+  }
+  return new PlatformError(
+    'rejected',
+    `${platform} answered with a redirect to ${target} (HTTP ${status}). Backroom does not follow redirects, so your keys only ever go to the address you entered — if that is the right place, use that address in the settings.`,
+    status,
+  );
+}
 function kindForStatus(status: number): PlatformErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not-found';
@@ -168,13 +232,22 @@ function kindForStatus(status: number): PlatformErrorKind {
   return 'rejected';
 }
 
-function toPlatformError(error: unknown, platform: string): PlatformError {
+function toPlatformError(error: unknown, platform: string, what: string, timeoutMs: number, connectMs: number): PlatformError {
   if (error instanceof PlatformError) return error;
   if (error instanceof HTTPError) return new PlatformError(kindForStatus(error.response.statusCode), `${platform} answered HTTP ${error.response.statusCode}`, error.response.statusCode);
   if (error instanceof RequestError) {
+    if (error instanceof TimeoutError) {
+      const phase = error.event;
+      const why =
+        phase === 'lookup' || phase === 'connect' || phase === 'secureConnect'
+          ? `could not be reached within ${seconds(connectMs)} (no connection)`
+          : phase === 'response' || !error.response
+            ? `did not start answering ${what} within ${seconds(timeoutMs)}`
+            : `did not finish answering ${what} within ${seconds(timeoutMs)}`;
+      return new PlatformError('transient', `${platform} ${why}, after retrying.`);
+    }
     const code = error.code ?? 'network error';
-    const kind: PlatformErrorKind = error.name === 'TimeoutError' ? 'transient' : 'network';
-    return new PlatformError(kind, `Could not reach ${platform} (${code}: ${error.message}) after retrying.`);
+    return new PlatformError('network', `Could not reach ${platform} (${code}: ${error.message}) after retrying.`);
   }
   return new PlatformError('network', `${platform} call failed: ${(error as Error).message}`);
 }

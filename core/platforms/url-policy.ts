@@ -9,12 +9,23 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
+/** The merchant's explicit permission to send keys over plain http to one shop or CRM (`--allow-http`). */
+export interface HttpPermission {
+  allowHttp?: boolean;
+}
+
+/** True when keys sent to this URL would cross a network unencrypted and the merchant has not allowed it. */
+export function isRefusedPlainHttp(url: URL, permission: HttpPermission = {}): boolean {
+  return url.protocol === 'http:' && !isLoopbackHost(url.hostname) && permission.allowHttp !== true;
+}
+
 /**
  * Checks a shop's base URL. Credentials go by HTTP Basic, so plain http is refused unless the
- * shop is on this machine: keys are never sent in clear over a network.
- * Returns the normalised base URL (no trailing slash) or throws a message naming the problem.
+ * shop is on this machine or the merchant allowed it for this shop: keys are never sent in clear
+ * over a network by accident. Returns the normalised base URL (no trailing slash) or throws a
+ * message naming the problem.
  */
-export function checkShopUrl(input: string): string {
+export function checkShopUrl(input: string, permission: HttpPermission = {}): string {
   let url: URL;
   try {
     url = new URL(input.trim());
@@ -22,8 +33,8 @@ export function checkShopUrl(input: string): string {
     throw new Error(`"${input}" is not a URL; use the shop's address, e.g. https://shop.example.com`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${input}" must start with https://`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new Error(`"${input}" uses plain http; Backroom only sends shop keys over https (plain http is allowed for this computer only, e.g. a local test shop)`);
+  if (isRefusedPlainHttp(url, permission)) {
+    throw new Error(`"${input}" uses plain http; Backroom only sends shop keys over https, as anyone on the way could read them over plain http. Use the shop's https:// address, or allow plain http for this shop (--allow-http) if you accept that risk`);
   }
   if (url.username || url.password) throw new Error('the URL must not contain a user name or password; give the keys with --key and --secret');
   url.search = '';

@@ -2,7 +2,7 @@ import { CrmConnection } from '../../model';
 import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
-import { isLoopbackHost } from '../../platforms/url-policy';
+import { isRefusedPlainHttp, type HttpPermission } from '../../platforms/url-policy';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { CrmView } from '../views';
@@ -16,7 +16,7 @@ export function crmView(crm: CrmConnection): CrmView {
  * Checks an ActiveCampaign account URL. The key travels in a header, so plain http is refused
  * unless the account is on this computer (the sandbox). Returns the URL without /api/3 or a trailing slash.
  */
-export function checkActiveCampaignUrl(input: string): string {
+export function checkActiveCampaignUrl(input: string, permission: HttpPermission = {}): string {
   let url: URL;
   try {
     url = new URL(input.trim());
@@ -24,8 +24,8 @@ export function checkActiveCampaignUrl(input: string): string {
     throw new Error(`"${input}" is not a URL; use the API URL from Settings › Developer in ActiveCampaign, e.g. https://example.api-us1.com`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${input}" must start with https://`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new Error(`"${input}" uses plain http; Backroom only sends the API key over https (plain http is allowed for this computer only)`);
+  if (isRefusedPlainHttp(url, permission)) {
+    throw new Error(`"${input}" uses plain http; Backroom only sends the API key over https, as anyone on the way could read it over plain http. Use the https:// address, or allow plain http for this account (--allow-http) if you accept that risk`);
   }
   if (url.username || url.password) throw new Error('the URL must not contain a user name or password; give the key with --key');
   url.search = '';
@@ -50,11 +50,11 @@ export const crmHandlers: {
     if (params.platform === 'activecampaign') {
       let url: string;
       try {
-        url = checkActiveCampaignUrl(params.url);
+        url = checkActiveCampaignUrl(params.url, params);
       } catch (error) {
         throw badInput('url', message(error));
       }
-      candidate = { ...base, platform: 'activecampaign', url };
+      candidate = { ...base, platform: 'activecampaign', url, ...(params.allowHttp ? { allowHttp: true } : {}) };
     } else {
       const field = params.server ? 'server' : 'key';
       try {

@@ -1,4 +1,5 @@
 import { Settings, Shop } from '../../model';
+import { checkShopUrl } from '../../platforms/url-policy';
 import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import { shopView } from './shops';
@@ -34,6 +35,15 @@ export const settingsHandlers: {
     if (params.shopifyLocation !== undefined) {
       if (shop.platform !== 'shopify') throw badInput('shopifyLocation', `Shop "${shop.name}" is on ${shop.platform}; only Shopify shops have a Shopify location.`);
       Object.assign(candidate, { shopifyLocation: params.shopifyLocation });
+    }
+    if (params.allowHttp !== undefined) {
+      if (shop.platform !== 'woocommerce') throw badInput('allowHttp', `Shop "${shop.name}" is on ${shop.platform}, which is always reached over https.`);
+      try {
+        checkShopUrl(shop.url, params);
+      } catch (error) {
+        throw badInput('allowHttp', error instanceof Error ? error.message : String(error));
+      }
+      Object.assign(candidate, { allowHttp: params.allowHttp || undefined });
     }
     const valid = parseOrBadInput(Shop, candidate);
     const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(valid.location);

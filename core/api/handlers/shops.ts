@@ -58,11 +58,11 @@ export const shopHandlers: {
     if (params.platform === 'woocommerce') {
       let url: string;
       try {
-        url = checkShopUrl(params.url);
+        url = checkShopUrl(params.url, params);
       } catch (error) {
         throw badInput('url', validationMessage(error));
       }
-      candidate = { ...base, platform: 'woocommerce', url };
+      candidate = { ...base, platform: 'woocommerce', url, ...(params.allowHttp ? { allowHttp: true } : {}) };
     } else {
       let domain: string;
       try {

@@ -20,13 +20,14 @@ import {
 } from './wire';
 
 /**
- * ActiveCampaign allows 5 requests per second per account, counted over a rolling second: requests
- * are spaced 210 ms apart (4.76/s), so even a retry never makes a sixth inside one second.
+ * ActiveCampaign allows 5 requests per second per account, counted over a rolling second: a sixth
+ * start waits until the fifth-last is 1.2 s old (0.2 s for latency and timer jitter), so no
+ * rolling second at ActiveCampaign's end can hold six, retries included.
  */
 export const ACTIVECAMPAIGN_LIMITS: PlatformLimits = {
   concurrency: 5,
   requestsPerSecond: 5,
-  minSpacingMs: 210,
+  rollingWindow: { requests: 5, windowMs: 1000, marginMs: 200 },
   timeoutMs: 30_000,
   retries: 4,
   maxRetryAfterMs: 60_000,
@@ -40,6 +41,8 @@ export interface ActiveCampaignOptions {
   url: string;
   key: string;
   limits?: Partial<PlatformLimits>;
+  /** The merchant allowed plain http to this account (`--allow-http`). */
+  allowHttp?: boolean;
 }
 
 /** The API base for an account URL: `https://example.api-us1.com` → `https://example.api-us1.com/api/3`. */
@@ -74,6 +77,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     limits,
     describeError: describeActiveCampaignError,
     platformName: 'ActiveCampaign',
+    allowHttp: options.allowHttp,
   });
   const get = async <T>(path: string, schema: z.ZodType<T>, searchParams?: Record<string, string | number | undefined>) =>
     (await http.request({ path, schema, searchParams })).body;

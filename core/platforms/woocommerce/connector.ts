@@ -65,10 +65,10 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export function createWooConnector(shop: { url: string; name?: string }, credentials: Record<string, string>, options: WooConnectorOptions = {}): ShopConnector {
+export function createWooConnector(shop: { url: string; name?: string; allowHttp?: boolean }, credentials: Record<string, string>, options: WooConnectorOptions = {}): ShopConnector {
   let baseUrl: string;
   try {
-    baseUrl = checkShopUrl(shop.url);
+    baseUrl = checkShopUrl(shop.url, shop);
   } catch (error) {
     throw new PlatformError('rejected', (error as Error).message);
   }
@@ -83,6 +83,7 @@ export function createWooConnector(shop: { url: string; name?: string }, credent
     limits: { ...WOO_LIMITS, ...options.limits },
     describeError: describeWooError,
     platformName: 'WooCommerce',
+    allowHttp: shop.allowHttp,
   });
 
   let trackingInstalled: Promise<boolean> | null = null;

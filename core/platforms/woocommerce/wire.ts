@@ -6,7 +6,16 @@ import { z } from 'zod';
  */
 
 /** WooCommerce prints `_gmt` dates as `2025-01-31T09:15:00`: UTC, without a zone suffix. */
-export const WooGmtDate = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, 'must be a date such as 2025-01-31T09:15:00');
+export const WooGmtDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, 'must be a date such as 2025-01-31T09:15:00')
+  // The pattern alone lets 2025-02-30 or 99:99 through, which would roll over or break the cursor arithmetic.
+  .refine((gmt) => isRealGmtDate(gmt), 'must be a real date and time such as 2025-01-31T09:15:00');
+
+function isRealGmtDate(gmt: string): boolean {
+  const ms = Date.parse(`${gmt}.000Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === gmt;
+}
 export const WooMoney = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "12.50"');
 const Id = z.number().int().nonnegative();
 
