@@ -43,7 +43,7 @@ describe('one shop that never answers delays only itself', () => {
       const off = events.on('job', (e) => {
         if (e.target !== 'Healthy' || e.job !== 'shipping' || e.state === 'running') return;
         off();
-        const imported = world!.host.store.main.data.orderCounts.Healthy ?? 0;
+        const imported = world!.host.store.cursors.orderCount('Healthy');
         resolve({ stillRunning: engine.runningJobs, imported, offered: healthy.state.stockOf('SKU-00001') });
       });
     });

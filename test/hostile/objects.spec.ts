@@ -48,7 +48,7 @@ describe('malformed objects in a platform answer', () => {
     expect(objects).toEqual(['order #(unknown) on Odd', 'order #502 on Odd', 'order #503 on Odd', 'order #504 on Odd', 'order #505 on Odd'].sort());
     expect(errors.find((e) => e.object === 'order #502 on Odd')!.message).toMatch(/date_created_gmt: must be a real date/);
     // The store holds nothing half-read: one order, its month file only.
-    expect(world.host.store.main.data.orderCounts.Odd).toBe(1);
+    expect(world.host.store.cursors.orderCount('Odd')).toBe(1);
   });
 
   it('fuzzed WooCommerce pages over HTTP: every good order imports, every bad one becomes its own error result', { timeout: 120_000 }, async () => {

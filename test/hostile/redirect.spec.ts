@@ -55,12 +55,12 @@ describe('a WooCommerce shop that redirects to another shop', () => {
     world = await openWorld({ shops: [] });
     const api = world.host.client;
     await api.call('shop.add', { platform: 'woocommerce', name: 'Moved', url: shop.url, key: 'ck_moved_000000000000', secret: 'cs_moved_000000000000', combined: true });
-    const before = JSON.stringify(world.host.store.main.data.cursors);
+    const before = JSON.stringify(world.host.store.cursors.of('Moved'));
     const { summaries } = await api.call('sync.run', { job: 'orders' });
     expect(summaries[0]!.errors).toBeGreaterThan(0);
     expect((await api.call('orders.list', {})).total).toBe(0);
     expect(other.log).toEqual([]);
-    expect(JSON.stringify(world.host.store.main.data.cursors)).toBe(before);
+    expect(JSON.stringify(world.host.store.cursors.of('Moved'))).toBe(before);
     const errors = await api.call('errors.list', {});
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain(`redirect to ${other.url}`);
