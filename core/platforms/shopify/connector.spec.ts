@@ -153,7 +153,7 @@ describe('Shopify connector: orders', () => {
 
   it('tests the connection: shop name, plan and API version, currency', async () => {
     const s = await start({ storeName: 'Tote Shop', currency: 'USD', plan: 'Grow' });
-    expect(await connect(s).test()).toEqual({ ok: true, storeName: 'Tote Shop', platformVersion: 'Admin API 2025-04, plan Grow', shipmentTracking: true, currency: 'USD', timezone: 'Europe/Amsterdam' });
+    expect(await connect(s).test()).toEqual({ ok: true, storeName: 'Tote Shop', platformVersion: 'Admin API 2026-10, plan Grow', shipmentTracking: true, currency: 'USD', timezone: 'Europe/Amsterdam' });
   });
 });
 

@@ -38,8 +38,14 @@ import {
   type ShopifyUserError,
 } from './wire';
 
-/** The Admin API version Backroom speaks (stable; Shopify supports each for a year). */
-export const SHOPIFY_API_VERSION = '2025-04';
+/**
+ * The Admin API version Backroom speaks: the newest stable one. Shopify releases a version each
+ * quarter and supports it for twelve months; 2026-10 retires in October 2027, after which Shopify
+ * answers with the oldest supported version instead. To move it: add that version's published
+ * schema to sandbox/shopify/published, change this constant, and fix what
+ * test/shopify/documents.spec.ts then reports (unknown or deprecated fields and arguments).
+ */
+export const SHOPIFY_API_VERSION = '2026-10';
 
 /**
  * HTTP limits for Shopify. The real limit is the cost bucket (see graphql.ts); these cover the
@@ -245,7 +251,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return {
         ok: true,
         storeName: info.name,
-        platformVersion: `Admin API ${SHOPIFY_API_VERSION}${info.plan?.displayName ? `, plan ${info.plan.displayName}` : ''}`,
+        platformVersion: `Admin API ${SHOPIFY_API_VERSION}${info.plan?.publicDisplayName ? `, plan ${info.plan.publicDisplayName}` : ''}`,
         // Tracking numbers are part of every Shopify fulfilment; nothing to install.
         shipmentTracking: true,
         currency: info.currencyCode,

@@ -41,7 +41,7 @@ export const ORDER_LINES_QUERY = `query BackroomOrderLines($id: ID!, $after: Str
 }`;
 
 export const SHOP_QUERY = `query BackroomShop {
-  shop { name currencyCode ianaTimezone myshopifyDomain plan { displayName } }
+  shop { name currencyCode ianaTimezone myshopifyDomain plan { publicDisplayName } }
 }`;
 
 export const LOCATIONS_QUERY = `query BackroomLocations {
@@ -98,7 +98,7 @@ export const CHECKOUTS_QUERY = `query BackroomCheckouts($first: Int!, $after: St
     pageInfo { hasNextPage endCursor }
     nodes {
       id abandonedCheckoutUrl createdAt updatedAt completedAt
-      customer { id email firstName lastName phone }
+      customer { id firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
       billingAddress { firstName lastName company phone }
       customAttributes { key value }
       totalPriceSet { shopMoney { amount currencyCode } }

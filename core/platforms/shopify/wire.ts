@@ -52,7 +52,7 @@ export const OrderData = z.object({ order: z.unknown().nullable() });
 export const OrderLinesData = z.object({ order: z.object({ lineItems: LineItemPage }).nullable() });
 
 export const ShopData = z.object({
-  shop: z.object({ name: z.string(), currencyCode: z.string(), ianaTimezone: z.string().nullable().optional(), myshopifyDomain: z.string().optional(), plan: z.object({ displayName: z.string() }).nullable().optional() }),
+  shop: z.object({ name: z.string(), currencyCode: z.string(), ianaTimezone: z.string().nullable().optional(), myshopifyDomain: z.string().optional(), plan: z.object({ publicDisplayName: z.string() }).nullable().optional() }),
 });
 
 export const LocationsData = z.object({ locations: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string(), isActive: z.boolean() })) }) });
@@ -107,7 +107,16 @@ export const ShopifyCheckout = z.object({
   createdAt: DateTime,
   updatedAt: DateTime,
   completedAt: DateTime.nullable(),
-  customer: z.object({ id: z.string(), email: z.string().nullable(), firstName: z.string().nullable(), lastName: z.string().nullable(), phone: z.string().nullable().optional() }).nullable(),
+  customer: z
+    .object({
+      id: z.string(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      // Customer.email / .phone are deprecated; the customer's default address and number replace them.
+      defaultEmailAddress: z.object({ emailAddress: z.string() }).nullable(),
+      defaultPhoneNumber: z.object({ phoneNumber: z.string() }).nullable(),
+    })
+    .nullable(),
   billingAddress: Address.nullable(),
   customAttributes: z.array(Attribute),
   totalPriceSet: ShopMoney,
