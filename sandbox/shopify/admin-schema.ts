@@ -10,7 +10,7 @@ import { loadPublishedAdminSchema } from './published';
  */
 
 export const SANDBOX_ROOT_FIELDS = {
-  query: ['shop', 'locations', 'orders', 'ordersCount', 'order', 'productVariants', 'abandonedCheckouts', 'bulkOperation'],
+  query: ['shop', 'locations', 'orders', 'ordersCount', 'order', 'fulfillment', 'nodes', 'productVariants', 'abandonedCheckouts', 'bulkOperation'],
   mutation: ['inventorySetQuantities', 'fulfillmentCreate', 'bulkOperationRunQuery'],
 } as const;
 

@@ -2,7 +2,7 @@ import { executeSync, GraphQLError, Kind, parse, specifiedRules, validate, type 
 import { NoDeprecatedCustomRule } from 'graphql/validation';
 import { Router, startSandbox, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../kit/server';
 import { sandboxAdminSchema, ServedRootFieldsRule } from './admin-schema';
-import { startBulkFiles, type BulkFiles } from './bulk';
+import { startBulkFiles } from './bulk';
 import { actualCost, requestedCost } from './cost';
 import { FieldError } from './execute';
 import { buildMutations } from './mutations';
@@ -76,6 +76,10 @@ export interface ShopifySandbox extends SandboxServer {
   holdFulfillment(orderId: number, reason?: string, location?: string): void;
   /** Makes the order's fulfillment orders at a location scheduled (ready at `fulfillAt`), as for a prepaid subscription. */
   scheduleFulfillment(orderId: number, fulfillAt: string, location?: string): void;
+  /** Runs `change` just before each run of the named operation (a sale landing mid-push, say); returns a function that removes it. */
+  beforeOperation(operationName: string, change: () => void): () => void;
+  /** The next `times` answers to the named operation are lost after it ran: HTTP 502, the change made. */
+  failAfterCommit(operationName: string, times?: number): void;
   /** Access tokens sent to the bulk result files' origin (a connector must send none there). */
   bulkTokensSeen: string[];
   addCheckout(checkout?: NewCheckout): CheckoutRecord;
@@ -112,6 +116,8 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
   const bulkFiles = await startBulkFiles();
   const mutations = buildMutations(state, resolvers, { version: () => SANDBOX_API_VERSIONS[0]!, bulkFiles, resolvers });
   const operations: OperationLog[] = [];
+  const answersToLose = new Map<string, number>();
+  const hooks = new Map<string, (() => void)[]>();
 
   // The leaky bucket: requested cost must fit before a query runs; the unused part is refunded after.
   const maximumAvailable = options.bucket?.maximumAvailable ?? 2000;
@@ -170,6 +176,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
       };
     }
     available -= cost;
+    for (const change of hooks.get(entry.name ?? '') ?? []) change();
     const rootValue = operation.operation === 'query' ? resolvers.query : mutations;
     const result = executeSync({ schema, document, rootValue, variableValues: variables });
     if (!('data' in result) || result.data === undefined || result.data === null) {
@@ -182,6 +189,12 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
     available += cost - actual;
     const errors = (result.errors ?? []).map(errorBody);
     entry.errors.push(...errors.map((e) => String(e.message)));
+    const lost = answersToLose.get(entry.name ?? '') ?? 0;
+    if (lost > 0) {
+      answersToLose.set(entry.name ?? '', lost - 1);
+      entry.errors.push('answer lost after commit (502)');
+      return { status: 502, body: { errors: 'Bad Gateway' } };
+    }
     return { body: { ...(errors.length ? { errors } : {}), data: result.data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: throttleStatus() } } } };
   };
 
@@ -298,6 +311,13 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
       state.touch(order(orderId));
     },
     bulkTokensSeen: bulkFiles.tokensSeen,
+    beforeOperation: (operationName: string, change: () => void) => {
+      hooks.set(operationName, [...(hooks.get(operationName) ?? []), change]);
+      return () => hooks.set(operationName, (hooks.get(operationName) ?? []).filter((c) => c !== change));
+    },
+    failAfterCommit: (operationName: string, times = 1) => {
+      answersToLose.set(operationName, (answersToLose.get(operationName) ?? 0) + times);
+    },
     close: async () => {
       await bulkFiles.close();
       await closeServer();

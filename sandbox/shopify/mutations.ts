@@ -194,6 +194,7 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
         id: state.id(),
         status: 'SUCCESS',
         createdAt: state.timestamp(),
+        locationId: picks[0]!.fo.locationId,
         notifyCustomer: input.notifyCustomer === true,
         trackingInfo: (numbers.length ? numbers : [null]).map((number) => ({ company: typeof tracking.company === 'string' ? tracking.company : null, number, url: typeof tracking.url === 'string' ? tracking.url : null })),
         lines: [],

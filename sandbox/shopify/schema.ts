@@ -115,6 +115,7 @@ export function buildSchema(state: ShopifyState) {
     id: gid('Fulfillment', f.id),
     status: f.status,
     createdAt: f.createdAt,
+    location: location(f.locationId),
     trackingInfo: (args: Record<string, unknown>) => {
       const all = f.trackingInfo.map((t) => ({ __typename: 'FulfillmentTrackingInfo', ...t }));
       return typeof args.first === 'number' ? all.slice(0, args.first) : all;
@@ -273,6 +274,25 @@ export function buildSchema(state: ShopifyState) {
       // Shopify caps the count at `limit` (default 10,000) and says when it did.
       const limit = typeof args.limit === 'number' ? args.limit : 10_000;
       return { __typename: 'Count', count: Math.min(count, limit), precision: count > limit ? 'AT_LEAST' : 'EXACT' };
+    },
+
+    fulfillment: (args: { id?: unknown }) => {
+      const id = parseGid(args.id, 'Fulfillment');
+      for (const o of state.orders.values()) {
+        const f = o.fulfillments.find((x) => x.id === id);
+        if (f) return fulfillment(o, f);
+      }
+      return null;
+    },
+
+    /** Node lookup, for the types Backroom reads by id (inventory items). */
+    nodes: (args: { ids?: unknown }) => {
+      const ids = Array.isArray(args.ids) ? args.ids : [];
+      if (ids.length > 250) throw new FieldError('The ids argument takes at most 250 ids.', ['nodes'], 'argumentLimitExceeded');
+      return ids.map((id: unknown) => {
+        const m = typeof id === 'string' ? /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(id) : null;
+        return m?.[1] === 'InventoryItem' ? inventoryItem(Number(m[2])) : null;
+      });
     },
 
     order: (args: { id?: unknown }) => {

@@ -64,6 +64,8 @@ export interface FulfillmentRecord {
   id: number;
   status: 'SUCCESS' | 'CANCELLED' | 'ERROR' | 'FAILURE' | 'OPEN' | 'PENDING';
   createdAt: string;
+  /** Where it shipped from: the location of the fulfillment orders it fulfilled. */
+  locationId: number;
   notifyCustomer: boolean;
   trackingInfo: { company: string | null; number: string | null; url: string | null }[];
   lines: { lineItemId: number; quantity: number }[];

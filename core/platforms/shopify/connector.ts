@@ -1,12 +1,14 @@
 import { registerSecret } from '../../store/redact';
 import { describeSchemaProblem, PlatformError, type PlatformLimits } from '../http';
-import type { OrderPage, OrderQuery, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
+import { randomUUID } from 'node:crypto';
+import type { OrderPage, OrderQuery, OutgoingShipment, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopifyDomain } from '../url-policy';
 import { createGraphqlClient, type GraphqlClient } from './graphql';
 import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
 import {
   CHECKOUTS_QUERY,
   FULFILLMENT_CREATE_MUTATION,
+  FULFILLMENT_LINES_QUERY,
   FULFILLMENT_ORDERS_QUERY,
   FULFILLMENTS_QUERY,
   LOCATIONS_QUERY,
@@ -17,12 +19,15 @@ import {
   SET_QUANTITIES_BATCH,
   SET_QUANTITIES_MUTATION,
   SHOP_QUERY,
+  STOCK_LEVELS_BATCH,
+  STOCK_LEVELS_QUERY,
   VARIANT_PAGE_SIZE,
   VARIANTS_QUERY,
 } from './queries';
 import {
   CheckoutsData,
   FulfillmentCreateData,
+  FulfillmentLinesData,
   FulfillmentOrdersData,
   FulfillmentsData,
   LocationsData,
@@ -33,7 +38,9 @@ import {
   ShopData,
   ShopifyCheckout,
   ShopifyOrder,
+  StockLevelsData,
   VariantsData,
+  type ShopifyFulfillmentOrder,
   type ShopifyLineItem,
   type ShopifyUserError,
 } from './wire';
@@ -188,8 +195,29 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
   }
 
-  /** Sends one batch of absolute quantities. Shopify applies a batch all or nothing, so refused items are dropped and the rest sent again. */
-  async function sendQuantities(group: StockUpdate[]): Promise<StockUpdateResult> {
+  /** Current available quantities of inventory items at the stock location (after a compare failure). */
+  async function rereadItems(items: RemoteStockItem[]): Promise<Map<string, RemoteStockItem>> {
+    const at = await location();
+    const fresh = new Map<string, RemoteStockItem>();
+    for (const group of chunks(items, STOCK_LEVELS_BATCH)) {
+      const { nodes } = await gql.run({ name: 'BackroomStockLevels', query: STOCK_LEVELS_QUERY, variables: { ids: group.map((i) => toGid('InventoryItem', i.remoteId)), locationId: at }, schema: StockLevelsData, idempotent: true });
+      for (const node of nodes) {
+        const item = node ? group.find((i) => toGid('InventoryItem', i.remoteId) === node.id) : undefined;
+        if (!item || !node) continue;
+        const available = node.inventoryLevel?.quantities.find((q) => q.name === 'available')?.quantity;
+        fresh.set(item.remoteId, { ...item, manageStock: node.tracked && node.inventoryLevel !== null, quantity: available ?? null });
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Sends one batch of absolute quantities, each compared with the quantity Backroom last read or
+   * set. Shopify applies a batch all or nothing, so refused items are dropped and the rest sent
+   * again. An item whose quantity changed on Shopify meanwhile (a sale) is re-read and set once
+   * more against what Shopify now shows; if it changed again, it is reported, not forced.
+   */
+  async function sendQuantities(group: StockUpdate[], mayReread = true): Promise<StockUpdateResult> {
     const result: StockUpdateResult = { updated: [], failed: [] };
     let data;
     try {
@@ -197,8 +225,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       data = await gql.run({
         name: 'BackroomSetStock',
         query: SET_QUANTITIES_MUTATION,
-        // Setting an absolute quantity twice is harmless, so this mutation may be retried.
-        variables: { input: { name: 'available', reason: 'correction', ignoreCompareQuantity: true, quantities: group.map((u) => ({ inventoryItemId: toGid('InventoryItem', u.item.remoteId), locationId: at, quantity: u.quantity })) } },
+        variables: {
+          // One key per batch as composed: a transport retry of this request is answered from the first, never applied twice.
+          key: randomUUID(),
+          // null opts an item out of the comparison: Backroom has never seen a quantity for it.
+          input: { name: 'available', reason: 'correction', quantities: group.map((u) => ({ inventoryItemId: toGid('InventoryItem', u.item.remoteId), locationId: at, quantity: u.quantity, changeFromQuantity: u.item.quantity })) },
+        },
         schema: SetQuantitiesData,
         idempotent: true,
       });
@@ -225,22 +257,68 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return result;
     }
     const rest: StockUpdate[] = [];
+    const stale: StockUpdate[] = [];
     group.forEach((u, i) => {
       const e = refused.get(i);
       if (!e) rest.push(u);
+      else if (e.code === 'CHANGE_FROM_QUANTITY_STALE' || e.code === 'COMPARE_QUANTITY_STALE') stale.push(u);
       else if (e.code === 'NON_MUTABLE_INVENTORY_ITEM' || e.code === 'ITEM_NOT_STOCKED_AT_LOCATION') result.failed.push({ item: { ...u.item, manageStock: false }, message: `Shopify does not take stock for SKU ${u.item.sku} at this location: ${e.message}`, retriable: false });
       else result.failed.push({ item: u.item, message: `Shopify refused SKU ${u.item.sku}: ${e.message}${e.code ? ` (${e.code})` : ''}`, retriable: false });
     });
-    if (rest.length) {
-      const again = await sendQuantities(rest);
-      result.updated.push(...again.updated);
-      result.failed.push(...again.failed);
+    const merge = (more: StockUpdateResult) => {
+      result.updated.push(...more.updated);
+      result.failed.push(...more.failed);
+    };
+    if (rest.length) merge(await sendQuantities(rest, mayReread));
+    if (stale.length && !mayReread) {
+      for (const u of stale) result.failed.push({ item: u.item, message: `Shopify's stock of SKU ${u.item.sku} changed again while Backroom was setting it to ${u.quantity} (a sale or an edit on the shop); Backroom leaves it as it is and sets it on the next push.`, retriable: true });
+    } else if (stale.length) {
+      const fresh = await rereadItems(stale.map((u) => u.item));
+      const again: StockUpdate[] = [];
+      for (const u of stale) {
+        const now = fresh.get(u.item.remoteId);
+        if (!now?.manageStock) result.failed.push({ item: { ...u.item, manageStock: false }, message: `Shopify no longer takes stock for SKU ${u.item.sku} at this location.`, retriable: false });
+        else again.push({ item: now, quantity: u.quantity });
+      }
+      if (again.length) merge(await sendQuantities(again, false));
     }
     return result;
   }
 
+  /** Units still owed per SKU after what fulfillments under this tracking number already shipped. */
+  async function stillOwed(orderGid: string, remoteOrderId: string, shipment: OutgoingShipment): Promise<{ owed: Map<string, number>; refs: string[] }> {
+    const owed = new Map<string, number>();
+    for (const line of shipment.lines) owed.set(line.sku, (owed.get(line.sku) ?? 0) + line.quantity);
+    const { order } = await gql.run({ name: 'BackroomFulfillments', query: FULFILLMENTS_QUERY, variables: { id: orderGid }, schema: FulfillmentsData, idempotent: true });
+    if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
+    const ours = order.fulfillments.filter((f) => !DEAD_FULFILLMENT.includes(f.status) && f.trackingInfo.some((t) => t.number === shipment.tracking));
+    for (const f of ours) {
+      const { fulfillment } = await gql.run({ name: 'BackroomFulfillmentLines', query: FULFILLMENT_LINES_QUERY, variables: { id: f.id }, schema: FulfillmentLinesData, idempotent: true });
+      for (const line of fulfillment?.fulfillmentLineItems.nodes ?? []) {
+        const sku = line.lineItem.sku;
+        if (sku && owed.has(sku)) owed.set(sku, Math.max(0, owed.get(sku)! - (line.quantity ?? 0)));
+      }
+    }
+    return { owed, refs: ours.map((f) => gidTail(f.id)) };
+  }
+
+  /** Why units of a SKU cannot be fulfilled now, in the merchant's words. */
+  function blockedReason(fulfillmentOrders: ShopifyFulfillmentOrder[], sku: string, units: number, remoteOrderId: string): string {
+    const holding = fulfillmentOrders.find((fo) => fo.lineItems.nodes.some((li) => li.lineItem.sku === sku && li.remainingQuantity > 0) && !FULFILLABLE.includes(fo.status));
+    const where = holding?.assignedLocation.name ?? 'its location';
+    if (holding?.status === 'ON_HOLD') {
+      const reasons = holding.fulfillmentHolds.map((h) => `${h.reason.toLowerCase().replace(/_/g, ' ')}${h.reasonNotes ? `: ${h.reasonNotes}` : ''}`).join('; ') || 'no reason given';
+      return `${units} × ${sku} of Shopify order ${remoteOrderId} is on hold at ${where} (${reasons}); release the hold in Shopify and Backroom sends it on its next try`;
+    }
+    if (holding?.status === 'SCHEDULED') {
+      return `${units} × ${sku} of Shopify order ${remoteOrderId} is scheduled at ${where}: Shopify makes it ready to fulfil on ${holding.fulfillAt ?? 'a later date'} (or mark it ready in Shopify now)`;
+    }
+    return `Shopify order ${remoteOrderId} has no ${units} × ${sku} left to fulfil (fulfilled, removed or refunded on the shop)`;
+  }
+
   const connector: ShopConnector = {
     platform: 'shopify',
+    addShipmentChecksShop: true,
     limits: { pageSize: ORDER_PAGE_SIZE, batchSize: SET_QUANTITIES_BATCH },
     stats: gql.stats,
 
@@ -318,44 +396,65 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return refs;
     },
 
+    /**
+     * One fulfillmentCreate per location (Shopify refuses fulfillment orders of two locations in
+     * one call), each with the carrier and tracking number. Looks on the shop first: what
+     * fulfillments under this tracking number already shipped is not sent again, so a retry after a
+     * lost answer or a crash sends only the locations still missing. Units on hold or scheduled are
+     * reported in words after the rest has been sent.
+     */
     async addShipment(remoteOrderId, shipment) {
-      const { order } = await gql.run({ name: 'BackroomFulfillmentOrders', query: FULFILLMENT_ORDERS_QUERY, variables: { id: toGid('Order', remoteOrderId) }, schema: FulfillmentOrdersData, idempotent: true });
+      const orderGid = toGid('Order', remoteOrderId);
+      const { owed, refs } = await stillOwed(orderGid, remoteOrderId, shipment);
+      const done = () => ({ remoteRef: refs.join(','), shipmentId: shipment.shipmentId, tracking: shipment.tracking });
+      if ([...owed.values()].every((units) => units === 0)) return done();
+
+      const { order } = await gql.run({ name: 'BackroomFulfillmentOrders', query: FULFILLMENT_ORDERS_QUERY, variables: { id: orderGid }, schema: FulfillmentOrdersData, idempotent: true });
       if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
-      // Spread each shipped SKU over the open fulfillment order lines that still owe it.
-      const open = order.fulfillmentOrders.nodes.filter((fo) => FULFILLABLE.includes(fo.status));
+      const fulfillmentOrders = order.fulfillmentOrders.nodes;
+      const open = fulfillmentOrders.filter((fo) => FULFILLABLE.includes(fo.status));
+      // Spread each owed SKU over the open fulfillment order lines that still owe it, grouped by location.
+      const byLocation = new Map<string, { name: string; items: Map<string, { id: string; quantity: number }[]> }>();
       const remaining = new Map(open.flatMap((fo) => fo.lineItems.nodes.map((li) => [li.id, li.remainingQuantity] as const)));
-      const picked = new Map<string, { id: string; quantity: number }[]>();
-      for (const line of shipment.lines) {
-        let left = line.quantity;
+      const problems: string[] = [];
+      for (const [sku, units] of owed) {
+        let left = units;
         for (const fo of open) {
           for (const li of fo.lineItems.nodes) {
-            if (left === 0 || li.lineItem.sku !== line.sku) continue;
+            if (left === 0 || li.lineItem.sku !== sku) continue;
             const take = Math.min(left, remaining.get(li.id) ?? 0);
             if (take === 0) continue;
             remaining.set(li.id, (remaining.get(li.id) ?? 0) - take);
             left -= take;
-            picked.set(fo.id, [...(picked.get(fo.id) ?? []), { id: li.id, quantity: take }]);
+            const key = fo.assignedLocation.location?.id ?? fo.assignedLocation.name;
+            const group = byLocation.get(key) ?? { name: fo.assignedLocation.name, items: new Map() };
+            byLocation.set(key, group);
+            group.items.set(fo.id, [...(group.items.get(fo.id) ?? []), { id: li.id, quantity: take }]);
           }
         }
-        if (left > 0) throw new PlatformError('rejected', `Shopify order ${remoteOrderId} has no ${left} × ${line.sku} left to fulfil (fulfilled, removed or refunded on the shop).`);
+        if (left > 0) problems.push(blockedReason(fulfillmentOrders, sku, left, remoteOrderId));
       }
-      const { fulfillmentCreate } = await gql.run({
-        name: 'BackroomFulfil',
-        query: FULFILLMENT_CREATE_MUTATION,
-        variables: {
-          fulfillment: {
-            lineItemsByFulfillmentOrder: [...picked].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
-            // Shopify sends the shipping confirmation; listShipments first makes sure it is sent once.
-            notifyCustomer: true,
-            trackingInfo: { company: shipment.carrier, number: shipment.tracking },
+      for (const group of byLocation.values()) {
+        const { fulfillmentCreate } = await gql.run({
+          name: 'BackroomFulfil',
+          query: FULFILLMENT_CREATE_MUTATION,
+          variables: {
+            fulfillment: {
+              lineItemsByFulfillmentOrder: [...group.items].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
+              // Shopify sends the shipping confirmation; looking first (above) makes sure it is sent once per location.
+              notifyCustomer: true,
+              trackingInfo: { company: shipment.carrier, number: shipment.tracking },
+            },
           },
-        },
-        schema: FulfillmentCreateData,
-        // Never repeated blindly: after an unclear failure the shipping job looks for the tracking number first.
-        idempotent: false,
-      });
-      if (!fulfillmentCreate.fulfillment) throw new PlatformError('rejected', `Shopify refused the fulfilment of order ${remoteOrderId}: ${fulfillmentCreate.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
-      return { remoteRef: gidTail(fulfillmentCreate.fulfillment.id), shipmentId: shipment.shipmentId, tracking: shipment.tracking };
+          schema: FulfillmentCreateData,
+          // Never repeated blindly: after an unclear failure the next try looks for the tracking number first.
+          idempotent: false,
+        });
+        if (fulfillmentCreate.fulfillment) refs.push(gidTail(fulfillmentCreate.fulfillment.id));
+        else problems.push(`Shopify refused the fulfilment of order ${remoteOrderId} from ${group.name}: ${fulfillmentCreate.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
+      }
+      if (problems.length) throw new PlatformError('rejected', `${problems.join('. ')}.`);
+      return done();
     },
 
     /**

@@ -58,31 +58,60 @@ export const VARIANTS_QUERY = `query BackroomStock($first: Int!, $after: String,
   }
 }`;
 
-export const SET_QUANTITIES_MUTATION = `mutation BackroomSetStock($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
+/**
+ * Compare-and-set: each quantity carries `changeFromQuantity`, the quantity Backroom last read or
+ * set, so Shopify refuses (CHANGE_FROM_QUANTITY_STALE) instead of overwriting a change Backroom
+ * has not seen. Since 2026-04 the mutation takes an idempotency key: a retried request with the
+ * same key is answered from the first, never applied twice.
+ */
+export const SET_QUANTITIES_MUTATION = `mutation BackroomSetStock($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
     inventoryAdjustmentGroup { id }
     userErrors { field message code }
   }
 }`;
 
-/** Fulfillments with their tracking numbers: 1 + 2 + 50 × (1 + 2 + 10 × 1) = 653 points. */
+/** Inventory items re-read after a compare failure (at most one batch): 1 + 250 × (1 + 1 + 2) ≈ 1000 points at most. */
+export const STOCK_LEVELS_QUERY = `query BackroomStockLevels($ids: [ID!]!, $locationId: ID!) {
+  nodes(ids: $ids) {
+    ... on InventoryItem { id tracked inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }
+  }
+}`;
+/** Items re-read per STOCK_LEVELS_QUERY. */
+export const STOCK_LEVELS_BATCH = 100;
+
+/** Fulfillments with where they shipped from and their tracking numbers: 1 + 2 + 50 × (1 + 1 + 2 + 5) = 453 points. */
 export const FULFILLMENTS_QUERY = `query BackroomFulfillments($id: ID!) {
   order(id: $id) {
     id
-    fulfillments(first: 50) { id status createdAt trackingInfo(first: 10) { company number } }
+    fulfillments(first: 50) { id status createdAt location { id } trackingInfo(first: 5) { company number } }
   }
 }`;
 
-/** Open work to fulfil: 1 + 2 + 5 × (1 + 2 + 50 × 2) = 518 points. */
+/** What one fulfillment shipped, to subtract it from a shipment sent again: 1 + 2 + 100 × 2 = 203 points. */
+export const FULFILLMENT_LINES_QUERY = `query BackroomFulfillmentLines($id: ID!) {
+  fulfillment(id: $id) {
+    id
+    fulfillmentLineItems(first: 100) { nodes { quantity lineItem { id sku } } }
+  }
+}`;
+
+/** Work to fulfil, by location, with holds and schedules: 1 + 2 + 5 × (1 + 1 + 2 + 2 + 50 × 2) = 533 points. */
 export const FULFILLMENT_ORDERS_QUERY = `query BackroomFulfillmentOrders($id: ID!) {
   order(id: $id) {
     id
     fulfillmentOrders(first: 5) {
-      nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id sku } } } }
+      nodes {
+        id status fulfillAt
+        fulfillmentHolds { reason reasonNotes }
+        assignedLocation { name location { id } }
+        lineItems(first: 50) { nodes { id remainingQuantity lineItem { id sku } } }
+      }
     }
   }
 }`;
 
+/** One location's fulfillment orders at a time: Shopify refuses fulfillment orders of two locations in one call. */
 export const FULFILLMENT_CREATE_MUTATION = `mutation BackroomFulfil($fulfillment: FulfillmentInput!) {
   fulfillmentCreate(fulfillment: $fulfillment) {
     fulfillment { id status trackingInfo(first: 10) { company number } }

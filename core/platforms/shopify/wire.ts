@@ -83,18 +83,47 @@ export const SetQuantitiesData = z.object({
 
 const Tracking = z.object({ company: z.string().nullable(), number: z.string().nullable() });
 export const FulfillmentsData = z.object({
-  order: z.object({ id: z.string(), fulfillments: z.array(z.object({ id: z.string(), status: z.string(), createdAt: DateTime.optional(), trackingInfo: z.array(Tracking) })) }).nullable(),
-});
-
-export const FulfillmentOrdersData = z.object({
   order: z
     .object({
       id: z.string(),
-      fulfillmentOrders: z.object({
-        nodes: z.array(z.object({ id: z.string(), status: z.string(), lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int(), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }) })),
-      }),
+      fulfillments: z.array(z.object({ id: z.string(), status: z.string(), createdAt: DateTime.optional(), location: Ref.nullable().optional(), trackingInfo: z.array(Tracking) })),
     })
     .nullable(),
+});
+
+export const FulfillmentLinesData = z.object({
+  fulfillment: z
+    .object({
+      id: z.string(),
+      fulfillmentLineItems: z.object({ nodes: z.array(z.object({ quantity: z.number().int().min(0).nullable(), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }),
+    })
+    .nullable(),
+});
+
+export const ShopifyFulfillmentOrder = z.object({
+  id: z.string(),
+  status: z.string(),
+  fulfillAt: DateTime.nullable(),
+  fulfillmentHolds: z.array(z.object({ reason: z.string(), reasonNotes: z.string().nullable() })),
+  assignedLocation: z.object({ name: z.string(), location: Ref.nullable() }),
+  lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int().min(0), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }),
+});
+export type ShopifyFulfillmentOrder = z.infer<typeof ShopifyFulfillmentOrder>;
+
+export const FulfillmentOrdersData = z.object({
+  order: z.object({ id: z.string(), fulfillmentOrders: z.object({ nodes: z.array(ShopifyFulfillmentOrder) }) }).nullable(),
+});
+
+export const StockLevelsData = z.object({
+  nodes: z.array(
+    z
+      .object({
+        id: z.string(),
+        tracked: z.boolean(),
+        inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable(),
+      })
+      .nullable(),
+  ),
 });
 
 export const FulfillmentCreateData = z.object({
