@@ -52,6 +52,9 @@ export interface OperationLog {
   deprecated: string[];
   /** The variables as sent (tests read what the connector sent). */
   variables: Record<string, unknown>;
+  /** When it arrived, on the bucket's clock (epoch ms), and the points in the bucket then. */
+  at: number;
+  bucketLevel: number;
 }
 
 export interface ShopifySandbox extends SandboxServer {
@@ -136,7 +139,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
   const graphql = (req: SandboxRequest, version: string): SandboxResponse => {
     const body = (req.body ?? {}) as { query?: unknown; variables?: unknown };
     const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
-    const entry: OperationLog = { kind: 'invalid', rootFields: [], requestedCost: 0, actualCost: null, throttled: false, errors: [], deprecated: [], variables };
+    const entry: OperationLog = { kind: 'invalid', rootFields: [], requestedCost: 0, actualCost: null, throttled: false, errors: [], deprecated: [], variables, at: bucketNow(), bucketLevel: Math.floor(level()) };
     operations.push(entry);
     const fail = (...errors: Record<string, unknown>[]) => {
       entry.errors.push(...errors.map((e) => String(e.message)));

@@ -6,6 +6,7 @@ import { checkShopifyDomain } from '../url-policy';
 import { createGraphqlClient, type GraphqlClient } from './graphql';
 import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
 import {
+  CHECKOUT_NODE_COST,
   CHECKOUTS_QUERY,
   FULFILLMENT_CREATE_MUTATION,
   FULFILLMENT_LINES_QUERY,
@@ -13,6 +14,7 @@ import {
   FULFILLMENTS_QUERY,
   LOCATIONS_QUERY,
   ORDER_LINES_QUERY,
+  ORDER_NODE_COST,
   ORDER_PAGE_SIZE,
   ORDER_QUERY,
   ORDERS_QUERY,
@@ -21,6 +23,7 @@ import {
   SHOP_QUERY,
   STOCK_LEVELS_BATCH,
   STOCK_LEVELS_QUERY,
+  VARIANT_NODE_COST,
   VARIANT_PAGE_SIZE,
   VARIANTS_QUERY,
 } from './queries';
@@ -128,6 +131,23 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     return result;
   }
 
+  /**
+   * One page of `size` nodes for the jobs, read in GraphQL pages sized to what the bucket holds
+   * (GraphqlClient.pageSize, at least a fifth of the page): the jobs take a short page for the end
+   * of the list, so the page is filled from as many smaller reads as the bucket's pace calls for.
+   */
+  async function fillPage<T>(name: string, size: number, nodeCost: number, after: string | null, fetch: (first: number, after: string | null) => Promise<CursorPage<T>>): Promise<CursorPage<T>> {
+    const nodes: T[] = [];
+    let cursor = after;
+    for (;;) {
+      const wanted = size - nodes.length;
+      const part = await fetch(gql.pageSize(name, wanted, Math.min(wanted, Math.ceil(size / 5)), nodeCost), cursor);
+      nodes.push(...part.nodes);
+      cursor = part.endCursor ?? cursor;
+      if (!part.hasNextPage || nodes.length >= size) return { nodes, hasNextPage: part.hasNextPage, endCursor: cursor };
+    }
+  }
+
   let locationId: Promise<string> | null = null;
   /** The shop's Shopify location for stock: the configured one, or the first active one. Read once. */
   const location = (): Promise<string> => {
@@ -183,10 +203,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
     // Oldest change first (sortKey UPDATED_AT), after the cursor instant, so the pull can advance page by page.
     const filter = query.modifiedAfter ? `updated_at:>'${searchTime(query.modifiedAfter)}'` : null;
-    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, async (after) => {
-      const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first: perPage, after, query: filter }, schema: OrdersData, idempotent: true });
-      return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
-    });
+    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, (start) =>
+      fillPage('BackroomOrders', perPage, ORDER_NODE_COST, start, async (first, after) => {
+        const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first, after, query: filter }, schema: OrdersData, idempotent: true, first });
+        return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
+      }),
+    );
     let results: RemoteOrderResult[] = [];
     for (const node of page.nodes) results.push(await mapOrder(node));
     // Shopify cannot filter by Backroom's status; a filtered page may come back short, so page on totalPages.
@@ -352,12 +374,14 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       const items: RemoteStockItem[] = [];
       let after: string | null = null;
       for (;;) {
+        const first = gql.pageSize('BackroomStock', VARIANT_PAGE_SIZE, VARIANT_PAGE_SIZE / 5, VARIANT_NODE_COST);
         const { productVariants }: { productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Parameters<typeof toStockItem>[0][] } } = await gql.run({
           name: 'BackroomStock',
           query: VARIANTS_QUERY,
-          variables: { first: VARIANT_PAGE_SIZE, after, locationId: at },
+          variables: { first, after, locationId: at },
           schema: VariantsData,
           idempotent: true,
+          first,
         });
         items.push(...productVariants.nodes.map(toStockItem));
         if (!productVariants.pageInfo.hasNextPage || !productVariants.pageInfo.endCursor) return items;
@@ -468,10 +492,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
       // Open = not completed; completed checkouts became orders, which the order pull follows.
       const filter = ['status:open', ...(query.modifiedAfter ? [`updated_at:>'${searchTime(query.modifiedAfter)}'`] : [])].join(' AND ');
-      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, async (after) => {
-        const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first: perPage, after, query: filter }, schema: CheckoutsData, idempotent: true });
-        return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
-      });
+      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, (start) =>
+        fillPage('BackroomCheckouts', perPage, CHECKOUT_NODE_COST, start, async (first, after) => {
+          const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first, after, query: filter }, schema: CheckoutsData, idempotent: true, first });
+          return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
+        }),
+      );
       const results: RemoteOrderResult[] = page.nodes.map((raw): RemoteOrderResult => {
         const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? gidTail((raw as { id: string }).id) : '(unknown)';
         const parsed = ShopifyCheckout.safeParse(raw);

@@ -6,11 +6,15 @@
 
 /** Orders per page: 25 × (order 6 + lineItems 2 + 5 × 5) + 2 = 827 points. */
 export const ORDER_PAGE_SIZE = 25;
+/** Requested points per order node of ORDERS_QUERY (6 + 2 + 5 × 5). */
+export const ORDER_NODE_COST = 33;
 /** Line items read with each order; an order with more gets the rest in a follow-up query. */
 export const LINES_WITH_ORDER = 5;
 export const MORE_LINES_PAGE = 100;
 /** Variants per stock page: 200 × 4 + 2 = 802 points. */
 export const VARIANT_PAGE_SIZE = 200;
+/** Requested points per variant node of VARIANTS_QUERY (variant, inventory item, level, quantities). */
+export const VARIANT_NODE_COST = 4;
 /** Quantities per inventorySetQuantities call (Shopify accepts up to 250). */
 export const SET_QUANTITIES_BATCH = 250;
 
@@ -119,8 +123,10 @@ export const FULFILLMENT_CREATE_MUTATION = `mutation BackroomFulfil($fulfillment
   }
 }`;
 
-/** Abandoned checkouts per page: 25 × (checkout 6 + lineItems 2 + 5 × 5) + 2 = 827 points. */
+/** Abandoned checkouts per page: 25 × (checkout 8 + lineItems 2 + 5 × 5) + 2 = 877 points. */
 export const CHECKOUT_PAGE_SIZE = 25;
+/** Requested points per checkout node of CHECKOUTS_QUERY (with the customer's default email and phone objects). */
+export const CHECKOUT_NODE_COST = 35;
 
 export const CHECKOUTS_QUERY = `query BackroomCheckouts($first: Int!, $after: String, $query: String) {
   abandonedCheckouts(first: $first, after: $after, query: $query) {
