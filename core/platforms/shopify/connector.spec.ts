@@ -74,7 +74,7 @@ describe('Shopify connector: orders', () => {
     // A full bucket pays for a whole page at once; a drained one for smaller reads that fill the page.
     const firsts = ops(s, 'BackroomOrders').map((o) => o.variables.first as number);
     expect(firsts[0]).toBe(ORDER_PAGE_SIZE);
-    expect(firsts.every((n) => n >= ORDER_PAGE_SIZE / 5 && n <= ORDER_PAGE_SIZE)).toBe(true);
+    expect(firsts.every((n) => n >= 1 && n <= ORDER_PAGE_SIZE)).toBe(true);
     expect(firsts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(130);
     // Paced on the cost extension, never throttled; and every query stayed under Shopify's
     // single-query cost limit, or the sandbox would have refused it.
