@@ -40,6 +40,8 @@ export interface MutationContext {
 export function buildMutations(state: ShopifyState, schema: ReturnType<typeof buildSchema>, context: MutationContext) {
   /** Answers already given per idempotency key, with the input they answered. */
   const idempotent = new Map<string, { input: string; answer: unknown }>();
+  // Polling a bulk operation is a query; it is answered here, beside the mutation that starts one.
+  context.resolvers.query.bulkOperation = (args: { id?: unknown }) => pollBulkOperation(parseGid(args.id, 'BulkOperation'));
   return {
     /**
      * Sets absolute quantities. All or nothing: with any user error nothing is changed, as on Shopify.
@@ -90,7 +92,6 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
     }
     return bulkOperationView(op);
   }
-  context.resolvers.query.bulkOperation = (args: { id?: unknown }) => pollBulkOperation(parseGid(args.id, 'BulkOperation'));
 
   function setQuantities(args: Record<string, unknown>) {
       const input = record(args.input, 'input');

@@ -3,9 +3,15 @@ import { describeSchemaProblem, PlatformError, type PlatformLimits } from '../ht
 import { randomUUID } from 'node:crypto';
 import type { OrderPage, OrderQuery, OutgoingShipment, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopifyDomain } from '../url-policy';
+import { downloadBulkOrders } from './bulk';
 import { createGraphqlClient, type GraphqlClient } from './graphql';
 import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
 import {
+  BULK_OPERATION_QUERY,
+  BULK_ORDERS_QUERY,
+  BULK_ORDERS_THRESHOLD,
+  BULK_RUN_MUTATION,
+  ORDERS_COUNT_QUERY,
   CHECKOUT_NODE_COST,
   CHECKOUTS_QUERY,
   FULFILLMENT_CREATE_MUTATION,
@@ -28,6 +34,9 @@ import {
   VARIANTS_QUERY,
 } from './queries';
 import {
+  BulkOperationData,
+  BulkRunData,
+  OrdersCountData,
   CheckoutsData,
   FulfillmentCreateData,
   FulfillmentLinesData,
@@ -76,7 +85,16 @@ export interface ShopifyConnectorOptions {
   location?: string;
   /** THROTTLED answers waited out within one call (default 10). */
   throttleRetries?: number;
+  /** Waits (throttling, bulk operation polls) go through here; tests pass a fake clock's. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A first pull of more orders than this uses a bulk query (default BULK_ORDERS_THRESHOLD). */
+  bulkThreshold?: number;
 }
+
+/** Polls of a running bulk operation back off to this; the whole wait is bounded by BULK_WAIT_MS. */
+const BULK_POLL_MAX_MS = 10_000;
+const BULK_WAIT_MS = 2 * 60 * 60_000;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Fulfillments in these states shipped nothing (a cancelled fulfillment's tracking is void). */
 const DEAD_FULFILLMENT = ['CANCELLED', 'ERROR', 'FAILURE'];
@@ -106,7 +124,8 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   registerSecret(token);
   const origin = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
   const limits = { ...SHOPIFY_LIMITS, ...options.limits };
-  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10 });
+  const sleep = options.sleep ?? realSleep;
+  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
 
   /**
    * Page numbers (what the jobs ask for) over cursors (what Shopify pages by): for each query the
@@ -199,8 +218,71 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     }
   }
 
+  /**
+   * A first pull of a large history (more than the bulk threshold) reads every order with one bulk
+   * query: Shopify runs it apart from the cost bucket and writes JSONL, which is downloaded once
+   * and served to the order pull page by page. Orders changed after the bulk operation began are
+   * left out of it (their older copy could be stale); the pull's next run reads them live.
+   */
+  let bulkOrders: { nodes: Record<string, unknown>[]; times: number[] } | null = null;
+  let bulkConsidered = false;
+
+  async function runBulkOrders(): Promise<{ nodes: Record<string, unknown>[]; times: number[] } | null> {
+    const { ordersCount } = await gql.run({ name: 'BackroomOrdersCount', query: ORDERS_COUNT_QUERY, schema: OrdersCountData, idempotent: true });
+    if (!ordersCount || ordersCount.count < (options.bulkThreshold ?? BULK_ORDERS_THRESHOLD)) return null;
+    const { bulkOperationRunQuery: started } = await gql.run({ name: 'BackroomBulkRun', query: BULK_RUN_MUTATION, variables: { query: BULK_ORDERS_QUERY }, schema: BulkRunData, idempotent: false });
+    if (!started?.bulkOperation) throw new PlatformError('rejected', `Shopify refused the bulk read of the order history: ${started?.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
+    const id = started.bulkOperation.id;
+    let waited = 0;
+    for (let pause = 0; ; pause = Math.min(BULK_POLL_MAX_MS, pause ? pause * 2 : 1000)) {
+      if (pause) {
+        await sleep(pause);
+        waited += pause;
+      }
+      const { bulkOperation: op } = await gql.run({ name: 'BackroomBulkOperation', query: BULK_OPERATION_QUERY, variables: { id }, schema: BulkOperationData, idempotent: true });
+      if (!op) throw new PlatformError('not-found', `Shopify lost the bulk read of the order history (${id}).`);
+      if (op.status === 'COMPLETED') {
+        const read = op.url ? await downloadBulkOrders(op.url) : { orders: [] };
+        const startedAt = Date.parse(op.createdAt) - 1000;
+        const timed = read.orders.map((node) => ({ node, time: typeof node.updatedAt === 'string' ? Date.parse(node.updatedAt) : NaN })).filter((o) => o.time < startedAt);
+        timed.sort((a, b) => a.time - b.time || String(a.node.id).localeCompare(String(b.node.id)));
+        return { nodes: timed.map((o) => o.node), times: timed.map((o) => o.time) };
+      }
+      if (op.status !== 'CREATED' && op.status !== 'RUNNING') throw new PlatformError('transient', `Shopify's bulk read of the order history ended ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ''}; the next pull tries again.`);
+      if (waited >= BULK_WAIT_MS) throw new PlatformError('transient', `Shopify's bulk read of the order history is still running after ${Math.round(waited / 60_000)} minutes; the next pull tries again.`);
+    }
+  }
+
+  /** A page of the bulk snapshot, or null once it is used up (then the pull reads live). */
+  async function bulkPage(query: OrderQuery, perPage: number): Promise<OrderPage | null> {
+    if (!bulkOrders) return null;
+    const { nodes, times } = bulkOrders;
+    const after = query.modifiedAfter ? Date.parse(query.modifiedAfter) : -Infinity;
+    let low = 0;
+    let high = times.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (times[mid]! > after) high = mid;
+      else low = mid + 1;
+    }
+    const start = low + (query.page - 1) * perPage;
+    const slice = nodes.slice(start, start + perPage);
+    const more = start + slice.length < nodes.length;
+    if (!more) bulkOrders = null;
+    if (slice.length === 0) return null;
+    const results: RemoteOrderResult[] = [];
+    for (const node of slice) results.push(await mapOrder(node));
+    return { results, total: start - low + slice.length, totalPages: more ? query.page + 1 : query.page };
+  }
+
   async function readOrderPage(query: OrderQuery): Promise<OrderPage> {
     const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
+    if (!query.modifiedAfter && !bulkConsidered) {
+      bulkConsidered = true;
+      bulkOrders = await runBulkOrders();
+    }
+    const fromBulk = await bulkPage(query, perPage);
+    if (fromBulk) return fromBulk;
     // Oldest change first (sortKey UPDATED_AT), after the cursor instant, so the pull can advance page by page.
     const filter = query.modifiedAfter ? `updated_at:>'${searchTime(query.modifiedAfter)}'` : null;
     const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, (start) =>

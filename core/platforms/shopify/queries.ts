@@ -20,11 +20,13 @@ export const SET_QUANTITIES_BATCH = 250;
 
 const LINE_FIELDS = 'id sku name quantity currentQuantity variant { id } product { id } discountedTotalSet { shopMoney { amount currencyCode } }';
 
-const ORDER_FIELDS = `id name createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus email phone currencyCode
+const ORDER_OWN_FIELDS = `id name createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus email phone currencyCode
   totalPriceSet { shopMoney { amount currencyCode } }
   customer { id firstName lastName }
   billingAddress { firstName lastName company phone }
-  customAttributes { key value }
+  customAttributes { key value }`;
+
+const ORDER_FIELDS = `${ORDER_OWN_FIELDS}
   lineItems(first: ${LINES_WITH_ORDER}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }`;
 
 export const ORDERS_QUERY = `query BackroomOrders($first: Int!, $after: String, $query: String) {
@@ -140,4 +142,34 @@ export const CHECKOUTS_QUERY = `query BackroomCheckouts($first: Int!, $after: St
       lineItems(first: ${LINES_WITH_ORDER}) { nodes { id sku title quantity variant { id } product { id } discountedTotalPriceSet { shopMoney { amount } } } }
     }
   }
+}`;
+
+/** A first pull of a history larger than this reads the orders with a bulk query instead of pages. */
+export const BULK_ORDERS_THRESHOLD = 10_000;
+
+/** How many orders the shop has (Shopify counts up to 10,000 by default, then says AT_LEAST): 1 point. */
+export const ORDERS_COUNT_QUERY = `query BackroomOrdersCount {
+  ordersCount { count precision }
+}`;
+
+/**
+ * Every order with all its line items, for a bulk operation: no page sizes (a bulk query reads
+ * everything), one nested connection, lines written as their own JSONL objects under the order.
+ */
+export const BULK_ORDERS_QUERY = `query BackroomBulkOrders {
+  orders(sortKey: UPDATED_AT) {
+    edges { node { ${ORDER_OWN_FIELDS}
+      lineItems { edges { node { ${LINE_FIELDS} } } } } }
+  }
+}`;
+
+export const BULK_RUN_MUTATION = `mutation BackroomBulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: false) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}`;
+
+export const BULK_OPERATION_QUERY = `query BackroomBulkOperation($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount url createdAt }
 }`;

@@ -157,6 +157,16 @@ export type ShopifyCheckout = z.infer<typeof ShopifyCheckout>;
 
 export const CheckoutsData = z.object({ abandonedCheckouts: z.object({ pageInfo: PageInfo, nodes: z.array(z.unknown()) }) });
 
+export const OrdersCountData = z.object({ ordersCount: z.object({ count: z.number().int().min(0), precision: z.string() }).nullable() });
+
+export const BulkRunData = z.object({
+  bulkOperationRunQuery: z.object({ bulkOperation: z.object({ id: z.string(), status: z.string() }).nullable(), userErrors: z.array(UserError) }).nullable(),
+});
+
+export const BulkOperationData = z.object({
+  bulkOperation: z.object({ id: z.string(), status: z.string(), errorCode: z.string().nullable(), objectCount: z.string(), url: z.string().nullable(), createdAt: DateTime }).nullable(),
+});
+
 /** The envelope of every GraphQL answer. */
 export const GraphqlEnvelope = z.object({
   data: z.unknown().optional(),
