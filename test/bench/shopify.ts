@@ -10,6 +10,8 @@ import { startShopifySandbox, type OperationLog } from '../../sandbox/shopify';
 import type { Bench, Figure } from './types';
 
 export const FIRST_SYNC_ORDERS = 250;
+/** The large history, read with a bulk query (BACKROOM_BENCH_SHOPIFY_BULK overrides it for a quicker run). */
+export const BULK_ORDERS = Number(process.env.BACKROOM_BENCH_SHOPIFY_BULK ?? 100_000);
 const BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
 
 /** Least seconds the bucket allows for these answered operations. */
@@ -18,10 +20,15 @@ export function bucketMinimumSeconds(operations: OperationLog[], bucket = BUCKET
   return Math.max(0, spent - bucket.maximumAvailable) / bucket.restoreRate;
 }
 
-async function firstSync(report: (figure: Figure) => void, log: (line: string) => void): Promise<void> {
+/** Actual points per order of a paged pull, measured by the small run (for the large run's paged estimate). */
+let pointsPerPagedOrder = NaN;
+
+async function firstSync(orders: number, report: (figure: Figure) => void, log: (line: string) => void): Promise<void> {
   process.env.BACKROOM_SECRETS = 'file';
   const root = await mkdtemp(join(tmpdir(), 'backroom-bench-shopify-'));
-  const shop = await startShopifySandbox({ bucket: BUCKET, seed: { products: 300, orders: FIRST_SYNC_ORDERS, checkouts: 30 } });
+  const seeding = performance.now();
+  const shop = await startShopifySandbox({ bucket: BUCKET, seed: { products: 300, orders, checkouts: 30 } });
+  if (orders > FIRST_SYNC_ORDERS) log(`practice shop seeded with ${orders} orders in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
   const host = (await hostEngine({ dataDir: join(root, 'data'), serve: false }))!;
   try {
     await host.client.call('location.add', { name: 'WH' });
@@ -38,9 +45,23 @@ async function firstSync(report: (figure: Figure) => void, log: (line: string) =
     const imported = (await host.client.call('orders.list', { limit: 1, offset: 0 })).total;
     log(`${imported} orders imported, ${answered.length} queries answered, ${ops.filter((o) => o.throttled).length} throttled, ${ops.filter((o) => o.errors.length && !o.throttled).length} refused; jobs: ${run.summaries.map((s) => `${s.job} ${s.errors} errors`).join(', ')}`);
     log(`actual cost ${answered.reduce((n, o) => n + (o.actualCost ?? 0), 0)} points, requested ${answered.reduce((n, o) => n + o.requestedCost, 0)} points`);
-    report({ label: `first sync, ${FIRST_SYNC_ORDERS} orders + stock + checkouts: wall time`, value: seconds, unit: 's' });
+    const bulk = ops.some((o) => o.name === 'BackroomBulkRun');
+    const label = `${orders} orders${bulk ? ' (bulk query)' : ''} + stock + checkouts`;
+    report({ label: `first sync, ${label}: wall time`, value: seconds, unit: 's' });
     report({ label: 'bucket minimum for the same queries', value: minimum, unit: 's' });
-    report({ label: 'wall time ÷ bucket minimum', value: minimum > 0 ? seconds / minimum : NaN, unit: '×', decimals: 2, target: 1.25 });
+    if (!bulk) {
+      const orderPoints = ops.filter((o) => o.name === 'BackroomOrders').reduce((n, o) => n + (o.actualCost ?? 0), 0);
+      pointsPerPagedOrder = orderPoints / orders;
+      report({ label: 'wall time ÷ bucket minimum', value: minimum > 0 ? seconds / minimum : NaN, unit: '×', decimals: 2, target: 1.25 });
+    } else {
+      // The bulk query runs apart from the bucket: its minimum is the stock and checkout pages
+      // alone, so the time is the shop's export plus Backroom's import, not the bucket's pace.
+      if (minimum > 0) report({ label: 'wall time ÷ bucket minimum', value: seconds / minimum, unit: '×', decimals: 2, target: 1.25 });
+      else log('bucket minimum is 0 s: every point spent fits in the 2,000 the bucket starts with, so the time is the export and import, compared with the paged minimum below');
+      const paged = Number.isFinite(pointsPerPagedOrder) ? Math.max(0, orders * pointsPerPagedOrder - BUCKET.maximumAvailable) / BUCKET.restoreRate : NaN;
+      report({ label: `bucket minimum had the ${orders} orders been paged`, value: paged, unit: 's', decimals: 0 });
+      report({ label: 'wall time ÷ paged bucket minimum', value: seconds / paged, unit: '×', decimals: 3, target: 1.25 });
+    }
   } finally {
     await host.close();
     await shop.close();
@@ -50,8 +71,9 @@ async function firstSync(report: (figure: Figure) => void, log: (line: string) =
 
 export const shopifyBench: Bench = {
   name: 'shopify',
-  description: `first sync against the Shopify practice shop with a 2,000-point bucket restoring 100 points/s (${FIRST_SYNC_ORDERS} orders)`,
+  description: `first sync against the Shopify practice shop with a 2,000-point bucket restoring 100 points/s (${FIRST_SYNC_ORDERS} orders paged, ${BULK_ORDERS} through a bulk query)`,
   async run(report, log) {
-    await firstSync(report, log);
+    await firstSync(FIRST_SYNC_ORDERS, report, log);
+    await firstSync(BULK_ORDERS, report, log);
   },
 };
