@@ -87,7 +87,7 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
   if (unsent.length === 0 && !mustComplete) return 'nothing';
   const connector = await ctx.shop(shop);
   if (unsent.length) {
-    const onShop = await connector.listShipments(order.remoteId);
+    const onShop = connector.addShipmentChecksShop ? [] : await connector.listShipments(order.remoteId);
     for (const shipment of unsent) {
       // Ours by id; or, where a crash fell between a tracking entry and the note naming it, by tracking number.
       const found = onShop.find((r) => r.shipmentId === shipment.id) ?? onShop.find((r) => !r.shipmentId && r.tracking === shipment.tracking);

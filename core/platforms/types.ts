@@ -104,6 +104,12 @@ export interface ShopConnector {
   readonly limits: { pageSize: number; batchSize: number };
   /** Requests made so far (the benches and the sync summary report these). */
   readonly stats: { requests: number; retries: number };
+  /**
+   * True when addShipment itself looks on the shop before sending each part (Shopify: one
+   * fulfilment per location), so the shipping job calls it again instead of trusting a tracking
+   * number listShipments finds, which may cover only the locations sent before a crash.
+   */
+  readonly addShipmentChecksShop?: boolean;
   test(): Promise<ShopTestReport>;
   listOrders(query: OrderQuery): Promise<OrderPage>;
   getOrder(remoteId: string): Promise<RemoteOrder>;

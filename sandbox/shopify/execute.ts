@@ -1,68 +1,23 @@
-import { resolveArgs, type Field } from './document';
-
 /**
- * Projects resolver values onto the requested selections, the way a GraphQL server answers: only
- * the fields asked for, an error for a field the type does not have. Resolver values are plain
- * objects tagged with `__typename`; a field that takes arguments is a function of them.
+ * Helpers for the practice shop's resolvers. Values are plain objects; a field that takes
+ * arguments is a function of them (graphql's default resolver calls it with the arguments).
  */
 
+/** A refusal from a resolver, carried to the answer's `errors` with Shopify's code. */
 export class FieldError extends Error {
   constructor(message: string, readonly path: (string | number)[], readonly code = 'undefinedField') {
     super(message);
   }
 }
 
-export type Resolver = (args: Record<string, unknown>) => unknown;
-
-export interface Execution {
-  data: Record<string, unknown>;
-  /** Objects actually returned: Shopify refunds the difference between requested and actual cost. */
-  actualCost: number;
-}
-
-export function execute(root: Record<string, unknown>, rootType: string, selections: Field[], variables: Record<string, unknown>): Execution {
-  let actualCost = 0;
-
-  const project = (raw: unknown, field: Field, path: (string | number)[]): unknown => {
-    const value = typeof raw === 'function' ? (raw as Resolver)(resolveArgs(field.args, variables)) : raw;
-    if (value === null || value === undefined) return null;
-    if (Array.isArray(value)) return value.map((v, i) => project(v, field, [...path, i]));
-    if (typeof value !== 'object') {
-      if (field.selections) throw new FieldError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, path, 'selectionMismatch');
-      return value;
-    }
-    const object = value as Record<string, unknown>;
-    if (!field.selections) {
-      // Scalars that are JSON objects (none here) aside, an object needs a selection.
-      throw new FieldError(`Field must have selections (field '${field.name}' returns ${String(object.__typename ?? 'an object')} but has no selections)`, path, 'selectionMismatch');
-    }
-    if (object.__typename !== 'PageInfo') actualCost += object.__connection ? 2 : 1;
-    return selectFields(object, field.selections, path);
-  };
-
-  const selectFields = (object: Record<string, unknown>, fields: Field[], path: (string | number)[]): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const field of fields) {
-      if (field.name === '__typename') {
-        out.__typename = object.__typename;
-        continue;
-      }
-      if (!(field.name in object) || field.name.startsWith('__')) {
-        throw new FieldError(`Field '${field.name}' doesn't exist on type '${String(object.__typename ?? rootType)}'`, [...path, field.name]);
-      }
-      out[field.name] = project(object[field.name], field, [...path, field.name]);
-    }
-    return out;
-  };
-
-  const data = selectFields({ __typename: rootType, ...root }, selections, []);
-  return { data, actualCost };
-}
+/** Set on the arguments of every resolver call inside a bulk operation: connections then return every item. */
+export const BULK = '__bulk';
 
 export interface PageArgs {
   first?: unknown;
   after?: unknown;
   last?: unknown;
+  [BULK]?: boolean;
 }
 
 /**
@@ -70,6 +25,7 @@ export interface PageArgs {
  * so `after` continues behind the item last seen even when earlier items changed meanwhile.
  */
 export function connection<T>(typeName: string, items: T[], args: PageArgs, sortKey: (item: T) => (string | number)[]): Record<string, unknown> {
+  if (args[BULK]) return connectionPage(typeName, items, 0, items.length, sortKey);
   if (args.last !== undefined && args.last !== null) throw new FieldError('This practice shop pages forward only (use first/after)', [], 'argumentNotAccepted');
   if (typeof args.first !== 'number') throw new FieldError('you must provide one of first or last', [], 'missingRequiredArguments');
   if (args.first > 250) throw new FieldError('first cannot exceed 250. To query larger amounts of data with fewer limits, bulk operations should be used instead.', [], 'argumentLimitExceeded');
@@ -86,11 +42,14 @@ export function connection<T>(typeName: string, items: T[], args: PageArgs, sort
     start = items.findIndex((item) => compareKeys(sortKey(item), key) > 0);
     if (start < 0) start = items.length;
   }
-  const page = items.slice(start, start + args.first);
+  return connectionPage(typeName, items, start, args.first, sortKey);
+}
+
+function connectionPage<T>(typeName: string, items: T[], start: number, size: number, sortKey: (item: T) => (string | number)[]): Record<string, unknown> {
+  const page = items.slice(start, start + size);
   const cursor = (item: T) => Buffer.from(JSON.stringify(sortKey(item))).toString('base64');
   return {
     __typename: `${typeName}Connection`,
-    __connection: true,
     nodes: page,
     edges: page.map((node) => ({ __typename: `${typeName}Edge`, cursor: cursor(node), node })),
     pageInfo: {

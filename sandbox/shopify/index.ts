@@ -1,6 +1,10 @@
+import { executeSync, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { NoDeprecatedCustomRule } from 'graphql/validation';
 import { Router, startSandbox, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../kit/server';
-import { DocumentError, parseOperation, requestedCost } from './document';
-import { execute, FieldError } from './execute';
+import { sandboxAdminSchema, ServedRootFieldsRule } from './admin-schema';
+import { startBulkFiles } from './bulk';
+import { actualCost, requestedCost } from './cost';
+import { FieldError } from './execute';
 import { buildMutations } from './mutations';
 import { buildSchema, gid } from './schema';
 import { createCheckout, createOrder, seededRandom, seedProducts, type NewCheckout, type NewLine, type NewOrder } from './seed';
@@ -15,6 +19,8 @@ export const SHOPIFY_SANDBOX_TOKEN = 'shpat_sandbox00000000000000000000000001';
 export const INVALID_TOKEN_BODY = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
 /** Shopify refuses any single query whose requested cost is above this. */
 export const SINGLE_QUERY_MAX_COST = 1000;
+/** The Admin API versions the practice shop serves: those whose published schema it has. */
+export const SANDBOX_API_VERSIONS = ['2026-10'];
 
 export interface ShopifySandboxOptions {
   port?: number;
@@ -25,8 +31,8 @@ export interface ShopifySandboxOptions {
   plan?: string;
   /** Location names; the first is where seeded stock sits. */
   locations?: string[];
-  /** The cost bucket (Standard plan: 1000 points, restored at 100 points a second). */
-  bucket?: { maximumAvailable?: number; restoreRate?: number };
+  /** The cost bucket (default 2000 points, restored at 100 points a second, as Shopify's Advanced plan). */
+  bucket?: { maximumAvailable?: number; restoreRate?: number; now?: () => number };
   /** The shop's clock (epoch ms); tests inject one to control `updatedAt`. */
   now?: () => number;
   seed?: { products?: number; orders?: number; checkouts?: number; random?: number };
@@ -39,7 +45,16 @@ export interface OperationLog {
   rootFields: string[];
   requestedCost: number;
   throttled: boolean;
+  /** Points kept after the query ran (null when it did not run). */
+  actualCost: number | null;
   errors: string[];
+  /** Deprecated fields, arguments and enum values the document used (Shopify answers them, warning only in its changelog). */
+  deprecated: string[];
+  /** The variables as sent (tests read what the connector sent). */
+  variables: Record<string, unknown>;
+  /** When it arrived, on the bucket's clock (epoch ms), and the points in the bucket then. */
+  at: number;
+  bucketLevel: number;
 }
 
 export interface ShopifySandbox extends SandboxServer {
@@ -60,12 +75,29 @@ export interface ShopifySandbox extends SandboxServer {
   corruptOrder(id: number, fields: Record<string, unknown>): void;
   setInventory(sku: string, available: number, location?: string): void;
   fulfillmentsOf(orderId: number): FulfillmentRecord[];
+  /** Puts the order's fulfillment orders at a location (the first when omitted) on hold, as a merchant or app would. */
+  holdFulfillment(orderId: number, reason?: string, location?: string): void;
+  /** Makes the order's fulfillment orders at a location scheduled (ready at `fulfillAt`), as for a prepaid subscription. */
+  scheduleFulfillment(orderId: number, fulfillAt: string, location?: string): void;
+  /** Runs `change` just before each run of the named operation (a sale landing mid-push, say); returns a function that removes it. */
+  beforeOperation(operationName: string, change: () => void): () => void;
+  /** The next `times` answers to the named operation are lost after it ran: HTTP 502, the change made. */
+  failAfterCommit(operationName: string, times?: number): void;
+  /** Access tokens sent to the bulk result files' origin (a connector must send none there). */
+  bulkTokensSeen: string[];
   addCheckout(checkout?: NewCheckout): CheckoutRecord;
   completeCheckout(id: number): CheckoutRecord;
 }
 
 function graphqlError(message: string, code: string, path?: (string | number)[]): Record<string, unknown> {
   return { message, ...(path?.length ? { path } : {}), extensions: { code } };
+}
+
+/** An execution error as Shopify words it: the message, where, and a code (a resolver's own, else the kind). */
+function errorBody(error: GraphQLError): Record<string, unknown> {
+  const original = error.originalError;
+  const code = original instanceof FieldError ? original.code : original ? 'INTERNAL_SERVER_ERROR' : 'INVALID_VARIABLE';
+  return { message: error.message, ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}), extensions: { code } };
 }
 
 /** Starts a practice Shopify shop on 127.0.0.1 speaking the Admin GraphQL API subset Backroom uses. */
@@ -83,42 +115,55 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
   for (let i = 0; i < (seed.orders ?? 0); i++) createOrder(state, { createdAt: now() - ((seed.orders ?? 0) - i) * 60_000 }, random);
   for (let i = 0; i < (seed.checkouts ?? 0); i++) createCheckout(state, {}, random);
 
-  const schema = buildSchema(state);
-  const mutations = buildMutations(state, schema);
+  const resolvers = buildSchema(state);
+  const bulkFiles = await startBulkFiles();
+  const mutations = buildMutations(state, resolvers, { version: () => SANDBOX_API_VERSIONS[0]!, bulkFiles, resolvers });
   const operations: OperationLog[] = [];
+  const answersToLose = new Map<string, number>();
+  const hooks = new Map<string, (() => void)[]>();
 
   // The leaky bucket: requested cost must fit before a query runs; the unused part is refunded after.
-  const maximumAvailable = options.bucket?.maximumAvailable ?? 1000;
+  const maximumAvailable = options.bucket?.maximumAvailable ?? 2000;
   const restoreRate = options.bucket?.restoreRate ?? 100;
+  const bucketNow = options.bucket?.now ?? Date.now;
   let available = maximumAvailable;
-  let leakedAt = Date.now();
+  let leakedAt = bucketNow();
   const level = () => {
-    const t = Date.now();
+    const t = bucketNow();
     available = Math.min(maximumAvailable, available + ((t - leakedAt) / 1000) * restoreRate);
     leakedAt = t;
     return available;
   };
   const throttleStatus = () => ({ maximumAvailable, currentlyAvailable: Math.floor(level()), restoreRate });
 
-  const graphql = (req: SandboxRequest): SandboxResponse => {
+  const graphql = (req: SandboxRequest, version: string): SandboxResponse => {
     const body = (req.body ?? {}) as { query?: unknown; variables?: unknown };
     const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
-    const entry: OperationLog = { kind: 'invalid', rootFields: [], requestedCost: 0, throttled: false, errors: [] };
+    const entry: OperationLog = { kind: 'invalid', rootFields: [], requestedCost: 0, actualCost: null, throttled: false, errors: [], deprecated: [], variables, at: bucketNow(), bucketLevel: Math.floor(level()) };
     operations.push(entry);
     const fail = (...errors: Record<string, unknown>[]) => {
       entry.errors.push(...errors.map((e) => String(e.message)));
       return { body: { errors } };
     };
     if (typeof body.query !== 'string') return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
-    let operation;
+    const schema = sandboxAdminSchema(version);
+    let document: DocumentNode;
     try {
-      operation = parseOperation(body.query);
+      document = parse(body.query);
     } catch (error) {
-      if (error instanceof DocumentError) return fail(graphqlError(`Parse error: ${error.message}`, 'parseError'));
+      if (error instanceof GraphQLError) return fail(graphqlError(error.message, 'parseError'));
       throw error;
     }
-    Object.assign(entry, { kind: operation.kind, name: operation.name, rootFields: operation.selections.map((s) => s.name) });
-    const cost = requestedCost(operation, variables);
+    const refused = validate(schema, document, [...specifiedRules, ServedRootFieldsRule]);
+    if (refused.length) return fail(...refused.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+    entry.deprecated = validate(schema, document, [NoDeprecatedCustomRule]).map((e) => e.message);
+    const operations_ = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+    if (operations_.length !== 1) return fail(graphqlError('This practice shop takes one operation per document.', 'argumentNotAccepted'));
+    const operation = operations_[0]!;
+    if (operation.operation === 'subscription') return fail(graphqlError('Subscriptions are not served.', 'argumentNotAccepted'));
+    Object.assign(entry, { kind: operation.operation, name: operation.name?.value, rootFields: operation.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '…')) });
+    const cost = requestedCost(schema, operation, fragments, variables);
     entry.requestedCost = cost;
     if (cost > SINGLE_QUERY_MAX_COST) {
       return fail({ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost, maxCost: SINGLE_QUERY_MAX_COST } });
@@ -134,22 +179,35 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
       };
     }
     available -= cost;
-    let result;
-    try {
-      result = execute(operation.kind === 'query' ? schema.query : mutations, operation.kind === 'query' ? 'QueryRoot' : 'Mutation', operation.selections, variables);
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      available += cost; // a query refused before running costs nothing
-      return fail(graphqlError(error.message, error.code, error.path));
+    for (const change of hooks.get(entry.name ?? '') ?? []) change();
+    const rootValue = operation.operation === 'query' ? resolvers.query : mutations;
+    const result = executeSync({ schema, document, rootValue, variableValues: variables });
+    if (!('data' in result) || result.data === undefined || result.data === null) {
+      // Refused before it ran (variables that do not fit the schema): costs nothing.
+      available += cost;
+      return fail(...(result.errors ?? []).map(errorBody));
     }
-    const actual = operation.kind === 'mutation' ? cost : Math.min(cost, result.actualCost);
+    const actual = Math.min(cost, actualCost(schema, operation, fragments, variables, result.data as Record<string, unknown>));
+    entry.actualCost = actual;
     available += cost - actual;
-    return { body: { data: result.data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: throttleStatus() } } } };
+    const errors = (result.errors ?? []).map(errorBody);
+    entry.errors.push(...errors.map((e) => String(e.message)));
+    const lost = answersToLose.get(entry.name ?? '') ?? 0;
+    if (lost > 0) {
+      answersToLose.set(entry.name ?? '', lost - 1);
+      entry.errors.push('answer lost after commit (502)');
+      return { status: 502, body: { errors: 'Bad Gateway' } };
+    }
+    return { body: { ...(errors.length ? { errors } : {}), data: result.data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: throttleStatus() } } } };
   };
 
   const router = new Router().on('POST', '/admin/api/:version/graphql.json', (req) => {
-    if (!/^\d{4}-(01|04|07|10)$/.test(req.params.version ?? '')) return { status: 404, body: { errors: 'Not Found' } };
-    return graphql(req);
+    const version = req.params.version ?? '';
+    if (!/^\d{4}-(01|04|07|10)$/.test(version)) return { status: 404, body: { errors: 'Not Found' } };
+    // Shopify answers a retired version with its oldest supported one; the practice shop refuses
+    // any version whose published schema it does not have, so a connector on another version fails loudly.
+    if (!SANDBOX_API_VERSIONS.includes(version)) return { status: 404, body: { errors: `This practice shop serves Admin API ${SANDBOX_API_VERSIONS.join(', ')} only, not ${version}.` } };
+    return graphql(req, version);
   });
   const server = await startSandbox({
     router,
@@ -159,6 +217,12 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
   });
 
   const order = (id: number) => state.order(id);
+  const closeServer = server.close.bind(server);
+  const fulfillmentOrdersAt = (orderId: number, locationName?: string) => {
+    const location = locationName ? state.locations.find((l) => l.name === locationName) : state.locations[0];
+    if (!location) throw new Error(`No location ${locationName}`);
+    return order(orderId).fulfillmentOrders.filter((fo) => fo.locationId === location.id && (fo.status === 'OPEN' || fo.status === 'IN_PROGRESS'));
+  };
   const release = (o: OrderRecord, lineItemId: number, units: number) => {
     // Units refunded before they shipped leave the fulfillment order and go back to available.
     let left = units;
@@ -235,6 +299,32 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
       item.levels.set(loc.id, lvl);
     },
     fulfillmentsOf: (orderId: number) => order(orderId).fulfillments,
+    holdFulfillment: (orderId: number, reason = 'OTHER', locationName?: string) => {
+      for (const fo of fulfillmentOrdersAt(orderId, locationName)) {
+        fo.status = 'ON_HOLD';
+        fo.holds.push({ reason, reasonNotes: null });
+      }
+      state.touch(order(orderId));
+    },
+    scheduleFulfillment: (orderId: number, fulfillAt: string, locationName?: string) => {
+      for (const fo of fulfillmentOrdersAt(orderId, locationName)) {
+        fo.status = 'SCHEDULED';
+        fo.fulfillAt = fulfillAt;
+      }
+      state.touch(order(orderId));
+    },
+    bulkTokensSeen: bulkFiles.tokensSeen,
+    beforeOperation: (operationName: string, change: () => void) => {
+      hooks.set(operationName, [...(hooks.get(operationName) ?? []), change]);
+      return () => hooks.set(operationName, (hooks.get(operationName) ?? []).filter((c) => c !== change));
+    },
+    failAfterCommit: (operationName: string, times = 1) => {
+      answersToLose.set(operationName, (answersToLose.get(operationName) ?? 0) + times);
+    },
+    close: async () => {
+      await bulkFiles.close();
+      await closeServer();
+    },
     addCheckout: (spec: NewCheckout = {}) => createCheckout(state, spec, random),
     completeCheckout: (id: number) => {
       const c = state.checkouts.get(id);

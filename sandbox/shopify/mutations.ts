@@ -1,5 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { sandboxAdminSchema } from './admin-schema';
+import { bulkQueryProblem, runBulkQuery, type BulkFiles, type BulkOperationRecord } from './bulk';
 import { FieldError } from './execute';
-import type { buildSchema} from './schema';
+import type { buildSchema } from './schema';
 import { gid, parseGid } from './schema';
 import type { FulfillmentRecord, OrderRecord, ShopifyState } from './state';
 
@@ -19,12 +22,78 @@ function record(value: unknown, path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-export function buildMutations(state: ShopifyState, schema: ReturnType<typeof buildSchema>) {
+/** The `@idempotent(key:)` directive on the mutation field, required on inventorySetQuantities since 2026-04. */
+function idempotencyKey(info: GraphQLResolveInfo | undefined, variables: Record<string, unknown>): string | null {
+  const directive = info?.fieldNodes[0]?.directives?.find((d) => d.name.value === 'idempotent');
+  const arg = directive?.arguments?.find((a) => a.name.value === 'key')?.value;
+  if (!arg) return null;
+  const value = arg.kind === 'Variable' ? variables[arg.name.value] : arg.kind === 'StringValue' ? arg.value : null;
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+export interface MutationContext {
+  version(): string;
+  bulkFiles: BulkFiles;
+  resolvers: ReturnType<typeof buildSchema>;
+}
+
+export function buildMutations(state: ShopifyState, schema: ReturnType<typeof buildSchema>, context: MutationContext) {
+  /** Answers already given per idempotency key, with the input they answered. */
+  const idempotent = new Map<string, { input: string; answer: unknown }>();
+  // Polling a bulk operation is a query; it is answered here, beside the mutation that starts one.
+  context.resolvers.query.bulkOperation = (args: { id?: unknown }) => pollBulkOperation(parseGid(args.id, 'BulkOperation'));
   return {
     /**
      * Sets absolute quantities. All or nothing: with any user error nothing is changed, as on Shopify.
      */
-    inventorySetQuantities: (args: Record<string, unknown>) => {
+    inventorySetQuantities: (args: Record<string, unknown>, _context: unknown, info?: GraphQLResolveInfo) => {
+      const key = idempotencyKey(info, (info?.variableValues.coerced ?? {}) as Record<string, unknown>);
+      if (!key) throw new FieldError('The @idempotent directive with a key is required for inventorySetQuantities (Admin API 2026-04 and later).', ['inventorySetQuantities'], 'BAD_REQUEST');
+      const inputJson = JSON.stringify(args.input);
+      const earlier = idempotent.get(key);
+      // The same key again: the first answer again, nothing applied twice; another input under it is refused.
+      if (earlier && earlier.input === inputJson) return earlier.answer;
+      if (earlier) return { __typename: 'InventorySetQuantitiesPayload', inventoryAdjustmentGroup: null, userErrors: [{ __typename: 'InventorySetQuantitiesUserError', field: null, message: 'The idempotency key was used before with other parameters.', code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH' }] };
+      const answer = setQuantities(args);
+      idempotent.set(key, { input: inputJson, answer });
+      return answer;
+    },
+
+    /** Creates a fulfillment (with tracking) from fulfillment order line items; closes what it fulfils. */
+    fulfillmentCreate: (args: Record<string, unknown>) => createFulfillment(args),
+
+    /** Starts a bulk query; it completes by the first poll of `bulkOperation(id:)`. */
+    bulkOperationRunQuery: (args: Record<string, unknown>) => {
+      const source = typeof args.query === 'string' ? args.query : '';
+      const problem = bulkQueryProblem(sandboxAdminSchema(context.version()), source);
+      if (problem) return { __typename: 'BulkOperationRunQueryPayload', bulkOperation: null, userErrors: [{ __typename: 'BulkOperationUserError', field: ['query'], message: problem, code: 'INVALID' }] };
+      const op: BulkOperationRecord = { id: state.id(), status: 'CREATED', query: source, createdAt: state.timestamp(), completedAt: null, objectCount: 0, rootObjectCount: 0, url: null, errorCode: null, polls: 0 };
+      state.bulkOperations.set(op.id, op);
+      return { __typename: 'BulkOperationRunQueryPayload', bulkOperation: bulkOperationView(op), userErrors: [] };
+    },
+  };
+
+  function bulkOperationView(op: BulkOperationRecord) {
+    return { __typename: 'BulkOperation', id: gid('BulkOperation', op.id), status: op.status, query: op.query, createdAt: op.createdAt, completedAt: op.completedAt, objectCount: String(op.objectCount), rootObjectCount: String(op.rootObjectCount), url: op.url, partialDataUrl: null, errorCode: op.errorCode, type: 'QUERY', fileSize: op.url ? String(op.objectCount) : null };
+  }
+
+  /** A poll: the first one finds the operation run and its file written. */
+  function pollBulkOperation(id: number) {
+    const op = state.bulkOperations.get(id);
+    if (!op) return null;
+    op.polls++;
+    if (op.status === 'CREATED' || op.status === 'RUNNING') {
+      try {
+        const result = runBulkQuery(sandboxAdminSchema(context.version()), context.resolvers.query, op.query);
+        Object.assign(op, { status: 'COMPLETED', completedAt: state.timestamp(), objectCount: result.objectCount, rootObjectCount: result.rootObjectCount, url: result.objectCount ? context.bulkFiles.put(`${op.id}.jsonl`, result.jsonl) : null });
+      } catch {
+        Object.assign(op, { status: 'FAILED', errorCode: 'INTERNAL_SERVER_ERROR', completedAt: state.timestamp() });
+      }
+    }
+    return bulkOperationView(op);
+  }
+
+  function setQuantities(args: Record<string, unknown>) {
       const input = record(args.input, 'input');
       const errors: UserError[] = [];
       const fail = (field: string[], message: string, code: string) => errors.push({ __typename: 'InventorySetQuantitiesUserError', field, message, code });
@@ -54,10 +123,9 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
         if (!level) return fail([...at, 'locationId'], 'The specified inventory item is not stocked at the location.', 'ITEM_NOT_STOCKED_AT_LOCATION');
         if (typeof q.quantity !== 'number' || !Number.isInteger(q.quantity)) return fail([...at, 'quantity'], 'The quantity must be an integer.', 'INVALID_QUANTITY_TOO_LOW');
         const current = name === 'on_hand' ? level.available + level.committed : level.available;
-        if (input.ignoreCompareQuantity !== true) {
-          if (typeof q.compareQuantity !== 'number') return fail([...at, 'compareQuantity'], 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', 'COMPARE_QUANTITY_REQUIRED');
-          if (q.compareQuantity !== current) return fail([...at, 'compareQuantity'], 'The specified compare quantity does not match the current quantity.', 'COMPARE_QUANTITY_STALE');
-        }
+        // changeFromQuantity must be given on every quantity (null opts out of the comparison).
+        if (!('changeFromQuantity' in q)) return fail([...at, 'changeFromQuantity'], 'The changeFromQuantity argument must be given to each quantity (null to skip the comparison).', 'COMPARE_QUANTITY_REQUIRED');
+        if (q.changeFromQuantity !== null && q.changeFromQuantity !== current) return fail([...at, 'changeFromQuantity'], 'The specified changeFromQuantity does not match the current quantity.', 'CHANGE_FROM_QUANTITY_STALE');
         changes.push({ itemId, locationId, quantity: q.quantity, before: current });
       });
       if (errors.length) return { __typename: 'InventorySetQuantitiesPayload', inventoryAdjustmentGroup: null, userErrors: errors };
@@ -78,10 +146,9 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
         },
         userErrors: [],
       };
-    },
+  }
 
-    /** Creates a fulfillment (with tracking) from fulfillment order line items; closes what it fulfils. */
-    fulfillmentCreate: (args: Record<string, unknown>) => {
+  function createFulfillment(args: Record<string, unknown>) {
       const input = record(args.fulfillment, 'fulfillment');
       const errors: UserError[] = [];
       const fail = (field: string[] | null, message: string) => errors.push({ __typename: 'UserError', field, message });
@@ -100,7 +167,7 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
         const fo = owner?.fulfillmentOrders.find((f) => f.id === foId);
         if (!owner || !fo) return fail(['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId'], 'Fulfillment order does not exist.');
         if (order && order !== owner) return fail(['fulfillment'], 'All fulfillment orders must belong to the same order.');
-        if (picks.length && picks[0]!.fo.locationId !== fo.locationId) return fail(['fulfillment'], 'All fulfillment orders must be assigned to the same location.');
+        if (picks.length && picks[0]!.fo.locationId !== fo.locationId) return fail(['fulfillment'], 'All fulfillment orders must be assigned to a single location.');
         order = owner;
         if (fo.status !== 'OPEN' && fo.status !== 'IN_PROGRESS') return fail(['fulfillment'], `Fulfillment order ${fo.id} has an unfulfillable status= ${fo.status.toLowerCase()}.`);
         const wanted = Array.isArray(g.fulfillmentOrderLineItems) && g.fulfillmentOrderLineItems.length ? g.fulfillmentOrderLineItems.map((x, j) => record(x, `fulfillmentOrderLineItems.${j}`)) : null;
@@ -128,6 +195,7 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
         id: state.id(),
         status: 'SUCCESS',
         createdAt: state.timestamp(),
+        locationId: picks[0]!.fo.locationId,
         notifyCustomer: input.notifyCustomer === true,
         trackingInfo: (numbers.length ? numbers : [null]).map((number) => ({ company: typeof tracking.company === 'string' ? tracking.company : null, number, url: typeof tracking.url === 'string' ? tracking.url : null })),
         lines: [],
@@ -145,6 +213,5 @@ export function buildMutations(state: ShopifyState, schema: ReturnType<typeof bu
       order.fulfillments.push(f);
       state.touch(order);
       return { __typename: 'FulfillmentCreatePayload', fulfillment: schema.fulfillment(order, f), userErrors: [] };
-    },
-  };
+  }
 }

@@ -8,7 +8,7 @@ afterEach(async () => {
 });
 
 async function post(s: ShopifySandbox, query: string, variables: Record<string, unknown> = {}, token = s.token) {
-  const res = await fetch(`${s.url}/admin/api/2025-04/graphql.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': token }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${s.url}/admin/api/2026-10/graphql.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': token }, body: JSON.stringify({ query, variables }) });
   return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: unknown; extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { currentlyAvailable: number } } } } };
 }
 
@@ -21,9 +21,12 @@ describe('Shopify sandbox', () => {
     expect(ok.body.extensions?.cost).toMatchObject({ requestedQueryCost: 4, actualQueryCost: 4 });
 
     const unknownField = await post(shop, 'query Q { orders(first: 2) { nodes { id colour } } }');
-    expect(unknownField.body.errors).toEqual([expect.objectContaining({ message: "Field 'colour' doesn't exist on type 'Order'" })]);
+    expect(unknownField.body.errors).toEqual([expect.objectContaining({ message: 'Cannot query field "colour" on type "Order".' })]);
     const unknownRoot = await post(shop, 'query Q { carts(first: 2) { nodes { id } } }');
-    expect(unknownRoot.body.errors).toEqual([expect.objectContaining({ message: "Field 'carts' doesn't exist on type 'QueryRoot'" })]);
+    expect(unknownRoot.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Cannot query field "carts" on type "QueryRoot".') as unknown })]);
+    // A real Shopify field the practice shop does not serve is refused by name, not answered with nulls.
+    const unserved = await post(shop, 'query Q { products(first: 2) { nodes { id } } }');
+    expect(unserved.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("does not serve query field 'products'") as unknown })]);
     const tooBig = await post(shop, 'query Q { orders(first: 250) { nodes { id lineItems(first: 50) { nodes { id variant { id } } } } } }');
     expect(tooBig.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MAX_COST_EXCEEDED' }) as unknown })]);
   });

@@ -3,7 +3,7 @@ import type { CheckoutRecord, FulfillmentOrderRecord, FulfillmentRecord, OrderRe
 
 /**
  * Resolvers for the part of the Admin GraphQL API Backroom uses. Field names and shapes follow
- * Shopify's schema (2025-04); objects carry `__typename` so an unknown field is named in the error.
+ * Shopify's published schema (see admin-schema.ts); objects carry `__typename` so an unknown field is named in the error.
  */
 
 export const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
@@ -94,7 +94,19 @@ export function buildSchema(state: ShopifyState) {
 
   const product = (id: number | null) => (id === null ? null : { __typename: 'Product', id: gid('Product', id), title: [...state.variants.values()].find((v) => v.productId === id)?.productTitle ?? '' });
 
-  const customer = (c: OrderRecord['customer']) => (c ? { __typename: 'Customer', id: gid('Customer', c.id), email: c.email, firstName: c.firstName, lastName: c.lastName, phone: c.phone } : null);
+  const customer = (c: OrderRecord['customer']) =>
+    c
+      ? {
+          __typename: 'Customer',
+          id: gid('Customer', c.id),
+          email: c.email,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          phone: c.phone,
+          defaultEmailAddress: c.email ? { __typename: 'CustomerEmailAddress', emailAddress: c.email } : null,
+          defaultPhoneNumber: c.phone ? { __typename: 'CustomerPhoneNumber', phoneNumber: c.phone } : null,
+        }
+      : null;
   const address = (a: OrderRecord['billingAddress']) => (a ? { __typename: 'MailingAddress', ...a } : null);
   const attributes = (list: OrderRecord['customAttributes']) => list.map((a) => ({ __typename: 'Attribute', key: a.key, value: a.value }));
 
@@ -103,6 +115,7 @@ export function buildSchema(state: ShopifyState) {
     id: gid('Fulfillment', f.id),
     status: f.status,
     createdAt: f.createdAt,
+    location: location(f.locationId),
     trackingInfo: (args: Record<string, unknown>) => {
       const all = f.trackingInfo.map((t) => ({ __typename: 'FulfillmentTrackingInfo', ...t }));
       return typeof args.first === 'number' ? all.slice(0, args.first) : all;
@@ -120,6 +133,8 @@ export function buildSchema(state: ShopifyState) {
     __typename: 'FulfillmentOrder',
     id: gid('FulfillmentOrder', fo.id),
     status: fo.status,
+    fulfillAt: fo.fulfillAt,
+    fulfillmentHolds: fo.holds.map((h, i) => ({ __typename: 'FulfillmentHold', id: gid('FulfillmentHold', fo.id * 10 + i), reason: h.reason, reasonNotes: h.reasonNotes, displayReason: h.reason.toLowerCase().replace(/_/g, ' '), heldByRequestingApp: false })),
     assignedLocation: { __typename: 'FulfillmentOrderAssignedLocation', name: state.locations.find((l) => l.id === fo.locationId)?.name ?? '', location: location(fo.locationId) },
     lineItems: (args: PageArgs) =>
       connection(
@@ -231,7 +246,7 @@ export function buildSchema(state: ShopifyState) {
       currencyCode: state.shop.currencyCode,
       ianaTimezone: state.shop.ianaTimezone,
       myshopifyDomain: state.shop.myshopifyDomain,
-      plan: { __typename: 'ShopPlan', displayName: state.shop.planDisplayName, partnerDevelopment: false, shopifyPlus: false },
+      plan: { __typename: 'ShopPlan', displayName: state.shop.planDisplayName, publicDisplayName: state.shop.planDisplayName, partnerDevelopment: false, shopifyPlus: false },
     }),
 
     locations: (args: PageArgs & { includeInactive?: unknown }) =>
@@ -240,9 +255,10 @@ export function buildSchema(state: ShopifyState) {
     orders: (args: PageArgs & { query?: unknown; sortKey?: unknown; reverse?: unknown }) => {
       const terms = parseSearch(args.query, ['updated_at', 'created_at']);
       let list = [...state.orders.values()].filter((o) => terms.every((t) => timeMatches(t.field === 'updated_at' ? o.updatedAt : o.createdAt, t.op, t.value)));
-      const sortKey = args.sortKey ?? 'ID';
-      if (!['ID', 'UPDATED_AT', 'CREATED_AT'].includes(String(sortKey))) throw new FieldError(`Unsupported sortKey ${String(sortKey)}`, [], 'argumentLiteralsIncompatible');
-      const key = (o: OrderRecord): (string | number)[] => (sortKey === 'UPDATED_AT' ? [Date.parse(o.updatedAt), o.id] : sortKey === 'CREATED_AT' ? [Date.parse(o.createdAt), o.id] : [o.id]);
+      // Shopify's default is PROCESSED_AT; the practice shop's orders are processed when created.
+      const sortKey = args.sortKey ?? 'PROCESSED_AT';
+      if (!['ID', 'UPDATED_AT', 'CREATED_AT', 'PROCESSED_AT'].includes(String(sortKey))) throw new FieldError(`This practice shop does not sort orders by ${String(sortKey)}`, [], 'argumentLiteralsIncompatible');
+      const key = (o: OrderRecord): (string | number)[] => (sortKey === 'UPDATED_AT' ? [Date.parse(o.updatedAt), o.id] : sortKey === 'ID' ? [o.id] : [Date.parse(o.createdAt), o.id]);
       list.sort((a, b) => {
         const x = key(a);
         const y = key(b);
@@ -250,6 +266,33 @@ export function buildSchema(state: ShopifyState) {
       });
       if (args.reverse === true) list = list.reverse();
       return connection('Order', list.map(order), args, (node) => key(state.order(Number(node.legacyResourceId))));
+    },
+
+    ordersCount: (args: { query?: unknown; limit?: unknown }) => {
+      const terms = parseSearch(args.query, ['updated_at', 'created_at']);
+      const count = [...state.orders.values()].filter((o) => terms.every((t) => timeMatches(t.field === 'updated_at' ? o.updatedAt : o.createdAt, t.op, t.value))).length;
+      // Shopify caps the count at `limit` (default 10,000) and says when it did.
+      const limit = typeof args.limit === 'number' ? args.limit : 10_000;
+      return { __typename: 'Count', count: Math.min(count, limit), precision: count > limit ? 'AT_LEAST' : 'EXACT' };
+    },
+
+    fulfillment: (args: { id?: unknown }) => {
+      const id = parseGid(args.id, 'Fulfillment');
+      for (const o of state.orders.values()) {
+        const f = o.fulfillments.find((x) => x.id === id);
+        if (f) return fulfillment(o, f);
+      }
+      return null;
+    },
+
+    /** Node lookup, for the types Backroom reads by id (inventory items). */
+    nodes: (args: { ids?: unknown }) => {
+      const ids = Array.isArray(args.ids) ? args.ids : [];
+      if (ids.length > 250) throw new FieldError('The ids argument takes at most 250 ids.', ['nodes'], 'argumentLimitExceeded');
+      return ids.map((id: unknown) => {
+        const m = typeof id === 'string' ? /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(id) : null;
+        return m?.[1] === 'InventoryItem' ? inventoryItem(Number(m[2])) : null;
+      });
     },
 
     order: (args: { id?: unknown }) => {
@@ -271,7 +314,7 @@ export function buildSchema(state: ShopifyState) {
           ),
         )
         .sort((a, b) => a.id - b.id);
-      if (args.sortKey !== undefined && args.sortKey !== null && args.sortKey !== 'ID') throw new FieldError(`This practice shop sorts abandoned checkouts by ID only`, [], 'argumentLiteralsIncompatible');
+      if (args.sortKey !== undefined && args.sortKey !== null && args.sortKey !== 'ID' && args.sortKey !== 'CREATED_AT') throw new FieldError(`This practice shop sorts abandoned checkouts by ID only`, [], 'argumentLiteralsIncompatible');
       return connection('AbandonedCheckout', list.map((c) => checkout(c)), args, (c) => [parseGid(c.id, 'AbandonedCheckout')]);
     },
   };

@@ -5,6 +5,8 @@ export interface NewLine {
   quantity: number;
   /** Unit price; the variant's price when omitted. */
   price?: string;
+  /** The location (by name) the line ships from; the first location when omitted. */
+  location?: string;
 }
 
 export interface NewOrder {
@@ -80,7 +82,7 @@ function person(state: ShopifyState, random: () => number, given: { email?: stri
 
 export function createOrder(state: ShopifyState, spec: NewOrder, random: () => number): OrderRecord {
   const variants = [...state.variants.values()].filter((v) => v.sku);
-  const lines = spec.lines ?? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ sku: variants[Math.floor(random() * variants.length)]!.sku!, quantity: 1 + Math.floor(random() * 3) }));
+  const lines: NewLine[] = spec.lines ?? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ sku: variants[Math.floor(random() * variants.length)]!.sku!, quantity: 1 + Math.floor(random() * 3) }));
   const at = state.timestamp(spec.createdAt ?? state.now());
   const who = person(state, random, spec);
   const items = lineItems(state, lines).map((l) => ({ ...l, currentQuantity: l.quantity }));
@@ -102,7 +104,17 @@ export function createOrder(state: ShopifyState, spec: NewOrder, random: () => n
     fulfillments: [],
     overrides: {},
   };
-  order.fulfillmentOrders.push({ id: state.id(), locationId: state.locations[0]!.id, status: 'OPEN', lineItems: items.map((l) => ({ id: state.id(), lineItemId: l.id, totalQuantity: l.quantity, remainingQuantity: l.quantity })) });
+  // One fulfillment order per location the lines ship from, as Shopify's order routing assigns them.
+  const byLocation = new Map<number, typeof items>();
+  items.forEach((item, i) => {
+    const name = lines[i]?.location;
+    const location = name ? state.locations.find((l) => l.name === name) : state.locations[0];
+    if (!location) throw new Error(`No location ${name}`);
+    byLocation.set(location.id, [...(byLocation.get(location.id) ?? []), item]);
+  });
+  for (const [locationId, group] of byLocation) {
+    order.fulfillmentOrders.push({ id: state.id(), locationId, status: 'OPEN', holds: [], fulfillAt: null, lineItems: group.map((l) => ({ id: state.id(), lineItemId: l.id, totalQuantity: l.quantity, remainingQuantity: l.quantity })) });
+  }
   state.orders.set(order.id, order);
   for (const l of items) state.commit(order, l.id, l.quantity);
   return order;

@@ -1,3 +1,4 @@
+import type { BulkOperationRecord } from './bulk';
 /**
  * The practice Shopify shop's data: products and variants with inventory items stocked at
  * locations, orders with their fulfillment orders and fulfillments, and abandoned checkouts.
@@ -52,6 +53,10 @@ export interface FulfillmentOrderRecord {
   id: number;
   locationId: number;
   status: 'OPEN' | 'IN_PROGRESS' | 'CLOSED' | 'CANCELLED' | 'ON_HOLD' | 'SCHEDULED' | 'INCOMPLETE';
+  /** Why it is on hold (FulfillmentHoldReason), when it is. */
+  holds: { reason: string; reasonNotes: string | null }[];
+  /** When a scheduled fulfillment order becomes ready (prepaid subscriptions and the like). */
+  fulfillAt: string | null;
   lineItems: { id: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
 }
 
@@ -59,6 +64,8 @@ export interface FulfillmentRecord {
   id: number;
   status: 'SUCCESS' | 'CANCELLED' | 'ERROR' | 'FAILURE' | 'OPEN' | 'PENDING';
   createdAt: string;
+  /** Where it shipped from: the location of the fulfillment orders it fulfilled. */
+  locationId: number;
   notifyCustomer: boolean;
   trackingInfo: { company: string | null; number: string | null; url: string | null }[];
   lines: { lineItemId: number; quantity: number }[];
@@ -119,6 +126,7 @@ export class ShopifyState {
   readonly inventoryItems = new Map<number, InventoryItemRecord>();
   readonly orders = new Map<number, OrderRecord>();
   readonly checkouts = new Map<number, CheckoutRecord>();
+  readonly bulkOperations = new Map<number, BulkOperationRecord>();
   private nextId = 1000;
   private nextOrderNumber = 1001;
 

@@ -1,28 +1,45 @@
 import { registerSecret } from '../../store/redact';
 import { describeSchemaProblem, PlatformError, type PlatformLimits } from '../http';
-import type { OrderPage, OrderQuery, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
+import { randomUUID } from 'node:crypto';
+import type { OrderPage, OrderQuery, OutgoingShipment, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopifyDomain } from '../url-policy';
+import { downloadBulkOrders } from './bulk';
 import { createGraphqlClient, type GraphqlClient } from './graphql';
 import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
 import {
+  BULK_OPERATION_QUERY,
+  BULK_ORDERS_QUERY,
+  BULK_ORDERS_THRESHOLD,
+  BULK_RUN_MUTATION,
+  ORDERS_COUNT_QUERY,
+  CHECKOUT_NODE_COST,
   CHECKOUTS_QUERY,
   FULFILLMENT_CREATE_MUTATION,
+  FULFILLMENT_LINES_QUERY,
   FULFILLMENT_ORDERS_QUERY,
   FULFILLMENTS_QUERY,
   LOCATIONS_QUERY,
   ORDER_LINES_QUERY,
+  ORDER_NODE_COST,
   ORDER_PAGE_SIZE,
   ORDER_QUERY,
   ORDERS_QUERY,
   SET_QUANTITIES_BATCH,
   SET_QUANTITIES_MUTATION,
   SHOP_QUERY,
+  STOCK_LEVELS_BATCH,
+  STOCK_LEVELS_QUERY,
+  VARIANT_NODE_COST,
   VARIANT_PAGE_SIZE,
   VARIANTS_QUERY,
 } from './queries';
 import {
+  BulkOperationData,
+  BulkRunData,
+  OrdersCountData,
   CheckoutsData,
   FulfillmentCreateData,
+  FulfillmentLinesData,
   FulfillmentOrdersData,
   FulfillmentsData,
   LocationsData,
@@ -33,13 +50,21 @@ import {
   ShopData,
   ShopifyCheckout,
   ShopifyOrder,
+  StockLevelsData,
   VariantsData,
+  type ShopifyFulfillmentOrder,
   type ShopifyLineItem,
   type ShopifyUserError,
 } from './wire';
 
-/** The Admin API version Backroom speaks (stable; Shopify supports each for a year). */
-export const SHOPIFY_API_VERSION = '2025-04';
+/**
+ * The Admin API version Backroom speaks: the newest stable one. Shopify releases a version each
+ * quarter and supports it for twelve months; 2026-10 retires in October 2027, after which Shopify
+ * answers with the oldest supported version instead. To move it: add that version's published
+ * schema to sandbox/shopify/published, change this constant, and fix what
+ * test/shopify/documents.spec.ts then reports (unknown or deprecated fields and arguments).
+ */
+export const SHOPIFY_API_VERSION = '2026-10';
 
 /**
  * HTTP limits for Shopify. The real limit is the cost bucket (see graphql.ts); these cover the
@@ -60,7 +85,16 @@ export interface ShopifyConnectorOptions {
   location?: string;
   /** THROTTLED answers waited out within one call (default 10). */
   throttleRetries?: number;
+  /** Waits (throttling, bulk operation polls) go through here; tests pass a fake clock's. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A first pull of more orders than this uses a bulk query (default BULK_ORDERS_THRESHOLD). */
+  bulkThreshold?: number;
 }
+
+/** Polls of a running bulk operation back off to this; the whole wait is bounded by BULK_WAIT_MS. */
+const BULK_POLL_MAX_MS = 10_000;
+const BULK_WAIT_MS = 2 * 60 * 60_000;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Fulfillments in these states shipped nothing (a cancelled fulfillment's tracking is void). */
 const DEAD_FULFILLMENT = ['CANCELLED', 'ERROR', 'FAILURE'];
@@ -90,7 +124,8 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   registerSecret(token);
   const origin = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
   const limits = { ...SHOPIFY_LIMITS, ...options.limits };
-  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10 });
+  const sleep = options.sleep ?? realSleep;
+  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
 
   /**
    * Page numbers (what the jobs ask for) over cursors (what Shopify pages by): for each query the
@@ -113,6 +148,23 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     const result = await fetch(cursors[page - 1] ?? null);
     if (result.hasNextPage && result.endCursor) cursors[page] = result.endCursor;
     return result;
+  }
+
+  /**
+   * One page of `size` nodes for the jobs, read in GraphQL pages sized to what the bucket holds
+   * (GraphqlClient.pageSize, at least a fifth of the page): the jobs take a short page for the end
+   * of the list, so the page is filled from as many smaller reads as the bucket's pace calls for.
+   */
+  async function fillPage<T>(name: string, size: number, nodeCost: number, after: string | null, fetch: (first: number, after: string | null) => Promise<CursorPage<T>>): Promise<CursorPage<T>> {
+    const nodes: T[] = [];
+    let cursor = after;
+    for (;;) {
+      const wanted = size - nodes.length;
+      const part = await fetch(gql.pageSize(name, wanted, Math.min(wanted, Math.ceil(size / 5)), nodeCost), cursor);
+      nodes.push(...part.nodes);
+      cursor = part.endCursor ?? cursor;
+      if (!part.hasNextPage || nodes.length >= size) return { nodes, hasNextPage: part.hasNextPage, endCursor: cursor };
+    }
   }
 
   let locationId: Promise<string> | null = null;
@@ -166,14 +218,79 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     }
   }
 
+  /**
+   * A first pull of a large history (more than the bulk threshold) reads every order with one bulk
+   * query: Shopify runs it apart from the cost bucket and writes JSONL, which is downloaded once
+   * and served to the order pull page by page. Orders changed after the bulk operation began are
+   * left out of it (their older copy could be stale); the pull's next run reads them live.
+   */
+  let bulkOrders: { nodes: Record<string, unknown>[]; times: number[] } | null = null;
+  let bulkConsidered = false;
+
+  async function runBulkOrders(): Promise<{ nodes: Record<string, unknown>[]; times: number[] } | null> {
+    const { ordersCount } = await gql.run({ name: 'BackroomOrdersCount', query: ORDERS_COUNT_QUERY, schema: OrdersCountData, idempotent: true });
+    if (!ordersCount || ordersCount.count < (options.bulkThreshold ?? BULK_ORDERS_THRESHOLD)) return null;
+    const { bulkOperationRunQuery: started } = await gql.run({ name: 'BackroomBulkRun', query: BULK_RUN_MUTATION, variables: { query: BULK_ORDERS_QUERY }, schema: BulkRunData, idempotent: false });
+    if (!started?.bulkOperation) throw new PlatformError('rejected', `Shopify refused the bulk read of the order history: ${started?.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
+    const id = started.bulkOperation.id;
+    let waited = 0;
+    for (let pause = 0; ; pause = Math.min(BULK_POLL_MAX_MS, pause ? pause * 2 : 1000)) {
+      if (pause) {
+        await sleep(pause);
+        waited += pause;
+      }
+      const { bulkOperation: op } = await gql.run({ name: 'BackroomBulkOperation', query: BULK_OPERATION_QUERY, variables: { id }, schema: BulkOperationData, idempotent: true });
+      if (!op) throw new PlatformError('not-found', `Shopify lost the bulk read of the order history (${id}).`);
+      if (op.status === 'COMPLETED') {
+        const read = op.url ? await downloadBulkOrders(op.url) : { orders: [] };
+        const startedAt = Date.parse(op.createdAt) - 1000;
+        const timed = read.orders.map((node) => ({ node, time: typeof node.updatedAt === 'string' ? Date.parse(node.updatedAt) : NaN })).filter((o) => o.time < startedAt);
+        timed.sort((a, b) => a.time - b.time || String(a.node.id).localeCompare(String(b.node.id)));
+        return { nodes: timed.map((o) => o.node), times: timed.map((o) => o.time) };
+      }
+      if (op.status !== 'CREATED' && op.status !== 'RUNNING') throw new PlatformError('transient', `Shopify's bulk read of the order history ended ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ''}; the next pull tries again.`);
+      if (waited >= BULK_WAIT_MS) throw new PlatformError('transient', `Shopify's bulk read of the order history is still running after ${Math.round(waited / 60_000)} minutes; the next pull tries again.`);
+    }
+  }
+
+  /** A page of the bulk snapshot, or null once it is used up (then the pull reads live). */
+  async function bulkPage(query: OrderQuery, perPage: number): Promise<OrderPage | null> {
+    if (!bulkOrders) return null;
+    const { nodes, times } = bulkOrders;
+    const after = query.modifiedAfter ? Date.parse(query.modifiedAfter) : -Infinity;
+    let low = 0;
+    let high = times.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (times[mid]! > after) high = mid;
+      else low = mid + 1;
+    }
+    const start = low + (query.page - 1) * perPage;
+    const slice = nodes.slice(start, start + perPage);
+    const more = start + slice.length < nodes.length;
+    if (!more) bulkOrders = null;
+    if (slice.length === 0) return null;
+    const results: RemoteOrderResult[] = [];
+    for (const node of slice) results.push(await mapOrder(node));
+    return { results, total: start - low + slice.length, totalPages: more ? query.page + 1 : query.page };
+  }
+
   async function readOrderPage(query: OrderQuery): Promise<OrderPage> {
     const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
+    if (!query.modifiedAfter && !bulkConsidered) {
+      bulkConsidered = true;
+      bulkOrders = await runBulkOrders();
+    }
+    const fromBulk = await bulkPage(query, perPage);
+    if (fromBulk) return fromBulk;
     // Oldest change first (sortKey UPDATED_AT), after the cursor instant, so the pull can advance page by page.
     const filter = query.modifiedAfter ? `updated_at:>'${searchTime(query.modifiedAfter)}'` : null;
-    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, async (after) => {
-      const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first: perPage, after, query: filter }, schema: OrdersData, idempotent: true });
-      return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
-    });
+    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, (start) =>
+      fillPage('BackroomOrders', perPage, ORDER_NODE_COST, start, async (first, after) => {
+        const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first, after, query: filter }, schema: OrdersData, idempotent: true, first });
+        return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
+      }),
+    );
     let results: RemoteOrderResult[] = [];
     for (const node of page.nodes) results.push(await mapOrder(node));
     // Shopify cannot filter by Backroom's status; a filtered page may come back short, so page on totalPages.
@@ -182,8 +299,29 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
   }
 
-  /** Sends one batch of absolute quantities. Shopify applies a batch all or nothing, so refused items are dropped and the rest sent again. */
-  async function sendQuantities(group: StockUpdate[]): Promise<StockUpdateResult> {
+  /** Current available quantities of inventory items at the stock location (after a compare failure). */
+  async function rereadItems(items: RemoteStockItem[]): Promise<Map<string, RemoteStockItem>> {
+    const at = await location();
+    const fresh = new Map<string, RemoteStockItem>();
+    for (const group of chunks(items, STOCK_LEVELS_BATCH)) {
+      const { nodes } = await gql.run({ name: 'BackroomStockLevels', query: STOCK_LEVELS_QUERY, variables: { ids: group.map((i) => toGid('InventoryItem', i.remoteId)), locationId: at }, schema: StockLevelsData, idempotent: true });
+      for (const node of nodes) {
+        const item = node ? group.find((i) => toGid('InventoryItem', i.remoteId) === node.id) : undefined;
+        if (!item || !node) continue;
+        const available = node.inventoryLevel?.quantities.find((q) => q.name === 'available')?.quantity;
+        fresh.set(item.remoteId, { ...item, manageStock: node.tracked && node.inventoryLevel !== null, quantity: available ?? null });
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Sends one batch of absolute quantities, each compared with the quantity Backroom last read or
+   * set. Shopify applies a batch all or nothing, so refused items are dropped and the rest sent
+   * again. An item whose quantity changed on Shopify meanwhile (a sale) is re-read and set once
+   * more against what Shopify now shows; if it changed again, it is reported, not forced.
+   */
+  async function sendQuantities(group: StockUpdate[], mayReread = true): Promise<StockUpdateResult> {
     const result: StockUpdateResult = { updated: [], failed: [] };
     let data;
     try {
@@ -191,8 +329,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       data = await gql.run({
         name: 'BackroomSetStock',
         query: SET_QUANTITIES_MUTATION,
-        // Setting an absolute quantity twice is harmless, so this mutation may be retried.
-        variables: { input: { name: 'available', reason: 'correction', ignoreCompareQuantity: true, quantities: group.map((u) => ({ inventoryItemId: toGid('InventoryItem', u.item.remoteId), locationId: at, quantity: u.quantity })) } },
+        variables: {
+          // One key per batch as composed: a transport retry of this request is answered from the first, never applied twice.
+          key: randomUUID(),
+          // null opts an item out of the comparison: Backroom has never seen a quantity for it.
+          input: { name: 'available', reason: 'correction', quantities: group.map((u) => ({ inventoryItemId: toGid('InventoryItem', u.item.remoteId), locationId: at, quantity: u.quantity, changeFromQuantity: u.item.quantity })) },
+        },
         schema: SetQuantitiesData,
         idempotent: true,
       });
@@ -219,22 +361,68 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return result;
     }
     const rest: StockUpdate[] = [];
+    const stale: StockUpdate[] = [];
     group.forEach((u, i) => {
       const e = refused.get(i);
       if (!e) rest.push(u);
+      else if (e.code === 'CHANGE_FROM_QUANTITY_STALE' || e.code === 'COMPARE_QUANTITY_STALE') stale.push(u);
       else if (e.code === 'NON_MUTABLE_INVENTORY_ITEM' || e.code === 'ITEM_NOT_STOCKED_AT_LOCATION') result.failed.push({ item: { ...u.item, manageStock: false }, message: `Shopify does not take stock for SKU ${u.item.sku} at this location: ${e.message}`, retriable: false });
       else result.failed.push({ item: u.item, message: `Shopify refused SKU ${u.item.sku}: ${e.message}${e.code ? ` (${e.code})` : ''}`, retriable: false });
     });
-    if (rest.length) {
-      const again = await sendQuantities(rest);
-      result.updated.push(...again.updated);
-      result.failed.push(...again.failed);
+    const merge = (more: StockUpdateResult) => {
+      result.updated.push(...more.updated);
+      result.failed.push(...more.failed);
+    };
+    if (rest.length) merge(await sendQuantities(rest, mayReread));
+    if (stale.length && !mayReread) {
+      for (const u of stale) result.failed.push({ item: u.item, message: `Shopify's stock of SKU ${u.item.sku} changed again while Backroom was setting it to ${u.quantity} (a sale or an edit on the shop); Backroom leaves it as it is and sets it on the next push.`, retriable: true });
+    } else if (stale.length) {
+      const fresh = await rereadItems(stale.map((u) => u.item));
+      const again: StockUpdate[] = [];
+      for (const u of stale) {
+        const now = fresh.get(u.item.remoteId);
+        if (!now?.manageStock) result.failed.push({ item: { ...u.item, manageStock: false }, message: `Shopify no longer takes stock for SKU ${u.item.sku} at this location.`, retriable: false });
+        else again.push({ item: now, quantity: u.quantity });
+      }
+      if (again.length) merge(await sendQuantities(again, false));
     }
     return result;
   }
 
+  /** Units still owed per SKU after what fulfillments under this tracking number already shipped. */
+  async function stillOwed(orderGid: string, remoteOrderId: string, shipment: OutgoingShipment): Promise<{ owed: Map<string, number>; refs: string[] }> {
+    const owed = new Map<string, number>();
+    for (const line of shipment.lines) owed.set(line.sku, (owed.get(line.sku) ?? 0) + line.quantity);
+    const { order } = await gql.run({ name: 'BackroomFulfillments', query: FULFILLMENTS_QUERY, variables: { id: orderGid }, schema: FulfillmentsData, idempotent: true });
+    if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
+    const ours = order.fulfillments.filter((f) => !DEAD_FULFILLMENT.includes(f.status) && f.trackingInfo.some((t) => t.number === shipment.tracking));
+    for (const f of ours) {
+      const { fulfillment } = await gql.run({ name: 'BackroomFulfillmentLines', query: FULFILLMENT_LINES_QUERY, variables: { id: f.id }, schema: FulfillmentLinesData, idempotent: true });
+      for (const line of fulfillment?.fulfillmentLineItems.nodes ?? []) {
+        const sku = line.lineItem.sku;
+        if (sku && owed.has(sku)) owed.set(sku, Math.max(0, owed.get(sku)! - (line.quantity ?? 0)));
+      }
+    }
+    return { owed, refs: ours.map((f) => gidTail(f.id)) };
+  }
+
+  /** Why units of a SKU cannot be fulfilled now, in the merchant's words. */
+  function blockedReason(fulfillmentOrders: ShopifyFulfillmentOrder[], sku: string, units: number, remoteOrderId: string): string {
+    const holding = fulfillmentOrders.find((fo) => fo.lineItems.nodes.some((li) => li.lineItem.sku === sku && li.remainingQuantity > 0) && !FULFILLABLE.includes(fo.status));
+    const where = holding?.assignedLocation.name ?? 'its location';
+    if (holding?.status === 'ON_HOLD') {
+      const reasons = holding.fulfillmentHolds.map((h) => `${h.reason.toLowerCase().replace(/_/g, ' ')}${h.reasonNotes ? `: ${h.reasonNotes}` : ''}`).join('; ') || 'no reason given';
+      return `${units} × ${sku} of Shopify order ${remoteOrderId} is on hold at ${where} (${reasons}); release the hold in Shopify and Backroom sends it on its next try`;
+    }
+    if (holding?.status === 'SCHEDULED') {
+      return `${units} × ${sku} of Shopify order ${remoteOrderId} is scheduled at ${where}: Shopify makes it ready to fulfil on ${holding.fulfillAt ?? 'a later date'} (or mark it ready in Shopify now)`;
+    }
+    return `Shopify order ${remoteOrderId} has no ${units} × ${sku} left to fulfil (fulfilled, removed or refunded on the shop)`;
+  }
+
   const connector: ShopConnector = {
     platform: 'shopify',
+    addShipmentChecksShop: true,
     limits: { pageSize: ORDER_PAGE_SIZE, batchSize: SET_QUANTITIES_BATCH },
     stats: gql.stats,
 
@@ -245,7 +433,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return {
         ok: true,
         storeName: info.name,
-        platformVersion: `Admin API ${SHOPIFY_API_VERSION}${info.plan?.displayName ? `, plan ${info.plan.displayName}` : ''}`,
+        platformVersion: `Admin API ${SHOPIFY_API_VERSION}${info.plan?.publicDisplayName ? `, plan ${info.plan.publicDisplayName}` : ''}`,
         // Tracking numbers are part of every Shopify fulfilment; nothing to install.
         shipmentTracking: true,
         currency: info.currencyCode,
@@ -268,12 +456,14 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       const items: RemoteStockItem[] = [];
       let after: string | null = null;
       for (;;) {
+        const first = gql.pageSize('BackroomStock', VARIANT_PAGE_SIZE, VARIANT_PAGE_SIZE / 5, VARIANT_NODE_COST);
         const { productVariants }: { productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Parameters<typeof toStockItem>[0][] } } = await gql.run({
           name: 'BackroomStock',
           query: VARIANTS_QUERY,
-          variables: { first: VARIANT_PAGE_SIZE, after, locationId: at },
+          variables: { first, after, locationId: at },
           schema: VariantsData,
           idempotent: true,
+          first,
         });
         items.push(...productVariants.nodes.map(toStockItem));
         if (!productVariants.pageInfo.hasNextPage || !productVariants.pageInfo.endCursor) return items;
@@ -312,44 +502,65 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return refs;
     },
 
+    /**
+     * One fulfillmentCreate per location (Shopify refuses fulfillment orders of two locations in
+     * one call), each with the carrier and tracking number. Looks on the shop first: what
+     * fulfillments under this tracking number already shipped is not sent again, so a retry after a
+     * lost answer or a crash sends only the locations still missing. Units on hold or scheduled are
+     * reported in words after the rest has been sent.
+     */
     async addShipment(remoteOrderId, shipment) {
-      const { order } = await gql.run({ name: 'BackroomFulfillmentOrders', query: FULFILLMENT_ORDERS_QUERY, variables: { id: toGid('Order', remoteOrderId) }, schema: FulfillmentOrdersData, idempotent: true });
+      const orderGid = toGid('Order', remoteOrderId);
+      const { owed, refs } = await stillOwed(orderGid, remoteOrderId, shipment);
+      const done = () => ({ remoteRef: refs.join(','), shipmentId: shipment.shipmentId, tracking: shipment.tracking });
+      if ([...owed.values()].every((units) => units === 0)) return done();
+
+      const { order } = await gql.run({ name: 'BackroomFulfillmentOrders', query: FULFILLMENT_ORDERS_QUERY, variables: { id: orderGid }, schema: FulfillmentOrdersData, idempotent: true });
       if (!order) throw new PlatformError('not-found', `Shopify has no order ${remoteOrderId}.`);
-      // Spread each shipped SKU over the open fulfillment order lines that still owe it.
-      const open = order.fulfillmentOrders.nodes.filter((fo) => FULFILLABLE.includes(fo.status));
+      const fulfillmentOrders = order.fulfillmentOrders.nodes;
+      const open = fulfillmentOrders.filter((fo) => FULFILLABLE.includes(fo.status));
+      // Spread each owed SKU over the open fulfillment order lines that still owe it, grouped by location.
+      const byLocation = new Map<string, { name: string; items: Map<string, { id: string; quantity: number }[]> }>();
       const remaining = new Map(open.flatMap((fo) => fo.lineItems.nodes.map((li) => [li.id, li.remainingQuantity] as const)));
-      const picked = new Map<string, { id: string; quantity: number }[]>();
-      for (const line of shipment.lines) {
-        let left = line.quantity;
+      const problems: string[] = [];
+      for (const [sku, units] of owed) {
+        let left = units;
         for (const fo of open) {
           for (const li of fo.lineItems.nodes) {
-            if (left === 0 || li.lineItem.sku !== line.sku) continue;
+            if (left === 0 || li.lineItem.sku !== sku) continue;
             const take = Math.min(left, remaining.get(li.id) ?? 0);
             if (take === 0) continue;
             remaining.set(li.id, (remaining.get(li.id) ?? 0) - take);
             left -= take;
-            picked.set(fo.id, [...(picked.get(fo.id) ?? []), { id: li.id, quantity: take }]);
+            const key = fo.assignedLocation.location?.id ?? fo.assignedLocation.name;
+            const group = byLocation.get(key) ?? { name: fo.assignedLocation.name, items: new Map() };
+            byLocation.set(key, group);
+            group.items.set(fo.id, [...(group.items.get(fo.id) ?? []), { id: li.id, quantity: take }]);
           }
         }
-        if (left > 0) throw new PlatformError('rejected', `Shopify order ${remoteOrderId} has no ${left} × ${line.sku} left to fulfil (fulfilled, removed or refunded on the shop).`);
+        if (left > 0) problems.push(blockedReason(fulfillmentOrders, sku, left, remoteOrderId));
       }
-      const { fulfillmentCreate } = await gql.run({
-        name: 'BackroomFulfil',
-        query: FULFILLMENT_CREATE_MUTATION,
-        variables: {
-          fulfillment: {
-            lineItemsByFulfillmentOrder: [...picked].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
-            // Shopify sends the shipping confirmation; listShipments first makes sure it is sent once.
-            notifyCustomer: true,
-            trackingInfo: { company: shipment.carrier, number: shipment.tracking },
+      for (const group of byLocation.values()) {
+        const { fulfillmentCreate } = await gql.run({
+          name: 'BackroomFulfil',
+          query: FULFILLMENT_CREATE_MUTATION,
+          variables: {
+            fulfillment: {
+              lineItemsByFulfillmentOrder: [...group.items].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
+              // Shopify sends the shipping confirmation; looking first (above) makes sure it is sent once per location.
+              notifyCustomer: true,
+              trackingInfo: { company: shipment.carrier, number: shipment.tracking },
+            },
           },
-        },
-        schema: FulfillmentCreateData,
-        // Never repeated blindly: after an unclear failure the shipping job looks for the tracking number first.
-        idempotent: false,
-      });
-      if (!fulfillmentCreate.fulfillment) throw new PlatformError('rejected', `Shopify refused the fulfilment of order ${remoteOrderId}: ${fulfillmentCreate.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
-      return { remoteRef: gidTail(fulfillmentCreate.fulfillment.id), shipmentId: shipment.shipmentId, tracking: shipment.tracking };
+          schema: FulfillmentCreateData,
+          // Never repeated blindly: after an unclear failure the next try looks for the tracking number first.
+          idempotent: false,
+        });
+        if (fulfillmentCreate.fulfillment) refs.push(gidTail(fulfillmentCreate.fulfillment.id));
+        else problems.push(`Shopify refused the fulfilment of order ${remoteOrderId} from ${group.name}: ${fulfillmentCreate.userErrors.map((e) => e.message).join('; ') || 'no reason given'}`);
+      }
+      if (problems.length) throw new PlatformError('rejected', `${problems.join('. ')}.`);
+      return done();
     },
 
     /**
@@ -363,10 +574,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
       // Open = not completed; completed checkouts became orders, which the order pull follows.
       const filter = ['status:open', ...(query.modifiedAfter ? [`updated_at:>'${searchTime(query.modifiedAfter)}'`] : [])].join(' AND ');
-      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, async (after) => {
-        const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first: perPage, after, query: filter }, schema: CheckoutsData, idempotent: true });
-        return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
-      });
+      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, (start) =>
+        fillPage('BackroomCheckouts', perPage, CHECKOUT_NODE_COST, start, async (first, after) => {
+          const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first, after, query: filter }, schema: CheckoutsData, idempotent: true, first });
+          return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
+        }),
+      );
       const results: RemoteOrderResult[] = page.nodes.map((raw): RemoteOrderResult => {
         const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? gidTail((raw as { id: string }).id) : '(unknown)';
         const parsed = ShopifyCheckout.safeParse(raw);

@@ -18,6 +18,8 @@ export interface GraphqlRequest<T> {
   schema: z.ZodType<T>;
   /** False for mutations that must not be repeated after an unclear failure (fulfillmentCreate). */
   idempotent: boolean;
+  /** For a connection query: the `first` it asks for, so its cost per node can be learned and the next page sized by it. */
+  first?: number;
 }
 
 export interface GraphqlClient {
@@ -25,6 +27,13 @@ export interface GraphqlClient {
   readonly stats: { requests: number; retries: number };
   /** The throttle picture from the last answer (tests and the bench read it). */
   readonly throttle: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number; at: number } | null;
+  /**
+   * How many nodes the named connection query should ask for now: as many as the points expected
+   * in the bucket pay for (by the cost per node Shopify's last answer showed), between `min` and
+   * `max` (`documentedPerNode` until an answer shows it). Asking for what the bucket holds, instead of waiting until a full page fits, keeps the
+   * bucket from idling with points parked in it.
+   */
+  pageSize(name: string, max: number, min: number, documentedPerNode: number): number;
 }
 
 export interface GraphqlClientOptions {
@@ -62,6 +71,13 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     platformName: 'Shopify',
   });
   const lastCost = new Map<string, number>();
+  /** Requested points per node of each connection query, from Shopify's answers (cost = 2 + first × per node). */
+  const perNode = new Map<string, number>();
+  const CONNECTION_COST = 2;
+  const expectedCost = (req: { name: string; first?: number }) => {
+    const each = perNode.get(req.name);
+    return req.first !== undefined && each !== undefined ? CONNECTION_COST + req.first * each : (lastCost.get(req.name) ?? 0);
+  };
   let throttle: GraphqlClient['throttle'] = null;
 
   /** Points expected to be in the bucket now, from the last answer and the restore rate. */
@@ -78,13 +94,14 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
 
   async function run<T>(req: GraphqlRequest<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      await pace(lastCost.get(req.name) ?? 0);
+      await pace(expectedCost(req));
       const res = await http.request({ method: 'POST', path: 'graphql.json', json: { query: req.query, variables: req.variables ?? {} }, schema: GraphqlEnvelope, idempotent: req.idempotent });
       const envelope = res.body;
       const cost = envelope.extensions?.cost;
       if (cost) {
         throttle = { ...cost.throttleStatus, at: now() };
         lastCost.set(req.name, cost.requestedQueryCost);
+        if (req.first) perNode.set(req.name, Math.max(0, (cost.requestedQueryCost - CONNECTION_COST) / req.first));
       }
       const errors = typeof envelope.errors === 'string' ? [{ message: envelope.errors }] : (envelope.errors ?? []);
       const code = (e: (typeof errors)[number]) => ('extensions' in e ? e.extensions?.code : undefined);
@@ -112,8 +129,18 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     }
   }
 
+  function pageSize(name: string, max: number, min: number, documentedPerNode: number): number {
+    // Until Shopify has priced this query, the cost per node written beside the document stands in.
+    if (!perNode.has(name)) perNode.set(name, documentedPerNode);
+    const each = perNode.get(name)!;
+    if (each <= 0 || !throttle) return max;
+    const fits = Math.floor((projected() - CONNECTION_COST) / each);
+    return Math.max(min, Math.min(max, fits));
+  }
+
   return {
     run,
+    pageSize,
     stats: http.stats,
     get throttle() {
       return throttle;

@@ -125,10 +125,10 @@ export function checkoutToRemoteOrder(checkout: ShopifyCheckout): RemoteOrder {
     createdAt: toInstant(checkout.createdAt),
     modifiedAt: toInstant(checkout.updatedAt),
     customer: {
-      email: (checkout.customer?.email ?? '').trim().toLowerCase(),
+      email: (checkout.customer?.defaultEmailAddress?.emailAddress ?? '').trim().toLowerCase(),
       firstName: billing?.firstName ?? checkout.customer?.firstName ?? '',
       lastName: billing?.lastName ?? checkout.customer?.lastName ?? '',
-      phone: billing?.phone ?? checkout.customer?.phone ?? '',
+      phone: billing?.phone ?? checkout.customer?.defaultPhoneNumber?.phoneNumber ?? '',
       company: billing?.company ?? '',
       ...(checkout.customer ? { remoteId: gidTail(checkout.customer.id) } : {}),
     },

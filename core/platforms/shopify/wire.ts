@@ -52,7 +52,7 @@ export const OrderData = z.object({ order: z.unknown().nullable() });
 export const OrderLinesData = z.object({ order: z.object({ lineItems: LineItemPage }).nullable() });
 
 export const ShopData = z.object({
-  shop: z.object({ name: z.string(), currencyCode: z.string(), ianaTimezone: z.string().nullable().optional(), myshopifyDomain: z.string().optional(), plan: z.object({ displayName: z.string() }).nullable().optional() }),
+  shop: z.object({ name: z.string(), currencyCode: z.string(), ianaTimezone: z.string().nullable().optional(), myshopifyDomain: z.string().optional(), plan: z.object({ publicDisplayName: z.string() }).nullable().optional() }),
 });
 
 export const LocationsData = z.object({ locations: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string(), isActive: z.boolean() })) }) });
@@ -83,18 +83,47 @@ export const SetQuantitiesData = z.object({
 
 const Tracking = z.object({ company: z.string().nullable(), number: z.string().nullable() });
 export const FulfillmentsData = z.object({
-  order: z.object({ id: z.string(), fulfillments: z.array(z.object({ id: z.string(), status: z.string(), createdAt: DateTime.optional(), trackingInfo: z.array(Tracking) })) }).nullable(),
-});
-
-export const FulfillmentOrdersData = z.object({
   order: z
     .object({
       id: z.string(),
-      fulfillmentOrders: z.object({
-        nodes: z.array(z.object({ id: z.string(), status: z.string(), lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int(), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }) })),
-      }),
+      fulfillments: z.array(z.object({ id: z.string(), status: z.string(), createdAt: DateTime.optional(), location: Ref.nullable().optional(), trackingInfo: z.array(Tracking) })),
     })
     .nullable(),
+});
+
+export const FulfillmentLinesData = z.object({
+  fulfillment: z
+    .object({
+      id: z.string(),
+      fulfillmentLineItems: z.object({ nodes: z.array(z.object({ quantity: z.number().int().min(0).nullable(), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }),
+    })
+    .nullable(),
+});
+
+export const ShopifyFulfillmentOrder = z.object({
+  id: z.string(),
+  status: z.string(),
+  fulfillAt: DateTime.nullable(),
+  fulfillmentHolds: z.array(z.object({ reason: z.string(), reasonNotes: z.string().nullable() })),
+  assignedLocation: z.object({ name: z.string(), location: Ref.nullable() }),
+  lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int().min(0), lineItem: z.object({ id: z.string(), sku: z.string().nullable() }) })) }),
+});
+export type ShopifyFulfillmentOrder = z.infer<typeof ShopifyFulfillmentOrder>;
+
+export const FulfillmentOrdersData = z.object({
+  order: z.object({ id: z.string(), fulfillmentOrders: z.object({ nodes: z.array(ShopifyFulfillmentOrder) }) }).nullable(),
+});
+
+export const StockLevelsData = z.object({
+  nodes: z.array(
+    z
+      .object({
+        id: z.string(),
+        tracked: z.boolean(),
+        inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable(),
+      })
+      .nullable(),
+  ),
 });
 
 export const FulfillmentCreateData = z.object({
@@ -107,7 +136,16 @@ export const ShopifyCheckout = z.object({
   createdAt: DateTime,
   updatedAt: DateTime,
   completedAt: DateTime.nullable(),
-  customer: z.object({ id: z.string(), email: z.string().nullable(), firstName: z.string().nullable(), lastName: z.string().nullable(), phone: z.string().nullable().optional() }).nullable(),
+  customer: z
+    .object({
+      id: z.string(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      // Customer.email / .phone are deprecated; the customer's default address and number replace them.
+      defaultEmailAddress: z.object({ emailAddress: z.string() }).nullable(),
+      defaultPhoneNumber: z.object({ phoneNumber: z.string() }).nullable(),
+    })
+    .nullable(),
   billingAddress: Address.nullable(),
   customAttributes: z.array(Attribute),
   totalPriceSet: ShopMoney,
@@ -118,6 +156,16 @@ export const ShopifyCheckout = z.object({
 export type ShopifyCheckout = z.infer<typeof ShopifyCheckout>;
 
 export const CheckoutsData = z.object({ abandonedCheckouts: z.object({ pageInfo: PageInfo, nodes: z.array(z.unknown()) }) });
+
+export const OrdersCountData = z.object({ ordersCount: z.object({ count: z.number().int().min(0), precision: z.string() }).nullable() });
+
+export const BulkRunData = z.object({
+  bulkOperationRunQuery: z.object({ bulkOperation: z.object({ id: z.string(), status: z.string() }).nullable(), userErrors: z.array(UserError) }).nullable(),
+});
+
+export const BulkOperationData = z.object({
+  bulkOperation: z.object({ id: z.string(), status: z.string(), errorCode: z.string().nullable(), objectCount: z.string(), url: z.string().nullable(), createdAt: DateTime }).nullable(),
+});
 
 /** The envelope of every GraphQL answer. */
 export const GraphqlEnvelope = z.object({
