@@ -6,6 +6,7 @@ import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs
 import { pushInventory, pushOperation } from '../jobs/inventory';
 import { pushOrderShipping, pushShipping, SHIPPING_KIND, shippingOperation } from '../jobs/shipping';
 import { clearError, recordError } from './issues';
+import { computeHealth, type Health } from './health';
 import { WorkQueue } from './queue';
 import type { Clock } from './clock';
 import type { EventBus } from './events';
@@ -183,10 +184,22 @@ export class Engine {
     return promise;
   }
 
+  /** Health of every shop and CRM from what the store and this engine know now. */
+  health(): Health {
+    const main = this.options.store.main.data;
+    return computeHealth({
+      shops: main.shops.map((s) => ({ name: s.name, lastRun: main.cursors[s.name]?.lastRun ?? {} })),
+      crms: main.crms.map((c) => ({ name: c.name, lastSuccessAt: main.crmLastRun[c.name] })),
+      errors: this.options.store.issues.data.errors,
+      running: this.runningJobs,
+      paused: this.paused,
+    });
+  }
+
+  /** The tray's word for the engine, from the same health every front end shows (attention outranks paused and syncing). */
   overallState(): 'ok' | 'syncing' | 'errors' | 'paused' {
-    if (this.paused) return 'paused';
-    if (this.running.size) return 'syncing';
-    return this.options.store.issues.data.errors.some((e) => !e.dismissed) ? 'errors' : 'ok';
+    const { overall } = this.health();
+    return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
   }
 
   /**

@@ -212,6 +212,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     }
     await checkUnsubscribes(ctx, crm, connector, s);
     clearError(store, crmOperation(crm.name));
+    store.main.data.crmLastRun[crm.name] = nowIso();
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -221,7 +222,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   } finally {
     s.requests = connector.stats.requests - before;
     s.counts.waiting = store.queue.data.items.filter((i) => i.lane === lane).length;
-    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save()]);
+    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save(), store.main.save()]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }

@@ -41,6 +41,8 @@ export const MainData = z.object({
   cursors: z.record(z.string(), ShopCursor),
   /** Imported order count per shop, kept so `status` never has to read the orders. */
   orderCounts: z.record(z.string(), z.number().int()).default({}),
+  /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
+  crmLastRun: z.record(z.string(), z.string()).default({}),
   createdAt: z.string(),
 });
 export type MainData = z.infer<typeof MainData>;
@@ -57,6 +59,7 @@ export const mainSpec: DocumentSpec<MainData> = {
     rules: [],
     cursors: {},
     orderCounts: {},
+    crmLastRun: {},
     createdAt: new Date().toISOString(),
   }),
   migrations: [

@@ -118,7 +118,7 @@ export const syncHandlers: {
   },
   async 'engine.pause'(_params, ctx) {
     ctx.engine.paused = true;
-    ctx.events.emit('state', { state: 'paused' });
+    ctx.events.emit('state', { state: ctx.engine.overallState() });
     return engineState(ctx);
   },
   async 'engine.resume'(_params, ctx) {
