@@ -6,7 +6,7 @@ import { cartsContract } from './contract-carts';
 import { crmContract } from './contract-crm';
 import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
-import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
+import type { Alert, AlertGroup, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
 
 const empty = z.object({}).strict();
 const byId = z.object({ id: z.string().min(1, 'must not be empty') }).strict();
@@ -59,6 +59,10 @@ export const contract = {
   'errors.dismiss': method<ErrorEntry>()(byId),
   'alerts.list': method<Alert[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'alerts.dismiss': method<Alert>()(byId),
+  /** Alerts grouped by kind and shop or CRM, with a count and the newest example. */
+  'alerts.groups': method<AlertGroup[]>()(z.object({ all: z.boolean().default(false) }).strict()),
+  /** Dismisses every open alert of one group. */
+  'alerts.dismissGroup': method<{ group: string; dismissed: number }>()(z.object({ group: z.string().min(1, 'must not be empty') }).strict()),
 
   ...syncContract,
   ...cartsContract,

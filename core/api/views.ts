@@ -1,5 +1,6 @@
 import type { Alert, CrmConnection, ErrorEntry, Location, Shop } from '../model';
 import type { Health, TargetHealth } from '../engine/health';
+import type { AlertGroup } from '../engine/issues';
 
 /** What front ends see of a shop: its settings, never its credentials. */
 type WithoutSecretRef<T> = T extends unknown ? Omit<T, 'secretRef'> & { hasCredentials: boolean } : never;
@@ -45,4 +46,4 @@ export interface StatusReport {
   alerts: number;
 }
 
-export type { Alert, ErrorEntry, Health, Location, TargetHealth };
+export type { Alert, AlertGroup, ErrorEntry, Health, Location, TargetHealth };

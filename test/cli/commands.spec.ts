@@ -71,10 +71,11 @@ describe('init and status', () => {
     await ok(['stock', 'set', 'A', '2', '--location', 'Warehouse']);
     await seedIssues();
     const status = await ok<StatusReport>(['status']);
-    expect(status).toEqual({
+    expect(status).toMatchObject({
       dataDir: dir, via: 'direct', engine: null, secrets: 'file',
-      shops: [{ name: 'Main', platform: 'woocommerce', prefix: 'WO', location: 'Warehouse', orders: 0, lastRun: {} }],
+      shops: [{ name: 'Main', platform: 'woocommerce', prefix: 'WO', location: 'Warehouse', orders: 0, lastRun: {}, health: { state: 'attention', openErrors: 2 } }],
       crms: [], locations: 1, skus: 1, errors: 2, alerts: 1,
+      health: { overall: 'attention' },
     });
   });
 
@@ -189,8 +190,9 @@ describe('errors and alerts', () => {
     await fails(['errors', 'dismiss', 'nope'], 2, 'id');
     await fails(['errors', 'dismiss'], 2, 'id');
 
-    expect((await ok<{ id: string }[]>(['alerts', 'list'])).map((a) => a.id)).toEqual(['al-1']);
-    expect((await ok<{ id: string }[]>(['alerts', 'list', '--all'])).map((a) => a.id).sort()).toEqual(['al-1', 'al-2']);
+    const ids = (groups: { alerts: { id: string }[] }[]) => groups.flatMap((g) => g.alerts.map((a) => a.id)).sort();
+    expect(ids(await ok<{ alerts: { id: string }[] }[]>(['alerts', 'list']))).toEqual(['al-1']);
+    expect(ids(await ok<{ alerts: { id: string }[] }[]>(['alerts', 'list', '--all']))).toEqual(['al-1', 'al-2']);
   });
 });
 

@@ -3,6 +3,7 @@ import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isLoopbackHost } from '../../platforms/url-policy';
+import { forgetIssuesOf } from '../../engine/issues';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { CrmView } from '../views';
@@ -102,9 +103,13 @@ export const crmHandlers: {
     const rules = main.rules.filter((r) => r.crm === name);
     if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
     main.crms = main.crms.filter((c) => c !== crm);
+    delete main.crmLastRun[name];
+    forgetIssuesOf(ctx.store, { kind: 'crm', name });
     await ctx.store.main.save();
+    await ctx.store.issues.save();
     await ctx.store.secrets.delete(crm.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
+    ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
   },
 };

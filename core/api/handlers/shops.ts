@@ -1,5 +1,6 @@
 import { Shop, type Platform } from '../../model';
 import { checkShopifyDomain, checkShopUrl } from '../../platforms/url-policy';
+import { forgetIssuesOf } from '../../engine/issues';
 import type { ApiContext } from '../context';
 import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
@@ -91,9 +92,12 @@ export const shopHandlers: {
     if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
     main.shops = main.shops.filter((s) => s !== shop);
     delete main.cursors[name];
+    forgetIssuesOf(ctx.store, { kind: 'shop', name });
     await ctx.store.main.save();
+    await ctx.store.issues.save();
     await ctx.store.secrets.delete(shop.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
+    ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
   },
 };
