@@ -3,9 +3,23 @@ import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
 import { parseCount, parseList } from '../parse';
 import type { ShopView } from '../../core/api/views';
+import { ApiError } from '../../core/api/errors';
+
+/** A refused key check says how to save the keys anyway (e.g. a shop that is not online yet). */
+async function withNoCheckHint<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const api = ApiError.from(error);
+    if (api.code === 'failed' && (api.field === 'key' || api.field === 'token')) throw new ApiError('failed', `${api.message} To save them without asking the shop, add --no-check.`, api.field, api.details);
+    throw error;
+  }
+}
 
 interface ShopAddOptions {
   name: string;
+  /** false with --no-check */
+  check: boolean;
   prefix?: string;
   statuses?: string;
   location?: string;
@@ -26,7 +40,8 @@ function common(command: Command): Command {
     .option('--statuses <list>', 'comma-separated order statuses to import', 'processing')
     .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
     .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'))
-    .option('--poll-seconds <n>', 'how often to pull orders, in seconds (default 300, minimum 30)');
+    .option('--poll-seconds <n>', 'how often to pull orders, in seconds (default 300, minimum 30)')
+    .option('--no-check', 'save the keys without first asking the shop whether it accepts them');
 }
 
 function mapping(opts: ShopAddOptions) {
@@ -46,7 +61,7 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .requiredOption('--key <key>', 'consumer key (ck_…)')
     .requiredOption('--secret <secret>', 'consumer secret (cs_…)')
     .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { url: string; key: string; secret: string }) => {
-      const added = await (await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...mapping(opts) });
+      const added = await withNoCheckHint((await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...mapping(opts), check: opts.check }));
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -56,7 +71,7 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .requiredOption('--token <token>', 'Admin API access token (shpat_…)')
     .option('--shopify-location <name>', 'the Shopify location whose stock Backroom sets (default: the first active one)')
     .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { domain: string; token: string; shopifyLocation?: string }) => {
-      const added = await (await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, shopifyLocation: opts.shopifyLocation, ...mapping(opts) });
+      const added = await withNoCheckHint((await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, shopifyLocation: opts.shopifyLocation, ...mapping(opts), check: opts.check }));
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -109,6 +124,12 @@ interface ShopSetOptions {
   safetyBuffer?: string;
   shipping?: 'complete' | 'each';
   shopifyLocation?: string;
+  url?: string;
+  key?: string;
+  secret?: string;
+  domain?: string;
+  token?: string;
+  check: boolean;
 }
 
 /** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
@@ -125,11 +146,28 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
     .option('--safety-buffer <n>', 'push 0 once available stock falls to this many units')
     .addOption(new Option('--shipping <when>', 'push shipping when the whole order has shipped, or each shipment').choices(['complete', 'each']))
     .option('--shopify-location <name>', 'Shopify shops: the Shopify location whose stock Backroom sets')
+    .option('--url <url>', "WooCommerce: the site's new address")
+    .option('--key <key>', 'WooCommerce: a new consumer key (ck_…)')
+    .option('--secret <secret>', 'WooCommerce: a new consumer secret (cs_…)')
+    .option('--domain <domain>', 'Shopify: the new shop domain (…myshopify.com)')
+    .option('--token <token>', 'Shopify: a new Admin API access token (shpat_…)')
+    .option('--no-check', 'save a new address or keys without first asking the shop whether it accepts them')
     .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
+      const client = await api();
+      const connection = { url: opts.url, key: opts.key, secret: opts.secret, domain: opts.domain, token: opts.token };
+      let connected: ShopView | undefined;
+      if (Object.values(connection).some((v) => v !== undefined)) {
+        connected = await withNoCheckHint(client.call('shop.setConnection', { name, ...connection, check: opts.check }));
+      }
       const statuses = opts.statuses === undefined ? undefined : parseList(opts.statuses);
       if (statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
       const count = (flag: string, value?: string) => (value === undefined ? undefined : parseCount(flag, value));
-      const updated = await (await api()).call('shop.update', {
+      const settings = [opts.prefix, opts.statuses, opts.location, opts.combined, opts.pollSeconds, opts.reconcileSeconds, opts.safetyBuffer, opts.shipping, opts.shopifyLocation];
+      if (connected && settings.every((v) => v === undefined)) {
+        print.result(connected, () => `Updated. ${opts.check ? 'The shop accepted the new address and keys. ' : ''}${describeShop(connected)}`);
+        return;
+      }
+      const updated = await client.call('shop.update', {
         name,
         prefix: opts.prefix,
         statuses,

@@ -13,6 +13,8 @@ export const CrmAddParams = z.discriminatedUnion('platform', [
     /** The account's API URL (Settings › Developer), e.g. https://example.api-us1.com */
     url: nonEmpty,
     key: nonEmpty,
+    /** Ask the CRM with this key before saving anything (the CLI, the window and the TUI do). */
+    check: z.boolean().default(false),
   }).strict(),
   z.object({
     platform: z.literal('mailchimp'),
@@ -23,8 +25,19 @@ export const CrmAddParams = z.discriminatedUnion('platform', [
     listId: nonEmpty,
     /** A data centre (`us21`) when the key has none, or a sandbox URL on this computer. */
     server: nonEmpty.optional(),
+    check: z.boolean().default(false),
   }).strict(),
 ]);
+
+/** A CRM connection's address and key; what is left out stays. Re-tested unless `check` is false. */
+export const CrmConnectionParams = z.object({
+  name: Name,
+  url: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  listId: nonEmpty.optional(),
+  server: nonEmpty.optional(),
+  check: z.boolean().default(true),
+}).strict();
 export type CrmAddParams = z.input<typeof CrmAddParams>;
 
 export type CrmTestResult = CrmTestReport & { name: string; requests: number };
@@ -35,4 +48,5 @@ export const crmContract = {
   'crm.list': method<CrmView[]>()(z.object({}).strict()),
   'crm.test': method<CrmTestResult>()(z.object({ name: Name }).strict()),
   'crm.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+  'crm.setConnection': method<CrmView>()(CrmConnectionParams),
 };

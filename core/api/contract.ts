@@ -19,6 +19,8 @@ const shopCommon = {
   combined: z.boolean().optional(),
   /** Order pull interval in seconds (default 300, minimum 30). */
   pollSeconds: z.number().int().min(MIN_POLL_SECONDS, `must be at least ${MIN_POLL_SECONDS} seconds`).optional(),
+  /** Ask the shop with these keys before saving anything (the CLI, the window and the TUI do; `--no-check` skips it). */
+  check: z.boolean().default(false),
 };
 
 export const ShopAddParams = z.discriminatedUnion('platform', [
@@ -33,6 +35,18 @@ export const ShopAddParams = z.discriminatedUnion('platform', [
   }).strict(),
 ]);
 export type ShopAddParams = z.input<typeof ShopAddParams>;
+
+const optionalText = z.string().trim().min(1, 'must not be empty').optional();
+/** A connected shop's address and keys; what is left out stays. Keys are re-tested unless `check` is false. */
+export const ShopConnectionParams = z.object({
+  name: Name,
+  url: optionalText,
+  key: optionalText,
+  secret: optionalText,
+  domain: optionalText,
+  token: optionalText,
+  check: z.boolean().default(true),
+}).strict();
 
 /**
  * The one API every front end uses (CLI, TUI, desktop window, browser page). Each entry checks
@@ -54,6 +68,7 @@ export const contract = {
   'shop.list': method<ShopView[]>()(empty),
   'shop.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
   'shop.test': method<ShopTestReport>()(z.object({ name: Name }).strict()),
+  'shop.setConnection': method<ShopView>()(ShopConnectionParams),
 
   'errors.list': method<ErrorEntry[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'errors.dismiss': method<ErrorEntry>()(byId),

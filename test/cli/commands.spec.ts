@@ -39,7 +39,7 @@ async function fails(args: string[], exit: number, field?: string | RegExp): Pro
   return error;
 }
 
-const woo = (name: string, extra: string[] = []) => ['shop', 'add', 'woocommerce', '--name', name, '--url', 'https://shop.example.com', '--key', 'ck_test_1234567890', '--secret', 'cs_test_1234567890', ...extra];
+const woo = (name: string, extra: string[] = []) => ['shop', 'add', 'woocommerce', '--name', name, '--url', 'https://shop.example.com', '--key', 'ck_test_1234567890', '--secret', 'cs_test_1234567890', '--no-check', ...extra];
 
 async function seedIssues(): Promise<void> {
   const at = '2026-03-01T10:00:00.000Z';
@@ -141,10 +141,10 @@ describe('shop', () => {
     expect(added).not.toHaveProperty('secretRef');
     // Two letters clash, so the next WooCommerce shop gets three.
     expect((await ok<ShopView>(woo('Second'))).prefix).toBe('WOO');
-    const shopify = await ok<ShopView>(['shop', 'add', 'shopify', '--name', 'Shopify', '--domain', 'demo.myshopify.com', '--token', 'shpat_0123456789abcdef']);
+    const shopify = await ok<ShopView>(['shop', 'add', 'shopify', '--name', 'Shopify', '--domain', 'demo.myshopify.com', '--token', 'shpat_0123456789abcdef', '--no-check']);
     expect(shopify).toMatchObject({ platform: 'shopify', domain: 'demo.myshopify.com', prefix: 'SH', location: { kind: 'combined' } });
     // Plain http is fine for this computer (the sandbox shops).
-    expect((await ok<ShopView>(['shop', 'add', 'woocommerce', '--name', 'Local', '--url', 'http://127.0.0.1:8080', '--key', 'k-local-1', '--secret', 's-local-1', '--prefix', 'LO'])).prefix).toBe('LO');
+    expect((await ok<ShopView>(['shop', 'add', 'woocommerce', '--name', 'Local', '--url', 'http://127.0.0.1:8080', '--key', 'k-local-1', '--secret', 's-local-1', '--prefix', 'LO', '--no-check'])).prefix).toBe('LO');
 
     expect((await ok<ShopView[]>(['shop', 'list'])).map((s) => s.name)).toEqual(['Main', 'Second', 'Shopify', 'Local']);
     expect(await ok(['shop', 'remove', 'Second'])).toEqual({ removed: 'Second' });
