@@ -8,6 +8,49 @@ import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
 import { canOpenTui, loadTui } from './tui';
 
+type WooPractice = Awaited<ReturnType<typeof import('../../sandbox/woocommerce').startWooSandbox>>;
+type ShopifyPractice = Awaited<ReturnType<typeof import('../../sandbox/shopify').startShopifySandbox>>;
+type CrmPractice = Awaited<ReturnType<typeof import('../../sandbox/activecampaign/server').startActiveCampaignSandbox>>;
+
+/** The statuses the demo's WooCommerce shop imports: paid orders, open and shipped. */
+const DEMO_STATUSES = ['processing', 'completed'];
+
+/**
+ * The practice servers are seeded for tests, with faults on purpose (products without stock
+ * management, catalogues that differ between shops, orders in odd statuses, a CRM without custom
+ * fields). A merchant's first look should show Backroom working, not alerts the demo made itself:
+ * so the demo's shops carry the same SKUs, manage their stock, hold only paid orders and unpaid
+ * checkouts, and the practice CRM has the fields the demo maps.
+ */
+function tidyPracticeData(shop: WooPractice, shopify: ShopifyPractice, crm: CrmPractice): void {
+  for (const p of shop.state.products.values()) {
+    if (p.type === 'simple' && !p.manageStock) Object.assign(p, { manageStock: true, stockQuantity: 0 });
+  }
+  for (const o of shop.state.orders.values()) {
+    if (!DEMO_STATUSES.includes(o.status) && o.status !== 'checkout-draft' && o.status !== 'pending') o.status = 'completed';
+  }
+  for (const item of shopify.state.inventoryItems.values()) item.tracked = true;
+  const wooSkus = [...shop.state.products.values()].filter((p) => p.type === 'simple').map((p) => p.sku);
+  wooSkus.push(...[...shop.state.variations.values()].map((v) => v.sku));
+  const shopifySkus = [...shopify.state.variants.values()].flatMap((v) => (v.sku ? [v.sku] : []));
+  const location = shopify.state.locations[0]!.id;
+  for (const sku of wooSkus.filter((k) => !shopify.state.variantBySku(k))) {
+    const productId = shopify.state.id();
+    const id = shopify.state.id();
+    const inventoryItemId = shopify.state.id();
+    shopify.state.variants.set(id, { id, productId, productTitle: `Practice item ${sku}`, title: 'Default Title', sku, price: '19.00', inventoryItemId });
+    shopify.state.inventoryItems.set(inventoryItemId, { id: inventoryItemId, variantId: id, tracked: true, levels: new Map([[location, { available: 0, committed: 0 }]]) });
+  }
+  const known = new Set(wooSkus);
+  const now = shop.state.now();
+  for (const sku of shopifySkus.filter((k) => !known.has(k))) {
+    const id = shop.state.postId();
+    shop.state.products.set(id, { id, name: `Practice item ${sku}`, sku, type: 'simple', status: 'publish', manageStock: true, stockQuantity: 0, price: '19.00', createdMs: now, modifiedMs: now, variationIds: [] });
+  }
+  crm.addField('Order count', 'ORDER_COUNT');
+  crm.addField('Company', 'COMPANY');
+}
+
 export interface DemoWorld {
   host: EngineHost;
   dataDir: string;
@@ -21,7 +64,7 @@ export interface DemoWorld {
  * a few tag rules, short cart timings, and an engine that syncs on its own. A timer plays the
  * shop's customers: new orders arrive, checkouts are left behind, and some are paid later.
  */
-export async function startDemo(options: { dataDir?: string; orderEveryMs?: number } = {}): Promise<DemoWorld> {
+export async function startDemo(options: { dataDir?: string; orderEveryMs?: number; /** false: no timed syncing (tests run passes themselves) */ schedule?: boolean } = {}): Promise<DemoWorld> {
   const { startWooSandbox } = await import('../../sandbox/woocommerce');
   const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
   const { startShopifySandbox } = await import('../../sandbox/shopify');
@@ -30,7 +73,8 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   const shop = await startWooSandbox({ storeName: 'Demo Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
   const shopify = await startShopifySandbox({ storeName: 'Demo Shopify Store', seed: { products: 15, orders: 25, checkouts: 3 } });
   const crm = await startActiveCampaignSandbox();
-  const host = await hostEngine({ dataDir, serve: true, schedule: true });
+  tidyPracticeData(shop, shopify, crm);
+  const host = await hostEngine({ dataDir, serve: true, schedule: options.schedule ?? true });
   if (!host) {
     await Promise.all([shop.close(), shopify.close(), crm.close()]);
     throw new Error(`Another Backroom engine already runs on ${dataDir}.`);
@@ -61,7 +105,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   await api.call('rules.add', { trigger: { kind: 'cart-recovered' }, applyTags: ['Recovered cart'], removeTags: ['Abandoned cart'] });
   await api.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
   // Poll at the minimum interval so a newcomer sees orders arrive within a minute.
-  await api.call('shop.add', { platform: 'woocommerce', name: 'Demo shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse', pollSeconds: 30 });
+  await api.call('shop.add', { platform: 'woocommerce', name: 'Demo shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse', pollSeconds: 30, statuses: DEMO_STATUSES });
   // The shop's customers: mostly orders; now and then a checkout left behind, later paid or not.
   let tick = 0;
   const customers = setInterval(() => {

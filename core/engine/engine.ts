@@ -169,7 +169,6 @@ export class Engine {
     if (!definition) return Promise.resolve({ ...summary(job, target), stopped: `the ${job} job is not available` });
     const { events } = this.options;
     events.emit('job', { job, target, state: 'running' });
-    events.emit('state', { state: 'syncing' });
     const promise = definition
       .run(this.jobs, target, options)
       .then((s) => {
@@ -178,9 +177,10 @@ export class Engine {
       })
       .finally(() => {
         this.running.delete(key);
-        events.emit('state', { state: this.overallState() });
+        events.emit('state', this.stateEvent());
       });
     this.running.set(key, promise);
+    events.emit('state', this.stateEvent());
     return promise;
   }
 
@@ -194,6 +194,11 @@ export class Engine {
       running: this.runningJobs,
       paused: this.paused,
     });
+  }
+
+  /** The engine's `state` event: its word, whether it is paused, and the health's reason. */
+  stateEvent(): { state: 'ok' | 'syncing' | 'errors' | 'paused'; paused: boolean; reason: string } {
+    return { state: this.overallState(), paused: this.paused, reason: this.health().reason };
   }
 
   /** The tray's word for the engine, from the same health every front end shows (attention outranks paused and syncing). */
