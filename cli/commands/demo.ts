@@ -5,12 +5,16 @@ import type { Command } from 'commander';
 import { hostEngine, type EngineHost } from '../../core/engine/host';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
-import { EXIT, printer } from '../output';
+import { EXIT, printer, UsageError } from '../output';
 import { canOpenTui, loadTui } from './tui';
+import type { WooSandbox } from '../../sandbox/woocommerce';
+import type { ShopifySandbox } from '../../sandbox/shopify';
+import type { ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 
-type WooPractice = Awaited<ReturnType<typeof import('../../sandbox/woocommerce').startWooSandbox>>;
-type ShopifyPractice = Awaited<ReturnType<typeof import('../../sandbox/shopify').startShopifySandbox>>;
-type CrmPractice = Awaited<ReturnType<typeof import('../../sandbox/activecampaign/server').startActiveCampaignSandbox>>;
+// Types only: the practice servers' code is loaded when the demo starts, not with every command.
+type WooPractice = WooSandbox;
+type ShopifyPractice = ShopifySandbox;
+type CrmPractice = ActiveCampaignSandbox;
 
 /** The statuses the demo's WooCommerce shop imports: paid orders, open and shipped. */
 const DEMO_STATUSES = ['processing', 'completed'];
@@ -129,14 +133,99 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   };
 }
 
+/** Where the practice servers listen and the keys they accept, as `demo --servers` prints them. */
+export interface PracticeServers {
+  woocommerce: { url: string; key: string; secret: string };
+  shopify: { domain: string; token: string };
+  activecampaign: { url: string; key: string };
+  stop(): Promise<void>;
+}
+
+/** Starts only the practice shops and CRM (tidied as in the demo), for trying `shop add` and `crm add` by hand. */
+export async function startPracticeServers(): Promise<PracticeServers> {
+  const { startWooSandbox } = await import('../../sandbox/woocommerce');
+  const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
+  const { startShopifySandbox } = await import('../../sandbox/shopify');
+  const shop = await startWooSandbox({ storeName: 'Practice Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
+  const shopify = await startShopifySandbox({ storeName: 'Practice Shopify Store', seed: { products: 15, orders: 25, checkouts: 3 } });
+  const crm = await startActiveCampaignSandbox();
+  tidyPracticeData(shop, shopify, crm);
+  return {
+    woocommerce: { url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret },
+    shopify: { domain: shopify.domain, token: shopify.token },
+    activecampaign: { url: crm.accountUrl, key: crm.key },
+    stop: async () => void (await Promise.all([shop.close(), shopify.close(), crm.close()])),
+  };
+}
+
+function describeServers(s: PracticeServers): string {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    'Practice servers on this computer — they speak the real APIs, so connect them as you would a real shop. Ctrl+C stops them.',
+    '',
+    `WooCommerce shop   ${s.woocommerce.url}`,
+    `  consumer key     ${s.woocommerce.key}`,
+    `  consumer secret  ${s.woocommerce.secret}`,
+    `  try: backroom shop add woocommerce --name "Practice shop" --url ${s.woocommerce.url} --key ${s.woocommerce.key} --secret ${s.woocommerce.secret}`,
+    '',
+    `Shopify shop       ${s.shopify.domain}`,
+    `  access token     ${s.shopify.token}`,
+    `  try: backroom shop add shopify --name "Practice Shopify" --domain ${q(s.shopify.domain)} --token ${s.shopify.token}`,
+    '',
+    `ActiveCampaign     ${s.activecampaign.url}`,
+    `  API key          ${s.activecampaign.key}`,
+    `  try: backroom crm add activecampaign --name "Practice CRM" --url ${s.activecampaign.url} --key ${s.activecampaign.key}`,
+    '',
+    'A wrong key is refused as a real shop would refuse it.',
+  ].join('\n');
+}
+
+/** What the demo is, printed before its log (the terminal UI shows the same on its dashboard). */
+const DEMO_INTRO = [
+  'This is the Backroom demo. Nothing real is touched:',
+  '  - two practice shops (WooCommerce and Shopify) and a practice CRM (ActiveCampaign) run on this computer;',
+  '  - a throwaway data folder holds their orders and stock;',
+  '  - made-up customers place an order every 20 seconds and now and then leave a checkout behind.',
+  'Watch orders arrive, stock go out to both shops, and left checkouts become abandoned carts tagged in the CRM.',
+];
+
 export function registerDemo(program: Command, deps: CliDeps): void {
   program
     .command('demo')
     .description('try Backroom on practice shops and a practice CRM: a throwaway data folder, seeded orders and stock, syncing live (q or Ctrl+C to stop)')
     .option('--seconds <n>', 'stop by itself after this many seconds (for scripts)')
-    .action(async (opts: { seconds?: string }, command: Command) => {
+    .option('--servers', 'start only the practice shops and CRM and print their addresses and keys, to connect them by hand')
+    .action(async (opts: { seconds?: string; servers?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const print = printer(deps.io, Boolean(globals.json));
+      const seconds = opts.seconds === undefined ? undefined : Number(opts.seconds);
+      if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400)) {
+        deps.exitCode = print.failure(new UsageError('--seconds', `--seconds must be a whole number of seconds from 1 to 86400, not "${opts.seconds}".`));
+        return;
+      }
+      const untilStopped = () =>
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+          if (seconds) setTimeout(resolve, seconds * 1000).unref();
+        });
+      if (opts.servers) {
+        let servers: PracticeServers;
+        try {
+          servers = await startPracticeServers();
+        } catch (error) {
+          deps.exitCode = print.failure(error);
+          return;
+        }
+        const { stop: _stop, ...addresses } = servers;
+        // The keys are practice keys, printed on purpose: the merchant types them into shop add.
+        if (print.json) deps.io.out(`${JSON.stringify({ ok: true, result: addresses }, null, 2)}\n`);
+        else deps.io.out(`${describeServers(servers)}\n`);
+        await untilStopped();
+        await servers.stop();
+        deps.exitCode = EXIT.ok;
+        return;
+      }
       let demo: DemoWorld;
       try {
         demo = await startDemo({ dataDir: globals.dataDir ? resolveDataDir(globals.dataDir, deps.env) : undefined });
@@ -147,7 +236,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       const say = (line: string) => {
         if (!print.json) deps.io.out(`${line}\n`);
       };
-      if (!globals.json && !opts.seconds && canOpenTui()) {
+      if (!globals.json && seconds === undefined && canOpenTui()) {
         // On a terminal the demo opens the terminal UI on its data; quitting it ends the demo.
         const { runTui } = await loadTui();
         await runTui({ client: demo.host.client, hosted: true, close: () => demo.stop(), label: 'demo data', env: deps.env });
@@ -155,17 +244,14 @@ export function registerDemo(program: Command, deps: CliDeps): void {
         deps.exitCode = EXIT.ok;
         return;
       }
-      say(`Backroom demo — data folder ${demo.dataDir}; practice shops at ${demo.shopUrl}`);
-      say('Orders arrive every 20 s; stock is pushed to the shop as it changes; left checkouts become abandoned carts after 10 minutes and are tagged in the practice CRM. Ctrl+C stops the demo.');
+      for (const line of DEMO_INTRO) say(line);
+      say(`Data folder ${demo.dataDir}; practice shops at ${demo.shopUrl}. Ctrl+C stops the demo.`);
+      say('To connect practice shops by hand instead: backroom demo --servers');
       say(`In another terminal: npx backroom --data-dir ${demo.dataDir} orders list`);
       demo.host.ctx.events.on('job', (e) => {
         if (e.state !== 'running') say(`${new Date().toLocaleTimeString()}  ${e.job} ${e.target}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);
       });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-        if (opts.seconds) setTimeout(resolve, Number(opts.seconds) * 1000).unref();
-      });
+      await untilStopped();
       const status = await demo.host.client.call('status');
       await demo.stop();
       print.result(status, () => `Demo stopped. ${status.shops.map((s) => `${s.orders} orders from ${s.name}`).join(', ')}.`);
