@@ -100,7 +100,7 @@ function subjectOf(alert: Alert): string {
   const prefix = `${alert.kind}:${alert.source.name}:`;
   if (alert.key.startsWith(prefix)) return alert.key.slice(prefix.length);
   const parts = alert.key.split(':');
-  return parts.length > 2 ? parts.slice(2).join(':') : alert.key;
+  return parts.length > 2 ? parts.slice(2).join(':') : parts[parts.length - 1]!;
 }
 
 /** 'other' alerts of one source can be about quite different things; their key's first word keeps them apart. */

@@ -110,16 +110,26 @@ describe('Errors', () => {
 });
 
 describe('Alerts', () => {
-  it('lists, shows the detail and dismisses', async () => {
-    const frame = await open('3', 'Order WO:1002 has SKU NOPE-');
-    expect(frame).toMatch(/unknown-sku/);
+  it('lists groups, shows a group with its newest example, and d dismisses the whole group', async () => {
+    const at = new Date().toISOString();
+    for (const sku of ['BLUE-M', 'RED-S', 'BLUE-L']) {
+      host.store.issues.data.alerts.push({ id: `u-${sku}`, key: `unknown-sku:Main shop:${sku}`, source: { kind: 'shop', name: 'Main shop' }, kind: 'unknown-sku', message: `Order WO:1003 has SKU ${sku}, which is not in the catalogue`, count: sku === 'BLUE-M' ? 12 : 1, firstAt: at, lastAt: at, dismissed: false });
+    }
+    await host.store.issues.save();
+    ui = renderTui({ client: host.client, columns: 120 });
+    await ui.waitFor('Main shop');
+    await ui.press('3');
+    const frame = await ui.waitFor('name SKUs the catalogue does not have');
+    expect(frame).toContain('Alerts: 4 in 1 group');
+    expect(frame).toMatch(/16 order lines on Main shop name SKUs the catalogue does not have — BLUE-M ×12/);
     await ui.press(KEYS.enter);
-    await ui.waitFor(/Times seen:\s+2/);
+    await ui.waitFor(/Alerts:\s+4 \(seen 16 times\)/);
+    expect(ui.frame()).toMatch(/Newest:\s+Order WO:1003/);
     await ui.press('d');
-    await ui.waitFor('Done: dismissed the alert: Order WO:1002 has SKU NOPE-1');
+    await ui.waitFor('Done: dismissed 4 alerts: 16 order lines on Main shop');
     await ui.waitFor('No alerts.');
     await ui.press('a');
-    await ui.waitFor('(dismissed) Order WO:1002');
+    await ui.waitFor('(dismissed) 16 order lines');
   });
 });
 
