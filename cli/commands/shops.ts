@@ -11,7 +11,7 @@ async function withNoCheckHint<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (error) {
     const api = ApiError.from(error);
-    if (api.code === 'failed' && (api.field === 'key' || api.field === 'token')) throw new ApiError('failed', `${api.message} To save them without asking the shop, add --no-check.`, api.field, api.details);
+    if (api.code === 'failed' && ['key', 'token', '--key', '--token'].includes(api.field ?? '')) throw new ApiError('failed', `${api.message} To save them without asking the shop, add --no-check.`, api.field, api.details);
     throw error;
   }
 }
@@ -132,6 +132,36 @@ interface ShopSetOptions {
   check: boolean;
 }
 
+/** The API's field names as the flags of `shop set`, so a message names what the merchant typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  ordersSeconds: '--poll-seconds',
+  reconcileSeconds: '--reconcile-seconds',
+  safetyBuffer: '--safety-buffer',
+  shippingPush: '--shipping',
+  shopifyLocation: '--shopify-location',
+  statuses: '--statuses',
+  prefix: '--prefix',
+  location: '--location',
+  url: '--url',
+  key: '--key',
+  secret: '--secret',
+  domain: '--domain',
+  token: '--token',
+};
+
+/** Rewrites "ordersSeconds: must be at least 30 seconds" as "--poll-seconds must be at least 30 seconds". */
+async function inFlagWords<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const api = ApiError.from(error);
+    const flag = api.field ? FLAG_OF_FIELD[api.field.split('.')[0]!] : undefined;
+    if (!flag) throw error;
+    const message = api.message.startsWith(`${api.field}: `) ? `${flag} ${api.message.slice(api.field!.length + 2)}` : api.message;
+    throw new ApiError(api.code, message, flag, api.details);
+  }
+}
+
 /** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
 export function registerShopSet(shop: Command, deps: CliDeps): void {
   shop
@@ -157,7 +187,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
       const connection = { url: opts.url, key: opts.key, secret: opts.secret, domain: opts.domain, token: opts.token };
       let connected: ShopView | undefined;
       if (Object.values(connection).some((v) => v !== undefined)) {
-        connected = await withNoCheckHint(client.call('shop.setConnection', { name, ...connection, check: opts.check }));
+        connected = await withNoCheckHint(inFlagWords(client.call('shop.setConnection', { name, ...connection, check: opts.check })));
       }
       const statuses = opts.statuses === undefined ? undefined : parseList(opts.statuses);
       if (statuses?.length === 0) throw new UsageError('--statuses', '--statuses needs at least one status.');
@@ -167,7 +197,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
         print.result(connected, () => `Updated. ${opts.check ? 'The shop accepted the new address and keys. ' : ''}${describeShop(connected)}`);
         return;
       }
-      const updated = await client.call('shop.update', {
+      const updated = await inFlagWords(client.call('shop.update', {
         name,
         prefix: opts.prefix,
         statuses,
@@ -178,7 +208,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
         safetyBuffer: count('--safety-buffer', opts.safetyBuffer),
         shippingPush: opts.shipping,
         shopifyLocation: opts.shopifyLocation,
-      });
+      }));
       print.result(updated, () => `Updated. ${describeShop(updated)}`);
     }));
 }

@@ -60,7 +60,7 @@ describe('shop keys', () => {
 
     const wrongPlatform = await cliJson(dir, ['shop', 'set', 'Main', '--token', 'shpat_abc']);
     expect(wrongPlatform.code).toBe(2);
-    expect((wrongPlatform.doc as JsonFail).error).toMatchObject({ field: 'token' });
+    expect((wrongPlatform.doc as JsonFail).error).toMatchObject({ field: '--token' });
   });
 
   it('shop set --url moves the shop to a new address after asking it', async () => {
@@ -89,5 +89,18 @@ describe('CRM keys', () => {
     expect(fixed.code).toBe(0);
     expect((await secretsFile())['crm:AC']).toEqual({ key: ac.key });
     expect(okResult(await cliJson(dir, ['crm', 'test', 'AC']).then((r) => r.doc))).toMatchObject({ name: 'AC' });
+  });
+});
+
+describe('shop set words', () => {
+  it('names the flag the merchant typed, not the stored field', async () => {
+    expect((await addWoo(shop.credentials.secret)).code).toBe(0);
+    const tooOften = await cli(['--data-dir', dir, 'shop', 'set', 'Main', '--poll-seconds', '5']);
+    expect(tooOften.code).toBe(2);
+    expect(tooOften.stderr).toContain('--poll-seconds must be at least 30 seconds');
+    expect(tooOften.stderr).not.toMatch(/ordersSeconds/);
+    const json = await cliJson(dir, ['shop', 'set', 'Main', '--reconcile-seconds', '10']);
+    expect((json.doc as JsonFail).error).toMatchObject({ field: '--reconcile-seconds' });
+    expect((json.doc as JsonFail).error.message).not.toMatch(/reconcileSeconds/);
   });
 });
