@@ -134,11 +134,12 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, backend, () => (win && !win.isDestroyed() ? win.webContents : null));
 
   const loginSupported = process.platform === 'darwin' || process.platform === 'win32';
-  const initial = await client.call('engine.state').then((s) => s.state, () => 'ok' as const);
+  const initial = await client.call('engine.state').catch(() => null);
   tray = createTrayController({
-    initialState: initial,
+    initialState: initial?.state ?? 'ok',
+    initialDetail: { paused: initial?.paused },
     createTray: (state) => electronTray(trayIcons(assets), state),
-    onState: (listener) => client.on('state', (e) => listener(e.state)),
+    onState: (listener) => client.on('state', (e) => listener(e.state, { paused: e.paused, reason: e.reason })),
     actions: {
       syncNow: () => client.call('sync.run', {}),
       pause: () => client.call('engine.pause'),

@@ -28,7 +28,7 @@ describe('tray menu model', () => {
     const syncing = trayMenuModel({ state: 'syncing', windowVisible: false, startAtLogin: null });
     expect(syncing[0]!.label).toBe('Backroom: syncing…');
     expect(item(syncing, 'sync')).toMatchObject({ label: 'Syncing…', enabled: false });
-    expect(trayMenuModel({ state: 'errors', windowVisible: false, startAtLogin: null })[0]!.label).toBe('Backroom: errors need a look');
+    expect(trayMenuModel({ state: 'errors', windowVisible: false, startAtLogin: null })[0]!.label).toBe('Backroom: needs attention');
   });
 
   it('leaves out Start at login where the platform has none', () => {
@@ -94,7 +94,7 @@ describe('tray controller', () => {
     expect(item(t.port.menu, 'resume')).toBeDefined();
     t.emit('errors');
     expect(t.controller.state).toBe('errors');
-    expect(t.port.tooltip).toBe('Backroom: errors need a look');
+    expect(t.port.tooltip).toBe('Backroom: needs attention');
   });
 
   it('runs the action of each menu item', () => {

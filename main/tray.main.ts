@@ -1,4 +1,4 @@
-// The tray icon: shows the engine's state (ok / syncing / errors / paused) and offers Sync now,
+// The tray icon: shows the engine's state (ok / syncing / needs attention / paused, from core's health) and offers Sync now,
 // Pause/Resume, Open/Hide, Start at login and Quit. Built on an injectable port so its logic is
 // tested without Electron (main.ts supplies the real Tray and Menu). Linux tray clicks are
 // unreliable, so Open/Hide is always in the menu rather than only on click.
@@ -16,6 +16,10 @@ export interface TrayMenuItem {
 
 export interface TrayView {
   state: TrayState;
+  /** Paused is told apart: a shop needing attention outranks "paused" in `state`, and the menu must still offer Resume. */
+  paused?: boolean;
+  /** The health's reason in words ("Main shop: the shop refused Backroom's keys — …"). */
+  reason?: string;
   windowVisible: boolean;
   /** null where the platform has no login items (Linux): the item is left out. */
   startAtLogin: boolean | null;
@@ -24,19 +28,26 @@ export interface TrayView {
 const STATUS_LINE: Record<TrayState, string> = {
   ok: 'Backroom: all in step',
   syncing: 'Backroom: syncing…',
-  errors: 'Backroom: errors need a look',
+  errors: 'Backroom: needs attention',
   paused: 'Backroom: syncing paused',
 };
 
-export function trayTooltip(state: TrayState): string {
-  return STATUS_LINE[state];
+/** Windows cuts tray tooltips at 127 characters; menu labels stay readable at the same length. */
+const MAX_LINE = 120;
+
+/** The tray's status line: the state in words, with the health's reason when something needs attention. */
+export function trayTooltip(state: TrayState, reason?: string, paused = false): string {
+  let line = STATUS_LINE[state];
+  if (paused && state !== 'paused') line = `${line} (syncing paused)`;
+  if (state === 'errors' && reason) line = `${line} — ${reason}`;
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 
 /** The menu for a state, as data. */
 export function trayMenuModel(view: TrayView): TrayMenuItem[] {
-  const paused = view.state === 'paused';
+  const paused = view.paused ?? view.state === 'paused';
   const items: TrayMenuItem[] = [
-    { label: STATUS_LINE[view.state], type: 'normal', enabled: false },
+    { label: trayTooltip(view.state, view.reason, paused), type: 'normal', enabled: false },
     { type: 'separator', label: '', enabled: true },
     { action: 'sync', label: view.state === 'syncing' ? 'Syncing…' : 'Sync now', type: 'normal', enabled: !paused && view.state !== 'syncing' },
     paused ? { action: 'resume', label: 'Resume syncing', type: 'normal', enabled: true } : { action: 'pause', label: 'Pause syncing', type: 'normal', enabled: true },
@@ -76,9 +87,10 @@ export interface TrayActions {
 export interface TrayDeps {
   createTray(initial: TrayState): TrayPort;
   actions: TrayActions;
-  /** Engine `state` events; returns the unsubscribe function. */
-  onState(listener: (state: TrayState) => void): () => void;
+  /** Engine `state` events (with whether it is paused and the health's reason); returns the unsubscribe function. */
+  onState(listener: (state: TrayState, detail?: { paused?: boolean; reason?: string }) => void): () => void;
   initialState: TrayState;
+  initialDetail?: { paused?: boolean; reason?: string };
 }
 
 export interface TrayController {
@@ -92,6 +104,7 @@ export interface TrayController {
 export function createTrayController(deps: TrayDeps): TrayController {
   const { actions } = deps;
   let state = deps.initialState;
+  let detail = deps.initialDetail ?? {};
   const tray = deps.createTray(state);
 
   const run = (action: TrayAction) => {
@@ -124,8 +137,9 @@ export function createTrayController(deps: TrayDeps): TrayController {
 
   const render = () => {
     tray.setIcon(state);
-    tray.setToolTip(trayTooltip(state));
-    tray.setMenu(trayMenuModel({ state, windowVisible: actions.isWindowVisible(), startAtLogin: actions.getStartAtLogin() }), run);
+    const paused = detail.paused ?? state === 'paused';
+    tray.setToolTip(trayTooltip(state, detail.reason, paused));
+    tray.setMenu(trayMenuModel({ state, paused, reason: detail.reason, windowVisible: actions.isWindowVisible(), startAtLogin: actions.getStartAtLogin() }), run);
   };
 
   tray.onClick(() => {
@@ -133,8 +147,9 @@ export function createTrayController(deps: TrayDeps): TrayController {
     else actions.showWindow();
     render();
   });
-  const off = deps.onState((next) => {
+  const off = deps.onState((next, nextDetail) => {
     state = next;
+    detail = nextDetail ?? {};
     render();
   });
   render();

@@ -55,7 +55,7 @@ describe('backroom crm', () => {
     expect(bad.code).toBe(2);
     expect(bad.doc).toMatchObject({ ok: false, error: { code: 'bad-input', field: 'key' } });
 
-    const derived = await json('crm', 'add', 'mailchimp', '--name', 'Real', '--key', 'abc123abc123-us21', '--list', 'l1');
+    const derived = await json('crm', 'add', 'mailchimp', '--name', 'Real', '--key', 'abc123abc123-us21', '--list', 'l1', '--no-check');
     expect(derived.doc).toMatchObject({ ok: true, result: { platform: 'mailchimp', server: 'us21', listId: 'l1' } });
 
     const added = await json('crm', 'add', 'mailchimp', '--name', 'News', '--key', mc.key, '--list', mc.listId, '--server', mc.server);
@@ -87,7 +87,7 @@ describe('backroom crm', () => {
 
   it('exits 1 with one plain message and no key when the CRM refuses the key', async () => {
     const wrongKey = 'wrong-key-abcdef123456';
-    await run('crm', 'add', 'activecampaign', '--name', 'Old', '--url', ac.accountUrl, '--key', wrongKey);
+    await run('crm', 'add', 'activecampaign', '--name', 'Old', '--url', ac.accountUrl, '--key', wrongKey, '--no-check');
     const before = ac.log.length;
     const tested = await json('crm', 'test', 'Old');
     expect(tested.code).toBe(1);

@@ -8,6 +8,53 @@ import type { CliDeps, GlobalOptions } from '../context';
 import { EXIT, printer } from '../output';
 import { parseBounded } from '../parse';
 import { canOpenTui, loadTui } from './tui';
+import type { WooSandbox } from '../../sandbox/woocommerce';
+import type { ShopifySandbox } from '../../sandbox/shopify';
+import type { ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
+
+// Types only: the practice servers' code is loaded when the demo starts, not with every command.
+type WooPractice = WooSandbox;
+type ShopifyPractice = ShopifySandbox;
+type CrmPractice = ActiveCampaignSandbox;
+
+/** The statuses the demo's WooCommerce shop imports: paid orders, open and shipped. */
+const DEMO_STATUSES = ['processing', 'completed'];
+
+/**
+ * The practice servers are seeded for tests, with faults on purpose (products without stock
+ * management, catalogues that differ between shops, orders in odd statuses, a CRM without custom
+ * fields). A merchant's first look should show Backroom working, not alerts the demo made itself:
+ * so the demo's shops carry the same SKUs, manage their stock, hold only paid orders and unpaid
+ * checkouts, and the practice CRM has the fields the demo maps.
+ */
+function tidyPracticeData(shop: WooPractice, shopify: ShopifyPractice, crm: CrmPractice): void {
+  for (const p of shop.state.products.values()) {
+    if (p.type === 'simple' && !p.manageStock) Object.assign(p, { manageStock: true, stockQuantity: 0 });
+  }
+  for (const o of shop.state.orders.values()) {
+    if (!DEMO_STATUSES.includes(o.status) && o.status !== 'checkout-draft' && o.status !== 'pending') o.status = 'completed';
+  }
+  for (const item of shopify.state.inventoryItems.values()) item.tracked = true;
+  const wooSkus = [...shop.state.products.values()].filter((p) => p.type === 'simple').map((p) => p.sku);
+  wooSkus.push(...[...shop.state.variations.values()].map((v) => v.sku));
+  const shopifySkus = [...shopify.state.variants.values()].flatMap((v) => (v.sku ? [v.sku] : []));
+  const location = shopify.state.locations[0]!.id;
+  for (const sku of wooSkus.filter((k) => !shopify.state.variantBySku(k))) {
+    const productId = shopify.state.id();
+    const id = shopify.state.id();
+    const inventoryItemId = shopify.state.id();
+    shopify.state.variants.set(id, { id, productId, productTitle: `Practice item ${sku}`, title: 'Default Title', sku, price: '19.00', inventoryItemId });
+    shopify.state.inventoryItems.set(inventoryItemId, { id: inventoryItemId, variantId: id, tracked: true, levels: new Map([[location, { available: 0, committed: 0 }]]) });
+  }
+  const known = new Set(wooSkus);
+  const now = shop.state.now();
+  for (const sku of shopifySkus.filter((k) => !known.has(k))) {
+    const id = shop.state.postId();
+    shop.state.products.set(id, { id, name: `Practice item ${sku}`, sku, type: 'simple', status: 'publish', manageStock: true, stockQuantity: 0, price: '19.00', createdMs: now, modifiedMs: now, variationIds: [] });
+  }
+  crm.addField('Order count', 'ORDER_COUNT');
+  crm.addField('Company', 'COMPANY');
+}
 
 export interface DemoWorld {
   host: EngineHost;
@@ -22,7 +69,7 @@ export interface DemoWorld {
  * a few tag rules, short cart timings, and an engine that syncs on its own. A timer plays the
  * shop's customers: new orders arrive, checkouts are left behind, and some are paid later.
  */
-export async function startDemo(options: { dataDir?: string; orderEveryMs?: number } = {}): Promise<DemoWorld> {
+export async function startDemo(options: { dataDir?: string; orderEveryMs?: number; /** false: no timed syncing (tests run passes themselves) */ schedule?: boolean } = {}): Promise<DemoWorld> {
   const { startWooSandbox } = await import('../../sandbox/woocommerce');
   const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
   const { startShopifySandbox } = await import('../../sandbox/shopify');
@@ -31,7 +78,8 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   const shop = await startWooSandbox({ storeName: 'Demo Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
   const shopify = await startShopifySandbox({ storeName: 'Demo Shopify Store', seed: { products: 15, orders: 25, checkouts: 3 } });
   const crm = await startActiveCampaignSandbox();
-  const host = await hostEngine({ dataDir, serve: true, schedule: true });
+  tidyPracticeData(shop, shopify, crm);
+  const host = await hostEngine({ dataDir, serve: true, schedule: options.schedule ?? true });
   if (!host) {
     await Promise.all([shop.close(), shopify.close(), crm.close()]);
     throw new Error(`Another Backroom engine already runs on ${dataDir}.`);
@@ -62,7 +110,7 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   await api.call('rules.add', { trigger: { kind: 'cart-recovered' }, applyTags: ['Recovered cart'], removeTags: ['Abandoned cart'] });
   await api.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
   // Poll at the minimum interval so a newcomer sees orders arrive within a minute.
-  await api.call('shop.add', { platform: 'woocommerce', name: 'Demo shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse', pollSeconds: 30 });
+  await api.call('shop.add', { platform: 'woocommerce', name: 'Demo shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse', pollSeconds: 30, statuses: DEMO_STATUSES });
   // The shop's customers: mostly orders; now and then a checkout left behind, later paid or not.
   let tick = 0;
   const customers = setInterval(() => {
@@ -86,12 +134,69 @@ export async function startDemo(options: { dataDir?: string; orderEveryMs?: numb
   };
 }
 
+/** Where the practice servers listen and the keys they accept, as `demo --servers` prints them. */
+export interface PracticeServers {
+  woocommerce: { url: string; key: string; secret: string };
+  shopify: { domain: string; token: string };
+  activecampaign: { url: string; key: string };
+  stop(): Promise<void>;
+}
+
+/** Starts only the practice shops and CRM (tidied as in the demo), for trying `shop add` and `crm add` by hand. */
+export async function startPracticeServers(): Promise<PracticeServers> {
+  const { startWooSandbox } = await import('../../sandbox/woocommerce');
+  const { startActiveCampaignSandbox } = await import('../../sandbox/activecampaign/server');
+  const { startShopifySandbox } = await import('../../sandbox/shopify');
+  const shop = await startWooSandbox({ storeName: 'Practice Outdoor Shop', seed: { products: 40, orders: 60, checkouts: 6, customers: 25 }, shipmentTracking: true });
+  const shopify = await startShopifySandbox({ storeName: 'Practice Shopify Store', seed: { products: 15, orders: 25, checkouts: 3 } });
+  const crm = await startActiveCampaignSandbox();
+  tidyPracticeData(shop, shopify, crm);
+  return {
+    woocommerce: { url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret },
+    shopify: { domain: shopify.domain, token: shopify.token },
+    activecampaign: { url: crm.accountUrl, key: crm.key },
+    stop: async () => void (await Promise.all([shop.close(), shopify.close(), crm.close()])),
+  };
+}
+
+function describeServers(s: PracticeServers): string {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    'Practice servers on this computer — they speak the real APIs, so connect them as you would a real shop. Ctrl+C stops them.',
+    '',
+    `WooCommerce shop   ${s.woocommerce.url}`,
+    `  consumer key     ${s.woocommerce.key}`,
+    `  consumer secret  ${s.woocommerce.secret}`,
+    `  try: backroom shop add woocommerce --name "Practice shop" --url ${s.woocommerce.url} --key ${s.woocommerce.key} --secret ${s.woocommerce.secret}`,
+    '',
+    `Shopify shop       ${s.shopify.domain}`,
+    `  access token     ${s.shopify.token}`,
+    `  try: backroom shop add shopify --name "Practice Shopify" --domain ${q(s.shopify.domain)} --token ${s.shopify.token}`,
+    '',
+    `ActiveCampaign     ${s.activecampaign.url}`,
+    `  API key          ${s.activecampaign.key}`,
+    `  try: backroom crm add activecampaign --name "Practice CRM" --url ${s.activecampaign.url} --key ${s.activecampaign.key}`,
+    '',
+    'A wrong key is refused as a real shop would refuse it.',
+  ].join('\n');
+}
+
+/** What the demo is, printed before its log (the terminal UI shows the same on its dashboard). */
+const DEMO_INTRO = [
+  'This is the Backroom demo. Nothing real is touched:',
+  '  - two practice shops (WooCommerce and Shopify) and a practice CRM (ActiveCampaign) run on this computer;',
+  '  - a throwaway data folder holds their orders and stock;',
+  '  - made-up customers place an order every 20 seconds and now and then leave a checkout behind.',
+  'Watch orders arrive, stock go out to both shops, and left checkouts become abandoned carts tagged in the CRM.',
+];
+
 export function registerDemo(program: Command, deps: CliDeps): void {
   program
     .command('demo')
     .description('try Backroom on practice shops and a practice CRM: a throwaway data folder, seeded orders and stock, syncing live (q or Ctrl+C to stop)')
     .option('--seconds <n>', 'stop by itself after this many seconds (for scripts)')
-    .action(async (opts: { seconds?: string }, command: Command) => {
+    .option('--servers', 'start only the practice shops and CRM and print their addresses and keys, to connect them by hand')
+    .action(async (opts: { seconds?: string; servers?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const print = printer(deps.io, Boolean(globals.json));
       let seconds: number | undefined;
@@ -99,6 +204,29 @@ export function registerDemo(program: Command, deps: CliDeps): void {
         seconds = opts.seconds === undefined ? undefined : parseBounded('--seconds', opts.seconds, { label: 'Demo length', unit: 'seconds', min: 1, max: 86_400 });
       } catch (error) {
         deps.exitCode = print.failure(error);
+        return;
+      }
+      const untilStopped = () =>
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+          if (seconds) setTimeout(resolve, seconds * 1000).unref();
+        });
+      if (opts.servers) {
+        let servers: PracticeServers;
+        try {
+          servers = await startPracticeServers();
+        } catch (error) {
+          deps.exitCode = print.failure(error);
+          return;
+        }
+        const { stop: _stop, ...addresses } = servers;
+        // The keys are practice keys, printed on purpose: the merchant types them into shop add.
+        if (print.json) deps.io.out(`${JSON.stringify({ ok: true, result: addresses }, null, 2)}\n`);
+        else deps.io.out(`${describeServers(servers)}\n`);
+        await untilStopped();
+        await servers.stop();
+        deps.exitCode = EXIT.ok;
         return;
       }
       let demo: DemoWorld;
@@ -111,7 +239,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
       const say = (line: string) => {
         if (!print.json) deps.io.out(`${line}\n`);
       };
-      if (!globals.json && !opts.seconds && canOpenTui()) {
+      if (!globals.json && seconds === undefined && canOpenTui()) {
         // On a terminal the demo opens the terminal UI on its data; quitting it ends the demo.
         const { runTui } = await loadTui();
         await runTui({ client: demo.host.client, hosted: true, close: () => demo.stop(), label: 'demo data', env: deps.env });
@@ -119,17 +247,14 @@ export function registerDemo(program: Command, deps: CliDeps): void {
         deps.exitCode = EXIT.ok;
         return;
       }
-      say(`Backroom demo — data folder ${demo.dataDir}; practice shops at ${demo.shopUrl}`);
-      say('Orders arrive every 20 s; stock is pushed to the shop as it changes; left checkouts become abandoned carts after 10 minutes and are tagged in the practice CRM. Ctrl+C stops the demo.');
+      for (const line of DEMO_INTRO) say(line);
+      say(`Data folder ${demo.dataDir}; practice shops at ${demo.shopUrl}. Ctrl+C stops the demo.`);
+      say('To connect practice shops by hand instead: backroom demo --servers');
       say(`In another terminal: npx backroom --data-dir ${demo.dataDir} orders list`);
       demo.host.ctx.events.on('job', (e) => {
         if (e.state !== 'running') say(`${new Date().toLocaleTimeString()}  ${e.job} ${e.target}: ${e.state}${e.message ? ` — ${e.message}` : ''}`);
       });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-        if (seconds) setTimeout(resolve, seconds * 1000).unref();
-      });
+      await untilStopped();
       const status = await demo.host.client.call('status');
       await demo.stop();
       print.result(status, () => `Demo stopped. ${status.shops.map((s) => `${s.orders} orders from ${s.name}`).join(', ')}.`);

@@ -4,9 +4,23 @@ import { table } from '../output';
 import { BOUNDS, describeRange, DEFAULT_POLL_SECONDS, type Bound } from '../../core/model';
 import { choiceOption, parseBounded, parseStatuses } from '../parse';
 import type { ShopView } from '../../core/api/views';
+import { ApiError } from '../../core/api/errors';
+
+/** A refused key check says how to save the keys anyway (e.g. a shop that is not online yet). */
+async function withNoCheckHint<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const api = ApiError.from(error);
+    if (api.code === 'failed' && ['key', 'token', '--key', '--token'].includes(api.field ?? '')) throw new ApiError('failed', `${api.message} To save them without asking the shop, add --no-check.`, api.field, api.details);
+    throw error;
+  }
+}
 
 interface ShopAddOptions {
   name: string;
+  /** false with --no-check */
+  check: boolean;
   prefix?: string;
   statuses?: string;
   location?: string;
@@ -34,7 +48,8 @@ function common(command: Command): Command {
     .option('--statuses <list>', 'comma-separated order statuses to import', 'processing')
     .addOption(new Option('--location <name>', 'push stock from this one location').conflicts('combined'))
     .addOption(new Option('--combined', 'push stock of all locations added together (the default)').conflicts('location'))
-    .option('--poll-seconds <n>', `how often to pull orders, in seconds (default ${DEFAULT_POLL_SECONDS}; ${describeRange(BOUNDS.pollSeconds)})`);
+    .option('--poll-seconds <n>', `how often to pull orders, in seconds (default ${DEFAULT_POLL_SECONDS}; ${describeRange(BOUNDS.pollSeconds)})`)
+    .option('--no-check', 'save the keys without first asking the shop whether it accepts them');
 }
 
 function mapping(opts: ShopAddOptions) {
@@ -54,7 +69,7 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .requiredOption('--secret <secret>', 'consumer secret (cs_…)')
     .option('--allow-http', ALLOW_HTTP_HELP)
     .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { url: string; key: string; secret: string; allowHttp?: boolean }) => {
-      const added = await (await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...(opts.allowHttp ? { allowHttp: true } : {}), ...mapping(opts) });
+      const added = await withNoCheckHint((await api()).call('shop.add', { platform: 'woocommerce', url: opts.url, key: opts.key, secret: opts.secret, ...(opts.allowHttp ? { allowHttp: true } : {}), ...mapping(opts), check: opts.check }));
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -64,7 +79,7 @@ export function registerShops(program: Command, deps: CliDeps): void {
     .requiredOption('--token <token>', 'Admin API access token (shpat_…)')
     .option('--shopify-location <name>', 'the Shopify location whose stock Backroom sets (default: the first active one)')
     .action(action(deps, async ({ api, print }, opts: ShopAddOptions & { domain: string; token: string; shopifyLocation?: string }) => {
-      const added = await (await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, shopifyLocation: opts.shopifyLocation, ...mapping(opts) });
+      const added = await withNoCheckHint((await api()).call('shop.add', { platform: 'shopify', domain: opts.domain, token: opts.token, shopifyLocation: opts.shopifyLocation, ...mapping(opts), check: opts.check }));
       print.result(added, () => `Added. ${describeShop(added)}`);
     }));
 
@@ -122,6 +137,42 @@ interface ShopSetOptions {
   shipping?: 'complete' | 'each';
   shopifyLocation?: string;
   allowHttp?: boolean;
+  url?: string;
+  key?: string;
+  secret?: string;
+  domain?: string;
+  token?: string;
+  check: boolean;
+}
+
+/** The API's field names as the flags of `shop set`, so a message names what the merchant typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  ordersSeconds: '--poll-seconds',
+  reconcileSeconds: '--reconcile-seconds',
+  safetyBuffer: '--safety-buffer',
+  shippingPush: '--shipping',
+  shopifyLocation: '--shopify-location',
+  statuses: '--statuses',
+  prefix: '--prefix',
+  location: '--location',
+  url: '--url',
+  key: '--key',
+  secret: '--secret',
+  domain: '--domain',
+  token: '--token',
+};
+
+/** Rewrites "ordersSeconds: must be at least 30 seconds" as "--poll-seconds must be at least 30 seconds". */
+async function inFlagWords<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const api = ApiError.from(error);
+    const flag = api.field ? FLAG_OF_FIELD[api.field.split('.')[0]!] : undefined;
+    if (!flag) throw error;
+    const message = api.message.startsWith(`${api.field}: `) ? `${flag} ${api.message.slice(api.field!.length + 2)}` : api.message;
+    throw new ApiError(api.code, message, flag, api.details);
+  }
 }
 
 /** `backroom shop set NAME …`: change a connected shop's settings; anything not given stays. */
@@ -140,10 +191,27 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
     .option('--shopify-location <name>', 'Shopify shops: the Shopify location whose stock Backroom sets')
     .option('--allow-http', `WooCommerce shops: ${ALLOW_HTTP_HELP}`)
     .option('--no-allow-http', 'WooCommerce shops: stop allowing plain http')
+    .option('--url <url>', "WooCommerce: the site's new address")
+    .option('--key <key>', 'WooCommerce: a new consumer key (ck_…)')
+    .option('--secret <secret>', 'WooCommerce: a new consumer secret (cs_…)')
+    .option('--domain <domain>', 'Shopify: the new shop domain (…myshopify.com)')
+    .option('--token <token>', 'Shopify: a new Admin API access token (shpat_…)')
+    .option('--no-check', 'save a new address or keys without first asking the shop whether it accepts them')
     .action(action(deps, async ({ api, print }, name: string, opts: ShopSetOptions) => {
+      const client = await api();
+      const connection = { url: opts.url, key: opts.key, secret: opts.secret, domain: opts.domain, token: opts.token };
+      let connected: ShopView | undefined;
+      if (Object.values(connection).some((v) => v !== undefined)) {
+        connected = await withNoCheckHint(inFlagWords(client.call('shop.setConnection', { name, ...connection, check: opts.check })));
+      }
       const statuses = opts.statuses === undefined ? undefined : parseStatuses('--statuses', opts.statuses);
       const count = (flag: string, value: string | undefined, bound: Bound) => (value === undefined ? undefined : parseBounded(flag, value, bound));
-      const updated = await (await api()).call('shop.update', {
+      const settings = [opts.prefix, opts.statuses, opts.location, opts.combined, opts.pollSeconds, opts.reconcileSeconds, opts.safetyBuffer, opts.shipping, opts.shopifyLocation, opts.allowHttp];
+      if (connected && settings.every((v) => v === undefined)) {
+        print.result(connected, () => `Updated. ${opts.check ? 'The shop accepted the new address and keys. ' : ''}${describeShop(connected)}`);
+        return;
+      }
+      const updated = await inFlagWords(client.call('shop.update', {
         name,
         prefix: opts.prefix,
         statuses,
@@ -155,7 +223,7 @@ export function registerShopSet(shop: Command, deps: CliDeps): void {
         shippingPush: opts.shipping,
         shopifyLocation: opts.shopifyLocation,
         allowHttp: opts.allowHttp,
-      });
+      }));
       print.result(updated, () => `Updated. ${describeShop(updated)}`);
     }));
 }

@@ -15,6 +15,8 @@ export const CrmAddParams = z.discriminatedUnion('platform', [
     key: nonEmpty,
     /** Allow a plain-http address off this computer (the key then travels unencrypted). */
     allowHttp: z.boolean().optional(),
+    /** Ask the CRM with this key before saving anything (the CLI, the window and the TUI do). */
+    check: z.boolean().default(false),
   }).strict(),
   z.object({
     platform: z.literal('mailchimp'),
@@ -25,8 +27,19 @@ export const CrmAddParams = z.discriminatedUnion('platform', [
     listId: nonEmpty,
     /** A data centre (`us21`) when the key has none, or a sandbox URL on this computer. */
     server: nonEmpty.optional(),
+    check: z.boolean().default(false),
   }).strict(),
 ]);
+
+/** A CRM connection's address and key; what is left out stays. Re-tested unless `check` is false. */
+export const CrmConnectionParams = z.object({
+  name: Name,
+  url: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  listId: nonEmpty.optional(),
+  server: nonEmpty.optional(),
+  check: z.boolean().default(true),
+}).strict();
 export type CrmAddParams = z.input<typeof CrmAddParams>;
 
 export type CrmTestResult = CrmTestReport & { name: string; requests: number };
@@ -37,4 +50,5 @@ export const crmContract = {
   'crm.list': method<CrmView[]>()(z.object({}).strict()),
   'crm.test': method<CrmTestResult>()(z.object({ name: Name }).strict()),
   'crm.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+  'crm.setConnection': method<CrmView>()(CrmConnectionParams),
 };

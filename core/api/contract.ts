@@ -7,7 +7,7 @@ import { crmContract } from './contract-crm';
 import { chartsContract } from './contract-charts';
 import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
-import type { Alert, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
+import type { Alert, AlertGroup, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
 
 const empty = z.object({}).strict();
 const byId = z.object({ id: z.string().min(1, 'must not be empty') }).strict();
@@ -20,6 +20,8 @@ const shopCommon = {
   combined: z.boolean().optional(),
   /** Order pull interval in seconds (default 60, from 30 s to 24 h). */
   pollSeconds: boundedInt(BOUNDS.pollSeconds).optional(),
+  /** Ask the shop with these keys before saving anything (the CLI, the window and the TUI do; `--no-check` skips it). */
+  check: z.boolean().default(false),
 };
 
 export const ShopAddParams = z.discriminatedUnion('platform', [
@@ -43,6 +45,18 @@ export const ShopAddParams = z.discriminatedUnion('platform', [
 ]);
 export type ShopAddParams = z.input<typeof ShopAddParams>;
 
+const optionalText = z.string().trim().min(1, 'must not be empty').optional();
+/** A connected shop's address and keys; what is left out stays. Keys are re-tested unless `check` is false. */
+export const ShopConnectionParams = z.object({
+  name: Name,
+  url: optionalText,
+  key: optionalText,
+  secret: optionalText,
+  domain: optionalText,
+  token: optionalText,
+  check: z.boolean().default(true),
+}).strict();
+
 /**
  * The one API every front end uses (CLI, TUI, desktop window, browser page). Each entry checks
  * its parameters with a schema; later issues add their methods here.
@@ -63,11 +77,16 @@ export const contract = {
   'shop.list': method<ShopView[]>()(empty),
   'shop.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
   'shop.test': method<ShopTestReport>()(z.object({ name: Name }).strict()),
+  'shop.setConnection': method<ShopView>()(ShopConnectionParams),
 
   'errors.list': method<ErrorEntry[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'errors.dismiss': method<ErrorEntry>()(byId),
   'alerts.list': method<Alert[]>()(z.object({ all: z.boolean().default(false) }).strict()),
   'alerts.dismiss': method<Alert>()(byId),
+  /** Alerts grouped by kind and shop or CRM, with a count and the newest example. */
+  'alerts.groups': method<AlertGroup[]>()(z.object({ all: z.boolean().default(false) }).strict()),
+  /** Dismisses every open alert of one group. */
+  'alerts.dismissGroup': method<{ group: string; dismissed: number }>()(z.object({ group: z.string().min(1, 'must not be empty') }).strict()),
 
   ...syncContract,
   ...cartsContract,

@@ -171,7 +171,7 @@ describe('HTTP transport: events', () => {
     await client.call('location.add', { name: 'Shop floor' });
     expect(await changed).toEqual({ area: 'settings' });
     await client.call('engine.pause');
-    expect(await stateSeen).toEqual({ state: 'paused' });
+    expect(await stateSeen).toMatchObject({ state: 'paused', paused: true });
     await client.call('engine.resume');
     await client.close();
   });

@@ -1,4 +1,6 @@
 import type { Alert, CrmConnection, ErrorEntry, Location, Shop } from '../model';
+import type { Health, TargetHealth } from '../engine/health';
+import type { AlertGroup } from '../engine/issues';
 
 /** What front ends see of a shop: its settings, never its credentials. */
 type WithoutSecretRef<T> = T extends unknown ? Omit<T, 'secretRef'> & { hasCredentials: boolean } : never;
@@ -34,12 +36,14 @@ export interface StatusReport {
   via: 'engine' | 'direct';
   engine: { pid: number; startedAt: string; paused: boolean } | null;
   secrets: 'keychain' | 'file';
-  shops: { name: string; platform: string; prefix: string; location: string; orders: number; lastRun: Record<string, string> }[];
-  crms: { name: string; platform: string }[];
+  shops: { name: string; platform: string; prefix: string; location: string; orders: number; lastRun: Record<string, string>; health: TargetHealth }[];
+  crms: { name: string; platform: string; health: TargetHealth }[];
+  /** Every shop and CRM in one word with the reason (the tray, the window, the TUI and `status` show this). */
+  health: Health;
   locations: number;
   skus: number;
   errors: number;
   alerts: number;
 }
 
-export type { Alert, ErrorEntry, Location };
+export type { Alert, AlertGroup, ErrorEntry, Health, Location, TargetHealth };

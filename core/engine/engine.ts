@@ -6,6 +6,7 @@ import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs
 import { pushInventory, pushOperation } from '../jobs/inventory';
 import { pushOrderShipping, pushShipping, SHIPPING_KIND, shippingOperation } from '../jobs/shipping';
 import { clearError, recordError } from './issues';
+import { computeHealth, type Health } from './health';
 import { WorkQueue } from './queue';
 import type { Clock } from './clock';
 import type { EventBus } from './events';
@@ -192,7 +193,6 @@ export class Engine {
     if (this.stopped) return Promise.resolve({ ...summary(job, target), stopped: 'the engine is stopping' });
     const { events } = this.options;
     events.emit('job', { job, target, state: 'running' });
-    events.emit('state', { state: 'syncing' });
     const promise = definition
       .run(this.jobs, target, options)
       .then((s) => {
@@ -201,16 +201,34 @@ export class Engine {
       })
       .finally(() => {
         this.running.delete(key);
-        events.emit('state', { state: this.overallState() });
+        events.emit('state', this.stateEvent());
       });
     this.running.set(key, promise);
+    events.emit('state', this.stateEvent());
     return promise;
   }
 
+  /** Health of every shop and CRM from what the store and this engine know now. */
+  health(): Health {
+    const main = this.options.store.main.data;
+    return computeHealth({
+      shops: main.shops.map((s) => ({ name: s.name, lastRun: this.options.store.cursors.of(s.name).lastRun })),
+      crms: main.crms.map((c) => ({ name: c.name, lastSuccessAt: main.crmLastRun[c.name] })),
+      errors: this.options.store.issues.data.errors,
+      running: this.runningJobs,
+      paused: this.paused,
+    });
+  }
+
+  /** The engine's `state` event: its word, whether it is paused, and the health's reason. */
+  stateEvent(): { state: 'ok' | 'syncing' | 'errors' | 'paused'; paused: boolean; reason: string } {
+    return { state: this.overallState(), paused: this.paused, reason: this.health().reason };
+  }
+
+  /** The tray's word for the engine, from the same health every front end shows (attention outranks paused and syncing). */
   overallState(): 'ok' | 'syncing' | 'errors' | 'paused' {
-    if (this.paused) return 'paused';
-    if (this.running.size) return 'syncing';
-    return this.options.store.issues.data.errors.some((e) => !e.dismissed) ? 'errors' : 'ok';
+    const { overall } = this.health();
+    return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
   }
 
   /**

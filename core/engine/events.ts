@@ -7,7 +7,8 @@ export interface EngineEvents {
   /** A job started, progressed or finished for one shop or CRM. */
   job: { job: string; target: string; state: 'running' | 'done' | 'failed'; message?: string; done?: number; total?: number };
   /** The engine's overall state, as the tray shows it. */
-  state: { state: 'ok' | 'syncing' | 'errors' | 'paused' };
+  /** `paused` is told apart because needing attention outranks it in `state`; `reason` is the health's, in words. */
+  state: { state: 'ok' | 'syncing' | 'errors' | 'paused'; paused?: boolean; reason?: string };
 }
 export type EventName = keyof EngineEvents;
 

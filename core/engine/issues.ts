@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Alert, ErrorEntry, Operation, Source } from '../model';
 import type { Store } from '../store';
 import { redact } from '../store/redact';
@@ -72,4 +72,110 @@ export function raiseAlert(store: Store, now: Date, input: AlertInput): Alert {
   const alert: Alert = { id: shortId(), key: input.key, source: input.source, kind: input.kind, message: input.message, count: input.count ?? 1, firstAt: at, lastAt: at, dismissed: false };
   store.issues.data.alerts.push(alert);
   return alert;
+}
+
+/** Alerts of one kind from one shop or CRM, read as one line ("41 orders name SKUs the catalogue does not have — BLUE-M ×12, …"). */
+export interface AlertGroup {
+  /** Short, stable id of the group (`g-…`): `alerts dismiss g-…` dismisses every alert in it. */
+  id: string;
+  kind: Alert['kind'];
+  source: Source;
+  /** The group in one sentence, in the merchant's words. */
+  title: string;
+  /** Occurrences over the whole group (an alert raised 12 times counts 12). */
+  count: number;
+  /** What the alerts are about (SKU, status, field), most frequent first. */
+  subjects: { subject: string; count: number }[];
+  /** The newest alert of the group, as an example of the detail. */
+  newest: Alert;
+  firstAt: string;
+  lastAt: string;
+  /** True when every alert of the group is dismissed. */
+  dismissed: boolean;
+  alerts: Alert[];
+}
+
+/** The part of the key after `kind:source:` says what the alert is about (keys are `kind:shop:subject`). */
+function subjectOf(alert: Alert): string {
+  const prefix = `${alert.kind}:${alert.source.name}:`;
+  if (alert.key.startsWith(prefix)) return alert.key.slice(prefix.length);
+  const parts = alert.key.split(':');
+  return parts.length > 2 ? parts.slice(2).join(':') : parts[parts.length - 1]!;
+}
+
+/** 'other' alerts of one source can be about quite different things; their key's first word keeps them apart. */
+function groupKeyOf(alert: Alert): string {
+  const family = alert.kind === 'other' ? alert.key.split(':')[0] : alert.kind;
+  return `${family}\u0000${alert.source.kind}\u0000${alert.source.name}`;
+}
+
+export function alertGroupId(alert: Alert): string {
+  return `g-${createHash('sha256').update(groupKeyOf(alert)).digest('hex').slice(0, 8)}`;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function headline(kind: Alert['kind'], source: string, count: number, alerts: number, newest: Alert): string {
+  switch (kind) {
+    case 'unknown-sku':
+      return `${plural(count, 'order line', 'order lines')} on ${source} name SKUs the catalogue does not have`;
+    case 'skipped-status':
+      return `${plural(count, 'order', 'orders')} on ${source} were not imported because of their status`;
+    case 'stock-unmanaged':
+      return `${plural(alerts, 'product', 'products')} on ${source} have stock management off, so Backroom cannot set their stock`;
+    case 'sku-missing':
+      return `${plural(alerts, 'catalogue SKU is', 'catalogue SKUs are')} missing on ${source}, so their stock is not pushed there`;
+    default:
+      return alerts === 1 ? newest.message : `${plural(alerts, 'notice', 'notices')} from ${source}`;
+  }
+}
+
+/** Groups alerts by kind and source, newest group first. */
+export function groupAlerts(alerts: readonly Alert[]): AlertGroup[] {
+  const groups = new Map<string, Alert[]>();
+  for (const alert of alerts) {
+    const key = groupKeyOf(alert);
+    groups.set(key, [...(groups.get(key) ?? []), alert]);
+  }
+  const result: AlertGroup[] = [];
+  for (const members of groups.values()) {
+    const sorted = [...members].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+    const newest = sorted[0]!;
+    const bySubject = new Map<string, number>();
+    for (const a of members) bySubject.set(subjectOf(a), (bySubject.get(subjectOf(a)) ?? 0) + a.count);
+    const subjects = [...bySubject].map(([subject, count]) => ({ subject, count })).sort((a, b) => b.count - a.count || a.subject.localeCompare(b.subject));
+    const count = members.reduce((n, a) => n + a.count, 0);
+    const shown = subjects.slice(0, 3).map((s) => (s.count > 1 ? `${s.subject} ×${s.count}` : s.subject));
+    const more = subjects.length > 3 ? `, and ${subjects.length - 3} more` : '';
+    const head = headline(newest.kind, newest.source.name, count, members.length, newest);
+    const title = newest.kind === 'other' && members.length === 1 ? head : `${head} — ${shown.join(', ')}${more}`;
+    result.push({
+      id: alertGroupId(newest),
+      kind: newest.kind,
+      source: newest.source,
+      title,
+      count,
+      subjects,
+      newest,
+      firstAt: members.reduce((t, a) => (a.firstAt < t ? a.firstAt : t), newest.firstAt),
+      lastAt: newest.lastAt,
+      dismissed: members.every((a) => a.dismissed),
+      alerts: sorted,
+    });
+  }
+  return result.sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+}
+
+/** Dismisses every open alert of a group in one go. Returns the alerts dismissed (none when the id names no group). */
+export function dismissAlertGroup(store: Store, groupId: string): Alert[] {
+  const members = store.issues.data.alerts.filter((a) => !a.dismissed && alertGroupId(a) === groupId);
+  for (const a of members) a.dismissed = true;
+  return members;
+}
+
+/** A shop or CRM was removed: its errors and alerts go with it (they could never be retried or resolved). */
+export function forgetIssuesOf(store: Store, source: Source): void {
+  const other = (i: { source: Source }) => !(i.source.kind === source.kind && i.source.name === source.name);
+  store.issues.data.errors = store.issues.data.errors.filter(other);
+  store.issues.data.alerts = store.issues.data.alerts.filter(other);
 }

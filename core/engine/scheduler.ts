@@ -20,6 +20,8 @@ export class Scheduler {
   private stopped = true;
   /** When each planned run last started, so re-planning after a settings change does not run everything again at once. */
   private readonly lastStarted = new Map<string, number>();
+  /** When each planned run that has not started yet was first planned, so re-planning keeps its countdown instead of starting it over. */
+  private readonly firstPlanned = new Map<string, number>();
   private offEvents: (() => void)[] = [];
   /** How often each CRM's queue is worked through when nothing else triggers it. */
   static readonly CRM_EVERY_MS = 60_000;
@@ -81,8 +83,12 @@ export class Scheduler {
 
   private every(job: NextRun['job'], target: string, everyMs: number, run: () => Promise<unknown>, firstInMs = 0): void {
     const key = `${job}:${target}`;
+    const now = this.clock.now().getTime();
     const last = this.lastStarted.get(key);
-    if (last !== undefined) firstInMs = Math.max(0, last + everyMs - this.clock.now().getTime());
+    const planned = this.firstPlanned.get(key);
+    if (last !== undefined) firstInMs = Math.max(0, last + everyMs - now);
+    else if (planned !== undefined) firstInMs = Math.max(0, planned + firstInMs - now);
+    else this.firstPlanned.set(key, now);
     const plan = (inMs: number) => {
       if (this.stopped) return;
       this.next.set(key, { job, target, at: new Date(this.clock.now().getTime() + inMs).toISOString() });

@@ -297,7 +297,10 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       if (stop) throw stop;
     }
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
-    if (!stopping()) clearError(store, crmOperation(crm.name));
+    if (!stopping()) {
+      clearError(store, crmOperation(crm.name));
+      store.main.data.crmLastRun[crm.name] = nowIso();
+    }
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -307,7 +310,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   } finally {
     s.requests = connector.stats.requests - before;
     s.counts.waiting = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND).length;
-    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save()]);
+    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save(), store.main.save()]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }

@@ -6,6 +6,13 @@ import { noteOrderForCarts, type CartTransition } from './carts';
 import { applyCommitment, fulfilmentOf } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 
+/**
+ * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
+ * Never counted as skipped orders. On Shopify, carts are abandoned checkouts, not orders, so a
+ * pending Shopify order is a real order and is counted.
+ */
+const WOO_UNPAID_CHECKOUT_STATUSES: ReadonlySet<string> = new Set(['checkout-draft', 'pending']);
+
 /** Re-read this much before the saved cursor on every pull, so clock skew between shop and hub never drops an order. */
 export const CURSOR_OVERLAP_MS = 5 * 60_000;
 /** Within one pull the cursor advances to the last page's newest time less this, so orders sharing that second are not skipped. */
@@ -99,7 +106,9 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   }
   if (!shop.statuses.includes(remote.status)) {
     // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
-    if (!state.previousNewest || remote.modifiedAt > state.previousNewest) {
+    // Unpaid checkouts are carts (the cart sweep follows them; they arrive here once paid): not "skipped".
+    const unpaidCheckout = shop.platform === 'woocommerce' && WOO_UNPAID_CHECKOUT_STATUSES.has(remote.status);
+    if (!unpaidCheckout && (!state.previousNewest || remote.modifiedAt > state.previousNewest)) {
       state.skippedByStatus.set(remote.status, (state.skippedByStatus.get(remote.status) ?? 0) + 1);
       bump(s, 'skipped');
     }

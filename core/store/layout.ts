@@ -40,6 +40,8 @@ export const MainData = z.object({
   locations: z.array(Location),
   crms: z.array(CrmConnection),
   rules: z.array(Rule),
+  /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
+  crmLastRun: z.record(z.string(), z.string()).default({}),
   createdAt: z.string(),
 });
 export type MainData = z.infer<typeof MainData>;
@@ -54,6 +56,7 @@ export const mainSpec: DocumentSpec<MainData> = {
     locations: [],
     crms: [],
     rules: [],
+    crmLastRun: {},
     createdAt: new Date().toISOString(),
   }),
   migrations: [

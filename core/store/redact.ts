@@ -10,7 +10,9 @@ export const REDACTED = '[redacted]';
 const PATTERNS: RegExp[] = [
   /\b(ck|cs)_[A-Za-z0-9]{8,}\b/g,
   /\bshp(at|ca|pa|ss)_[A-Za-z0-9]{8,}\b/g,
-  /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._-]{8,}/gi,
+  // A Basic/Bearer credential is one long token on the same line with a digit or base64 sign in it;
+  // "plan Basic" followed by the next line, or "Basic Advanced", is ordinary text and stays.
+  /\b(Basic|Bearer)[ \t]+(?=[A-Za-z0-9+/=._-]*[0-9+=])[A-Za-z0-9+/=._-]{16,}/gi,
   /((?:consumer_key|consumer_secret|api_key|apikey|access_token|token|key|secret)=)[^&\s"']+/gi,
   /("?(?:Api-Token|X-Shopify-Access-Token|Authorization)"?\s*[:=]\s*"?)[^"\s,}]+/gi,
 ];

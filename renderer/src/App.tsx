@@ -19,7 +19,7 @@ const NAV: { route: Route; label: string; icon: string }[] = [
   { route: 'settings', label: 'Settings', icon: '⚙' },
 ];
 
-const STATE_LABEL: Record<EngineState['state'], string> = { ok: 'All in step', syncing: 'Syncing…', errors: 'Needs attention', paused: 'Paused' };
+const STATE_LABEL: Record<EngineState['state'] | 'loading', string> = { ok: 'All in step', syncing: 'Syncing…', errors: 'Needs attention', paused: 'Paused', loading: 'Loading…' };
 
 export function App({ transport, connected }: { transport: 'desktop' | 'web'; connected: boolean }) {
   const [route, setRoute] = useState<Route>('dashboard');
@@ -27,7 +27,8 @@ export function App({ transport, connected }: { transport: 'desktop' | 'web'; co
   const engine = useQuery((c) => c.call('engine.state'), ['issues', 'settings'], [], true);
   const counts = useQuery((c) => c.call('status'), ['issues'], []);
   // Reloaded on every `state` event and whenever errors change (a dismissed error can end the "errors" state).
-  const state = engine.data?.state ?? 'ok';
+  // Until the engine has answered, say so: never "All in step" for something not yet known.
+  const state = engine.data?.state ?? 'loading';
   const issues = (counts.data?.errors ?? 0) + (counts.data?.alerts ?? 0);
 
   const go = (r: Route) => {
@@ -75,9 +76,11 @@ export function App({ transport, connected }: { transport: 'desktop' | 'web'; co
             </li>
           ))}
         </ul>
-        <button type="button" className={`engine-pill state-${state}`} data-testid="engine-state" data-state={state} onClick={() => go(state === 'errors' ? 'issues' : 'dashboard')}>
+        <button type="button" className={`engine-pill state-${state}`} data-testid="engine-state" data-state={state} data-paused={String(Boolean(engine.data?.paused))} onClick={() => go(state === 'errors' ? 'issues' : 'dashboard')}>
           <span className="dot" aria-hidden="true" />
           {state === 'errors' && counts.data?.errors ? `${counts.data.errors} error${counts.data.errors === 1 ? '' : 's'} to look at` : STATE_LABEL[state]}
+          {/* Needing attention outranks paused in the state word; the pause is still said. */}
+          {state === 'errors' && engine.data?.paused ? ' · paused' : ''}
         </button>
         {!connected && transport === 'web' ? <div className="offline" role="status">Reconnecting to Backroom…</div> : null}
       </nav>

@@ -39,7 +39,7 @@ async function fails(args: string[], exit: number, field?: string | RegExp): Pro
   return error;
 }
 
-const woo = (name: string, extra: string[] = []) => ['shop', 'add', 'woocommerce', '--name', name, '--url', 'https://shop.example.com', '--key', 'ck_test_1234567890', '--secret', 'cs_test_1234567890', ...extra];
+const woo = (name: string, extra: string[] = []) => ['shop', 'add', 'woocommerce', '--name', name, '--url', 'https://shop.example.com', '--key', 'ck_test_1234567890', '--secret', 'cs_test_1234567890', '--no-check', ...extra];
 
 async function seedIssues(): Promise<void> {
   const at = '2026-03-01T10:00:00.000Z';
@@ -71,10 +71,11 @@ describe('init and status', () => {
     await ok(['stock', 'set', 'A', '2', '--location', 'Warehouse']);
     await seedIssues();
     const status = await ok<StatusReport>(['status']);
-    expect(status).toEqual({
+    expect(status).toMatchObject({
       dataDir: dir, via: 'direct', engine: null, secrets: 'file',
-      shops: [{ name: 'Main', platform: 'woocommerce', prefix: 'WO', location: 'Warehouse', orders: 0, lastRun: {} }],
+      shops: [{ name: 'Main', platform: 'woocommerce', prefix: 'WO', location: 'Warehouse', orders: 0, lastRun: {}, health: { state: 'attention', openErrors: 2 } }],
       crms: [], locations: 1, skus: 1, errors: 2, alerts: 1,
+      health: { overall: 'attention' },
     });
   });
 
@@ -140,10 +141,10 @@ describe('shop', () => {
     expect(added).not.toHaveProperty('secretRef');
     // Two letters clash, so the next WooCommerce shop gets three.
     expect((await ok<ShopView>(woo('Second'))).prefix).toBe('WOO');
-    const shopify = await ok<ShopView>(['shop', 'add', 'shopify', '--name', 'Shopify', '--domain', 'demo.myshopify.com', '--token', 'shpat_0123456789abcdef']);
+    const shopify = await ok<ShopView>(['shop', 'add', 'shopify', '--name', 'Shopify', '--domain', 'demo.myshopify.com', '--token', 'shpat_0123456789abcdef', '--no-check']);
     expect(shopify).toMatchObject({ platform: 'shopify', domain: 'demo.myshopify.com', prefix: 'SH', location: { kind: 'combined' } });
     // Plain http is fine for this computer (the sandbox shops).
-    expect((await ok<ShopView>(['shop', 'add', 'woocommerce', '--name', 'Local', '--url', 'http://127.0.0.1:8080', '--key', 'k-local-1', '--secret', 's-local-1', '--prefix', 'LO'])).prefix).toBe('LO');
+    expect((await ok<ShopView>(['shop', 'add', 'woocommerce', '--name', 'Local', '--url', 'http://127.0.0.1:8080', '--key', 'k-local-1', '--secret', 's-local-1', '--prefix', 'LO', '--no-check'])).prefix).toBe('LO');
 
     expect((await ok<ShopView[]>(['shop', 'list'])).map((s) => s.name)).toEqual(['Main', 'Second', 'Shopify', 'Local']);
     expect(await ok(['shop', 'remove', 'Second'])).toEqual({ removed: 'Second' });
@@ -189,8 +190,9 @@ describe('errors and alerts', () => {
     await fails(['errors', 'dismiss', 'nope'], 2, 'id');
     await fails(['errors', 'dismiss'], 2, 'id');
 
-    expect((await ok<{ id: string }[]>(['alerts', 'list'])).map((a) => a.id)).toEqual(['al-1']);
-    expect((await ok<{ id: string }[]>(['alerts', 'list', '--all'])).map((a) => a.id).sort()).toEqual(['al-1', 'al-2']);
+    const ids = (groups: { alerts: { id: string }[] }[]) => groups.flatMap((g) => g.alerts.map((a) => a.id)).sort();
+    expect(ids(await ok<{ alerts: { id: string }[] }[]>(['alerts', 'list']))).toEqual(['al-1']);
+    expect(ids(await ok<{ alerts: { id: string }[] }[]>(['alerts', 'list', '--all']))).toEqual(['al-1', 'al-2']);
   });
 });
 

@@ -70,7 +70,7 @@ describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox
     await waitFor(async () => okResult((await cliJson<unknown[]>(dir, ['errors', 'list'])).doc).length === 1, 15_000, 'the pull error');
 
     await tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `cd ${ROOT} && BACKROOM_SECRETS=file NO_COLOR=1 ${process.execPath} ${BIN} --data-dir ${dir}; echo "exit $?"; sleep 30`);
-    const dashboard = await waitForPane(/Sandbox\s+woocommerce WO\s+1 error/);
+    const dashboard = await waitForPane(/Sandbox\s+woocommerce WO\s+Needs attention/);
     expect(dashboard).toContain('[1 Dashboard]');
     expect(dashboard).toMatch(/attached to engine pid \d+ \(q leaves it running\)/);
     expect(dashboard).toContain('2 Errors (1)');
@@ -97,7 +97,7 @@ describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox
     expect(await waitForPane(/capturing\s+left-open@example\.com/)).toMatch(/f next state/);
 
     await keys('1');
-    await waitForPane(/Sandbox\s+woocommerce WO\s+(ok|syncing)/);
+    await waitForPane(/Sandbox\s+woocommerce WO\s+(OK|Syncing)/);
 
     await keys('q');
     const bye = await waitForPane('exit 0');

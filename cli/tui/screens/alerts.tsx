@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import type { AlertGroup } from '../../../core/api/views';
 import { KeyValue } from '../components/key-value';
 import { Table, type Column } from '../components/table';
 import { useClient } from '../contexts/engine';
@@ -16,31 +17,31 @@ import { NotLoaded } from '../components/not-loaded';
 
 const COLUMNS: Column[] = [
   { header: 'WHEN', width: 16 },
-  { header: 'SOURCE', min: 8 },
-  { header: 'KIND', min: 8 },
-  { header: 'MESSAGE', min: 12 },
-  { header: 'SEEN', width: 5, align: 'right' },
+  { header: 'ALERTS', width: 6, align: 'right' },
+  // The sentence names the shop or CRM, so it gets the rest of the width.
+  { header: 'WHAT', min: 20 },
 ];
 
+/** Alerts in groups (kind and shop or CRM), as `backroom alerts list` shows them; d dismisses a whole group. */
 export function Alerts({ width, height }: ScreenProps) {
   const client = useClient();
   const message = useMessageActions();
   const [all, setAll] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
-  const query = useApiQuery((c) => c.call('alerts.list', { all }), [all], { areas: ['issues'] });
-  const alerts = query.data ?? [];
-  const list = useList(alerts.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(alerts[i]!.id) });
-  const shown = detail ? alerts.find((a) => a.id === detail) : undefined;
-  const selected = () => shown ?? alerts[list.current()];
+  const query = useApiQuery((c) => c.call('alerts.groups', { all }), [all], { areas: ['issues'] });
+  const groups = query.data ?? [];
+  const list = useList(groups.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(groups[i]!.id) });
+  const shown = detail ? groups.find((g) => g.id === detail) : undefined;
+  const selected = (): AlertGroup | undefined => shown ?? groups[list.current()];
   useScreenHelp(detail ? [Command.Dismiss, Command.Back] : [Command.Up, Command.Open, Command.Dismiss, Command.ShowAll]);
 
   useKeypress((input, key) => {
     const picked = selected();
     if (detail && matches(Command.Back, input, key)) setDetail(null);
-    else if (picked && matches(Command.Dismiss, input, key)) {
-      client.call('alerts.dismiss', { id: picked.id }).then(
-        () => {
-          message.ok(`dismissed the alert: ${picked.message}`);
+    else if (picked && !picked.dismissed && matches(Command.Dismiss, input, key)) {
+      client.call('alerts.dismissGroup', { group: picked.id }).then(
+        (r) => {
+          message.ok(`dismissed ${r.dismissed} alert${r.dismissed === 1 ? '' : 's'}: ${picked.title}`);
           setDetail(null);
         },
         (e: unknown) => message.fail(e),
@@ -52,27 +53,34 @@ export function Alerts({ width, height }: ScreenProps) {
 
   if (!query.data) return <NotLoaded error={query.error} />;
   if (shown) {
+    const room = Math.max(0, height - 10);
     return (
       <Box flexDirection="column" width={width}>
-        <Text bold>Alert</Text>
+        <Text bold wrap="wrap">
+          {shown.title}
+        </Text>
         <KeyValue
           pairs={[
             ['Source', sourceLabel(shown)],
-            ['Kind', shown.kind],
-            ['Message', shown.message],
-            ['Times seen', String(shown.count)],
+            ['Alerts', `${shown.alerts.length} (seen ${shown.count} times)`],
             ['First seen', when(shown.firstAt)],
             ['Last seen', when(shown.lastAt)],
+            ['Newest', shown.newest.message],
             ['Status', shown.dismissed ? 'dismissed' : 'open'],
           ]}
         />
+        {shown.alerts.slice(0, room).map((a) => (
+          <Text key={a.id} wrap="truncate-end">{`  ${a.dismissed ? '(dismissed) ' : ''}${a.message}`}</Text>
+        ))}
+        {shown.alerts.length > room ? <Text>{`  … and ${shown.alerts.length - room} more`}</Text> : null}
       </Box>
     );
   }
-  const rows = alerts.map((a) => [when(a.lastAt), sourceLabel(a), a.kind, `${a.dismissed ? '(dismissed) ' : ''}${a.message}`, String(a.count)]);
+  const rows = groups.map((g) => [when(g.lastAt), String(g.alerts.length), `${g.dismissed ? '(dismissed) ' : ''}${g.title}`]);
+  const total = groups.reduce((n, g) => n + g.alerts.length, 0);
   return (
     <Box flexDirection="column" width={width}>
-      <Text>{all ? `All alerts, dismissed included (${alerts.length})` : `Alerts (${alerts.length}) — worth a look, not failures`}</Text>
+      <Text wrap="truncate-end">{all ? `All alerts, dismissed included: ${total} in ${groups.length} groups` : `Alerts: ${total} in ${groups.length} group${groups.length === 1 ? '' : 's'} — worth a look, not failures; d dismisses a group`}</Text>
       <Table columns={COLUMNS} rows={rows} width={width} height={height - 3} selected={list.index} start={list.start} empty="No alerts." />
     </Box>
   );

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { EngineState } from '../../../core/api/contract-sync';
-import type { ErrorEntry, StatusReport } from '../../../core/api/views';
+import type { ErrorEntry, StatusReport, TargetHealth } from '../../../core/api/views';
+import { HEALTH_LABEL } from '../../../core/engine/health';
 import { Label } from '../components/label';
 import { ShopSparklines } from '../components/sparkline';
 import { Table, type Column } from '../components/table';
@@ -24,26 +25,24 @@ export interface DashboardData {
   errors: ErrorEntry[];
 }
 
-export function connectionState(kind: 'shop' | 'crm', name: string, data: DashboardData, synced: boolean): string {
-  const failing = data.errors.filter((e) => e.source.kind === kind && e.source.name === name);
-  if (failing.length) return `${failing.length} error${failing.length > 1 ? 's' : ''}`;
-  if (data.engine.paused) return 'paused';
-  if (data.engine.running.some((r) => r.endsWith(`:${name}`))) return 'syncing';
-  return synced ? 'ok' : 'not synced yet';
+/** The health word of a shop or CRM, from the one health core computes for every front end. */
+export function connectionState(health: TargetHealth): string {
+  return HEALTH_LABEL[health.state];
 }
 
 /** Rows of the connections table: one per job of each shop or CRM, the name on the first. */
 export function connectionRows(data: DashboardData, now: Date): string[][] {
   const rows: string[][] = [];
   const targets = [
-    ...data.status.shops.map((s) => ({ kind: 'shop' as const, name: s.name, what: `${s.platform} ${s.prefix}`, orders: s.orders.toLocaleString('en'), lastRun: s.lastRun })),
-    ...data.status.crms.map((c) => ({ kind: 'crm' as const, name: c.name, what: c.platform, orders: '', lastRun: {} as Record<string, string> })),
+    ...data.status.shops.map((s) => ({ kind: 'shop' as const, name: s.name, what: `${s.platform} ${s.prefix}`, orders: s.orders.toLocaleString('en'), lastRun: s.lastRun, health: s.health })),
+    // A CRM has one job; its last run is the health's last success.
+    ...data.status.crms.map((c) => ({ kind: 'crm' as const, name: c.name, what: c.platform, orders: '', lastRun: c.health.lastSuccessAt ? { crm: c.health.lastSuccessAt } : ({} as Record<string, string>), health: c.health })),
   ];
   for (const t of targets) {
-    const next = data.engine.nextRuns.filter((n) => n.target === t.name);
+    const next = data.engine.nextRuns.filter((n) => n.target === t.name && (t.kind === 'crm') === (n.job === 'crm'));
     const jobs = JOBS.filter((j) => j in t.lastRun || next.some((n) => n.job === j));
     if (!jobs.length) jobs.push(t.kind === 'shop' ? 'orders' : 'crm');
-    const state = connectionState(t.kind, t.name, data, Object.keys(t.lastRun).length > 0);
+    const state = connectionState(t.health);
     jobs.forEach((job, i) => {
       const at = next.find((n) => n.job === job)?.at;
       rows.push(i === 0 ? [t.name, t.what, state, t.orders, job, relative(t.lastRun[job], now), at ? relative(at, now) : '—'] : ['', '', '', '', job, relative(t.lastRun[job], now), at ? relative(at, now) : '—']);
@@ -52,10 +51,23 @@ export function connectionRows(data: DashboardData, now: Date): string[][] {
   return rows;
 }
 
+/** One line per shop or CRM that needs attention: the reason, in words. */
+export function reasonLines(status: StatusReport): string[] {
+  return [...status.shops, ...status.crms]
+    .filter((t) => t.health.state === 'attention')
+    .map((t) => `${t.name}: ${t.health.reason}`);
+}
+
+/** What the demo is, on its first screen (the demo runs the TUI with the label "demo data"). */
+export const DEMO_EXPLANATION = [
+  'This is the demo: two practice shops (WooCommerce, Shopify) and a practice CRM run on this computer, with made-up orders arriving every 20 s.',
+  'Try: 4 Orders to watch them arrive, 5 Stock to change a quantity and see it pushed, 6 Carts for abandoned checkouts. q ends the demo; nothing real is touched.',
+];
+
 const COLUMNS: Column[] = [
   { header: 'SHOP / CRM', min: 8 },
   { header: 'PLATFORM', min: 6 },
-  { header: 'STATE', min: 7 },
+  { header: 'HEALTH', min: 7 },
   { header: 'ORDERS', align: 'right', min: 6 },
   { header: 'JOB', width: 9 },
   { header: 'LAST', width: 8 },
@@ -64,7 +76,8 @@ const COLUMNS: Column[] = [
 
 export function Dashboard({ width, height }: ScreenProps) {
   const client = useClient();
-  const { hosted } = useEngine();
+  const { hosted, label } = useEngine();
+  const demo = label === 'demo data';
   const message = useMessageActions();
   const now = useNow();
   const progress = useJobProgress();
@@ -103,11 +116,21 @@ export function Dashboard({ width, height }: ScreenProps) {
   if (!data) return <NotLoaded error={query.error} />;
   const { status, engine } = data;
   const rows = connectionRows(data, now);
+  const reasons = reasonLines(status);
+  const intro = demo ? DEMO_EXPLANATION : [];
   const engineLine = `Engine: ${engine.state}${engine.paused ? ' (paused)' : ''} · ${hosted ? 'hosted by this terminal' : `attached to pid ${status.engine?.pid ?? '?'}`} · queue: ${engine.queueDepth}`;
   const running = progress.running.length ? `Now: ${progress.running.map(describeJob).join('; ')}` : engine.running.length ? `Now: ${engine.running.join(', ')}` : 'Now: idle';
   const last = progress.last ? ` · last: ${describeJob(progress.last)} (${progress.last.state})` : '';
   return (
     <Box flexDirection="column" width={width}>
+      {intro.map((line) => (
+        <Text key={line} wrap="wrap">
+          {line}
+        </Text>
+      ))}
+      <Label tone={status.health.overall === 'attention' ? 'error' : status.health.overall === 'ok' ? 'ok' : 'warn'} wrap="truncate-end">
+        {`Health: ${HEALTH_LABEL[status.health.overall]} — ${status.health.reason}`}
+      </Label>
       <Label tone={engine.state === 'errors' ? 'error' : engine.state === 'paused' ? 'warn' : 'ok'} wrap="truncate-end">
         {engineLine}
       </Label>
@@ -118,7 +141,14 @@ export function Dashboard({ width, height }: ScreenProps) {
       <ShopSparklines width={width} />
       <Text> </Text>
       {status.shops.length || status.crms.length ? (
-        <Table columns={COLUMNS} rows={rows} width={width} height={Math.max(1, height - 6 - status.shops.length)} />
+        <Box flexDirection="column">
+          <Table columns={COLUMNS} rows={rows} width={width} height={Math.max(1, height - 7 - status.shops.length - reasons.length - intro.length * 2)} />
+          {reasons.map((line) => (
+            <Label key={line} tone="error" wrap="truncate-end">
+              {line}
+            </Label>
+          ))}
+        </Box>
       ) : (
         <Text wrap="wrap">No shops yet. Add one in Settings (7), or: backroom shop add woocommerce --name "My shop" --url … --key … --secret …</Text>
       )}

@@ -3,6 +3,7 @@ import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isRefusedPlainHttp, type HttpPermission } from '../../platforms/url-policy';
+import { forgetIssuesOf } from '../../engine/issues';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { CrmView } from '../views';
@@ -35,11 +36,23 @@ export function checkActiveCampaignUrl(input: string, permission: HttpPermission
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Asks the CRM with this key before anything is saved: a refused key is one clear message now, not an error on every contact later. */
+async function checkKey(crm: CrmConnection, credentials: { key: string }, what: string): Promise<void> {
+  const { createCrmConnector } = await import('../../platforms/crm');
+  try {
+    await createCrmConnector(crm, credentials).test();
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    throw new ApiError('failed', `${what}: ${error.message} Nothing was saved.`, 'key');
+  }
+}
+
 export const crmHandlers: {
   'crm.add': Handler<'crm.add'>;
   'crm.list': Handler<'crm.list'>;
   'crm.test': Handler<'crm.test'>;
   'crm.remove': Handler<'crm.remove'>;
+  'crm.setConnection': Handler<'crm.setConnection'>;
 } = {
   async 'crm.add'(params, ctx) {
     const main = ctx.store.main.data;
@@ -65,6 +78,7 @@ export const crmHandlers: {
       candidate = { ...base, platform: 'mailchimp', listId: params.listId, server: params.server ?? dataCenterOf(params.key) };
     }
     const valid = parseOrBadInput(CrmConnection, candidate);
+    if (params.check) await checkKey(valid, { key: params.key }, `CRM "${valid.name}" was not added`);
     // Credentials first: if storing them fails, no settings entry points at a missing key.
     await ctx.store.secrets.set(secretRef, { key: params.key });
     main.crms.push(valid);
@@ -102,9 +116,54 @@ export const crmHandlers: {
     const rules = main.rules.filter((r) => r.crm === name);
     if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
     main.crms = main.crms.filter((c) => c !== crm);
+    delete main.crmLastRun[name];
+    forgetIssuesOf(ctx.store, { kind: 'crm', name });
     await ctx.store.main.save();
+    await ctx.store.issues.save();
     await ctx.store.secrets.delete(crm.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
+    ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
+  },
+
+  async 'crm.setConnection'(params, ctx) {
+    const main = ctx.store.main.data;
+    const index = main.crms.findIndex((c) => c.name === params.name);
+    if (index < 0) throw notFound('name', `There is no CRM connection called "${params.name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
+    const crm = main.crms[index]!;
+    const key = params.key ?? (await ctx.store.secrets.get(crm.secretRef))?.key;
+    if (!key) throw badInput('key', `No API key is stored for CRM "${crm.name}"; give one with --key.`);
+    let candidate: unknown;
+    if (crm.platform === 'activecampaign') {
+      const foreign = params.listId !== undefined ? 'listId' : params.server !== undefined ? 'server' : null;
+      if (foreign) throw badInput(foreign, `CRM "${crm.name}" is ActiveCampaign: change its API URL with --url and its key with --key.`);
+      if (params.url === undefined && params.key === undefined) throw badInput('key', `Give --url or --key for CRM "${crm.name}".`);
+      let url = crm.url;
+      if (params.url !== undefined) {
+        try {
+          url = checkActiveCampaignUrl(params.url);
+        } catch (error) {
+          throw badInput('url', message(error));
+        }
+      }
+      candidate = { ...crm, url };
+    } else {
+      if (params.url !== undefined) throw badInput('url', `CRM "${crm.name}" is Mailchimp: change its key with --key, its audience with --list and its data centre with --server.`);
+      if (params.key === undefined && params.listId === undefined && params.server === undefined) throw badInput('key', `Give --key, --list or --server for CRM "${crm.name}".`);
+      const server = params.server ?? (params.key ? dataCenterOf(params.key) ?? crm.server : crm.server);
+      try {
+        mailchimpBase(key, server);
+      } catch (error) {
+        throw badInput(params.server ? 'server' : 'key', message(error));
+      }
+      candidate = { ...crm, listId: params.listId ?? crm.listId, server };
+    }
+    const valid = parseOrBadInput(CrmConnection, candidate);
+    if (params.check) await checkKey(valid, { key }, `CRM "${crm.name}" was not changed`);
+    await ctx.store.secrets.set(crm.secretRef, { key });
+    main.crms[index] = valid;
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    return crmView(valid);
   },
 };

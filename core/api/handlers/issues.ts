@@ -1,4 +1,5 @@
 import type { Alert, ErrorEntry } from '../../model';
+import { dismissAlertGroup, groupAlerts } from '../../engine/issues';
 import { notFound } from '../errors';
 import type { Handler } from '../server';
 
@@ -15,6 +16,8 @@ export const issuesHandlers: {
   'errors.dismiss': Handler<'errors.dismiss'>;
   'alerts.list': Handler<'alerts.list'>;
   'alerts.dismiss': Handler<'alerts.dismiss'>;
+  'alerts.groups': Handler<'alerts.groups'>;
+  'alerts.dismissGroup': Handler<'alerts.dismissGroup'>;
 } = {
   async 'errors.list'({ all }, ctx) {
     return ctx.store.issues.data.errors.filter((e) => all || !e.dismissed).sort(newestFirst);
@@ -35,5 +38,15 @@ export const issuesHandlers: {
     await ctx.store.issues.save();
     ctx.events.emit('changed', { area: 'issues' });
     return alert;
+  },
+  async 'alerts.groups'({ all }, ctx) {
+    return groupAlerts(ctx.store.issues.data.alerts.filter((a) => all || !a.dismissed));
+  },
+  async 'alerts.dismissGroup'({ group }, ctx) {
+    const dismissed = dismissAlertGroup(ctx.store, group);
+    if (dismissed.length === 0) throw notFound('group', `There is no open group of alerts with id "${group}"; backroom alerts list shows the groups.`);
+    await ctx.store.issues.save();
+    ctx.events.emit('changed', { area: 'issues' });
+    return { group, dismissed: dismissed.length };
   },
 };

@@ -1,7 +1,10 @@
 import { DEFAULT_POLL_SECONDS, DEFAULT_RECONCILE_SECONDS, Shop, type Platform } from '../../model';
-import { checkShopifyDomain, checkShopUrl } from '../../platforms/url-policy';
+import { PlatformError } from '../../platforms/errors';
+import type { Credentials } from '../../store';
+import { checkShopifyDomain, checkShopUrl, type HttpPermission } from '../../platforms/url-policy';
+import { forgetIssuesOf } from '../../engine/issues';
 import type { ApiContext } from '../context';
-import { badInput, conflict, notFound, parseOrBadInput } from '../errors';
+import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { ShopView } from '../views';
 
@@ -26,10 +29,41 @@ function validationMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Asks the shop who it is with these keys before anything is saved, so wrong keys give one clear
+ * message now instead of an error from every job later.
+ */
+async function checkKeys(shop: Shop, credentials: Credentials, what: string): Promise<void> {
+  const { createShopConnector } = await import('../../platforms');
+  try {
+    await createShopConnector(shop, credentials).test();
+  } catch (error) {
+    const reason = error instanceof PlatformError ? error.message : `unexpected problem: ${validationMessage(error)}`;
+    throw new ApiError('failed', `${what}: ${reason} Nothing was saved.`, shop.platform === 'woocommerce' ? 'key' : 'token');
+  }
+}
+
+function checkedUrl(url: string, permission: HttpPermission): string {
+  try {
+    return checkShopUrl(url, permission);
+  } catch (error) {
+    throw badInput('url', validationMessage(error));
+  }
+}
+
+function checkedDomain(domain: string): string {
+  try {
+    return checkShopifyDomain(domain);
+  } catch (error) {
+    throw badInput('domain', validationMessage(error));
+  }
+}
+
 export const shopHandlers: {
   'shop.add': Handler<'shop.add'>;
   'shop.list': Handler<'shop.list'>;
   'shop.remove': Handler<'shop.remove'>;
+  'shop.setConnection': Handler<'shop.setConnection'>;
 } = {
   async 'shop.add'(params, ctx: ApiContext) {
     const main = ctx.store.main.data;
@@ -56,25 +90,16 @@ export const shopHandlers: {
     };
     let candidate: unknown;
     if (params.platform === 'woocommerce') {
-      let url: string;
-      try {
-        url = checkShopUrl(params.url, params);
-      } catch (error) {
-        throw badInput('url', validationMessage(error));
-      }
+      const url = checkedUrl(params.url, params);
       candidate = { ...base, platform: 'woocommerce', url, ...(params.allowHttp ? { allowHttp: true } : {}) };
     } else {
-      let domain: string;
-      try {
-        domain = checkShopifyDomain(params.domain);
-      } catch (error) {
-        throw badInput('domain', validationMessage(error));
-      }
-      candidate = { ...base, platform: 'shopify', domain, ...(params.shopifyLocation ? { shopifyLocation: params.shopifyLocation } : {}) };
+      candidate = { ...base, platform: 'shopify', domain: checkedDomain(params.domain), ...(params.shopifyLocation ? { shopifyLocation: params.shopifyLocation } : {}) };
     }
     const valid = parseOrBadInput(Shop, candidate);
+    const credentials: Credentials = params.platform === 'woocommerce' ? { key: params.key, secret: params.secret } : { token: params.token };
+    if (params.check) await checkKeys(valid, credentials, `Shop "${valid.name}" was not added`);
     // Credentials first: if storing them fails, no settings entry points at missing secrets.
-    await ctx.store.secrets.set(secretRef, params.platform === 'woocommerce' ? { key: params.key, secret: params.secret } : { token: params.token });
+    await ctx.store.secrets.set(secretRef, credentials);
     // A shop added again under an old name starts from nothing: its old cursor could skip orders.
     await ctx.store.checkpoint({ shop: valid.name, reset: true });
     main.shops.push(valid);
@@ -92,10 +117,48 @@ export const shopHandlers: {
     const shop = main.shops.find((s) => s.name === name);
     if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
     main.shops = main.shops.filter((s) => s !== shop);
+    forgetIssuesOf(ctx.store, { kind: 'shop', name });
     await ctx.store.main.save();
+    await ctx.store.issues.save();
     await ctx.store.checkpoint({ shop: name, reset: true });
     await ctx.store.secrets.delete(shop.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
+    ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
+  },
+
+  async 'shop.setConnection'(params, ctx) {
+    const main = ctx.store.main.data;
+    const index = main.shops.findIndex((s) => s.name === params.name);
+    if (index < 0) throw notFound('name', `There is no shop called "${params.name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
+    const shop = main.shops[index]!;
+    const stored = (await ctx.store.secrets.get(shop.secretRef)) ?? {};
+    let candidate: unknown;
+    let credentials: Credentials;
+    if (shop.platform === 'woocommerce') {
+      const foreign = params.domain !== undefined ? 'domain' : params.token !== undefined ? 'token' : null;
+      if (foreign) throw badInput(foreign, `Shop "${shop.name}" is a WooCommerce shop: change its address with --url and its keys with --key and --secret.`);
+      if (params.url === undefined && params.key === undefined && params.secret === undefined) throw badInput('url', `Give at least one of --url, --key or --secret for shop "${shop.name}".`);
+      const key = params.key ?? stored.key;
+      const secret = params.secret ?? stored.secret;
+      if (!key || !secret) throw badInput(key ? 'secret' : 'key', `No ${key ? 'consumer secret' : 'consumer key'} is stored for shop "${shop.name}"; give both --key and --secret.`);
+      credentials = { key, secret };
+      candidate = { ...shop, url: params.url === undefined ? shop.url : checkedUrl(params.url, shop) };
+    } else {
+      const foreign = params.url !== undefined ? 'url' : params.key !== undefined ? 'key' : params.secret !== undefined ? 'secret' : null;
+      if (foreign) throw badInput(foreign, `Shop "${shop.name}" is a Shopify shop: change its domain with --domain and its access token with --token.`);
+      if (params.domain === undefined && params.token === undefined) throw badInput('token', `Give --domain or --token for shop "${shop.name}".`);
+      const token = params.token ?? stored.token;
+      if (!token) throw badInput('token', `No access token is stored for shop "${shop.name}"; give one with --token.`);
+      credentials = { token };
+      candidate = { ...shop, domain: params.domain === undefined ? shop.domain : checkedDomain(params.domain) };
+    }
+    const valid = parseOrBadInput(Shop, candidate);
+    if (params.check) await checkKeys(valid, credentials, `Shop "${shop.name}" was not changed`);
+    await ctx.store.secrets.set(shop.secretRef, credentials);
+    main.shops[index] = valid;
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    return shopView(valid);
   },
 };

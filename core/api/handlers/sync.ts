@@ -118,12 +118,12 @@ export const syncHandlers: {
   },
   async 'engine.pause'(_params, ctx) {
     ctx.engine.paused = true;
-    ctx.events.emit('state', { state: 'paused' });
+    ctx.events.emit('state', ctx.engine.stateEvent());
     return engineState(ctx);
   },
   async 'engine.resume'(_params, ctx) {
     ctx.engine.paused = false;
-    ctx.events.emit('state', { state: ctx.engine.overallState() });
+    ctx.events.emit('state', ctx.engine.stateEvent());
     return engineState(ctx);
   },
 };

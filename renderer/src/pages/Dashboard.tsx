@@ -4,11 +4,28 @@ import { useAction, useEvent, useQuery } from '../hooks';
 import type { Route } from '../App';
 import { OrdersPerDayChart } from '../charts/OrdersPerDay';
 import { SyncLagChart } from '../charts/SyncLag';
+import type { TargetHealth } from '../../../core/api/views';
+import { HEALTH_LABEL, type HealthState } from '../../../core/engine/health';
 import { ago, Badge, Card, Empty, money, Page, ProblemNote, Shipped, when } from '../ui';
 
 type JobEvent = EngineEvents['job'] & { at: string };
 
 const JOB_LABEL: Record<string, string> = { orders: 'Order pull', inventory: 'Stock push', shipping: 'Shipping push', carts: 'Cart sweep', crm: 'CRM tagging', reconcile: 'Stock check' };
+
+/** Badge tones of the health states; the words come from core so every front end says the same. */
+const HEALTH_TONE: Record<HealthState, 'ok' | 'syncing' | 'paused' | 'errors' | 'muted'> = { ok: 'ok', syncing: 'syncing', paused: 'paused', attention: 'errors', 'not-synced': 'muted' };
+
+/** One shop's or CRM's health: the word, the reason when it needs the merchant, and the last success. */
+function HealthLine({ health, running }: { health: TargetHealth; running: string[] }) {
+  const busy = running.length && health.state !== 'attention';
+  return (
+    <div className="shop-side" data-health={health.state}>
+      {busy ? <Badge tone="syncing">{running.map((b) => JOB_LABEL[b.split(':')[0]!] ?? b).join(', ')}…</Badge> : <Badge tone={HEALTH_TONE[health.state]}>{HEALTH_LABEL[health.state]}</Badge>}
+      <span className="muted small">last success {ago(health.lastSuccessAt ?? undefined)}</span>
+      {health.state === 'attention' ? <span className="small health-reason" role="status">{health.reason}</span> : null}
+    </div>
+  );
+}
 
 export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: string): void }) {
   const status = useQuery((c) => c.call('status'), ['settings', 'stock', 'orders', 'issues']);
@@ -63,30 +80,35 @@ export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: 
         <SyncLagChart />
       </div>
       <div className="grid-2">
-        <Card title="Shops" actions={<button type="button" className="link" onClick={() => go('settings')}>Manage</button>}>
-          {s && s.shops.length === 0 ? (
+        <Card title="Shops and CRM" actions={<button type="button" className="link" onClick={() => go('settings')}>Manage</button>}>
+          {!s ? (
+            <Empty>Loading…</Empty>
+          ) : s.shops.length === 0 && s.crms.length === 0 ? (
             <Empty>
               No shop connected yet. <button type="button" className="link" onClick={() => go('settings')}>Add your first shop</button> in Settings.
             </Empty>
           ) : (
             <ul className="shop-list" data-testid="shop-list">
-              {s?.shops.map((shop) => {
-                const busy = [...running].filter((r) => r.endsWith(`:${shop.name}`));
-                return (
-                  <li key={shop.name} className="shop">
-                    <div className="shop-main">
-                      <strong>{shop.name}</strong>
-                      <span className="muted">
-                        {shop.platform === 'woocommerce' ? 'WooCommerce' : shop.platform === 'shopify' ? 'Shopify' : shop.platform} · orders {shop.prefix}: · stock from {shop.location}
-                      </span>
-                    </div>
-                    <div className="shop-side">
-                      {busy.length ? <Badge tone="syncing">{busy.map((b) => JOB_LABEL[b.split(':')[0]!] ?? b).join(', ')}…</Badge> : <Badge tone="ok">Idle</Badge>}
-                      <span className="muted small">{shop.orders} orders · pulled {ago(shop.lastRun.orders)}</span>
-                    </div>
-                  </li>
-                );
-              })}
+              {s.shops.map((shop) => (
+                <li key={`shop:${shop.name}`} className="shop" data-shop={shop.name}>
+                  <div className="shop-main">
+                    <strong>{shop.name}</strong>
+                    <span className="muted">
+                      {shop.platform === 'woocommerce' ? 'WooCommerce' : shop.platform === 'shopify' ? 'Shopify' : shop.platform} · orders {shop.prefix}: · stock from {shop.location} · {shop.orders} orders
+                    </span>
+                  </div>
+                  <HealthLine health={shop.health} running={[...running].filter((r) => r.endsWith(`:${shop.name}`) && !r.startsWith('crm:'))} />
+                </li>
+              ))}
+              {s.crms.map((crm) => (
+                <li key={`crm:${crm.name}`} className="shop" data-crm={crm.name}>
+                  <div className="shop-main">
+                    <strong>{crm.name}</strong>
+                    <span className="muted">{crm.platform === 'activecampaign' ? 'ActiveCampaign' : crm.platform === 'mailchimp' ? 'Mailchimp' : crm.platform} · CRM: contacts and tags</span>
+                  </div>
+                  <HealthLine health={crm.health} running={[...running].filter((r) => r === `crm:${crm.name}`)} />
+                </li>
+              ))}
             </ul>
           )}
         </Card>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ErrorEntry } from '../../../core/api/views';
+import type { Alert, AlertGroup, ErrorEntry } from '../../../core/api/views';
 import { useAction, useQuery } from '../hooks';
 import { Badge, Card, Empty, Note, Page, ProblemNote, when } from '../ui';
 
@@ -12,10 +12,10 @@ const OPERATION: Record<string, string> = {
 
 export function Issues() {
   const errors = useQuery((c) => c.call('errors.list', {}), ['issues']);
-  const alerts = useQuery((c) => c.call('alerts.list', {}), ['issues']);
+  const groups = useQuery((c) => c.call('alerts.groups', {}), ['issues']);
   return (
     <Page title="Errors & alerts" intro="Errors are things that failed between Backroom and a shop or CRM; retry them once the cause is fixed. Alerts are worth a look but nothing failed.">
-      <ProblemNote problem={errors.problem ?? alerts.problem} />
+      <ProblemNote problem={errors.problem ?? groups.problem} />
       <Card title={`Errors${errors.data?.length ? ` (${errors.data.length})` : ''}`}>
         {errors.data && errors.data.length === 0 ? (
           <Empty>No errors. Everything Backroom tried went through.</Empty>
@@ -27,13 +27,15 @@ export function Issues() {
           </ul>
         )}
       </Card>
-      <Card title={`Alerts${alerts.data?.length ? ` (${alerts.data.length})` : ''}`}>
-        {alerts.data && alerts.data.length === 0 ? (
+      <Card title={`Alerts${groups.data?.length ? ` (${groups.data.reduce((n, g) => n + g.alerts.length, 0)} in ${groups.data.length} group${groups.data.length === 1 ? '' : 's'})` : ''}`}>
+        {!groups.data ? (
+          <Empty>Loading…</Empty>
+        ) : groups.data.length === 0 ? (
           <Empty>No alerts.</Empty>
         ) : (
           <ul className="issues" data-testid="alerts">
-            {alerts.data?.map((a) => (
-              <AlertItem key={a.id} id={a.id} message={a.message} source={a.source.name} count={a.count} lastAt={a.lastAt} />
+            {groups.data.map((g) => (
+              <AlertGroupItem key={g.id} group={g} />
             ))}
           </ul>
         )}
@@ -76,24 +78,51 @@ function ErrorItem({ entry }: { entry: ErrorEntry }) {
   );
 }
 
-function AlertItem({ id, message, source, count, lastAt }: { id: string; message: string; source: string; count: number; lastAt: string }) {
-  const dismiss = useAction((c) => c.call('alerts.dismiss', { id }));
+/** How many alerts of a group are listed under its sentence; the rest are counted. */
+const SHOWN_PER_GROUP = 5;
+
+function AlertGroupItem({ group }: { group: AlertGroup }) {
+  const dismissAll = useAction((c) => c.call('alerts.dismissGroup', { group: group.id }));
+  const shown = group.alerts.slice(0, SHOWN_PER_GROUP);
   return (
-    <li className="issue issue-alert" data-alert-id={id}>
+    <li className="issue issue-alert" data-group-id={group.id}>
       <div className="issue-main">
         <div className="issue-title">
-          <Badge tone="warn">{source}</Badge> {message}
+          <Badge tone="warn">{group.source.name}</Badge> <strong>{group.title}</strong>
         </div>
         <div className="muted small">
-          {count > 1 ? `${count} times · ` : ''}last {when(lastAt)}
+          {group.alerts.length} alert{group.alerts.length === 1 ? '' : 's'} · last {when(group.lastAt)}
         </div>
-        <ProblemNote problem={dismiss.problem} />
+        <ul className="group-alerts">
+          {shown.map((a) => (
+            <AlertItem key={a.id} alert={a} />
+          ))}
+          {group.alerts.length > shown.length ? <li className="muted small">… and {group.alerts.length - shown.length} more like these</li> : null}
+        </ul>
+        <ProblemNote problem={dismissAll.problem} />
       </div>
       <div className="issue-actions">
-        <button type="button" className="secondary" disabled={dismiss.busy} onClick={() => void dismiss.run()}>
-          Dismiss
+        <button type="button" className="secondary" disabled={dismissAll.busy} onClick={() => void dismissAll.run()}>
+          {group.alerts.length === 1 ? 'Dismiss' : `Dismiss all ${group.alerts.length}`}
         </button>
       </div>
+    </li>
+  );
+}
+
+function AlertItem({ alert }: { alert: Alert }) {
+  const dismiss = useAction((c) => c.call('alerts.dismiss', { id: alert.id }));
+  return (
+    <li className="group-alert" data-alert-id={alert.id}>
+      <span>{alert.message}</span>
+      <span className="muted small">
+        {' '}
+        {alert.count > 1 ? `${alert.count} times · ` : ''}last {when(alert.lastAt)}
+      </span>{' '}
+      <button type="button" className="link" disabled={dismiss.busy} onClick={() => void dismiss.run()}>
+        Dismiss
+      </button>
+      <ProblemNote problem={dismiss.problem} />
     </li>
   );
 }

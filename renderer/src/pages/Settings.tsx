@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ShopAddParams } from '../../../core/api/contract';
+import type { ShopView } from '../../../core/api/views';
 import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, Page, ProblemNote, day } from '../ui';
 import { CartSettings } from './SettingsCarts';
@@ -33,6 +34,7 @@ function Shops() {
   const shops = useQuery((c) => c.call('shop.list'), ['settings']);
   const [removed, setRemoved] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const remove = useAction((c, name: string) => c.call('shop.remove', { name }));
   return (
     <Card title="Shops">
@@ -58,10 +60,16 @@ function Shops() {
                 </button>
               </span>
             ) : (
-              <button type="button" className="secondary" onClick={() => (setConfirming(s.name), setRemoved(null))}>
-                Remove…
-              </button>
+              <span className="buttons">
+                <button type="button" className="secondary" onClick={() => setEditing(editing === s.name ? null : s.name)} aria-expanded={editing === s.name}>
+                  Change address or keys…
+                </button>
+                <button type="button" className="secondary" onClick={() => (setConfirming(s.name), setRemoved(null))}>
+                  Remove…
+                </button>
+              </span>
             )}
+            {editing === s.name ? <EditConnection shop={s} done={() => setEditing(null)} /> : null}
           </li>
         ))}
       </ul>
@@ -70,11 +78,72 @@ function Shops() {
   );
 }
 
+/** New address or keys for a connected shop; the shop is asked with them before anything is saved. */
+function EditConnection({ shop, done }: { shop: ShopView; done(): void }) {
+  const woo = shop.platform === 'woocommerce';
+  const [form, setForm] = useState({ url: woo ? shop.url : '', key: '', secret: '', domain: woo ? '' : shop.domain, token: '' });
+  const [saved, setSaved] = useState(false);
+  const save = useAction((c) =>
+    c.call('shop.setConnection', woo
+      ? { name: shop.name, url: form.url !== shop.url ? form.url : undefined, key: form.key || undefined, secret: form.secret || undefined }
+      : { name: shop.name, domain: form.domain !== shop.domain ? form.domain : undefined, token: form.token || undefined }));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
+    setForm({ ...form, [k]: e.target.value });
+    if (save.problem) save.setProblem(null);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await save.run()) {
+      setSaved(true);
+      setTimeout(done, 1500);
+    }
+  };
+  const p = save.problem;
+  return (
+    <form className="form edit-connection" aria-label={`Address and keys of ${shop.name}`} autoComplete="off" onSubmit={(e) => void submit(e)}>
+      {woo ? (
+        <>
+          <Field label="Shop address" name="url" problem={p}>
+            <input value={form.url} onChange={set('url')} />
+          </Field>
+          <Field label="New consumer key" name="key" problem={p} hint="Leave empty to keep the stored one.">
+            <input value={form.key} onChange={set('key')} placeholder="ck_…" spellCheck={false} />
+          </Field>
+          <Field label="New consumer secret" name="secret" problem={p}>
+            <input type="password" value={form.secret} onChange={set('secret')} placeholder="cs_…" />
+          </Field>
+        </>
+      ) : (
+        <>
+          <Field label="Shop domain" name="domain" problem={p}>
+            <input value={form.domain} onChange={set('domain')} />
+          </Field>
+          <Field label="New access token" name="token" problem={p} hint="Leave empty to keep the stored one.">
+            <input type="password" value={form.token} onChange={set('token')} placeholder="shpat_…" />
+          </Field>
+        </>
+      )}
+      {p && !['url', 'key', 'secret', 'domain', 'token'].includes(p.field ?? '') ? <ProblemNote problem={p} /> : null}
+      {saved ? <Note tone="good">The shop accepted them; saved.</Note> : null}
+      <span className="buttons">
+        <button type="submit" className="primary" disabled={save.busy}>
+          {save.busy ? 'Asking the shop…' : 'Check and save'}
+        </button>
+        <button type="button" className="secondary" onClick={done}>
+          Cancel
+        </button>
+      </span>
+    </form>
+  );
+}
+
 function AddShop() {
   const locations = useQuery((c) => c.call('location.list'), ['settings']);
   const [platform, setPlatform] = useState<'woocommerce' | 'shopify'>('woocommerce');
   const [form, setForm] = useState({ name: '', url: '', key: '', secret: '', domain: '', token: '', prefix: '', statuses: 'processing', location: '' });
   const [added, setAdded] = useState<string | null>(null);
+  // On by default: wrong keys give one clear message now instead of errors from every sync later.
+  const [check, setCheck] = useState(true);
   const add = useAction((c, params: ShopAddParams) => c.call('shop.add', params));
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
     setForm({ ...form, [k]: e.target.value });
@@ -89,6 +158,7 @@ function AddShop() {
       prefix: form.prefix.trim() || undefined,
       statuses: form.statuses.split(',').map((s) => s.trim()).filter(Boolean),
       ...(form.location ? { location: form.location } : { combined: true }),
+      check,
     };
     const params: ShopAddParams = platform === 'woocommerce' ? { platform, url: form.url, key: form.key, secret: form.secret, ...common } : { platform, domain: form.domain, token: form.token, ...common };
     const shop = await add.run(params);
@@ -154,10 +224,13 @@ function AddShop() {
           ))}
         </select>
       </Field>
+      <label className="check">
+        <input type="checkbox" checked={check} onChange={(e) => setCheck(e.target.checked)} /> Ask the shop whether it accepts these keys before saving
+      </label>
       {p && !fieldNames.includes(p.field ?? '') ? <ProblemNote problem={p} /> : null}
       {added ? <Note tone="good">{added}</Note> : null}
       <button type="submit" className="primary" disabled={add.busy}>
-        {add.busy ? 'Adding…' : 'Add shop'}
+        {add.busy ? (check ? 'Asking the shop…' : 'Adding…') : 'Add shop'}
       </button>
       <p className="muted small">Keys are kept in your system’s keychain (or a file only you can read), never in Backroom’s data files.</p>
     </form>
