@@ -97,7 +97,7 @@ describe('shop set words', () => {
     expect((await addWoo(shop.credentials.secret)).code).toBe(0);
     const tooOften = await cli(['--data-dir', dir, 'shop', 'set', 'Main', '--poll-seconds', '5']);
     expect(tooOften.code).toBe(2);
-    expect(tooOften.stderr).toContain('--poll-seconds must be at least 30 seconds');
+    expect(tooOften.stderr).toContain('--poll-seconds: Order pull interval must be from 30 seconds to 24 hours (got 5 seconds)');
     expect(tooOften.stderr).not.toMatch(/ordersSeconds/);
     const json = await cliJson(dir, ['shop', 'set', 'Main', '--reconcile-seconds', '10']);
     expect((json.doc as JsonFail).error).toMatchObject({ field: '--reconcile-seconds' });

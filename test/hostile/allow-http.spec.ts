@@ -14,7 +14,7 @@ const PLAIN = 'http://shop.example.test';
 describe('plain http is refused unless the merchant allows it for that shop or CRM', () => {
   it('shop add refuses plain http naming --allow-http; with it the shop is stored, listed and can be switched back', async () => {
     const dir = await tempDir();
-    const add = (extra: string[]) => cliJson(dir, ['shop', 'add', 'woocommerce', '--name', 'Plain', '--url', PLAIN, '--key', 'ck_plain', '--secret', 'cs_plain', ...extra]);
+    const add = (extra: string[]) => cliJson(dir, ['shop', 'add', 'woocommerce', '--name', 'Plain', '--url', PLAIN, '--key', 'ck_plain', '--secret', 'cs_plain', '--no-check', ...extra]);
     const refused = await add([]);
     expect(refused.code).toBe(2);
     expect((refused.doc as JsonFail).error).toMatchObject({ field: 'url' });
@@ -50,7 +50,7 @@ describe('plain http is refused unless the merchant allows it for that shop or C
 
   it('crm add activecampaign refuses plain http naming --allow-http, and stores the permission when given', async () => {
     const dir = await tempDir();
-    const add = (extra: string[]) => cliJson(dir, ['crm', 'add', 'activecampaign', '--name', 'AC', '--url', 'http://acct.example.test', '--key', 'plain-key-000000', ...extra]);
+    const add = (extra: string[]) => cliJson(dir, ['crm', 'add', 'activecampaign', '--name', 'AC', '--url', 'http://acct.example.test', '--key', 'plain-key-000000', '--no-check', ...extra]);
     const refused = await add([]);
     expect(refused.code).toBe(2);
     expect((refused.doc as JsonFail).error.message).toMatch(/plain http.*--allow-http/);
