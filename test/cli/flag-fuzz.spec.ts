@@ -123,7 +123,7 @@ describe('CLI flag fuzzing', () => {
     const setup = [
       ['location', 'add', 'WH'],
       ['stock', 'set', 'SKU-1', '5', '--location', 'WH'],
-      ['shop', 'add', 'woocommerce', '--name', 'Main', '--url', 'http://127.0.0.1:9', '--key', 'ck_1', '--secret', 'cs_1', '--location', 'WH'],
+      ['shop', 'add', 'woocommerce', '--name', 'Main', '--url', 'http://127.0.0.1:9', '--key', 'ck_1', '--secret', 'cs_1', '--location', 'WH', '--no-check'],
       ['rules', 'add', '--on', 'product', '--sku', 'SKU-1', '--apply', 'Bought'],
     ];
     for (const args of setup) expect((await cliJson(dataDir, args)).code).toBe(0);

@@ -83,7 +83,8 @@ describe('malformed objects in a platform answer', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(shopifyOrder.map((o) => ({ good: true as const, o })), broken(shopifyOrder).map((o) => ({ good: false as const, o }))), { maxLength: 6 }), async (entries) => {
         nodes = entries.map((e, i) => (e.good ? { ...e.o, id: `gid://shopify/Order/${20_000 + i}` } : e.o));
-        const result = await shopify.listOrders({ page: 1, perPage: 50 });
+        // An incremental pull (a cursor is set): a first pull would ask for the order count to choose a bulk export.
+        const result = await shopify.listOrders({ modifiedAfter: '2026-01-01T00:00:00.000Z', page: 1, perPage: 50 });
         expect(result.results).toHaveLength(nodes.length);
         entries.forEach((e, i) => {
           const r = result.results[i]!;
