@@ -3,7 +3,7 @@ import { availableFor, indexCommitments, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure } from './orders';
+import { describeFailure, STOPPING } from './orders';
 
 export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
 
@@ -74,10 +74,18 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
           updates.push({ item, quantity });
         }
       }
-      if (updates.length) {
-        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, total: updates.length });
-        const result = await connector.setStock(updates);
-        const sent = new Map(updates.map((u) => [u.item.remoteId, u.quantity]));
+      // One batch request at a time, so a stop (SIGTERM, quit) ends the push between requests; what
+      // was accepted so far is recorded as last sent by the checkpoint below, the rest is pushed at the next start.
+      const batchSize = Math.max(1, connector.limits.batchSize);
+      for (let from = 0; from < updates.length; from += batchSize) {
+        if (ctx.signal?.aborted) {
+          s.stopped = STOPPING;
+          break;
+        }
+        const batch = updates.slice(from, from + batchSize);
+        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done: from, total: updates.length });
+        const result = await connector.setStock(batch);
+        const sent = new Map(batch.map((u) => [u.item.remoteId, u.quantity]));
         for (const item of result.updated) {
           const quantity = sent.get(item.remoteId) ?? item.quantity ?? 0;
           know(item.sku, quantity);
@@ -96,8 +104,8 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         }
       }
     }
-    if (s.errors === 0) clearError(store, pushOperation(shop.name));
-    finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
+    if (s.errors === 0 && !s.stopped) clearError(store, pushOperation(shop.name));
+    if (!s.stopped) finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);

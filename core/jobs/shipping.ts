@@ -5,7 +5,7 @@ import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure } from './orders';
+import { describeFailure, STOPPING } from './orders';
 
 export const SHIPPING_KIND = 'shipping.push';
 export const shopLane = (shop: string) => `shop:${shop}`;
@@ -132,8 +132,9 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
         throw error;
       }
     };
-    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND] });
+    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND], signal: ctx.signal });
     s.counts.waiting = result.waiting;
+    if (ctx.signal?.aborted) s.stopped = STOPPING;
   } finally {
     s.requests = connector.stats.requests - before;
     await ctx.store.issues.save();
