@@ -6,7 +6,7 @@ import type { ApiClient } from '../api/client';
 import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
 import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } from '../api/socket-transport';
-import { DataDirLockedError, FILES, openStore, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
+import { DataDirLockedError, FILES, openStore, scheduleDailyBackups, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from './clock';
 import { raiseAlert } from './issues';
@@ -84,6 +84,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   let endpoint: string | null = null;
   let charts: ChartRecorder | null = null;
   const onClose: (() => void)[] = [];
+  let backups: { stop(): Promise<void> } | null = null;
   try {
     if (options.serve) {
       const where = await prepareEndpoint(dataDir);
@@ -99,19 +100,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await options.extend?.(ctx);
     if (options.serve) {
       // A long-running engine keeps taking the daily backup (the first was taken on opening).
-      let cancelBackup = () => {};
-      let stopped = false;
-      const planBackup = () => {
-        if (stopped) return;
-        cancelBackup = clock.setTimer(BACKUP_CHECK_MS, () => {
-          void store.backup(clock.now().toISOString().slice(0, 10)).catch(() => undefined).finally(planBackup);
-        });
-      };
-      planBackup();
-      onClose.push(() => {
-        stopped = true;
-        cancelBackup();
-      });
+      backups = scheduleDailyBackups(clock, (day) => store.backup(day), BACKUP_CHECK_MS);
       const log = fileLogger(dataDir);
       log.info(`engine started (pid ${process.pid})`);
       const offLog = logEngineEvents(events, log);
@@ -124,6 +113,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   } catch (error) {
     await server?.close();
     await charts?.stop();
+    await backups?.stop();
     await release();
     throw error;
   }
@@ -135,6 +125,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     await ctx.scheduler?.stop();
     await engine.idle();
     await server?.close();
+    await backups?.stop();
     await store.flush();
     await charts?.stop();
     await rm(join(dataDir, FILES.endpoint), { force: true });

@@ -47,13 +47,15 @@ export class WorkQueue {
   }
 
   /** Runs the due items of one lane in order. An item that must wait keeps its place; later items of the lane still run. */
-  async drain(lane: string, handler: (item: QueueItem) => Promise<WorkOutcome>, options: { kinds?: string[]; limit?: number } = {}): Promise<DrainResult> {
+  async drain(lane: string, handler: (item: QueueItem) => Promise<WorkOutcome>, options: { kinds?: string[]; limit?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
     const result: DrainResult = { done: 0, retried: 0, failed: 0, waiting: 0 };
     const now = () => this.clock.now();
     const due = this.store.queue.data.items.filter((i) => i.lane === lane && (!options.kinds || options.kinds.includes(i.kind)));
     let handled = 0;
     for (const item of due) {
       if (options.limit !== undefined && handled >= options.limit) break;
+      // Stopping: each item handled so far is saved; the rest waits in the queue for the next start.
+      if (options.signal?.aborted) break;
       if (item.notBefore && item.notBefore > now().toISOString()) {
         result.waiting++;
         continue;

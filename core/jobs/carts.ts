@@ -3,7 +3,7 @@ import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type 
 import { PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure } from './orders';
+import { describeFailure, STOPPING } from './orders';
 
 export const cartsOperation = (shop: string) => ({ kind: 'carts.sweep', args: { shop } });
 const CAPTURE_OVERLAP_MS = 5 * 60_000;
@@ -168,15 +168,21 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
           }
         }
         if (result.results.length < connector.limits.pageSize || page >= result.totalPages) break;
+        if (ctx.signal?.aborted) {
+          // Stopping between pages: the carts read so far are saved; the cursor stays where it was,
+          // since checkouts on unread pages may be older than the newest one seen.
+          s.stopped = STOPPING;
+          break;
+        }
       }
-      readTo = newest;
+      if (!s.stopped) readTo = newest;
     }
     // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
     transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now, quiet));
     for (const t of transitions) bump(s, t.to);
     if (quiet.length) bump(s, 'history', quiet.length);
     clearError(store, cartsOperation(shop.name));
-    finished = { carts: now.toISOString() };
+    if (!s.stopped) finished = { carts: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,9 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
-import { availableFor, indexCommitments, type Shop } from '../model';
+import { availableFor, indexCommitments, type Shop, type SkippedStock } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure } from './orders';
+import { describeFailure, STOPPING } from './orders';
 
 export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
 
@@ -36,11 +36,29 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
   const requestsBefore = connector.stats.requests;
   // What the shop is known to show, per SKU: the stored markers plus what this run learns. Only the
   // shop's own answers (a reconcile read, an accepted update) change it; the checkpoint stores it.
-  const lastSent = { ...store.cursors.of(shop.name).lastSent };
+  const cursor = store.cursors.of(shop.name);
+  const lastSent = { ...cursor.lastSent };
   const learnt: Record<string, number> = {};
+  // SKUs the shop cannot take, apart from lastSent so no quantity is claimed that the shop never accepted.
+  const skipped = { ...cursor.skipped };
+  const skipMoves: Record<string, SkippedStock | null> = {};
   const know = (sku: string, quantity: number) => {
     lastSent[sku] = quantity;
     learnt[sku] = quantity;
+    if (skipped[sku]) {
+      delete skipped[sku];
+      skipMoves[sku] = null;
+    }
+  };
+  /**
+   * Records a SKU the shop cannot take. Returns whether it is newly so (worth an alert and a count);
+   * a reconcile finding it as it was changes nothing, so a quiet shop stays quiet.
+   */
+  const skip = (sku: string, wanted: number, reason: SkippedStock['reason']): boolean => {
+    const before = skipped[sku];
+    if (before?.reason === reason && before.wanted === wanted) return false;
+    skipped[sku] = skipMoves[sku] = { wanted, reason };
+    return before?.reason !== reason;
   };
   let finished: Record<string, string> | undefined;
   const source = { kind: 'shop' as const, name: shop.name };
@@ -56,28 +74,53 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       }
       bump(s, 'read', remote.size);
     }
-    const changed = [...desired].filter(([sku, qty]) => lastSent[sku] !== qty);
+    for (const sku of Object.keys(skipped)) if (!desired.has(sku)) skipMoves[sku] = null; // gone from the catalogue
+    const changed: [string, number][] = [];
+    for (const [sku, qty] of desired) {
+      const held = skipped[sku];
+      // A reconcile has just read the shop: a SKU it cannot take is looked at again (still missing,
+      // or now there), even where an older Backroom recorded it as sent.
+      const cannotTake = options.reconcile && remote && !remote.get(sku)?.manageStock;
+      if (lastSent[sku] === qty && !cannotTake) continue;
+      if (held && !options.reconcile) {
+        // Not retried by plain pushes: only what is wanted is noted, without a request.
+        if (held.wanted !== qty) skip(sku, qty, held.reason);
+        continue;
+      }
+      changed.push([sku, qty]);
+    }
     if (changed.length > 0) {
       remote ??= await readStockItems(ctx, shop);
       const updates: StockUpdate[] = [];
       for (const [sku, quantity] of changed) {
         const item = remote.get(sku);
         if (!item) {
-          raiseAlert(store, now, { key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
-          know(sku, quantity); // not retried on every push; the next reconcile looks again
-          bump(s, 'missing');
+          // Not retried on every push; the next reconcile looks again.
+          if (skip(sku, quantity, 'missing')) {
+            raiseAlert(store, now, { key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
+            bump(s, 'missing');
+          }
         } else if (!item.manageStock) {
-          raiseAlert(store, now, { key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
-          know(sku, quantity);
-          bump(s, 'unmanaged');
+          if (skip(sku, quantity, 'unmanaged')) {
+            raiseAlert(store, now, { key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
+            bump(s, 'unmanaged');
+          }
         } else {
           updates.push({ item, quantity });
         }
       }
-      if (updates.length) {
-        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, total: updates.length });
-        const result = await connector.setStock(updates);
-        const sent = new Map(updates.map((u) => [u.item.remoteId, u.quantity]));
+      // One batch request at a time, so a stop (SIGTERM, quit) ends the push between requests; what
+      // was accepted so far is recorded as last sent by the checkpoint below, the rest is pushed at the next start.
+      const batchSize = Math.max(1, connector.limits.batchSize);
+      for (let from = 0; from < updates.length; from += batchSize) {
+        if (ctx.signal?.aborted) {
+          s.stopped = STOPPING;
+          break;
+        }
+        const batch = updates.slice(from, from + batchSize);
+        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done: from, total: updates.length });
+        const result = await connector.setStock(batch);
+        const sent = new Map(batch.map((u) => [u.item.remoteId, u.quantity]));
         for (const item of result.updated) {
           const quantity = sent.get(item.remoteId) ?? item.quantity ?? 0;
           know(item.sku, quantity);
@@ -96,8 +139,8 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         }
       }
     }
-    if (s.errors === 0) clearError(store, pushOperation(shop.name));
-    finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
+    if (s.errors === 0 && !s.stopped) clearError(store, pushOperation(shop.name));
+    if (!s.stopped) finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
@@ -106,7 +149,7 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await store.checkpoint({ shop: shop.name, lastSent: learnt, lastRun: finished });
+    await store.checkpoint({ shop: shop.name, lastSent: learnt, skipped: skipMoves, lastRun: finished });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;

@@ -26,6 +26,9 @@ const SAME_SECOND_MS = 1000;
 export const CHECKPOINT_PAGES = 10;
 export const CHECKPOINT_MS = 2_000;
 
+/** Why a job ended early when the engine was asked to stop. */
+export const STOPPING = 'the engine is stopping; the rest is done at the next start';
+
 export const pullOperation = (shop: string) => ({ kind: 'orders.pull', args: { shop } });
 export const importOperation = (shop: string, remoteId: string) => ({ kind: 'orders.import', args: { shop, remoteId } });
 
@@ -194,6 +197,11 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         checkpointAt = performance.now();
       }
       if (last) break;
+      if (ctx.signal?.aborted) {
+        // Stopping (SIGTERM, quit): what was read is checkpointed below; the next start reads on from there.
+        s.stopped = STOPPING;
+        break;
+      }
       // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
       // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
       const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
@@ -218,7 +226,8 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
       });
     }
     clearError(store, pullOperation(shop.name));
-    finishedAt = ctx.clock.now().toISOString();
+    // A pull cut short by a stop has not finished: its last run stays the previous whole one.
+    if (!s.stopped) finishedAt = ctx.clock.now().toISOString();
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@ import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure } from './orders';
+import { describeFailure, STOPPING } from './orders';
 
 export const SHIPPING_KIND = 'shipping.push';
 export const shopLane = (shop: string) => `shop:${shop}`;
@@ -64,7 +64,10 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   }
   applyCommitment(store, next, shop);
   await store.orders.stage(next);
-  await Promise.all([store.orders.flush(), store.stock.save()]);
+  // Through the checkpoint (moving no marker): writing the order book also writes orders a pull has
+  // staged, so what those imply (stock held, CRM work) must be written first, as the pull's own
+  // checkpoint does; otherwise a crash leaves them on disk without it, and the re-pull skips them.
+  await store.checkpoint();
   if (shop) await ctx.queue.enqueue(shopLane(shop.name), SHIPPING_KIND, { order: next.number, createdAt: next.createdAt, remoteId: next.remoteId }, `ship:${next.number}`);
   ctx.events.emit('changed', { area: 'orders' });
   ctx.events.emit('changed', { area: 'stock' });
@@ -95,7 +98,7 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
       shipment.pushedAt = ctx.clock.now().toISOString();
       shipment.remoteRef = ref.remoteRef;
       await store.orders.stage(order);
-      await store.orders.flush();
+      await store.checkpoint();
     }
   }
   if (mustComplete) {
@@ -103,7 +106,7 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
     order.shippingPushedAt = ctx.clock.now().toISOString();
     order.status = 'completed';
     await store.orders.stage(order);
-    await store.orders.flush();
+    await store.checkpoint();
   }
   return 'pushed';
 }
@@ -132,8 +135,9 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
         throw error;
       }
     };
-    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND] });
+    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND], signal: ctx.signal });
     s.counts.waiting = result.waiting;
+    if (ctx.signal?.aborted) s.stopped = STOPPING;
   } finally {
     s.requests = connector.stats.requests - before;
     await ctx.store.issues.save();

@@ -38,3 +38,39 @@ export async function backupBeforeMigration(dataDir: string, file: string, fromV
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
+
+/** The part of a clock the backup schedule needs (kept structural so the store layer imports no engine code). */
+export interface BackupClock {
+  now(): Date;
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+/**
+ * Checks every `everyMs` of the clock whether today's backup exists, and takes it if not. The next
+ * check is planned the moment a check falls due, not once the backup is written: a backup takes
+ * real time on the disk, and planning after it let clock time that passed meanwhile go unchecked
+ * (a long-running engine on a slow disk skipped days). Backups run one after another, each for the
+ * day its check fell on. `stop` cancels the next check and waits for a backup being written.
+ */
+export function scheduleDailyBackups(clock: BackupClock, takeBackup: (day: string) => Promise<unknown>, everyMs: number): { stop(): Promise<void> } {
+  let writing: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let cancel = () => {};
+  const plan = () => {
+    cancel = clock.setTimer(everyMs, () => {
+      if (stopped) return;
+      const day = clock.now().toISOString().slice(0, 10);
+      plan();
+      // A failed backup is tried again at the next check; it must never stop the engine.
+      writing = writing.then(() => takeBackup(day)).then(() => undefined, () => undefined);
+    });
+  };
+  plan();
+  return {
+    async stop() {
+      stopped = true;
+      cancel();
+      await writing;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ShopCursor } from '../model';
+import { ShopCursor, type SkippedStock } from '../model';
 import type { DocumentSpec, JsonDocument } from './json-document';
 import { FILES } from './layout';
 
@@ -46,6 +46,8 @@ export interface CursorMove {
   cartsModifiedAfter?: string;
   lastRun?: Record<string, string>;
   lastSent?: Record<string, number>;
+  /** SKUs the shop cannot take, with what was wanted; `null` forgets one (pushed, or gone from the catalogue). */
+  skipped?: Record<string, SkippedStock | null>;
   ordersImported?: number;
 }
 
@@ -74,13 +76,18 @@ export function cursorReader(doc: JsonDocument<CursorsData>): CursorReader {
 export function applyCursorMove(data: CursorsData, move: CursorMove): void {
   // The order count stays: the shop's orders stay in the order book.
   if (move.reset) delete data.shops[move.shop];
-  const touches = move.ordersModifiedAfter !== undefined || move.cartsModifiedAfter !== undefined || move.lastRun || move.lastSent;
+  const touches = move.ordersModifiedAfter !== undefined || move.cartsModifiedAfter !== undefined || move.lastRun || move.lastSent || move.skipped;
   if (touches) {
     const cursor = (data.shops[move.shop] ??= { lastRun: {}, lastSent: {} });
     if (move.ordersModifiedAfter !== undefined) cursor.ordersModifiedAfter = move.ordersModifiedAfter;
     if (move.cartsModifiedAfter !== undefined) cursor.cartsModifiedAfter = move.cartsModifiedAfter;
     if (move.lastRun) Object.assign(cursor.lastRun, move.lastRun);
     if (move.lastSent) Object.assign(cursor.lastSent, move.lastSent);
+    for (const [sku, record] of Object.entries(move.skipped ?? {})) {
+      if (record) (cursor.skipped ??= {})[sku] = record;
+      else if (cursor.skipped) delete cursor.skipped[sku];
+    }
+    if (cursor.skipped && Object.keys(cursor.skipped).length === 0) delete cursor.skipped;
   }
   if (move.ordersImported) data.orderCounts[move.shop] = (data.orderCounts[move.shop] ?? 0) + move.ordersImported;
 }

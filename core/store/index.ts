@@ -8,5 +8,5 @@ export * from './paths';
 export * from './redact';
 export * from './secrets';
 export * from './store';
-export { rotateBackups, BACKUPS_KEPT } from './backups';
+export { rotateBackups, scheduleDailyBackups, BACKUPS_KEPT } from './backups';
 export { writeFileAtomic } from './atomic-write';

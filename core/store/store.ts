@@ -88,7 +88,12 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     secrets: options.secrets ?? (await openSecretStore(dataDir)),
     cursors: cursorReader(cursors),
     async checkpoint(...moves) {
-      await Promise.all([orders.flush(), ...covered.map((d) => d.save())]);
+      // What the orders imply first (the stock they hold, their CRM work and customer totals, carts,
+      // alerts), then the orders: a re-pull skips an order already on disk as unchanged, so whatever
+      // it implies must never reach the disk after it. All of that is keyed by order, so a crash
+      // before the orders are written leaves nothing the re-pull would count twice.
+      await Promise.all(covered.map((d) => d.save()));
+      await orders.flush();
       // The data is on disk: now, and only now, the markers may say so.
       for (const move of moves) applyCursorMove(cursors.data, move);
       await cursors.save();

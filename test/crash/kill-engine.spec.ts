@@ -2,16 +2,19 @@
 // 127.0.0.1 (kept in this process, so their state outlives every restart), with every job on. It is
 // killed with SIGKILL at random moments — during the first sync of thousands of orders, stock pushes,
 // shipping and CRM work — and restarted, over and over. At the end it settles, and everything is
-// compared with the sandboxes: no order lost or doubled, no shipment entry or tag applied twice,
-// each shop's stock what the hub says.
+// compared with the sandboxes: no order lost or doubled, no shipment entry or tag applied twice on
+// either CRM, each customer's order count and total spent on the CRMs equal to their paid orders on
+// the shop, each shop's stock what the hub says.
 //
 // BACKROOM_CRASH_KILLS (default 20; `npm run fault` sets 200), BACKROOM_CRASH_SEED (default: random,
-// printed), BACKROOM_CRASH_CRMS (default `activecampaign`).
+// printed), BACKROOM_CRASH_CRMS (default `activecampaign,mailchimp`; empty for none).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attachToEngine, hostEngine } from '../../core/engine/host';
 import type { ApiClient } from '../../core/api/client';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
+import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';
+import { orderTotal } from '../../sandbox/woocommerce/state';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
 import { removeTempDirs, spawnTs, tempDir, type Child } from '../helpers';
 
@@ -19,10 +22,14 @@ afterAll(removeTempDirs);
 
 const KILLS = boundedInt(process.env.BACKROOM_CRASH_KILLS, 20, 1, 10_000);
 const SEED = boundedInt(process.env.BACKROOM_CRASH_SEED, Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1);
-const CRMS = new Set((process.env.BACKROOM_CRASH_CRMS ?? 'activecampaign').split(',').map((s) => s.trim()).filter(Boolean));
-for (const name of CRMS) if (name !== 'activecampaign') throw new Error(`BACKROOM_CRASH_CRMS: "${name}" is not wired into the crash test (known: activecampaign)`);
+const KNOWN_CRMS = ['activecampaign', 'mailchimp'];
+const CRMS = new Set((process.env.BACKROOM_CRASH_CRMS ?? KNOWN_CRMS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
+for (const name of CRMS) if (!KNOWN_CRMS.includes(name)) throw new Error(`BACKROOM_CRASH_CRMS: "${name}" is not wired into the crash test (known: ${KNOWN_CRMS.join(', ')})`);
 const FIRST_SYNC_ORDERS = 3000;
 const TAGGED_SKUS = ['SKU-00001', 'SKU-00002', 'SKU-00005'];
+/** Applied for every paid order, so every buyer's contact (and its order count and total spent) is sent. */
+const CUSTOMER_TAG = 'Customer';
+const FIELDS = { orderCount: 'ORDER_COUNT', totalSpent: 'TOTAL_SPENT' };
 const CHILD = 'test/crash/engine-child.ts';
 
 function boundedInt(text: string | undefined, fallback: number, min: number, max: number): number {
@@ -66,6 +73,7 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
     const dataDir = await tempDir('br-crash-');
     const shop: WooSandbox = await startWooSandbox({ seed: { products: 20, customers: 40, random: SEED }, shipmentTracking: true });
     const ac: ActiveCampaignSandbox | undefined = CRMS.has('activecampaign') ? await startActiveCampaignSandbox({ requestsPerSecond: 50 }) : undefined;
+    const mc: MailchimpSandbox | undefined = CRMS.has('mailchimp') ? await startMailchimpSandbox() : undefined;
     let child: Child | undefined;
     try {
       // Set up the hub as a merchant would, then let the engine go.
@@ -77,8 +85,19 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       for (const sku of skus) await setup.client.call('stock.set', { sku, quantity: 5000, location: 'Warehouse' });
       await setup.client.call('shop.add', { platform: 'woocommerce', name: 'Main', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse' });
       if (ac) {
+        ac.addField('Order count', FIELDS.orderCount);
+        ac.addField('Total spent', FIELDS.totalSpent);
         await setup.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: ac.key });
+      }
+      if (mc) {
+        mc.addMergeField(FIELDS.orderCount, 'Order count');
+        mc.addMergeField(FIELDS.totalSpent, 'Total spent');
+        await setup.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
+      }
+      if (ac || mc) {
+        await setup.client.call('settings.update', { crmFields: FIELDS });
         for (const sku of TAGGED_SKUS) await setup.client.call('rules.add', { trigger: { kind: 'product', sku }, applyTags: [`Bought ${sku}`] });
+        await setup.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: [CUSTOMER_TAG] });
       }
       await setup.close();
 
@@ -175,6 +194,23 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
           expect(item.stockQuantity, `stock of ${item.sku} on the shop`).toBe(view?.available);
         }
 
+        // What every CRM must show per buyer: the tags their orders earn, and their order count and
+        // total spent as the shop's paid orders say (the truth, computed here from the sandbox).
+        const truth = new Map<string, { orders: number; cents: number; tags: Set<string> }>();
+        for (const id of paid) {
+          const record = shop.state.orders.get(id)!;
+          const email = (record.billing.email ?? '').toLowerCase();
+          const entry = truth.get(email) ?? { orders: 0, cents: 0, tags: new Set([CUSTOMER_TAG]) };
+          entry.orders++;
+          entry.cents += Math.round(Number(orderTotal(record)) * 100);
+          for (const line of record.lines) if (TAGGED_SKUS.includes(line.sku)) entry.tags.add(`Bought ${line.sku}`);
+          truth.set(email, entry);
+        }
+        const expectTotals = (crm: string, email: string, fields: Record<string, string | undefined>) => {
+          const want = truth.get(email)!;
+          expect({ orders: fields[FIELDS.orderCount], spent: fields[FIELDS.totalSpent] }, `${crm} fields of ${email}`).toEqual({ orders: String(want.orders), spent: (want.cents / 100).toFixed(2) });
+        };
+
         // Tags: each applied once per contact, and to every buyer of a tagged SKU.
         if (ac) {
           const applications = new Map<string, number>();
@@ -187,7 +223,21 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
               expect(ac.tagsOf(order.customer.email), `tags of ${order.customer.email} (order ${order.number})`).toContain(`Bought ${sku}`);
             }
           }
-          console.log(`crash test: ${ac.state.applications.length} tag applications, ${applications.size} contact/tag pairs`);
+          for (const [email, want] of truth) {
+            expect(ac.tagsOf(email).sort(), `ActiveCampaign tags of ${email}`).toEqual([...want.tags].sort());
+            expectTotals('ActiveCampaign', email, ac.fieldsOf(email));
+          }
+          console.log(`crash test: ActiveCampaign: ${ac.state.applications.length} tag applications, ${applications.size} contact/tag pairs`);
+        }
+        if (mc) {
+          // Mailchimp counts how often each tag state was set on each member, by batch or directly.
+          const doubled = [...mc.state.tagSets].filter(([, n]) => n > 1);
+          expect(doubled, `${doubled.length} Mailchimp member/tag states set more than once`).toEqual([]);
+          for (const [email, want] of truth) {
+            expect(mc.tagsOf(email), `Mailchimp tags of ${email}`).toEqual([...want.tags].sort());
+            expectTotals('Mailchimp', email, mc.member(email)?.mergeFields ?? {});
+          }
+          console.log(`crash test: Mailchimp: ${[...mc.state.tagSets.values()].reduce((a, b) => a + b, 0)} tag states set, ${mc.state.batches.size} batches`);
         }
       } finally {
         await hub.close();
@@ -199,6 +249,7 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       }
       await shop.close();
       await ac?.close();
+      await mc?.close();
     }
   }, 900_000);
 });
