@@ -97,10 +97,13 @@ export class Scheduler {
       this.next.set(key, { job, target, at: new Date(this.clock.now().getTime() + inMs).toISOString() });
       const cancel = this.clock.setTimer(inMs, () => {
         if (this.engine.paused) return plan(everyMs);
-        this.lastStarted.set(key, this.clock.now().getTime());
+        const started = this.clock.now().getTime();
+        this.lastStarted.set(key, started);
         run()
           .catch((error: Error) => this.events.emit('job', { job: String(job), target, state: 'failed', message: error.message }))
-          .finally(() => plan(everyMs));
+          // The period runs from start to start: planned from the end, every slow pull would push
+          // the next one later and an order could wait a poll interval plus a pull.
+          .finally(() => plan(Math.max(0, started + everyMs - this.clock.now().getTime())));
       });
       this.cancels.push(cancel);
     };

@@ -2,12 +2,13 @@
 // next to each. Timing never fails the run. Add a bench by writing a module that exports a Bench
 // and listing it below; `npm run bench -- NAME…` runs only the named ones.
 import { crmBench } from './crm';
+import { latencyBench } from './latency';
 import { storeBench } from './store';
 import { syncBench } from './sync';
 import { tuiBench } from './tui';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench, tuiBench, syncBench, crmBench];
+const benches: Bench[] = [storeBench, tuiBench, syncBench, crmBench, latencyBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;

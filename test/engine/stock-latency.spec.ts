@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/engine/clock';
 import { Scheduler } from '../../core/engine/scheduler';
 import { removeTempDirs } from '../helpers';
-import { openWorld, type World } from '../sync/world';
+import { openWorld, wrappedShopFactory, type World } from '../sync/world';
 
 let world: World | undefined;
 let scheduler: Scheduler | undefined;
@@ -48,5 +48,31 @@ describe('a sale on one shop reaches the other shops', () => {
     await clock.advance(5_000); // the stock target: 5 s
     await settle(world);
     expect(online.state.stockOf(sku)).toBe(7);
+  });
+});
+
+describe('the order poll keeps its period', () => {
+  it('plans the next pull one interval after the last one started, however long that pull took', async () => {
+    const clock = new FakeClock('2026-03-02T08:00:00Z');
+    let release: () => void = () => undefined;
+    let gate: Promise<void> | null = null;
+    // The shop answers the order listing only when the test says so: a pull that takes 30 s of the engine's clock.
+    const factory = wrappedShopFactory((real) => ({
+      listOrders: async (query) => {
+        if (gate) await gate;
+        return real.listOrders(query);
+      },
+    }));
+    world = await openWorld({ clock, factory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 2 } } }] });
+    await world.host.client.call('shop.update', { name: 'Main', ordersSeconds: 60 });
+    scheduler = new Scheduler(world.host.ctx.engine, clock, world.host.ctx.events, () => 2000);
+    scheduler.start();
+    await clock.advance(0);
+    await settle(world);
+    gate = new Promise((resolve) => (release = resolve));
+    await clock.advance(60_000 + 30_000); // the pull at 08:01:00 is still waiting at 08:01:30
+    release();
+    await settle(world);
+    expect(scheduler.nextRuns.find((n) => n.job === 'orders')!.at).toBe('2026-03-02T08:02:00.000Z');
   });
 });
