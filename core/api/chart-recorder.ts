@@ -25,6 +25,13 @@ export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder
   const history = doc.data;
   let saving: Promise<void> = Promise.resolve();
 
+  // The figures last sampled for every SKU, also those the history has no room for: only a SKU whose
+  // figures changed is recorded, so SKUs beyond MAX_SKUS are not dropped and re-added at every sample.
+  const sampled = new Map<string, string>();
+  for (const [sku, points] of Object.entries(history.stock)) {
+    const last = points.at(-1);
+    if (last) sampled.set(sku, `${last[1]}/${last[2]}`);
+  }
   const sampleStock = () => {
     const at = Math.floor(ctx.clock.now().getTime() / 1000);
     const data = ctx.store.stock.data;
@@ -32,6 +39,9 @@ export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder
     let changed = false;
     for (const item of Object.values(data.items)) {
       const view = stockView(item.sku, item, index);
+      const figures = `${view.totalOnHand}/${view.available}`;
+      if (sampled.get(item.sku) === figures) continue;
+      sampled.set(item.sku, figures);
       changed = recordStock(history, item.sku, at, view.totalOnHand, view.available) || changed;
     }
     if (changed) saving = doc.save();

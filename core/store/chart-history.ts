@@ -64,12 +64,25 @@ export function recordStock(history: ChartHistory, sku: string, atSeconds: numbe
   else points.push([time, onHand, available]);
   if (points.length > MAX_POINTS_PER_SKU) points.splice(0, points.length - MAX_POINTS_PER_SKU);
   // Re-inserting moves the SKU to the end: key order is "changed longest ago" first.
+  const known = Object.hasOwn(history.stock, sku);
   delete history.stock[sku];
   history.stock[sku] = points;
-  const skus = Object.keys(history.stock);
-  for (let i = 0; i < skus.length - MAX_SKUS; i++) delete history.stock[skus[i]!];
+  if (!known) {
+    // Counted once per history, then kept up to date: counting keys at every sample made a pass
+    // over 20,000 SKUs quadratic.
+    let count = (skuCounts.get(history.stock) ?? Object.keys(history.stock).length - 1) + 1;
+    for (const oldest in history.stock) {
+      if (count <= MAX_SKUS) break;
+      delete history.stock[oldest];
+      count--;
+    }
+    skuCounts.set(history.stock, count);
+  }
   return true;
 }
+
+/** How many SKUs each history's stock map holds (only recordStock adds or drops them). */
+const skuCounts = new WeakMap<ChartHistory['stock'], number>();
 
 /** Adds an order-pull run to the ring, dropping the oldest beyond MAX_RUNS. */
 export function recordRun(history: ChartHistory, run: PullRun): void {
