@@ -2,13 +2,14 @@
 // next to each. Timing never fails the run. Add a bench by writing a module that exports a Bench
 // and listing it below; `npm run bench -- NAME…` runs only the named ones.
 import { crmBench } from './crm';
+import { growthBench } from './growth';
 import { latencyBench } from './latency';
 import { storeBench } from './store';
 import { syncBench } from './sync';
 import { tuiBench } from './tui';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench, tuiBench, syncBench, crmBench, latencyBench];
+const benches: Bench[] = [storeBench, tuiBench, syncBench, crmBench, latencyBench, growthBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;
@@ -17,7 +18,7 @@ function format(figure: Figure): string {
   return `  ${figure.label.padEnd(52)} ${value.padStart(12)}   ${target.padEnd(20)} ${verdict}${figure.note ? `  (${figure.note})` : ''}`;
 }
 
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches;
 if (selected.length === 0) {
   process.stderr.write(`No bench called ${wanted.join(', ')}. Benches: ${benches.map((b) => b.name).join(', ')}\n`);
