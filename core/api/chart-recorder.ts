@@ -2,7 +2,7 @@
 // on-hand or available quantity changed, and a record of every order pull with the shop's lag.
 import { join } from 'node:path';
 import { indexCommitments } from '../model';
-import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, type ChartHistory } from '../store/chart-history';
+import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, trimStock, type ChartHistory } from '../store/chart-history';
 import { JsonDocument } from '../store/json-document';
 import type { ApiContext } from './context';
 import { stockView } from './handlers/stock';
@@ -42,8 +42,9 @@ export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder
       const figures = `${view.totalOnHand}/${view.available}`;
       if (sampled.get(item.sku) === figures) continue;
       sampled.set(item.sku, figures);
-      changed = recordStock(history, item.sku, at, view.totalOnHand, view.available) || changed;
+      changed = recordStock(history, item.sku, at, view.totalOnHand, view.available, false) || changed;
     }
+    trimStock(history);
     if (changed) saving = doc.save();
   };
   const offs = [
