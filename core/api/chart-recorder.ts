@@ -2,7 +2,7 @@
 // on-hand or available quantity changed, and a record of every order pull with the shop's lag.
 import { join } from 'node:path';
 import { indexCommitments } from '../model';
-import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, type ChartHistory } from '../store/chart-history';
+import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, trimStock, type ChartHistory } from '../store/chart-history';
 import { JsonDocument } from '../store/json-document';
 import type { ApiContext } from './context';
 import { stockView } from './handlers/stock';
@@ -25,6 +25,13 @@ export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder
   const history = doc.data;
   let saving: Promise<void> = Promise.resolve();
 
+  // The figures last sampled for every SKU, also those the history has no room for: only a SKU whose
+  // figures changed is recorded, so SKUs beyond MAX_SKUS are not dropped and re-added at every sample.
+  const sampled = new Map<string, string>();
+  for (const [sku, points] of Object.entries(history.stock)) {
+    const last = points.at(-1);
+    if (last) sampled.set(sku, `${last[1]}/${last[2]}`);
+  }
   const sampleStock = () => {
     const at = Math.floor(ctx.clock.now().getTime() / 1000);
     const data = ctx.store.stock.data;
@@ -32,8 +39,12 @@ export async function startChartRecorder(ctx: ApiContext): Promise<ChartRecorder
     let changed = false;
     for (const item of Object.values(data.items)) {
       const view = stockView(item.sku, item, index);
-      changed = recordStock(history, item.sku, at, view.totalOnHand, view.available) || changed;
+      const figures = `${view.totalOnHand}/${view.available}`;
+      if (sampled.get(item.sku) === figures) continue;
+      sampled.set(item.sku, figures);
+      changed = recordStock(history, item.sku, at, view.totalOnHand, view.available, false) || changed;
     }
+    trimStock(history);
     if (changed) saving = doc.save();
   };
   const offs = [

@@ -1,6 +1,12 @@
 import type { Clock } from './clock';
 import type { Engine, JobName } from './engine';
 import type { EventBus } from './events';
+import type { JobSummary } from '../jobs/context';
+
+/** Whether an order pull changed anything that holds or releases stock. */
+function changesStock(pulled: JobSummary): boolean {
+  return Object.entries(pulled.counts).some(([key, n]) => n > 0 && key !== 'unchanged' && key !== 'skipped');
+}
 
 export interface NextRun {
   job: JobName | 'reconcile';
@@ -64,8 +70,11 @@ export class Scheduler {
     this.clear();
     for (const shop of this.engine.store.main.data.shops) {
       this.every('orders', shop.name, shop.intervals.ordersSeconds * 1000, async () => {
-        await this.engine.run('orders', shop.name);
-        await this.engine.run('inventory', shop.name);
+        const pulled = await this.engine.run('orders', shop.name);
+        // Orders this shop imported (or saw cancelled, refunded, edited) hold or release stock that
+        // every other shop may be offering too: push to all of them now, not at their own next poll.
+        const pushTo = changesStock(pulled) ? this.engine.store.main.data.shops.map((s) => s.name) : [shop.name];
+        await Promise.all(pushTo.map((name) => this.engine.run('inventory', name)));
         await this.engine.run('shipping', shop.name);
         // New orders may have queued CRM work: send it now rather than at the next CRM tick.
         for (const crm of this.engine.store.main.data.crms) await this.engine.run('crm', crm.name);
@@ -94,10 +103,13 @@ export class Scheduler {
       this.next.set(key, { job, target, at: new Date(this.clock.now().getTime() + inMs).toISOString() });
       const cancel = this.clock.setTimer(inMs, () => {
         if (this.engine.paused) return plan(everyMs);
-        this.lastStarted.set(key, this.clock.now().getTime());
+        const started = this.clock.now().getTime();
+        this.lastStarted.set(key, started);
         run()
           .catch((error: Error) => this.events.emit('job', { job: String(job), target, state: 'failed', message: error.message }))
-          .finally(() => plan(everyMs));
+          // The period runs from start to start: planned from the end, every slow pull would push
+          // the next one later and an order could wait a poll interval plus a pull.
+          .finally(() => plan(Math.max(0, started + everyMs - this.clock.now().getTime())));
       });
       this.cancels.push(cancel);
     };

@@ -49,9 +49,10 @@ export const chartHistorySpec: DocumentSpec<ChartHistory> = {
 
 /**
  * Adds a stock sample for `sku` at `atSeconds`. Returns false (nothing changed) when the figures
- * equal the last point. Keeps every bound: points per SKU, number of SKUs, sampling interval.
+ * equal the last point. Keeps every bound: points per SKU, number of SKUs (unless `trim` is false:
+ * the caller then calls trimStock once it has recorded a whole pass), sampling interval.
  */
-export function recordStock(history: ChartHistory, sku: string, atSeconds: number, onHand: number, available: number): boolean {
+export function recordStock(history: ChartHistory, sku: string, atSeconds: number, onHand: number, available: number, trim = true): boolean {
   const points = history.stock[sku] ?? [];
   const last = points.at(-1);
   if (last && last[1] === onHand && last[2] === available) return false;
@@ -64,11 +65,30 @@ export function recordStock(history: ChartHistory, sku: string, atSeconds: numbe
   else points.push([time, onHand, available]);
   if (points.length > MAX_POINTS_PER_SKU) points.splice(0, points.length - MAX_POINTS_PER_SKU);
   // Re-inserting moves the SKU to the end: key order is "changed longest ago" first.
+  const known = Object.hasOwn(history.stock, sku);
   delete history.stock[sku];
   history.stock[sku] = points;
+  if (!known) skuCounts.set(history.stock, skuCount(history) + 1);
+  if (trim) trimStock(history);
+  return true;
+}
+
+/** How many SKUs each history's stock map holds, kept up to date by recordStock and trimStock. */
+const skuCounts = new WeakMap<ChartHistory['stock'], number>();
+function skuCount(history: ChartHistory): number {
+  return skuCounts.get(history.stock) ?? Object.keys(history.stock).length;
+}
+
+/**
+ * Drops the SKUs changed longest ago beyond MAX_SKUS. One pass over the keys, and only when there
+ * are too many: a sample of 20,000 SKUs trims once at its end rather than after every SKU.
+ */
+export function trimStock(history: ChartHistory): void {
+  const count = skuCount(history);
+  if (count <= MAX_SKUS) return;
   const skus = Object.keys(history.stock);
   for (let i = 0; i < skus.length - MAX_SKUS; i++) delete history.stock[skus[i]!];
-  return true;
+  skuCounts.set(history.stock, Math.min(skus.length, MAX_SKUS));
 }
 
 /** Adds an order-pull run to the ring, dropping the oldest beyond MAX_RUNS. */

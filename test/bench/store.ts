@@ -36,7 +36,7 @@ function prng(seed: number): (n: number) => number {
   };
 }
 
-const skuName = (i: number) => `SKU-${String(i).padStart(5, '0')}`;
+export const skuName = (i: number) => `SKU-${String(i).padStart(5, '0')}`;
 const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
 function writeJson(path: string, value: unknown): Promise<void> {
@@ -49,28 +49,43 @@ interface Sample {
   createdAt: string;
 }
 
-/** Writes the data directory in the store's own layout; returns orders of the last 3 months for the update bench. */
-export async function buildDataDir(dir: string, now = new Date()): Promise<Sample[]> {
+export interface DataSize {
+  orders: number;
+  skus: number;
+}
+
+/**
+ * Writes the data directory in the store's own layout; returns orders of the last 3 months for the
+ * update bench. Orders are made in time order and each month is written as soon as it is complete,
+ * so a million orders never sit in memory at once.
+ */
+export async function buildDataDir(dir: string, now = new Date(), size: DataSize = { orders: ORDER_COUNT, skus: SKU_COUNT }): Promise<Sample[]> {
+  const orderCount = size.orders;
+  const skuCount = size.skus;
   const rand = prng(42);
   await mkdir(join(dir, 'orders'), { recursive: true });
   const at = now.toISOString();
   const firstMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (MONTHS - 1), 1);
   const span = now.getTime() - firstMonth;
 
-  const months = new Map<string, Record<string, Order>>();
+  let month = '';
+  let orders: Record<string, Order> = {};
+  const writeMonth = async () => {
+    if (month) await writeJson(join(dir, 'orders', `${month}.json`), { schemaVersion: 1, month, orders });
+  };
   const commitments: Record<string, { location: string | null; lines: Record<string, number> }> = {};
   const counts: Record<string, number> = {};
   const samples: Sample[] = [];
   const recent = now.getTime() - 90 * 86_400_000;
-  for (let i = 0; i < ORDER_COUNT; i++) {
+  for (let i = 0; i < orderCount; i++) {
     const shop = SHOPS[i % 7 === 0 ? 1 : 0]!;
     const remoteId = String(10_000 + i);
     // Spread evenly over the 24 months, in order of remote id (ids grow with time).
-    const created = new Date(firstMonth + Math.floor((span * (i + rand(1000) / 1000)) / ORDER_COUNT));
+    const created = new Date(firstMonth + Math.floor((span * (i + rand(1000) / 1000)) / orderCount));
     const createdAt = created.toISOString();
     const lineCount = 1 + rand(4);
     const lines = Array.from({ length: lineCount }, (_, l) => {
-      const sku = rand(SKU_COUNT);
+      const sku = rand(skuCount);
       const quantity = 1 + rand(3);
       return {
         lineId: String(i * 10 + l), sku: skuName(sku), name: `${PRODUCTS[sku % PRODUCTS.length]} – ${VARIANTS[sku % VARIANTS.length]}`,
@@ -92,18 +107,20 @@ export async function buildDataDir(dir: string, now = new Date()): Promise<Sampl
       shipments: [],
       ...(open ? {} : { shippingPushedAt: createdAt }),
     };
-    const month = createdAt.slice(0, 7);
-    let orders = months.get(month);
-    if (!orders) months.set(month, (orders = {}));
+    if (createdAt.slice(0, 7) !== month) {
+      await writeMonth();
+      month = createdAt.slice(0, 7);
+      orders = {};
+    }
     orders[`${shop.name}#${remoteId}`] = order;
     counts[shop.name] = (counts[shop.name] ?? 0) + 1;
     if (open) commitments[`${shop.name}#${remoteId}`] = { location: shop.name === 'Main shop' ? 'Warehouse' : null, lines: Object.fromEntries(lines.map((l) => [l.sku, l.quantity])) };
     if (created.getTime() > recent && rand(20) === 0) samples.push({ shop: shop.name, remoteId, createdAt });
   }
-  for (const [month, orders] of months) await writeJson(join(dir, 'orders', `${month}.json`), { schemaVersion: 1, month, orders });
+  await writeMonth();
 
   const items: Record<string, { sku: string; onHand: Record<string, number> }> = {};
-  for (let s = 0; s < SKU_COUNT; s++) items[skuName(s)] = { sku: skuName(s), onHand: { Warehouse: rand(200), 'Shop floor': rand(20) } };
+  for (let s = 0; s < skuCount; s++) items[skuName(s)] = { sku: skuName(s), onHand: { Warehouse: rand(200), 'Shop floor': rand(20) } };
   await writeJson(join(dir, 'stock.json'), { schemaVersion: 1, items, commitments });
 
   await writeJson(join(dir, 'cursors.json'), {
