@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import type { CartView } from '../../core/api/contract-carts';
 import { BOUNDS, describeRange, describeRule, type RuleTrigger } from '../../core/model';
 import { action, type CliDeps } from '../context';
-import { table, UsageError } from '../output';
+import { localTime, table, UsageError } from '../output';
 import { choiceOption, parseBounded, parseList, parseStatuses } from '../parse';
 
 const TRIGGERS = ['order-status', 'product', 'order-meta', 'refunded', 'failed', 'cancelled', 'cart-abandoned', 'cart-recovered', 'cart-lost'] as const;
@@ -39,6 +40,15 @@ function triggerFrom(opts: RuleAddOptions): RuleTrigger {
   }
 }
 
+/** The `carts list` table: when each cart was captured and last changed state, in the merchant's zone. */
+export function formatCartList(carts: readonly CartView[], timeZone?: string): string {
+  if (!carts.length) return 'No carts yet.';
+  return table(
+    ['STATE', 'EMAIL', 'NAME', 'TOTAL', 'AGE', 'CAPTURED', 'STATE SINCE', 'SHOP', 'NOTE'],
+    carts.map((c) => [c.state, c.email, c.name, `${c.total} ${c.currency}`, age(c.ageMinutes), localTime(c.capturedAt, timeZone), localTime(c.stateChangedAt, timeZone), c.shop, c.crmBlocked ? 'blacklisted: no CRM' : '']),
+  );
+}
+
 export function registerCarts(program: Command, deps: CliDeps): void {
   program
     .command('carts')
@@ -49,10 +59,7 @@ export function registerCarts(program: Command, deps: CliDeps): void {
     .option('--shop <name>', 'only carts of this shop')
     .action(action(deps, async ({ api, print }, opts: { state?: 'capturing'; shop?: string }) => {
       const carts = await (await api()).call('carts.list', { state: opts.state, shop: opts.shop });
-      print.result(carts, () =>
-        carts.length
-          ? table(['STATE', 'EMAIL', 'NAME', 'TOTAL', 'AGE', 'SHOP', 'NOTE'], carts.map((c) => [c.state, c.email, c.name, `${c.total} ${c.currency}`, age(c.ageMinutes), c.shop, c.crmBlocked ? 'blacklisted: no CRM' : '']))
-          : 'No carts yet.');
+      print.result(carts, () => formatCartList(carts));
     }));
 
   const rules = program.command('rules').description('tag rules: which CRM tags to apply or remove when something happens');

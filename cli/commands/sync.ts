@@ -2,10 +2,11 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { JOB_ORDER } from '../../core/engine/engine';
 import { ApiError } from '../../core/api/errors';
+import type { OrderListItem } from '../../core/api/contract-sync';
 import type { JobSummary } from '../../core/jobs/context';
 import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';
-import { table, UsageError } from '../output';
+import { localTime, table, UsageError } from '../output';
 import { choiceOption, parseCount, parseList, readInputFile } from '../parse';
 
 /** Pause and resume only mean something to an engine that keeps running. */
@@ -16,11 +17,12 @@ function describeSummary(s: JobSummary): string {
   return `${s.job.padEnd(9)} ${s.target}: ${counts}; ${s.requests} request(s)${s.errors ? `; ${s.errors} error(s)` : ''}${s.stopped ? ` — stopped: ${s.stopped}` : ''}`;
 }
 
-export function formatOrder(o: Order): string {
+/** One order as `orders show` prints it; times in the merchant's zone (`timeZone` is for tests). */
+export function formatOrder(o: Order, timeZone?: string): string {
   const lines = [
     `Order ${o.number} (${o.shop} #${o.remoteNumber}) — ${o.status}, ${o.fulfilment}`,
     `Customer: ${`${o.customer.firstName} ${o.customer.lastName}`.trim() || '(no name)'} <${o.customer.email}>`,
-    `Created ${o.createdAt}, modified ${o.modifiedAt}; total ${o.total} ${o.currency}`,
+    `Created ${localTime(o.createdAt, timeZone)}, modified ${localTime(o.modifiedAt, timeZone)}; total ${o.total} ${o.currency}`,
     '',
     table(['SKU', 'ITEM', 'QTY', 'REFUNDED', 'TOTAL'], o.lines.map((l) => [l.sku || '(none)', l.name, l.quantity, l.refundedQuantity, l.total])),
   ];
@@ -30,6 +32,14 @@ export function formatOrder(o: Order): string {
     ])));
   }
   return lines.join('\n');
+}
+
+/** The `orders list` table, newest first as the API gives it; created times in the merchant's zone. */
+export function formatOrderList(result: { total: number; orders: readonly OrderListItem[] }, timeZone?: string): string {
+  if (result.total === 0) return 'No orders yet.';
+  const rows = result.orders.map((o) => [o.number, o.shop, o.status, o.fulfilment, o.email, `${o.total} ${o.currency}`, localTime(o.createdAt, timeZone)]);
+  const more = result.total > result.orders.length ? `\n… ${result.total - result.orders.length} more (use --limit)` : '';
+  return `${table(['ORDER', 'SHOP', 'STATUS', 'SHIPPED', 'CUSTOMER', 'TOTAL', 'CREATED'], rows)}${more}`;
 }
 
 /** `SKU:QTY,SKU:QTY` → shipment lines. */
@@ -71,11 +81,7 @@ export function registerSync(program: Command, deps: CliDeps): void {
       const limit = parseCount('--limit', opts.limit);
       if (limit < 1 || limit > 1000) throw new UsageError('--limit', '--limit must be between 1 and 1000.');
       const result = await (await api()).call('orders.list', { status: opts.status, shop: opts.shop, limit });
-      print.result(result, () =>
-        result.total === 0
-          ? 'No orders yet.'
-          : `${table(['ORDER', 'SHOP', 'STATUS', 'SHIPPED', 'CUSTOMER', 'TOTAL', 'CREATED'], result.orders.map((o) => [o.number, o.shop, o.status, o.fulfilment, o.email, `${o.total} ${o.currency}`, o.createdAt.slice(0, 16).replace('T', ' ')]))}` +
-            (result.total > result.orders.length ? `\n… ${result.total - result.orders.length} more (use --limit)` : ''));
+      print.result(result, () => formatOrderList(result));
     }));
   orders
     .command('show <number>')

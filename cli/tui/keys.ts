@@ -32,6 +32,7 @@ export enum Command {
   StateFilter = 'stateFilter',
   Test = 'test',
   Replay = 'replay',
+  Connection = 'connection',
   // In forms.
   Submit = 'submit',
   Cancel = 'cancel',
@@ -85,6 +86,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: Command.StateFilter, keys: [{ input: 'f' }], label: 'f', description: 'next state' },
   { command: Command.Test, keys: [{ input: 't' }], label: 't', description: 'test' },
   { command: Command.Replay, keys: [{ input: 'r' }], label: 'r', description: 'replay' },
+  { command: Command.Connection, keys: [{ input: 'c' }], label: 'c', description: 'address/keys' },
   { command: Command.Submit, keys: [{ key: 'return' }], label: 'enter', description: 'save' },
   { command: Command.Cancel, keys: [{ key: 'escape' }], label: 'esc', description: 'cancel' },
   { command: Command.NextField, keys: [{ key: 'tab' }, { key: 'downArrow' }], label: 'tab', description: 'next field' },

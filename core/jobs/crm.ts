@@ -305,7 +305,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${store.queue.data.items.filter((i) => i.lane === lane).length} contact(s) waiting)`, message: describeFailure(error) });
+    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${store.queue.data.items.filter((i) => i.lane === lane).length} contact(s) waiting)`, message: describeFailure(error, source) });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;

@@ -234,7 +234,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error) });
+    recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error, sourceOf(shop)) });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
@@ -245,10 +245,18 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   return s;
 }
 
-/** A failure in words a merchant can act on. */
-export function describeFailure(error: unknown): string {
+/**
+ * A failure in words a merchant can act on. Refused credentials name who refused them (a shop or a
+ * CRM) and where new ones go; health reads "refused Backroom's credentials" as keys refused.
+ */
+export function describeFailure(error: unknown, target?: { kind: 'shop' | 'crm' | 'backroom'; name: string }): string {
   if (error instanceof PlatformError && error.kind === 'auth') {
-    return `${error.message} — the shop refused Backroom's credentials. Check the API key and secret (or token), then add the shop again with the new ones.`;
+    if (target?.kind === 'crm') {
+      return `${error.message} — CRM "${target.name}" refused Backroom's credentials. Check its API key, then enter the new one in Settings or with backroom crm set "${target.name}" --key ….`;
+    }
+    const who = target?.kind === 'shop' ? `shop "${target.name}"` : 'the shop';
+    const how = target?.kind === 'shop' ? `backroom shop set "${target.name}"` : 'backroom shop set';
+    return `${error.message} — ${who} refused Backroom's credentials. Check the API key and secret (or token), then enter the new ones in Settings or with ${how} --key … --secret … (or --token …).`;
   }
   return error instanceof Error ? error.message : String(error);
 }

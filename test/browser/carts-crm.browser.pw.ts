@@ -127,9 +127,10 @@ test('an ActiveCampaign connection is added, tested against the sandbox, and rem
     await form.getByRole('button', { name: 'Add CRM' }).click();
     await expect(form.locator('[data-field="url"] [role="alert"]')).toContainText('uses plain http');
 
-    // A wrong key is accepted when added, and Test says what the CRM answered.
+    // A wrong key saved without asking the CRM is added, and Test says what the CRM answered.
     await input('url').fill(ac.accountUrl);
     await input('key').fill('not-the-key');
+    await form.getByRole('checkbox', { name: /Ask the CRM/ }).uncheck();
     await form.getByRole('button', { name: 'Add CRM' }).click();
     const item = page.locator('[data-crm="Newsletter"]');
     await expect(item).toContainText('ActiveCampaign');
@@ -143,6 +144,7 @@ test('an ActiveCampaign connection is added, tested against the sandbox, and rem
     await input('name').fill('Newsletter');
     await input('url').fill(ac.accountUrl);
     await input('key').fill(ac.key);
+    await form.getByRole('checkbox', { name: /Ask the CRM/ }).check();
     await form.getByRole('button', { name: 'Add CRM' }).click();
     await expect(item).toContainText(new URL(ac.accountUrl).host);
     await item.getByRole('button', { name: 'Test' }).click();

@@ -15,6 +15,7 @@ import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import { describeRule } from '../../../core/model';
 import { crmAddForm, crmFieldsForm, crmPlatformForm, crmRemoveForm, describeCrm, describeCrmFields, ruleAddForm, ruleRemoveForm, type FormSpec } from './settings-crm';
+import { crmConnectionForm, shopConnectionForm } from './settings-connection';
 import type { ScreenProps } from './types';
 import { NotLoaded } from '../components/not-loaded';
 
@@ -40,7 +41,7 @@ type Mode =
   | { kind: 'remove-shop'; name: string }
   | { kind: 'carts' }
   | { kind: 'engine' }
-  /** A CRM form (connect, disconnect, rules, fields): built in settings-crm.tsx. */
+  /** A form built elsewhere (CRM connect, disconnect, rules, fields; shop or CRM address and keys). */
   | { kind: 'crm-form'; spec: FormSpec };
 
 const list = (values: readonly string[]) => values.join(',');
@@ -82,6 +83,7 @@ function rowCommands(row: Row | undefined, rows: readonly Row[], at: number): Co
   return [
     ...(edits || row?.kind === 'shop' ? [Command.Edit] : []),
     ...(adds ? [Command.Add] : []),
+    ...(row?.kind === 'shop' || row?.kind === 'crm' ? [Command.Connection] : []),
     ...(row?.kind === 'shop' || row?.kind === 'crm' || row?.kind === 'rule' ? [Command.Remove] : []),
     ...(row?.kind === 'crm' ? [Command.Test] : []),
     ...(row?.kind === 'rule' ? [Command.Replay] : []),
@@ -115,13 +117,13 @@ export function Settings({ width, height }: ScreenProps) {
   const data = query.data;
   const rows: Row[] = data
     ? [
-        { kind: 'heading', text: 'Shops (e edit · x remove · a add)', adds: 'shop' },
+        { kind: 'heading', text: 'Shops (e edit · c address/keys · x remove · a add)', adds: 'shop' },
         ...data.shops.map((shop): Row => ({ kind: 'shop', shop })),
         ...(data.shops.length ? [] : [{ kind: 'note', text: 'No shops yet.' } as Row]),
         { kind: 'heading', text: 'Locations (a add)', adds: 'location' },
         ...data.locations.map((name): Row => ({ kind: 'location', name })),
         ...(data.locations.length ? [] : [{ kind: 'note', text: 'No locations yet.' } as Row]),
-        { kind: 'heading', text: 'CRM connections (a add · t test · x remove)', adds: 'crm' },
+        { kind: 'heading', text: 'CRM connections (a add · t test · c address/key · x remove)', adds: 'crm' },
         ...data.crms.map((crm): Row => ({ kind: 'crm', crm })),
         ...(data.crms.length ? [] : [{ kind: 'note', text: 'No CRM connected: contacts and tags go nowhere yet.' } as Row]),
         { kind: 'heading', text: 'Tag rules (a add · x remove · r replay)', adds: 'rule' },
@@ -168,6 +170,11 @@ export function Settings({ width, height }: ScreenProps) {
         else if (row?.kind === 'crm') crmForm(crmRemoveForm(row.crm.name));
         else if (row?.kind === 'rule') crmForm(ruleRemoveForm(row.rule));
         else message.info('Select a shop, a CRM connection or a tag rule to remove.');
+      } else if (matches(Command.Connection, input, key)) {
+        // Where the shop or CRM lives and its keys: a form of its own, because the API re-tests them.
+        if (row?.kind === 'shop') crmForm(shopConnectionForm(row.shop));
+        else if (row?.kind === 'crm') crmForm(crmConnectionForm(row.crm));
+        else message.info('Select a shop or a CRM connection to change its address or keys.');
       } else if (matches(Command.Test, input, key) && row?.kind === 'crm') {
         const name = row.crm.name;
         message.info(`Asking CRM "${name}"…`);

@@ -250,7 +250,7 @@ describe('Settings', () => {
     expect(frame).toContain('Main shop: woocommerce WO · imports processing · stock from Warehouse');
     expect(frame).toContain('Shop floor');
     expect(frame).toContain('Carts: tracking on · cut-off 15 min');
-    expect(frame).toContain('CRM connections (a add · t test · x remove)');
+    expect(frame).toContain('CRM connections (a add · t test · c address/key · x remove)');
     expect(frame).toContain('Tag rules (a add · x remove · r replay)');
   });
 

@@ -35,6 +35,7 @@ function describeTest(r: CrmTestResult): string {
 function CrmItem({ crm }: { crm: CrmView }) {
   const [tested, setTested] = useState<CrmTestResult | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const test = useAction((c) => c.call('crm.test', { name: crm.name }));
   const remove = useAction((c) => c.call('crm.remove', { name: crm.name }));
   const where = crm.platform === 'activecampaign' ? crm.url : `audience ${crm.listId}${crm.server ? ` · ${crm.server}` : ''}`;
@@ -61,12 +62,16 @@ function CrmItem({ crm }: { crm: CrmView }) {
             <button type="button" className="secondary" disabled={test.busy} onClick={() => (setTested(null), void test.run().then((r) => r && setTested(r)))}>
               {test.busy ? 'Testing…' : 'Test'}
             </button>
+            <button type="button" className="secondary" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+              Change address or key…
+            </button>
             <button type="button" className="secondary" onClick={() => setConfirming(true)}>
               Remove…
             </button>
           </span>
         )}
       </div>
+      {editing ? <EditCrmConnection crm={crm} done={() => setEditing(false)} /> : null}
       {tested ? (
         <Note tone="good">
           <span data-testid="crm-test-result">{describeTest(tested)}</span>
@@ -77,6 +82,58 @@ function CrmItem({ crm }: { crm: CrmView }) {
   );
 }
 
+/** A new URL, key or audience for a connected CRM; the CRM is asked with them before anything is saved. */
+function EditCrmConnection({ crm, done }: { crm: CrmView; done(): void }) {
+  const ac = crm.platform === 'activecampaign';
+  const [form, setForm] = useState({ url: ac ? crm.url : '', key: '', listId: ac ? '' : crm.listId });
+  const [saved, setSaved] = useState(false);
+  const save = useAction((c) =>
+    c.call('crm.setConnection', ac
+      ? { name: crm.name, url: form.url !== crm.url ? form.url : undefined, key: form.key || undefined }
+      : { name: crm.name, key: form.key || undefined, listId: form.listId !== crm.listId ? form.listId : undefined }));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
+    setForm({ ...form, [k]: e.target.value });
+    setSaved(false);
+    if (save.problem) save.setProblem(null);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await save.run()) {
+      setSaved(true);
+      // The form stays open with the confirmation, so it can be read; Close leaves it.
+      setForm({ ...form, key: '' });
+    }
+  };
+  const p = save.problem;
+  return (
+    <form className="form edit-connection" aria-label={`Address and key of ${crm.name}`} autoComplete="off" onSubmit={(e) => void submit(e)}>
+      {ac ? (
+        <Field label="API URL" name="url" problem={p}>
+          <input value={form.url} onChange={set('url')} spellCheck={false} />
+        </Field>
+      ) : null}
+      <Field label="New API key" name="key" problem={p} hint="Leave empty to keep the stored one.">
+        <input type="password" value={form.key} onChange={set('key')} />
+      </Field>
+      {ac ? null : (
+        <Field label="Audience ID" name="listId" problem={p}>
+          <input value={form.listId} onChange={set('listId')} spellCheck={false} />
+        </Field>
+      )}
+      <OtherProblem problem={p} fields={['url', 'key', 'listId']} />
+      {saved ? <Note tone="good">The CRM accepted it; saved.</Note> : null}
+      <span className="buttons">
+        <button type="submit" className="primary" disabled={save.busy}>
+          {save.busy ? 'Asking the CRM…' : 'Check and save'}
+        </button>
+        <button type="button" className="secondary" onClick={done}>
+          {saved ? 'Close' : 'Cancel'}
+        </button>
+      </span>
+    </form>
+  );
+}
+
 const EMPTY = { name: '', url: '', key: '', listId: '', server: '' };
 const CRM_FIELDS = ['platform', 'name', 'url', 'key', 'listId', 'server'];
 
@@ -84,6 +141,7 @@ function AddCrm() {
   const [platform, setPlatform] = useState<CrmView['platform']>('activecampaign');
   const [form, setForm] = useState(EMPTY);
   const [added, setAdded] = useState<string | null>(null);
+  const [check, setCheck] = useState(true);
   const add = useAction((c, params: CrmAddParams) => c.call('crm.add', params));
   const p = add.problem;
   const set = (k: keyof typeof EMPTY) => (e: { target: { value: string } }) => {
@@ -96,11 +154,11 @@ function AddCrm() {
     setAdded(null);
     const params: CrmAddParams =
       platform === 'activecampaign'
-        ? { platform, name: form.name, url: form.url, key: form.key }
-        : { platform, name: form.name, key: form.key, listId: form.listId, server: form.server.trim() || undefined };
+        ? { platform, name: form.name, url: form.url, key: form.key, check }
+        : { platform, name: form.name, key: form.key, listId: form.listId, server: form.server.trim() || undefined, check };
     const crm = await add.run(params);
     if (crm) {
-      setAdded(`“${crm.name}” added. Use Test to check the key.`);
+      setAdded(check ? `“${crm.name}” accepted the key and was added.` : `“${crm.name}” added without asking it. Use Test to check the key.`);
       setForm(EMPTY);
     }
   };
@@ -143,10 +201,13 @@ function AddCrm() {
           </div>
         </>
       )}
+      <label className="check">
+        <input type="checkbox" checked={check} onChange={(e) => setCheck(e.target.checked)} /> Ask the CRM whether it accepts this key before saving
+      </label>
       <OtherProblem problem={p} fields={CRM_FIELDS} />
       {added ? <Note tone="good">{added}</Note> : null}
       <button type="submit" className="primary" disabled={add.busy}>
-        {add.busy ? 'Adding…' : 'Add CRM'}
+        {add.busy ? (check ? 'Asking the CRM…' : 'Adding…') : 'Add CRM'}
       </button>
     </form>
   );
