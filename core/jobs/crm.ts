@@ -293,7 +293,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
  * has no way to find an import whose answer was lost, so those contacts go one by one instead: that
  * path reads each contact's tags first and sends only the ones still missing.
  */
-async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: QueueItem[]): Promise<PlatformError | null> {
+async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: QueueItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
   const { store } = ctx;
   const imports = connector.imports!;
   const id = newId('i');
@@ -302,7 +302,7 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
   if (fitting.length === 0) {
     // A single contact too large for an import: it goes one by one.
     workOf(all[0]!.item).oneByOne = true;
-    return null;
+    return { failed: [] };
   }
   const intent: BatchIntent = {
     intent: id,
@@ -324,9 +324,11 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
     // A refusal with an answer queued nothing: the contacts go back as they were. Without an answer
     // the import may have been queued: they go one by one, which checks their tags first.
     await releaseBatch(ctx, batchItem, !(error.kind === 'rejected' || error.kind === 'auth' || error.kind === 'malformed'));
-    return error;
+    return { stop: error, failed: [] };
   }
-  return waitForBatch(ctx, connector, s, batchItem);
+  const failed: { itemId: string; error: PlatformError }[] = [];
+  await waitForBatch(ctx, connector, s, batchItem, failed);
+  return { failed };
 }
 
 /**
@@ -353,6 +355,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   let carried: Prepared[] = [];
   const nowIso = () => ctx.clock.now().toISOString();
   const stopping = () => ctx.signal?.aborted === true;
+  // A bulk call's failures are each contact's own: the others go on, and the first failure whose
+  // contact is still waiting at the end of the run is reported then.
+  const deferred: { itemId: string; error: PlatformError }[] = [];
   try {
     await migrateCustomerTotals(ctx);
     await resumeBatches(ctx, crm, connector, s);
@@ -373,10 +378,11 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
       const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(workOf(i), imports.appliesTags)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
-        const error = await runImport(ctx, crm, connector, s, bulk);
+        const outcome = await runImport(ctx, crm, connector, s, bulk);
         await Promise.all([store.queue.save(), store.carts.save()]);
         ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
-        if (error) throw error;
+        if (outcome.stop) throw outcome.stop;
+        deferred.push(...outcome.failed);
         // An import still running is left for the next run; its contacts stay parked meanwhile.
         continue;
       }
@@ -398,12 +404,18 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           bump(s, 'batchRunning');
           break;
         }
+        // A contact the batch failed for waits and is retried; the rest of the batch goes on to its tags.
+        const failedOne = (item: QueueItem, error: PlatformError) => {
+          deferred.push({ itemId: item.id, error });
+          item.attempts++;
+          item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
+        };
         if (outcome instanceof PlatformError) for (const item of chunk) failed(item, outcome);
         else {
           for (const item of chunk) {
             const result = outcome.get(item.id)!;
             if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result));
-            else if (!result.ok) failed(item, result.error);
+            else if (!result.ok) failedOne(item, result.error);
           }
         }
       } else {
@@ -449,6 +461,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
       if (stop) throw stop;
     }
+    const unresolved = deferred.find((d) => store.queue.data.items.some((i) => i.id === d.itemId));
+    if (unresolved) throw unresolved.error;
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) clearError(store, crmOperation(crm.name));
   } catch (error) {
@@ -548,7 +562,7 @@ async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: Crm
 }
 
 /** Polls a submitted batch or import on the engine clock until it finishes (then settles it) or this run's wait is over. */
-async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem): Promise<PlatformError | null> {
+async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const intent = intentOf(item);
   const ids = intent.operations.map((o) => o.operationId);
   const finished = await pollOnClock(ctx, async () => {
@@ -566,13 +580,13 @@ async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSumm
     const progress = await connector.batches!.progress(intent.batchId!, ids);
     return progress.state === 'finished' ? progress : null;
   });
-  if (finished) return settleBatch(ctx, s, item, finished.succeeded, finished.failed);
+  if (finished) return settleBatch(ctx, s, item, finished.succeeded, finished.failed, failures);
   bump(s, 'batchRunning');
   return null;
 }
 
 /** Settles each contact of a finished batch by its own result; failed ones are retried on their own later. */
-async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>): Promise<PlatformError | null> {
+async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const { store } = ctx;
   let first: PlatformError | null = null;
   for (const op of intentOf(batchItem).operations) {
@@ -584,6 +598,8 @@ async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem,
       bump(s, intentOf(batchItem).via === 'import' ? 'imported' : 'batched');
     } else {
       first ??= failed.get(op.operationId) ?? null;
+      const error = failed.get(op.operationId);
+      if (error) failures?.push({ itemId: item.id, error });
       // A contact an import failed for goes one by one next time, which gives the CRM's own message.
       if (intentOf(batchItem).via === 'import') workOf(item).oneByOne = true;
       item.attempts++;

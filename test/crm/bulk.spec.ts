@@ -76,3 +76,54 @@ describe('ActiveCampaign backlog at bulk speed', () => {
     expect(s.requests).toBeLessThan(30);
   }, 120_000);
 });
+
+describe('per-contact results of a bulk call', () => {
+  it('ActiveCampaign: a contact the import reports as failed is retried one by one; the others are settled by the import, each tagged once', async () => {
+    ac = await startActiveCampaignSandbox();
+    const { emails, sync } = await setup(30, { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: ac.key });
+    const refused = emails[7]!;
+    ac.excludeEmail(refused);
+    const s = await sync();
+    // The import reported the address as failed; the others were settled by the import, and the
+    // refused contact, retried one by one after its back-off (the practice account's contact/sync
+    // takes the address), was tagged with one contactTags request.
+    expect(s.errors, s.stopped).toBe(0);
+    expect(s.counts.imported).toBe(28);
+    const [job] = [...ac.state.imports.values()];
+    expect(job!.failure).toEqual([refused]);
+    expect(ac.state.imports.size).toBe(1);
+    expect(ac.log.filter((l) => l.method === 'POST' && l.path === '/api/3/contactTags').length).toBe(2); // the first contact and the refused one
+    for (const email of emails) {
+      expect(ac.tagsOf(email), email).toEqual(['Customer']);
+      expect(ac.state.applications.filter((a) => a.contact === ac!.contactByEmail(email)!.id), email).toHaveLength(1);
+    }
+  });
+
+  it('Mailchimp: a member PUT that fails inside the upsert batch is retried on its own; the others are tagged once', async () => {
+    mc = await startMailchimpSandbox();
+    const { clock, emails, sync } = await setup(80, { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
+    mc.failNextBatch(1);
+    const first = await sync();
+    expect(first.errors).toBe(1);
+    const untagged = emails.filter((e) => mc!.tagsOf(e).length === 0);
+    expect(untagged).toHaveLength(1);
+
+    clock.set('2026-05-04T09:30:00Z');
+    const second = await sync();
+    expect(second.errors, second.stopped).toBe(0);
+    for (const email of emails) {
+      expect(mc.tagsOf(email), email).toEqual(['Customer']);
+      expect(mc.tagSetCount(email, 'Customer'), email).toBe(1);
+    }
+  });
+
+  it('Mailchimp: a member who unsubscribed is reported by the upsert batch, and their cart tags are not sent', async () => {
+    mc = await startMailchimpSandbox();
+    const { emails, sync } = await setup(60, { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
+    mc.addMember(emails[5]!, 'unsubscribed');
+    const s = await sync();
+    expect(s.errors, s.stopped).toBe(0);
+    expect(s.counts.unsubscribed).toBe(1);
+    expect(mc.log.filter((l) => l.method === 'PUT').length).toBeLessThan(5);
+  });
+});
