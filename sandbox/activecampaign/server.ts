@@ -3,7 +3,9 @@ import { Router, startSandbox, type SandboxRequest, type SandboxResponse, type S
 
 /**
  * A practice ActiveCampaign account: the API v3 subset Backroom uses (contact sync, contacts,
- * tags, contact tags, contact lists, custom fields, users/me) with ActiveCampaign's shapes —
+ * tags, contact tags, contact lists, custom fields, users/me, and the bulk contact import with its
+ * limits: 250 contacts and 399,999 bytes a call, 100 calls a minute, per-contact failures reported
+ * by email in /import/info) with ActiveCampaign's shapes —
  * string ids, `meta.total` as a string, `{errors:[…]}` bodies — its Api-Token check and its
  * limit of 5 requests per rolling second. State lives in memory; tests reach it through the handle.
  */
