@@ -326,9 +326,25 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
     await releaseBatch(ctx, batchItem, !(error.kind === 'rejected' || error.kind === 'auth' || error.kind === 'malformed'));
     return { stop: error, failed: [] };
   }
-  const failed: { itemId: string; error: PlatformError }[] = [];
-  await waitForBatch(ctx, connector, s, batchItem, failed);
-  return { failed };
+  // Not waited for here: ActiveCampaign runs several imports side by side, so the next one is sent
+  // at once and all of them are awaited when nothing more can be sent (awaitImports).
+  return { failed: [] };
+}
+
+/**
+ * Waits for the imports this lane has submitted and settles each contact by its own outcome; a
+ * failure goes to `failures`. True when at least one import finished (its contacts may have more to do).
+ */
+async function awaitImports(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, failures: { itemId: string; error: PlatformError }[]): Promise<boolean> {
+  const { store } = ctx;
+  const lane = crmLane(crm.name);
+  let settled = false;
+  for (const item of store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND && intentOf(i).via === 'import' && intentOf(i).batchId)) {
+    if (ctx.signal?.aborted) break;
+    await waitForBatch(ctx, connector, s, item, failures);
+    if (!store.queue.data.items.includes(item)) settled = true;
+  }
+  return settled;
 }
 
 /**
@@ -388,7 +404,11 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       }
       const viaBulk = imports !== undefined && bulk.length >= imports.minContacts;
       const chunk = viaBulk ? bulk : ready.slice(0, probing ? 1 : chunkSize - carried.length);
-      if (chunk.length === 0 && carried.length === 0) break;
+      if (chunk.length === 0 && carried.length === 0) {
+        // Nothing more to send: wait for the imports sent meanwhile; contacts they settle may have more work.
+        if (imports?.appliesTags && !stopping() && (await awaitImports(ctx, crm, connector, s, deferred))) continue;
+        break;
+      }
       const prepared: Prepared[] = [];
       let stop: PlatformError | null = null;
       const failed = (item: QueueItem, error: PlatformError) => {

@@ -77,22 +77,58 @@ describe('ActiveCampaign backlog at bulk speed', () => {
   }, 120_000);
 });
 
+describe('ActiveCampaign imports side by side', () => {
+  it('sends every import of a backlog without waiting for the one before; a slow one is polled by the next run, never sent again', async () => {
+    ac = await startActiveCampaignSandbox();
+    const { emails, sync } = await setup(600, { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: ac.key });
+    const submits = () => ac!.log.filter((l) => l.method === 'POST' && l.path === '/api/3/import/bulk_import').length;
+    ac.holdImports(true);
+    const first = await sync();
+    expect(first.errors, first.stopped).toBe(0);
+    expect(first.counts.batchRunning).toBeGreaterThanOrEqual(1);
+    expect(submits()).toBe(3); // 599 after the first contact: 250 + 250 + 99, all sent while none had finished
+    // None was waited for before the next was sent: the first status read comes after the third submit.
+    const lastSubmit = ac.log.map((l) => l.path).lastIndexOf('/api/3/import/bulk_import');
+    const firstRead = ac.log.findIndex((l) => l.path.startsWith('/api/3/import/info'));
+    expect(firstRead).toBeGreaterThan(lastSubmit);
+    expect(emails.slice(1).every((e) => ac!.tagsOf(e).length === 0)).toBe(true);
+
+    ac.holdImports(false);
+    const second = await sync();
+    expect(second.errors, second.stopped).toBe(0);
+    expect(second.counts.imported).toBe(599);
+    expect(submits()).toBe(3);
+    for (const email of emails) {
+      expect(ac.tagsOf(email), email).toEqual(['Customer']);
+      expect(ac.state.applications.filter((a) => a.contact === ac!.contactByEmail(email)!.id), email).toHaveLength(1);
+    }
+  }, 120_000);
+});
+
 describe('per-contact results of a bulk call', () => {
   it('ActiveCampaign: a contact the import reports as failed is retried one by one; the others are settled by the import, each tagged once', async () => {
     ac = await startActiveCampaignSandbox();
-    const { emails, sync } = await setup(30, { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: ac.key });
+    const { clock, emails, sync } = await setup(30, { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: ac.key });
     const refused = emails[7]!;
     ac.excludeEmail(refused);
-    const s = await sync();
-    // The import reported the address as failed; the others were settled by the import, and the
-    // refused contact, retried one by one after its back-off (the practice account's contact/sync
-    // takes the address), was tagged with one contactTags request.
-    expect(s.errors, s.stopped).toBe(0);
-    expect(s.counts.imported).toBe(28);
+    const first = await sync();
+    // The import reported the address as failed: an error of that contact's own; the others were settled by the import.
+    expect(first.errors).toBe(1);
+    expect(first.stopped).toMatch(/could not import this contact/);
+    expect(first.counts.imported).toBe(28);
     const [job] = [...ac.state.imports.values()];
     expect(job!.failure).toEqual([refused]);
+    expect(ac.tagsOf(refused)).toEqual([]);
+
+    // After its back-off the refused contact is retried one by one (the practice account's
+    // contact/sync takes the address), not in a new import: one contactTags request.
+    clock.set('2026-05-04T09:30:00Z');
+    const tagPosts = () => ac!.log.filter((l) => l.method === 'POST' && l.path === '/api/3/contactTags').length;
+    const before = tagPosts();
+    const second = await sync();
+    expect(second.errors, second.stopped).toBe(0);
     expect(ac.state.imports.size).toBe(1);
-    expect(ac.log.filter((l) => l.method === 'POST' && l.path === '/api/3/contactTags').length).toBe(2); // the first contact and the refused one
+    expect(tagPosts() - before).toBe(1);
     for (const email of emails) {
       expect(ac.tagsOf(email), email).toEqual(['Customer']);
       expect(ac.state.applications.filter((a) => a.contact === ac!.contactByEmail(email)!.id), email).toHaveLength(1);
