@@ -1,7 +1,7 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
 import { backoffMs, newId } from '../engine/queue';
 import { orderKey, type CrmConnection, type Order } from '../model';
-import type { CrmConnector, CrmContactRef, CrmTagChange } from '../platforms/crm-types';
+import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmTagChange, CrmUpsertResult } from '../platforms/crm-types';
 import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { bump, summary, type JobContext, type JobSummary } from './context';
@@ -28,6 +28,11 @@ interface ContactWork {
   ops: TagOp[];
   /** Set while the contact's changes travel in a CRM batch (its intent id): nothing merges into it then. */
   batch?: string;
+  /**
+   * Set when a bulk import failed for this contact or its answer was lost: it goes one by one from
+   * then on, which reads the contact's tags before sending and gives the CRM's own message.
+   */
+  oneByOne?: boolean;
 }
 
 export const CRM_BATCH_KIND = 'crm.batch';
@@ -47,6 +52,8 @@ interface BatchIntent {
   intent: string;
   notedAt: string;
   batchId?: string;
+  /** `import`: a bulk contact import that also applies the tags (ActiveCampaign); absent: a tag batch (Mailchimp). */
+  via?: 'import';
   operations: BatchOperation[];
 }
 
@@ -189,6 +196,157 @@ function pause(ctx: JobContext, ms: number): Promise<void> {
   });
 }
 
+/** What the CRM is sent for a queued contact: their details and mapped fields. */
+function contactInput(ctx: JobContext, work: ContactWork): CrmContactInput {
+  return { email: work.email, ...work.contact, fields: mappedFields(ctx, work) };
+}
+
+/**
+ * Whether a contact's changes can travel in a bulk upsert. Where the import applies tags itself
+ * (ActiveCampaign) it can only add them and says nothing of the contact's subscription: removals,
+ * cart tags (which stop when the contact has unsubscribed) and contacts an import already failed for
+ * go one by one.
+ */
+function bulkable(work: ContactWork, appliesTags: boolean): boolean {
+  if (!appliesTags) return true;
+  return !work.oneByOne && work.ops.every((o) => o.op === 'add' && !o.fromCart);
+}
+
+/**
+ * Reads a contact's upsert answer: raises an alert for fields the CRM lacks, stops cart tags for a
+ * contact who unsubscribed, and keeps only the tag changes the contact still needs.
+ */
+async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, result: CrmUpsertResult): Promise<Prepared> {
+  const work = workOf(item);
+  alertUnknownFields(ctx, crm, result.unknownFields);
+  if (result.status === 'unsubscribed') {
+    unsubscribeCarts(ctx, work.email);
+    const dropped = work.ops.filter((o) => o.fromCart);
+    dropped.forEach((o) => o.keys.forEach((k) => ctx.queue.markDone(k)));
+    work.ops = work.ops.filter((o) => !o.fromCart);
+    bump(s, 'unsubscribed');
+  }
+  const tags = result.tags ?? (result.created ? [] : ((await connector.getContact(work.email))?.tags ?? []));
+  const has = new Set(tags.map((t) => t.toLowerCase()));
+  const add = work.ops.filter((o) => o.op === 'add' && !has.has(o.tag.toLowerCase()));
+  const remove = work.ops.filter((o) => o.op === 'remove' && has.has(o.tag.toLowerCase()));
+  bump(s, 'alreadyDone', work.ops.length - add.length - remove.length);
+  return { item, work, ref: result.ref, add, remove };
+}
+
+function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): void {
+  if (!unknownFields.length) return;
+  raiseAlert(ctx.store, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
+}
+
+/** Polls `read` on the engine clock until it gives an answer, or this run's wait is over (null). */
+async function pollOnClock<T>(ctx: JobContext, read: () => Promise<T | null>): Promise<T | null> {
+  const started = ctx.clock.now().getTime();
+  for (let poll = 0; ; poll++) {
+    const answer = await read();
+    if (answer !== null) return answer;
+    const gap = BATCH_POLL_GAPS_MS[poll] ?? BATCH_POLL_MAX_GAP_MS;
+    if (ctx.signal?.aborted || ctx.clock.now().getTime() + gap - started > BATCH_WAIT_MS) return null;
+    await pause(ctx, gap);
+  }
+}
+
+/**
+ * Upserts contacts through the CRM's bulk endpoint where it only upserts (Mailchimp member PUTs in
+ * one batch) and gives each contact's answer, as one PUT would. Nothing is noted before submitting:
+ * an upsert changes no tag and repeats harmlessly, so a batch lost in a crash is simply sent again.
+ */
+async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: QueueItem[]): Promise<Map<string, CrmImportOutcome> | PlatformError | 'unfinished'> {
+  const imports = connector.imports!;
+  const id = newId('u');
+  const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: workOf(item).email, item }));
+  let batchId: string;
+  try {
+    const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: contactInput(ctx, workOf(c.item)), tags: [] })));
+    batchId = submitted.batchId;
+    alertUnknownFields(ctx, crm, submitted.unknownFields);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return error;
+  }
+  let progress;
+  try {
+    progress = await pollOnClock(ctx, async () => {
+      const p = await imports.progress(batchId, contacts);
+      return p.state === 'finished' ? p : null;
+    });
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return error;
+  }
+  if (!progress) return 'unfinished';
+  const byItem = new Map<string, CrmImportOutcome>();
+  for (const c of contacts) byItem.set(c.item.id, progress.results.get(c.operationId) ?? { ok: false, error: new PlatformError('transient', `${crm.name} reported nothing for ${c.email} in bulk upsert ${batchId}.`) });
+  return byItem;
+}
+
+/**
+ * Sends contacts with their new tags as one bulk import (ActiveCampaign), exactly once, the way
+ * `runBatch` sends a tag batch: the intent is saved and its contacts parked before submitting, the
+ * import's id saved as soon as the CRM answers, the import polled on the engine clock (a slow one is
+ * left for the next run, never redone), and each contact settled by its own outcome. ActiveCampaign
+ * has no way to find an import whose answer was lost, so those contacts go one by one instead: that
+ * path reads each contact's tags first and sends only the ones still missing.
+ */
+async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: QueueItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
+  const { store } = ctx;
+  const imports = connector.imports!;
+  const id = newId('i');
+  const all = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, item, input: contactInput(ctx, workOf(item)), tags: workOf(item).ops.map((o) => o.tag) }));
+  const fitting = all.slice(0, await imports.fit(all));
+  if (fitting.length === 0) {
+    // A single contact too large for an import: it goes one by one.
+    workOf(all[0]!.item).oneByOne = true;
+    return { failed: [] };
+  }
+  const intent: BatchIntent = {
+    intent: id,
+    notedAt: ctx.clock.now().toISOString(),
+    via: 'import',
+    operations: fitting.map((c) => ({ operationId: c.operationId, itemId: c.item.id, change: { ref: { id: '', email: c.input.email }, apply: c.tags, remove: [] } })),
+  };
+  const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
+  for (const c of fitting) workOf(c.item).batch = intent.intent;
+  store.queue.data.items.unshift(batchItem);
+  await store.queue.save();
+  try {
+    const submitted = await imports.submit(fitting.map((c) => ({ operationId: c.operationId, input: c.input, tags: c.tags })));
+    intent.batchId = submitted.batchId;
+    alertUnknownFields(ctx, crm, submitted.unknownFields);
+    await store.queue.save();
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    // A refusal with an answer queued nothing: the contacts go back as they were. Without an answer
+    // the import may have been queued: they go one by one, which checks their tags first.
+    await releaseBatch(ctx, batchItem, !(error.kind === 'rejected' || error.kind === 'auth' || error.kind === 'malformed'));
+    return { stop: error, failed: [] };
+  }
+  // Not waited for here: ActiveCampaign runs several imports side by side, so the next one is sent
+  // at once and all of them are awaited when nothing more can be sent (awaitImports).
+  return { failed: [] };
+}
+
+/**
+ * Waits for the imports this lane has submitted and settles each contact by its own outcome; a
+ * failure goes to `failures`. True when at least one import finished (its contacts may have more to do).
+ */
+async function awaitImports(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, failures: { itemId: string; error: PlatformError }[]): Promise<boolean> {
+  const { store } = ctx;
+  const lane = crmLane(crm.name);
+  let settled = false;
+  for (const item of store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND && intentOf(i).via === 'import' && intentOf(i).batchId)) {
+    if (ctx.signal?.aborted) break;
+    await waitForBatch(ctx, connector, s, item, failures);
+    if (!store.queue.data.items.includes(item)) settled = true;
+  }
+  return settled;
+}
+
 /**
  * CRM job for one connection: works through its queue in order, a chunk at a time. Each contact is
  * upserted with its mapped fields; tags it already has cost no request; the rest go in one bulk
@@ -202,7 +360,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   const before = connector.stats.requests;
   const lane = crmLane(crm.name);
   const source = { kind: 'crm' as const, name: crm.name };
-  const chunkSize = Math.max(connector.limits.concurrency * 5, connector.limits.batchSize ? Math.min(connector.limits.batchSize, 500) : 0, 10);
+  const chunkSize = Math.max(connector.limits.concurrency * 5, connector.limits.batchSize, 10);
+  const imports = connector.imports;
   // Under a requests-per-second limit, contacts in parallel gain nothing and could overtake each
   // other on a retry: work them one by one, in queue order. Otherwise use the CRM's concurrency.
   const parallel = connector.limits.requestsPerSecond ? 1 : connector.limits.concurrency;
@@ -212,6 +371,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   let carried: Prepared[] = [];
   const nowIso = () => ctx.clock.now().toISOString();
   const stopping = () => ctx.signal?.aborted === true;
+  // A bulk call's failures are each contact's own: the others go on, and the first failure whose
+  // contact is still waiting at the end of the run is reported then.
+  const deferred: { itemId: string; error: PlatformError }[] = [];
   try {
     await migrateCustomerTotals(ctx);
     await resumeBatches(ctx, crm, connector, s);
@@ -227,44 +389,67 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       // Keep order: stop at the first item that must wait.
       const waitingAt = due.findIndex((i) => i.notBefore && i.notBefore > nowIso());
       const ready = waitingAt === -1 ? due : due.slice(0, waitingAt);
-      const chunk = ready.slice(0, probe ? 1 : chunkSize - carried.length);
       const probing = probe;
       probe = false;
-      if (chunk.length === 0 && carried.length === 0) break;
+      // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
+      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(workOf(i), imports.appliesTags)).slice(0, imports.maxContacts) : [];
+      if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
+        const outcome = await runImport(ctx, crm, connector, s, bulk);
+        await Promise.all([store.queue.save(), store.carts.save()]);
+        ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
+        if (outcome.stop) throw outcome.stop;
+        deferred.push(...outcome.failed);
+        // An import still running is left for the next run; its contacts stay parked meanwhile.
+        continue;
+      }
+      const viaBulk = imports !== undefined && bulk.length >= imports.minContacts;
+      const chunk = viaBulk ? bulk : ready.slice(0, probing ? 1 : chunkSize - carried.length);
+      if (chunk.length === 0 && carried.length === 0) {
+        // Nothing more to send: wait for the imports sent meanwhile; contacts they settle may have more work.
+        if (imports?.appliesTags && !stopping() && (await awaitImports(ctx, crm, connector, s, deferred))) continue;
+        break;
+      }
       const prepared: Prepared[] = [];
       let stop: PlatformError | null = null;
-      await inOrder(
-        chunk,
-        parallel,
-        async (item) => {
+      const failed = (item: QueueItem, error: PlatformError) => {
+        stop ??= error;
+        item.attempts++;
+        item.notBefore = new Date(ctx.clock.now().getTime() + (error.kind === 'auth' ? 0 : backoffMs(item.attempts))).toISOString();
+      };
+      if (viaBulk) {
+        const outcome = await bulkUpsert(ctx, crm, connector, chunk);
+        if (outcome === 'unfinished') {
+          // The CRM is slow to run it, or the engine stops: the contacts wait for the next run, which
+          // upserts them again (an upsert repeats harmlessly).
+          bump(s, 'batchRunning');
+          break;
+        }
+        // A contact the batch failed for waits and is retried; the rest of the batch goes on to its tags.
+        const failedOne = (item: QueueItem, error: PlatformError) => {
+          deferred.push({ itemId: item.id, error });
+          item.attempts++;
+          item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
+        };
+        if (outcome instanceof PlatformError) for (const item of chunk) failed(item, outcome);
+        else {
+          for (const item of chunk) {
+            const result = outcome.get(item.id)!;
+            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result));
+            else if (!result.ok) failedOne(item, result.error);
+          }
+        }
+      } else {
+        await inOrder(chunk, parallel, async (item) => {
           if (stop || stopping()) return;
-          const work = workOf(item);
           try {
-            const result = await connector.upsertContact({ email: work.email, ...work.contact, fields: mappedFields(ctx, work) });
-            if (result.unknownFields.length) {
-              raiseAlert(store, ctx.clock.now(), { key: `crm-field:${crm.name}:${result.unknownFields.join(',')}`, source, kind: 'other', message: `${crm.name} has no field for ${result.unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
-            }
-            if (result.status === 'unsubscribed') {
-              unsubscribeCarts(ctx, work.email);
-              const dropped = work.ops.filter((o) => o.fromCart);
-              dropped.forEach((o) => o.keys.forEach((k) => ctx.queue.markDone(k)));
-              work.ops = work.ops.filter((o) => !o.fromCart);
-              bump(s, 'unsubscribed');
-            }
-            const tags = result.tags ?? (result.created ? [] : ((await connector.getContact(work.email))?.tags ?? []));
-            const has = new Set(tags.map((t) => t.toLowerCase()));
-            const add = work.ops.filter((o) => o.op === 'add' && !has.has(o.tag.toLowerCase()));
-            const remove = work.ops.filter((o) => o.op === 'remove' && has.has(o.tag.toLowerCase()));
-            bump(s, 'alreadyDone', work.ops.length - add.length - remove.length);
-            prepared.push({ item, work, ref: result.ref, add, remove });
+            const result = await connector.upsertContact(contactInput(ctx, workOf(item)));
+            prepared.push(await prepareContact(ctx, crm, connector, s, item, result));
           } catch (error) {
             if (!(error instanceof PlatformError)) throw error;
-            stop ??= error;
-            item.attempts++;
-            item.notBefore = new Date(ctx.clock.now().getTime() + (error.kind === 'auth' ? 0 : backoffMs(item.attempts))).toISOString();
+            failed(item, error);
           }
-        },
-      );
+        });
+      }
       prepared.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
       if (probing && !stop && !stopping() && ready.length > chunk.length) {
         carried = prepared;
@@ -296,6 +481,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
       if (stop) throw stop;
     }
+    const unresolved = deferred.find((d) => store.queue.data.items.some((i) => i.id === d.itemId));
+    if (unresolved) throw unresolved.error;
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
       clearError(store, crmOperation(crm.name));
@@ -373,11 +560,17 @@ async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: Crm
   for (const item of ctx.store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND)) {
     if (ctx.signal?.aborted) return;
     const intent = intentOf(item);
-    if (!connector.batches) {
+    if (intent.via === 'import' ? !connector.imports : !connector.batches) {
       await releaseBatch(ctx, item);
       continue;
     }
+    if (!intent.batchId && intent.via === 'import') {
+      // An import submitted just before a crash may have been queued; there is no way to look it up.
+      await releaseBatch(ctx, item, true);
+      continue;
+    }
     if (!intent.batchId) {
+      if (!connector.batches) continue;
       const found = await connector.batches.find(new Date(intent.notedAt), intent.operations.map((o) => o.operationId));
       if (!found) {
         await releaseBatch(ctx, item);
@@ -391,25 +584,32 @@ async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: Crm
   }
 }
 
-/** Polls a submitted batch on the engine clock until it finishes (then settles it) or this run's wait is over. */
-async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem): Promise<PlatformError | null> {
+/** Polls a submitted batch or import on the engine clock until it finishes (then settles it) or this run's wait is over. */
+async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const intent = intentOf(item);
   const ids = intent.operations.map((o) => o.operationId);
-  const started = ctx.clock.now().getTime();
-  for (let poll = 0; ; poll++) {
-    const progress = await connector.batches!.progress(intent.batchId!, ids);
-    if (progress.state === 'finished') return settleBatch(ctx, s, item, progress.succeeded, progress.failed);
-    const gap = BATCH_POLL_GAPS_MS[poll] ?? BATCH_POLL_MAX_GAP_MS;
-    if (ctx.signal?.aborted || ctx.clock.now().getTime() + gap - started > BATCH_WAIT_MS) {
-      bump(s, 'batchRunning');
-      return null;
+  const finished = await pollOnClock(ctx, async () => {
+    if (intent.via === 'import') {
+      const progress = await connector.imports!.progress(intent.batchId!, intent.operations.map((o) => ({ operationId: o.operationId, email: o.change.ref.email })));
+      if (progress.state !== 'finished') return null;
+      const succeeded = new Set<string>();
+      const failed = new Map<string, PlatformError>();
+      for (const [id, outcome] of progress.results) {
+        if (outcome.ok) succeeded.add(id);
+        else failed.set(id, outcome.error);
+      }
+      return { succeeded, failed };
     }
-    await pause(ctx, gap);
-  }
+    const progress = await connector.batches!.progress(intent.batchId!, ids);
+    return progress.state === 'finished' ? progress : null;
+  });
+  if (finished) return settleBatch(ctx, s, item, finished.succeeded, finished.failed, failures);
+  bump(s, 'batchRunning');
+  return null;
 }
 
 /** Settles each contact of a finished batch by its own result; failed ones are retried on their own later. */
-async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>): Promise<PlatformError | null> {
+async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const { store } = ctx;
   let first: PlatformError | null = null;
   for (const op of intentOf(batchItem).operations) {
@@ -418,9 +618,13 @@ async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem,
     delete workOf(item).batch;
     if (succeeded.has(op.operationId)) {
       settleContact(ctx, s, item, op.change.apply.length, op.change.remove.length);
-      bump(s, 'batched');
+      bump(s, intentOf(batchItem).via === 'import' ? 'imported' : 'batched');
     } else {
       first ??= failed.get(op.operationId) ?? null;
+      const error = failed.get(op.operationId);
+      if (error) failures?.push({ itemId: item.id, error });
+      // A contact an import failed for goes one by one next time, which gives the CRM's own message.
+      if (intentOf(batchItem).via === 'import') workOf(item).oneByOne = true;
       item.attempts++;
       item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
     }
@@ -430,11 +634,18 @@ async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem,
   return first;
 }
 
-/** A batch the CRM never accepted: its contacts go back to ordinary, in-order processing. */
-async function releaseBatch(ctx: JobContext, batchItem: QueueItem): Promise<void> {
+/**
+ * A batch the CRM never accepted: its contacts go back to ordinary, in-order processing; with
+ * `oneByOne`, never in bulk again (an import that may or may not have been queued).
+ */
+async function releaseBatch(ctx: JobContext, batchItem: QueueItem, oneByOne = false): Promise<void> {
   const { store } = ctx;
   const ids = new Set(intentOf(batchItem).operations.map((o) => o.itemId));
-  for (const item of store.queue.data.items) if (ids.has(item.id) && item.kind === CRM_KIND) delete workOf(item).batch;
+  for (const item of store.queue.data.items) {
+    if (!ids.has(item.id) || item.kind !== CRM_KIND) continue;
+    delete workOf(item).batch;
+    if (oneByOne) workOf(item).oneByOne = true;
+  }
   store.queue.data.items = store.queue.data.items.filter((i) => i !== batchItem);
   await store.queue.save();
 }

@@ -148,4 +148,50 @@ export interface CrmConnector {
   applyTagChanges(changes: CrmTagChange[]): Promise<CrmBulkResult>;
   /** The CRM's asynchronous batch endpoint, where it has one worth using (Mailchimp). */
   readonly batches?: CrmBatching;
+  /** The CRM's bulk contact upsert, for backlogs (ActiveCampaign import, Mailchimp batches). */
+  readonly imports?: CrmImporting;
+}
+
+/** One contact of a bulk upsert, under an id Backroom chose; `tags` travel with it where the CRM takes them (ActiveCampaign). */
+export interface CrmImportContact {
+  operationId: string;
+  input: CrmContactInput;
+  tags: string[];
+}
+
+/** How far a bulk upsert got: still running, or finished with each contact's outcome by operation id. */
+export type CrmImportProgress =
+  | { state: 'running' }
+  | { state: 'finished'; results: Map<string, CrmImportOutcome> };
+
+/**
+ * One contact's outcome in a finished bulk upsert. `result` is known only where the CRM reports it
+ * per contact (Mailchimp: the member as the PUT answered); ActiveCampaign's import says only which
+ * contacts failed.
+ */
+export type CrmImportOutcome = { ok: true; result?: CrmUpsertResult } | { ok: false; error: PlatformError };
+
+/**
+ * A CRM's bulk contact upsert (ActiveCampaign `/import/bulk_import`, Mailchimp member PUTs in
+ * `/batches`), in steps like `CrmBatching`, so the caller polls it on the engine clock.
+ */
+export interface CrmImporting {
+  /** Most contacts in one call (ActiveCampaign: 250). */
+  maxContacts: number;
+  /** Fewer ready contacts than this go one by one: a bulk call costs a submit, polls and a wait. */
+  minContacts: number;
+  /** The import applies the contacts' tags itself (ActiveCampaign); otherwise it only upserts (Mailchimp). */
+  appliesTags: boolean;
+  /**
+   * The import reports each contact's subscription status and tags (Mailchimp). Where it does not
+   * (ActiveCampaign), contacts whose changes depend on them (cart tags stop on an unsubscribe;
+   * removals need the contact's tags) go one by one.
+   */
+  reportsStatus: boolean;
+  /** How many of `contacts`, from the first, fit in one call (count and payload size). */
+  fit(contacts: CrmImportContact[]): Promise<number>;
+  /** Submits the contacts; resolves with the CRM's id for the import and the fields it has no field for. */
+  submit(contacts: CrmImportContact[]): Promise<{ batchId: string; unknownFields: string[] }>;
+  /** Reads the import's status once; when finished, each contact's outcome. */
+  progress(batchId: string, contacts: { operationId: string; email: string }[]): Promise<CrmImportProgress>;
 }

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Router, startSandbox, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../kit/server';
 
 /**
  * A practice ActiveCampaign account: the API v3 subset Backroom uses (contact sync, contacts,
- * tags, contact tags, contact lists, custom fields, users/me) with ActiveCampaign's shapes —
+ * tags, contact tags, contact lists, custom fields, users/me, and the bulk contact import with its
+ * limits: 250 contacts and 399,999 bytes a call, 100 calls a minute, per-contact failures reported
+ * by email in /import/info) with ActiveCampaign's shapes —
  * string ids, `meta.total` as a string, `{errors:[…]}` bodies — its Api-Token check and its
  * limit of 5 requests per rolling second. State lives in memory; tests reach it through the handle.
  */
@@ -35,9 +38,23 @@ export interface ActiveCampaignState {
   tagCreations: number;
   /** Requests refused with 429. */
   rateLimited: number;
-  /** Every accepted tag application (POST contactTags), also of a tag the contact already had: a test's double-tagging detector. */
+  /** Every accepted tag application (POST contactTags or an import), also of a tag the contact already had: a test's double-tagging detector. */
   applications: { contact: string; tag: string }[];
+  /** Bulk imports by batch id, in the order they were submitted. */
+  imports: Map<string, AcImport>;
 }
+
+/** A bulk import: waiting until it runs (on its own, right after it is submitted, unless held), then completed. */
+export interface AcImport {
+  batchId: string;
+  status: 'waiting' | 'active' | 'completed';
+  contacts: AcImportContact[];
+  /** Ids of contacts the import created. */
+  success: string[];
+  /** Emails the import could not import. */
+  failure: string[];
+}
+export interface AcImportContact { email?: unknown; first_name?: unknown; last_name?: unknown; phone?: unknown; tags?: unknown; fields?: unknown }
 
 export interface ActiveCampaignSandboxOptions {
   /** The valid Api-Token (default `sandbox-ac-key-0001`). */
@@ -65,7 +82,14 @@ export interface ActiveCampaignSandbox extends SandboxServer {
   fieldsOf(email: string): Record<string, string>;
   /** Count of tags with this name (case-insensitive): more than 1 means a duplicate was created. */
   tagCount(name: string): number;
+  /** While held, imports stay waiting however often they are read; release lets them run. */
+  holdImports(held: boolean): void;
+  /** Puts an email on the account's exclusion list: imports report it as a failure. */
+  excludeEmail(email: string): void;
 }
+
+/** ActiveCampaign's bulk import limits: 250 contacts and 399,999 bytes a call; 100 calls a minute (20 for one contact). */
+export const AC_IMPORT_LIMITS = { contacts: 250, bytes: 399_999, perMinute: 100, singlePerMinute: 20 } as const;
 
 const LIST_STATUS = { unconfirmed: '0', subscribed: '1', unsubscribed: '2', bounced: '3' } as const;
 
@@ -81,6 +105,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
     fields: new Map(),
     tagCreations: 0,
     applications: [],
+    imports: new Map(),
     rateLimited: 0,
   };
   let nextId = 1;
@@ -119,7 +144,87 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
   };
   const tagByName = (name: string) => [...state.tags.values()].find((t) => lower(t.tag) === lower(name));
 
+  let importsHeld = false;
+  const excluded = new Set<string>();
+  /** Arrival times of accepted imports over the last minute, for the import's own limit. */
+  let importStarts: { at: number; single: boolean }[] = [];
+  const validEmail = (email: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email);
+
+  function runImport(job: AcImport): void {
+    if (importsHeld || job.status === 'completed') return;
+    job.status = 'active';
+    for (const input of job.contacts) {
+      const email = typeof input.email === 'string' ? input.email.trim() : '';
+      if (!validEmail(email) || excluded.has(lower(email))) {
+        job.failure.push(email);
+        continue;
+      }
+      let contact = contactByEmail(email);
+      if (!contact) {
+        contact = addContact({ email });
+        job.success.push(contact.id);
+      }
+      if (typeof input.first_name === 'string') contact.firstName = input.first_name;
+      if (typeof input.last_name === 'string') contact.lastName = input.last_name;
+      if (typeof input.phone === 'string') contact.phone = input.phone;
+      for (const f of Array.isArray(input.fields) ? (input.fields as { id?: unknown; value?: unknown }[]) : []) {
+        if (state.fields.has(String(f.id))) contact.fieldValues.set(String(f.id), String(f.value ?? ''));
+      }
+      for (const name of Array.isArray(input.tags) ? input.tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : []) {
+        let tag = tagByName(name);
+        if (!tag) {
+          tag = addTag(name);
+          state.tagCreations++;
+        }
+        state.applications.push({ contact: contact.id, tag: tag.id });
+        const linked = contact.id;
+        if (![...state.contactTags.values()].some((ct) => ct.contact === linked && ct.tag === tag.id)) {
+          const ct: AcContactTag = { id: id(), contact: contact.id, tag: tag.id, cdate: now() };
+          state.contactTags.set(ct.id, ct);
+        }
+      }
+      contact.udate = now();
+    }
+    job.status = 'completed';
+  }
+
   const router = new Router()
+    .on('POST', '/api/3/import/bulk_import', (req) => {
+      const contacts = (req.body as { contacts?: unknown } | undefined)?.contacts;
+      if (!Array.isArray(contacts) || contacts.length === 0) return { status: 400, body: { success: 0, message: "'contacts' is a required field and must be a non-empty array.", failureReasons: [] } };
+      if (contacts.length > AC_IMPORT_LIMITS.contacts) return { status: 400, body: { success: 0, message: `A maximum of ${AC_IMPORT_LIMITS.contacts} contacts may be imported per request.`, failureReasons: [] } };
+      const bytes = Buffer.byteLength(JSON.stringify(req.body));
+      if (bytes > AC_IMPORT_LIMITS.bytes) return { status: 413, body: { success: 0, message: `The payload may be at most ${AC_IMPORT_LIMITS.bytes} bytes.`, failureReasons: [] } };
+      const invalid = (contacts as AcImportContact[]).map((c, i) => ({ i, email: c?.email })).filter((c) => typeof c.email !== 'string' || c.email.trim() === '');
+      if (invalid.length) return { status: 400, body: { success: 0, message: 'Some contacts failed validation.', failureReasons: invalid.map((c) => ({ contact: c.i, failureReasons: ['email is required'] })) } };
+      const at = Date.now();
+      importStarts = importStarts.filter((s) => at - s.at < 60_000);
+      const single = contacts.length === 1;
+      if (importStarts.filter((s) => s.single === single).length >= (single ? AC_IMPORT_LIMITS.singlePerMinute : AC_IMPORT_LIMITS.perMinute)) {
+        state.rateLimited++;
+        return { status: 429, headers: { 'retry-after': '60' }, body: { message: 'Too Many Requests' } };
+      }
+      importStarts.push({ at, single });
+      const job: AcImport = { batchId: randomUUID(), status: 'waiting', contacts: contacts as AcImportContact[], success: [], failure: [] };
+      state.imports.set(job.batchId, job);
+      // Like ActiveCampaign, an import runs on its own once queued, whether or not anyone reads its status.
+      setTimeout(() => runImport(job), 0);
+      return { body: { success: 1, queued_contacts: contacts.length, batchId: job.batchId, message: 'Contact import queued' } };
+    })
+    .on('GET', '/api/3/import/info', (req) => {
+      const batchId = req.query.get('batchId');
+      if (!batchId) return { status: 400, body: { success: 0, message: "'batchId' is a required field." } };
+      const job = state.imports.get(batchId);
+      if (!job) return { status: 404, body: { message: `No Result found for import with batchId ${batchId}` } };
+      return { body: { status: job.status, success: job.status === 'completed' ? job.success : [], failure: job.status === 'completed' ? job.failure : [] } };
+    })
+    .on('GET', '/api/3/import/bulk_import', () => {
+      const all = [...state.imports.values()];
+      const day = new Date().toISOString().slice(0, 10);
+      const summary = (jobs: AcImport[]) => (jobs.length ? [{ forDate: day, batches: String(jobs.length), contacts: String(jobs.reduce((n, j) => n + j.contacts.length, 0)) }] : []);
+      return { body: { outstanding: summary(all.filter((j) => j.status !== 'completed')), recentlyCompleted: summary(all.filter((j) => j.status === 'completed')) } };
+    })
+
     .on('GET', '/api/3/users/me', () => ({ body: { user: { username: 'admin', firstName: 'Sandbox', lastName: 'Admin', email: 'admin@sandbox.example', id: '1' } } }))
 
     .on('POST', '/api/3/contact/sync', (req) => {
@@ -255,5 +360,10 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
       return Object.fromEntries([...contact.fieldValues].map(([field, value]) => [state.fields.get(field)!.perstag, value]));
     },
     tagCount: (name) => [...state.tags.values()].filter((t) => lower(t.tag) === lower(name)).length,
+    holdImports(held) {
+      importsHeld = held;
+      if (!held) for (const job of state.imports.values()) setTimeout(() => runImport(job), 0);
+    },
+    excludeEmail: (email) => void excluded.add(lower(email)),
   };
 }

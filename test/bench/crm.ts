@@ -1,13 +1,14 @@
-// CRM bench (issue 4): tag orders through the sandbox CRMs at their published limits. Each order is a
-// distinct new contact earning one rule tag. Figures: requests made vs the least the CRM's API
-// allows, and how close the wall time comes to the CRM's limit. 10,000 contacts at ActiveCampaign's
-// 5 requests/s would take over an hour, so a sample is run and the 10,000 figures are extrapolated
-// from its per-contact cost and its achieved rate (said so in each note).
+// CRM bench (issues 4 and 13): tag orders through the sandbox CRMs at their published limits. Each
+// order is a distinct new contact earning one rule tag. A backlog goes through each CRM's bulk path
+// (ActiveCampaign's bulk import, Mailchimp's /batches for member upserts and tags), so 10,000
+// contacts are run in full. Figures: requests made, wall time, and how the CRM's limits were kept.
+// The sandboxes run an import or batch as soon as it is submitted; a real account takes its own
+// time for that (minutes for large imports), which no client can shorten.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostEngine } from '../../core/engine/host';
-import { ACTIVECAMPAIGN_LIMITS } from '../../core/platforms/activecampaign/connector';
+import { ACTIVECAMPAIGN_IMPORT, ACTIVECAMPAIGN_LIMITS } from '../../core/platforms/activecampaign/connector';
 import { MAILCHIMP_BATCH_SIZE, MAILCHIMP_LIMITS } from '../../core/platforms/mailchimp/connector';
 import { startActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import type { SandboxServer } from '../../sandbox/kit/server';
@@ -16,10 +17,12 @@ import { startWooSandbox } from '../../sandbox/woocommerce';
 import type { Bench, Figure } from './types';
 
 export const TARGET_CONTACTS = 10_000;
-/** ActiveCampaign sample: at 5 req/s each contact costs ~0.4 s, so a few hundred requests. */
-export const AC_SAMPLE = 100;
-/** Mailchimp is limited by connections, not a rate: a larger sample (four /batches of 500). */
-export const MC_SAMPLE = 2_000;
+/** Both CRMs now take a backlog in bulk, so the full 10,000 are run, not a sample. */
+export const AC_CONTACTS = TARGET_CONTACTS;
+export const MC_CONTACTS = TARGET_CONTACTS;
+/** Targets of issue 13: 10,000 new contacts with tags into ActiveCampaign in under 10 minutes, into Mailchimp in under 50 requests. */
+const AC_TARGET_MIN = 10;
+const MC_TARGET_REQUESTS = 50;
 /** Simulated network round trip of the Mailchimp sandbox, so 10 connections have something to overlap. */
 const MC_LATENCY_MS = 20;
 const TAG = 'Customer';
@@ -36,7 +39,7 @@ interface Run {
 }
 
 /** "POST /api/3/contactTags", with ids and hashes replaced by ":id". */
-const endpoint = (r: { method: string; path: string }) => `${r.method} ${r.path.split('?')[0]!.replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:hash').replace(/\/\d+(?=\/|$)/g, '/:id').replace(/batches\/[0-9a-z]{10}$/, 'batches/:id')}`;
+const endpoint = (r: { method: string; path: string }) => `${r.method} ${r.path.split('?')[0]!.replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:hash').replace(/\/\d+(?=\/|$)/g, '/:id').replace(/batches\/[0-9a-z]{10}$/, 'batches/:id').replace(/^\/batch-results\/.*$/, '/batch-results')}`;
 
 /** Pulls `count` orders (one new contact each) into a fresh engine, then times the CRM job alone. */
 async function tagOrders(count: number, crm: SandboxServer, connection: Record<string, string>): Promise<Run> {
@@ -77,21 +80,18 @@ const k = (n: number) => n.toLocaleString('en');
 async function activeCampaign(report: (f: Figure) => void, log: (line: string) => void): Promise<void> {
   const crm = await startActiveCampaignSandbox();
   try {
-    const run = await tagOrders(AC_SAMPLE, crm, { platform: 'activecampaign', name: 'AC', url: crm.accountUrl, key: crm.key });
-    log(`ActiveCampaign, ${AC_SAMPLE} new contacts: ${run.contacts} contacts, ${run.tagged} tags applied, ${run.errors} errors, ${run.rateLimited} answers of 429; requests: ${list(run.byEndpoint)}`);
-    // Least the API allows for n new contacts with one tag each: contact/sync (upsert by email) and
-    // one contactTags POST per contact, plus one-offs: a read of the tag list (tag ids), one POST /tags
-    // creating the tag, and a read of the custom fields (the company goes in a field, found by name).
-    const oneOffs = 3;
-    const minimum = 2 * AC_SAMPLE + oneOffs;
-    const perContact = (run.requests - oneOffs) / AC_SAMPLE;
-    report({ label: `ActiveCampaign, ${AC_SAMPLE} contacts: requests made`, value: run.requests, unit: 'req', target: minimum + 1, decimals: 0, note: `minimum 2 per new contact (contact/sync, contactTags) + ${oneOffs} one-offs (tag list, tag create, field list) = ${minimum}; PASS means equal; retries of a 429 count` });
+    const run = await tagOrders(AC_CONTACTS, crm, { platform: 'activecampaign', name: 'AC', url: crm.accountUrl, key: crm.key });
+    const imported = [...crm.state.imports.values()].reduce((n, i) => n + i.contacts.length, 0);
+    log(`ActiveCampaign, ${k(AC_CONTACTS)} new contacts: ${run.contacts} contacts, ${run.tagged} tags applied, ${k(imported)} through ${crm.state.imports.size} bulk imports, ${run.errors} errors, ${run.rateLimited} answers of 429; requests: ${list(run.byEndpoint)}`);
+    const imports = Math.ceil((AC_CONTACTS - 1) / ACTIVECAMPAIGN_IMPORT.maxContacts);
+    // The first contact of a run is upserted alone (refused keys then cost one request): contact/sync,
+    // field list, tag list, contactTags, and a tag create unless an import made the tag first. The
+    // rest go in imports of 250: a submit and a status read each.
+    const minimum = 4 + 2 * imports;
+    report({ label: `ActiveCampaign, ${k(AC_CONTACTS)} contacts: requests made`, value: run.requests, unit: 'req', target: minimum + imports + 1, decimals: 0, note: `${imports} imports × (submit + 1 status read) + 4 for the first contact = ${minimum}; an import still running at its first read needs another, so PASS up to ${minimum + imports}. Before: 2 per contact (${k(2 * AC_CONTACTS + 3)})` });
+    report({ label: `ActiveCampaign: ${k(AC_CONTACTS)} contacts, wall time`, value: run.wallMs / 60_000, unit: 'min', target: AC_TARGET_MIN, decimals: 2, note: `measured, not extrapolated; imports paced to ${ACTIVECAMPAIGN_IMPORT.perMinute}/min and every request to ${ACTIVECAMPAIGN_LIMITS.requestsPerSecond}/s; before: 79 min (extrapolated from 100 contacts at 2 requests each)` });
     const rate = run.requests / (run.wallMs / 1000);
-    const limit = ACTIVECAMPAIGN_LIMITS.requestsPerSecond!;
-    report({ label: `ActiveCampaign: achieved rate vs the published ${limit} req/s`, value: (100 * rate) / limit, unit: '%', decimals: 0, note: `${rate.toFixed(2)} req/s over ${(run.wallMs / 1000).toFixed(1)} s; a sixth start waits until the fifth-last is ${ACTIVECAMPAIGN_LIMITS.rollingWindow!.windowMs + ACTIVECAMPAIGN_LIMITS.rollingWindow!.marginMs} ms old, so a rolling second never holds a sixth` });
-    const extrapolated = (TARGET_CONTACTS * perContact + oneOffs) / rate;
-    const floor = (TARGET_CONTACTS * 2 + oneOffs) / limit;
-    report({ label: `ActiveCampaign: ${k(TARGET_CONTACTS)} contacts, wall time (extrapolated)`, value: extrapolated / 60, unit: 'min', decimals: 1, note: `from the ${AC_SAMPLE}-contact sample: ${perContact.toFixed(2)} req/contact at ${rate.toFixed(2)} req/s; the floor at exactly ${limit} req/s and the minimum requests is ${(floor / 60).toFixed(1)} min` });
+    report({ label: `ActiveCampaign: achieved rate vs the published ${ACTIVECAMPAIGN_LIMITS.requestsPerSecond} req/s`, value: (100 * rate) / ACTIVECAMPAIGN_LIMITS.requestsPerSecond!, unit: '%', target: 101, decimals: 0, note: `${rate.toFixed(2)} req/s over ${(run.wallMs / 1000).toFixed(1)} s; the status waits (1 s, 2 s, … on the engine clock) are the gap` });
   } finally {
     await crm.close();
   }
@@ -100,26 +100,16 @@ async function activeCampaign(report: (f: Figure) => void, log: (line: string) =
 async function mailchimp(report: (f: Figure) => void, log: (line: string) => void): Promise<void> {
   const crm = await startMailchimpSandbox({ latencyMs: MC_LATENCY_MS });
   try {
-    const run = await tagOrders(MC_SAMPLE, crm, { platform: 'mailchimp', name: 'MC', key: crm.key, listId: crm.listId, server: crm.server });
-    log(`Mailchimp, ${k(MC_SAMPLE)} new contacts (sandbox answers after ${MC_LATENCY_MS} ms; a batch runs as soon as it is submitted): ${run.contacts} contacts, ${run.tagged} tags applied, ${run.errors} errors, ${run.rateLimited} answers of 429, peak ${crm.state.peakConnections} connections; requests: ${list(run.byEndpoint)}`);
-    // Least the API allows: one member PUT per contact (upsert by MD5 of the e-mail; it answers with
-    // the member's status and tags), the tag changes through /batches of ${MAILCHIMP_BATCH_SIZE} (a
-    // submit and at least one status read each), and one read of the audience's merge fields.
-    const batches = Math.ceil(MC_SAMPLE / MAILCHIMP_BATCH_SIZE);
-    const minimum = MC_SAMPLE + 2 * batches + 1;
-    report({ label: `Mailchimp, ${k(MC_SAMPLE)} contacts: requests made`, value: run.requests, unit: 'req', target: minimum + batches + 1, decimals: 0, note: `minimum ${MC_SAMPLE} PUTs + ${batches} batches × (submit + 1 status read) + 1 merge-field read = ${minimum}; a batch still running at its first status read needs another, so PASS up to ${minimum + batches}` });
+    const run = await tagOrders(MC_CONTACTS, crm, { platform: 'mailchimp', name: 'MC', key: crm.key, listId: crm.listId, server: crm.server });
+    const archives = run.byEndpoint.get('GET /batch-results') ?? 0;
+    log(`Mailchimp, ${k(MC_CONTACTS)} new contacts (sandbox answers after ${MC_LATENCY_MS} ms; a batch runs as soon as it is submitted): ${run.contacts} contacts, ${run.tagged} tags applied, ${run.errors} errors, ${run.rateLimited} answers of 429, peak ${crm.state.peakConnections} connections; requests: ${list(run.byEndpoint)}`);
+    // The first contact is upserted alone (one PUT, one merge-field read); the rest go in batches of
+    // ${MAILCHIMP_BATCH_SIZE}: one of member PUTs, then one of tag changes, each a submit and a status read.
+    const batches = Math.ceil((MC_CONTACTS - 1) / MAILCHIMP_BATCH_SIZE);
+    const minimum = 2 + 4 * batches;
+    report({ label: `Mailchimp, ${k(MC_CONTACTS)} contacts: API requests made`, value: run.requests, unit: 'req', target: MC_TARGET_REQUESTS, decimals: 0, note: `${batches} upsert + ${batches} tag batches × (submit + 1 status read) + 2 for the first contact = ${minimum}; plus ${archives} results archives read from Mailchimp's file store (no key, no connection slot). Before: 2,009 for 2,000 contacts` });
     report({ label: 'Mailchimp: peak connections vs the limit of 10', value: crm.state.peakConnections, unit: 'conn', target: MAILCHIMP_LIMITS.concurrency + 1, decimals: 0, note: 'PASS means at most 10' });
-    // At 10 connections and this round trip, the PUTs alone could go at 10 / latency per second.
-    const ceiling = MAILCHIMP_LIMITS.concurrency / (MC_LATENCY_MS / 1000);
-    const rate = run.requests / (run.wallMs / 1000);
-    // The member PUTs alone: their arrivals, less the pauses while a batch is waited for.
-    const puts = crm.log.filter((r) => r.method === 'PUT').map((r) => r.at).sort((a, b) => a - b);
-    let putSpanMs = 0;
-    for (let i = 1; i < puts.length; i++) if (puts[i]! - puts[i - 1]! < 500) putSpanMs += puts[i]! - puts[i - 1]!;
-    const putRate = puts.length / Math.max(putSpanMs / 1000, 0.001);
-    report({ label: 'Mailchimp: member PUTs alone vs the 10-connection ceiling', value: (100 * putRate) / (MAILCHIMP_LIMITS.concurrency / (MC_LATENCY_MS / 1000)), unit: '%', decimals: 0, note: `${putRate.toFixed(0)} PUT/s while upserting, batch waits left out` });
-    report({ label: `Mailchimp: achieved rate vs the 10-connection ceiling`, value: (100 * rate) / ceiling, unit: '%', decimals: 0, note: `${rate.toFixed(0)} req/s over ${(run.wallMs / 1000).toFixed(1)} s vs ${ceiling.toFixed(0)} req/s; the batch status waits (2 s per read) are the gap` });
-    report({ label: `Mailchimp: ${k(TARGET_CONTACTS)} contacts, wall time (extrapolated)`, value: ((run.wallMs / 1000) * TARGET_CONTACTS) / MC_SAMPLE / 60, unit: 'min', decimals: 1, note: `linear from the ${k(MC_SAMPLE)}-contact sample (${Math.ceil(TARGET_CONTACTS / MAILCHIMP_BATCH_SIZE)} batches)` });
+    report({ label: `Mailchimp: ${k(MC_CONTACTS)} contacts, wall time`, value: run.wallMs / 60_000, unit: 'min', decimals: 2, note: `measured; before: 1.5 min (extrapolated from 2,000)` });
   } finally {
     await crm.close();
   }
@@ -127,7 +117,7 @@ async function mailchimp(report: (f: Figure) => void, log: (line: string) => voi
 
 export const crmBench: Bench = {
   name: 'crm',
-  description: `tag orders through the ActiveCampaign (${AC_SAMPLE}-contact sample) and Mailchimp (${k(MC_SAMPLE)}) sandboxes at their published limits; ${k(TARGET_CONTACTS)} extrapolated`,
+  description: `tag ${k(TARGET_CONTACTS)} new contacts through the ActiveCampaign and Mailchimp sandboxes at their published limits, in bulk`,
   async run(report, log) {
     await activeCampaign(report, log);
     await mailchimp(report, log);

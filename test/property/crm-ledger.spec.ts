@@ -68,9 +68,17 @@ function happenings(email: string, n: number): TagEvent[][] {
   ];
 }
 
-type Action = { kind: 'deliver'; contact: number; what: number } | { kind: 'crm' };
+type Action = { kind: 'deliver'; contact: number; what: number } | { kind: 'deliverAll'; what: number } | { kind: 'crm' };
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), contact: fc.nat(1), what: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crm' as const }) },
+);
+
+/** Many contacts, and a happening delivered to all of them at once: a backlog that goes through the bulk import. */
+const BULK_CONTACTS = 14;
+const bulkAction: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deliverAll' as const), what: fc.nat(5) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deliver' as const), contact: fc.nat(BULK_CONTACTS - 1), what: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'crm' as const }) },
 );
 
@@ -86,11 +94,13 @@ interface Options {
   eager: boolean;
   /** Compare the contacts' final tags with the model. */
   checkTags: boolean;
+  /** Contacts in the run (default 2). */
+  contacts?: number;
 }
 
 async function deliverAndCheck(actions: Action[], tagsBefore: string[], options: Options): Promise<void> {
   const run = ++runNo;
-  const emails = [0, 1].map((i) => `l${run}-k${i}@example.com`);
+  const emails = Array.from({ length: options.contacts ?? 2 }, (_, i) => `l${run}-k${i}@example.com`);
   // The first contact may already carry some tags in the CRM (from before Backroom).
   if (tagsBefore.length) {
     const contact = w.crm.addContact({ email: emails[0]! });
@@ -122,6 +132,7 @@ async function deliverAndCheck(actions: Action[], tagsBefore: string[], options:
   };
   for (const a of actions) {
     if (a.kind === 'deliver') await deliver(a.contact, a.what);
+    else if (a.kind === 'deliverAll') for (const contact of emails.keys()) await deliver(contact, a.what, false);
     else await runCrm(label);
   }
   await runCrm(label);
@@ -141,7 +152,10 @@ async function deliverAndCheck(actions: Action[], tagsBefore: string[], options:
 
   // Everything again, after it was done: nothing changes, no tag request.
   const callsDone = w.calls.length;
-  for (const a of actions) if (a.kind === 'deliver') await deliver(a.contact, a.what, false);
+  for (const a of actions) {
+    if (a.kind === 'deliver') await deliver(a.contact, a.what, false);
+    else if (a.kind === 'deliverAll') for (const contact of emails.keys()) await deliver(contact, a.what, false);
+  }
   await runCrm(label);
   expect(w.calls.slice(callsDone), `redelivery made tag requests ${label}`).toEqual([]);
   check('after redelivery');
@@ -160,6 +174,17 @@ describe('CRM exactly-once ledger under duplicated and reordered events', () => 
   test.prop([actions, tagsBefore], runsWith(8))('deliveries queued together: each (event, contact, tag) once, the last distinct event decides, redelivery costs nothing', async (a, before) => {
     await deliverAndCheck(a, before, { eager: false, checkTags: true });
   }, 120_000);
+
+  test.prop([fc.array(bulkAction, { minLength: 1, maxLength: 5 }), tagsBefore], runsWith(4))('backlogs through the bulk import: each (event, contact, tag) once, the last distinct event decides, redelivery costs nothing', async (a, before) => {
+    await deliverAndCheck(a, before, { eager: false, checkTags: true, contacts: BULK_CONTACTS });
+  }, 180_000);
+
+  // A backlog of purchases for every contact goes through the import: the property above must reach that path.
+  it('a purchase backlog of many contacts is imported, and imported once', async () => {
+    const before = w.imported.length;
+    await deliverAndCheck([{ kind: 'deliverAll', what: 0 }, { kind: 'crm' }, { kind: 'deliverAll', what: 3 }], [], { eager: false, checkTags: true, contacts: BULK_CONTACTS });
+    expect(w.imported.length - before).toBeGreaterThanOrEqual(2 * (BULK_CONTACTS - 1));
+  }, 60_000);
 
   // Smallest case the batched property found while add + remove cancelled out.
   it('a remove then an add queued together end with the tag', async () => {

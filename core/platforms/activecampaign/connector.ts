@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { applyIndividually } from '../crm-bulk';
-import type { CrmConnector, CrmContactInput, CrmContactRef, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
+import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImporting, CrmImportOutcome, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
 import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
+import { createPacer } from '../pacer';
 import {
+  BulkImportInfo,
+  BulkImportQueued,
   ContactList,
   ContactListsResponse,
   ContactSyncResponse,
@@ -32,6 +35,18 @@ export const ACTIVECAMPAIGN_LIMITS: PlatformLimits = {
   retries: 4,
   maxRetryAfterMs: 60_000,
 };
+
+/**
+ * The bulk contact import (`POST /import/bulk_import`): at most 250 contacts and 399,999 bytes per
+ * call, 100 calls per minute (20 for single-contact calls, which Backroom never makes), and meant
+ * for more than 10 contacts at a time: fewer go through contact/sync, as ActiveCampaign advises.
+ */
+export const ACTIVECAMPAIGN_IMPORT = {
+  maxContacts: 250,
+  maxBytes: 399_999,
+  perMinute: 100,
+  minContacts: 11,
+} as const;
 
 /** `GET /tags` and `GET /fields` return at most 100 per page. */
 export const ACTIVECAMPAIGN_PAGE_SIZE = 100;
@@ -166,6 +181,90 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     return all.find((f) => f.id === key.trim()) ?? all.find((f) => norm(f.perstag ?? '') === k) ?? all.find((f) => norm(f.title) === k);
   }
 
+  /** Mapped fields as ActiveCampaign field ids, and the keys the account has no field for. */
+  async function fieldValuesFor(input: CrmContactInput): Promise<{ fieldValues: { field: string; value: string }[]; unknownFields: string[] }> {
+    const wanted: [string, string][] = Object.entries(input.fields ?? {}).filter(([, v]) => v !== '');
+    if (input.company) wanted.push(['COMPANY', input.company]);
+    const unknownFields: string[] = [];
+    const fieldValues: { field: string; value: string }[] = [];
+    if (wanted.length) {
+      const all = await fields();
+      for (const [key, value] of wanted) {
+        const field = findField(all, key);
+        if (field) fieldValues.push({ field: field.id, value });
+        else unknownFields.push(key === 'COMPANY' && input.company === value ? 'company' : key);
+      }
+    }
+    return { fieldValues, unknownFields };
+  }
+
+  // The import's own limit (100 calls a rolling minute), on top of the account's 5 per second.
+  const importPacer = createPacer({ requests: ACTIVECAMPAIGN_IMPORT.perMinute, windowMs: 60_000, marginMs: 1000 });
+
+  /** One contact as the bulk import takes it: snake_case names, field ids, tag names (created when missing). */
+  async function importContact(input: CrmContactInput, tags: readonly string[]) {
+    const { fieldValues, unknownFields } = await fieldValuesFor(input);
+    const contact = {
+      email: input.email.trim(),
+      ...(input.firstName ? { first_name: input.firstName } : {}),
+      ...(input.lastName ? { last_name: input.lastName } : {}),
+      ...(input.phone ? { phone: input.phone } : {}),
+      ...(tags.length ? { tags: [...tags] } : {}),
+      ...(fieldValues.length ? { fields: fieldValues.map((f) => ({ id: Number(f.field), value: f.value })) } : {}),
+    };
+    return { contact, unknownFields };
+  }
+
+  const imports: CrmImporting = {
+    maxContacts: ACTIVECAMPAIGN_IMPORT.maxContacts,
+    minContacts: ACTIVECAMPAIGN_IMPORT.minContacts,
+    appliesTags: true,
+    reportsStatus: false,
+
+    async fit(contacts) {
+      // `{"contacts":[` … `]}` plus a comma between contacts.
+      let bytes = 15;
+      let count = 0;
+      for (const c of contacts.slice(0, ACTIVECAMPAIGN_IMPORT.maxContacts)) {
+        bytes += Buffer.byteLength(JSON.stringify((await importContact(c.input, c.tags)).contact)) + 1;
+        if (bytes > ACTIVECAMPAIGN_IMPORT.maxBytes) break;
+        count++;
+      }
+      return count;
+    },
+
+    async submit(contacts) {
+      if (contacts.length === 0 || contacts.length > ACTIVECAMPAIGN_IMPORT.maxContacts) {
+        throw new PlatformError('rejected', `An ActiveCampaign import takes 1 to ${ACTIVECAMPAIGN_IMPORT.maxContacts} contacts; Backroom tried ${contacts.length}.`);
+      }
+      const built = await Promise.all(contacts.map((c) => importContact(c.input, c.tags)));
+      const json = { contacts: built.map((b) => b.contact) };
+      const bytes = Buffer.byteLength(JSON.stringify(json));
+      if (bytes > ACTIVECAMPAIGN_IMPORT.maxBytes) {
+        throw new PlatformError('rejected', `An ActiveCampaign import is at most ${ACTIVECAMPAIGN_IMPORT.maxBytes} bytes; these ${contacts.length} contacts make ${bytes}.`);
+      }
+      await importPacer.acquire();
+      // Not repeated on a lost answer (the import may have been queued): the caller settles those contacts one by one.
+      const { body } = await http.request({ method: 'POST', path: 'import/bulk_import', json, schema: BulkImportQueued });
+      return { batchId: body.batchId, unknownFields: [...new Set(built.flatMap((b) => b.unknownFields))] };
+    },
+
+    async progress(batchId, contacts) {
+      const { status: state, failure } = await get('import/info', BulkImportInfo, { batchId });
+      if (state !== 'completed' && state !== 'failed' && state !== 'interrupted') return { state: 'running' };
+      const failed = new Set((failure ?? []).map(norm));
+      const results = new Map<string, CrmImportOutcome>();
+      for (const c of contacts) {
+        if (failed.has(norm(c.email))) results.set(c.operationId, { ok: false, error: new PlatformError('rejected', 'ActiveCampaign could not import this contact (an invalid or excluded email address).') });
+        // A failed or interrupted import does not say which contacts it updated: those are made again
+        // one by one, which reads each contact's tags first and sends only what is missing.
+        else if (state !== 'completed') results.set(c.operationId, { ok: false, error: new PlatformError('transient', `ActiveCampaign import ${batchId} ended ${state}.`) });
+        else results.set(c.operationId, { ok: true });
+      }
+      return { state: 'finished', results };
+    },
+  };
+
   async function status(contactId: string): Promise<CrmSubscription> {
     const lists = await get(`contacts/${encodeURIComponent(contactId)}/contactLists`, ContactListsResponse);
     return subscriptionFromLists(lists.contactLists.map((l) => l.status));
@@ -186,18 +285,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     },
 
     async upsertContact(input: CrmContactInput) {
-      const wanted: [string, string][] = Object.entries(input.fields ?? {}).filter(([, v]) => v !== '');
-      if (input.company) wanted.push(['COMPANY', input.company]);
-      const unknownFields: string[] = [];
-      const fieldValues: { field: string; value: string }[] = [];
-      if (wanted.length) {
-        const all = await fields();
-        for (const [key, value] of wanted) {
-          const field = findField(all, key);
-          if (field) fieldValues.push({ field: field.id, value });
-          else unknownFields.push(key === 'COMPANY' && input.company === value ? 'company' : key);
-        }
-      }
+      const { fieldValues, unknownFields } = await fieldValuesFor(input);
       const contact = {
         email: input.email.trim(),
         ...(input.firstName ? { firstName: input.firstName } : {}),
@@ -267,6 +355,8 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
       };
       return { batched: 0, ...(await applyIndividually(one, changes)) };
     },
+
+    imports,
   };
   return connector;
 }

@@ -49,6 +49,20 @@ export type Field = z.infer<typeof Field>;
 /** `GET /fields?limit=&offset=` */
 export const FieldList = z.looseObject({ fields: z.array(Field), meta: Meta });
 
+/** `POST /import/bulk_import`: the import is queued; `batchId` names it for `/import/info`. */
+export const BulkImportQueued = z.looseObject({ batchId: z.string().min(1).max(200), queued_contacts: z.number().optional(), message: z.string().optional() });
+
+/**
+ * `GET /import/info?batchId=`: `status` is waiting, claimed, active, completed, failed or interrupted
+ * (the boolean false just after submitting); `success` lists ids of contacts the import created,
+ * `failure` the emails of contacts it could not import.
+ */
+export const BulkImportInfo = z.looseObject({
+  status: z.union([z.string(), z.literal(false)]),
+  success: z.array(Id).nullish(),
+  failure: z.array(z.union([z.string(), z.looseObject({ email: z.string() }).transform((f) => f.email)])).nullish(),
+});
+
 /** `GET /users/me` */
 export const Me = z.looseObject({ user: z.looseObject({ email: z.string().nullish(), username: z.string().nullish() }) });
 
