@@ -4,6 +4,13 @@ import type { EngineEvents, EventName } from '../../core/engine/events';
 
 export const ClientContext = createContext<ApiClient | null>(null);
 
+/**
+ * Counts the times the event stream has (re)opened. Events sent while it was closed — before
+ * the first open, or during a drop — are never delivered, so every query loads again when the
+ * count moves: what the page shows is never older than the stream it listens to.
+ */
+export const StreamEpochContext = createContext(0);
+
 export function useClient(): ApiClient {
   const client = useContext(ClientContext);
   if (!client) throw new Error('useClient outside ClientContext');
@@ -74,7 +81,8 @@ export function useQuery<T>(load: (client: ApiClient) => Promise<T>, areas: Area
     );
   }, [client]);
 
-  useEffect(reload, [reload, ...deps]);
+  const epoch = useContext(StreamEpochContext);
+  useEffect(reload, [reload, epoch, ...deps]);
   const areasKey = areas.join(',');
   useEffect(() => client.on('changed', (e) => areasKey.split(',').includes(e.area) && reload()), [client, areasKey, reload]);
   useEffect(() => (onState ? client.on('state', () => reload()) : undefined), [client, onState, reload]);

@@ -2,16 +2,22 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connect } from './api';
-import { ClientContext } from './hooks';
+import { ClientContext, StreamEpochContext } from './hooks';
 import './styles.css';
 
-let setConnected: (up: boolean) => void = () => undefined;
-const connection = connect((up) => setConnected(up));
+// The stream can open before Root has mounted; what happened until then is kept here.
+let streamState = { connected: true, epoch: 0 };
+let notify: (state: typeof streamState) => void = () => undefined;
+const connection = connect((up) => {
+  streamState = { connected: up, epoch: streamState.epoch + (up ? 1 : 0) };
+  notify(streamState);
+});
 
 function Root() {
-  const [connected, setState] = useState(true);
+  const [stream, setStream] = useState(streamState);
   useEffect(() => {
-    setConnected = setState;
+    notify = setStream;
+    setStream(streamState);
   }, []);
   if (connection.kind === 'no-token') {
     return (
@@ -28,7 +34,9 @@ function Root() {
   }
   return (
     <ClientContext.Provider value={connection.client}>
-      <App transport={connection.transport} connected={connected} />
+      <StreamEpochContext.Provider value={stream.epoch}>
+        <App transport={connection.transport} connected={stream.connected} />
+      </StreamEpochContext.Provider>
     </ClientContext.Provider>
   );
 }

@@ -178,3 +178,21 @@ test('an order opens with its lines, and a shipment can be recorded', async ({ p
   const order = await backroom.call<{ shipments: { tracking: string }[] }>('orders.show', { number: target.number });
   expect(order.shipments.map((s) => s.tracking)).toEqual(['JD0123456789']);
 });
+
+test('what changes before the event stream is listening still reaches the page once it is', async ({ page, backroom }) => {
+  // Hold the page's greeting on the event stream until the engine has been paused elsewhere:
+  // the engine cannot send that event to a page it does not know yet, so the page has to load
+  // again when the stream opens, or it shows "running" forever.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.routeWebSocket(/\/events$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => void held.then(() => server.send(message)));
+  });
+  await backroom.open(page);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-paused', 'false');
+  await backroom.call('engine.pause');
+  release();
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-paused', 'true');
+  await expect(page.getByRole('button', { name: 'Resume syncing' })).toBeVisible();
+});
