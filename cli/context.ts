@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../core/api/client';
-import { openApi } from '../core/engine/host';
+import { openApi } from '../core/host/host';
 import { resolveDataDir } from '../core/store/paths';
 import { printer, type Io, type Printer } from './output';
 

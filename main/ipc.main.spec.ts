@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../core/api/server';
-import { hostEngine, type EngineHost } from '../core/engine/host';
+import { hostEngine, type EngineHost } from '../core/host/host';
 import { isTrustedSender, registerIpc, type IpcMainLike } from './ipc.main';
 import { IPC } from './ipc.shared';
 

@@ -3,7 +3,7 @@
 // pattern); calls go through the API's `dispatch` (or the attached engine, which dispatches),
 // so every method name and every parameter is checked against the API's schemas.
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { EventName } from '../core/engine/events';
+import type { EventName } from '../core/runtime/events';
 import { ApiError } from '../core/api/errors';
 import { isMethodName } from '../core/api/server';
 import { APP_ORIGIN, IPC, type EventChannels, type InvokeChannels, type SendChannels } from './ipc.shared';

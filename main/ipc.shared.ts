@@ -1,7 +1,7 @@
 // The desktop app's IPC channels, in one typed map shared by the main process (ipc.main.ts) and the
 // preload (preload.ts). There is deliberately no catch-all channel: the renderer can only call API
 // methods (each checked against the API's schemas) and receive engine events.
-import type { EventName } from '../core/engine/events';
+import type { EventName } from '../core/runtime/events';
 import type { BridgeEnvelope } from '../renderer/src/window-api';
 
 export const IPC = {

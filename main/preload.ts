@@ -1,7 +1,7 @@
 // The preload of the desktop window (sandboxed, context-isolated). It exposes exactly one object,
 // `window.backroom`, of the type the renderer expects; nothing of Node or Electron leaks through.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { EventName } from '../core/engine/events';
+import type { EventName } from '../core/runtime/events';
 import type { BackroomBridge, BridgeEnvelope } from '../renderer/src/window-api';
 import { IPC, type InvokeChannels } from './ipc.shared';
 

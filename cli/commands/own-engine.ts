@@ -1,4 +1,4 @@
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { readOwnerInfo } from '../../core/store/lock';
 
 /**

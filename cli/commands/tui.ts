@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { attachToEngine, hostEngine } from '../../core/engine/host';
+import { attachToEngine, hostEngine } from '../../core/host/host';
 import { readOwnerInfo } from '../../core/store/lock';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';

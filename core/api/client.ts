@@ -1,4 +1,4 @@
-import type { EngineEvents, EventName } from '../engine/events';
+import type { EngineEvents, EventName } from '../runtime/events';
 import type { Contract, MethodName } from './contract';
 import type { ParamsOf, ResultOf } from './define';
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../runtime/clock';
 import type { Engine } from '../engine/engine';
-import type { EventBus } from '../engine/events';
+import type { EventBus } from '../runtime/events';
 import type { Scheduler } from '../engine/scheduler';
 import type { Store } from '../store';
 

@@ -1,7 +1,7 @@
 // The browser side of the HTTP/WebSocket transport (http-transport.ts). Runs in a browser page or
 // in Node 20+ (fetch is global; pass a WebSocket implementation where there is no global one).
 // Imports nothing from Node.
-import type { EventName } from '../engine/events';
+import type { EventName } from '../runtime/events';
 import { typedClient, type ApiClient } from './client';
 import { ApiError, isSerializedApiError } from './errors';
 

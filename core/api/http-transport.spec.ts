@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { hostEngine, type EngineHost } from '../engine/host';
+import { hostEngine, type EngineHost } from '../host/host';
 import { httpClient, type WebSocketFactory } from './http-client';
 import { PAGE_CSP, serveHttp, staticPath, type HttpServer } from './http-transport';
 import type { ApiError } from './errors';

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventName } from '../engine/events';
+import type { EventName } from '../runtime/events';
 import type { ApiContext } from './context';
 import { ApiError, type ApiErrorCode } from './errors';
 import { dispatch } from './server';

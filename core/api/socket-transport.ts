@@ -3,7 +3,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventName } from '../engine/events';
+import type { EventName } from '../runtime/events';
 import { typedClient, type ApiClient } from './client';
 import type { ApiContext } from './context';
 import { ApiError } from './errors';

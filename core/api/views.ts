@@ -1,6 +1,6 @@
 import type { Alert, CrmConnection, ErrorEntry, Location, Shop } from '../model';
 import type { Health, TargetHealth } from '../engine/health';
-import type { AlertGroup } from '../engine/issues';
+import type { AlertGroup } from '../runtime/issues';
 
 /** What front ends see of a shop: its settings, never its credentials. */
 type WithoutSecretRef<T> = T extends unknown ? Omit<T, 'secretRef'> & { hasCredentials: boolean } : never;

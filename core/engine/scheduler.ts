@@ -1,6 +1,6 @@
-import type { Clock } from './clock';
+import type { Clock } from '../runtime/clock';
 import type { Engine, JobName } from './engine';
-import type { EventBus } from './events';
+import type { EventBus } from '../runtime/events';
 import type { JobSummary } from '../jobs/context';
 
 /** Whether an order pull changed anything that holds or releases stock. */

@@ -1,4 +1,4 @@
-import { clearError, recordError } from '../engine/issues';
+import { clearError, recordError } from '../runtime/issues';
 import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';

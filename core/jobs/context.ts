@@ -1,6 +1,6 @@
-import type { Clock } from '../engine/clock';
-import type { EventBus } from '../engine/events';
-import type { WorkQueue } from '../engine/queue';
+import type { Clock } from '../runtime/clock';
+import type { EventBus } from '../runtime/events';
+import type { WorkQueue } from '../runtime/queue';
 import type { Order, Shop } from '../model';
 import type { CartTransition } from './carts';
 import type { RemoteStockItem, ShopConnector } from '../platforms/types';

@@ -1,5 +1,5 @@
-import { clearError, raiseAlert, recordError } from '../engine/issues';
-import { backoffMs, newId } from '../engine/queue';
+import { clearError, raiseAlert, recordError } from '../runtime/issues';
+import { backoffMs, newId } from '../runtime/queue';
 import { orderKey, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmTagChange, CrmUpsertResult } from '../platforms/crm-types';
 import { PlatformError } from '../platforms/errors';

@@ -1,4 +1,4 @@
-import { clearError, raiseAlert, recordError } from '../engine/issues';
+import { clearError, raiseAlert, recordError } from '../runtime/issues';
 import { availableFor, indexCommitments, type Shop, type SkippedStock } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';

@@ -1,4 +1,4 @@
-import { clearError, raiseAlert, recordError } from '../engine/issues';
+import { clearError, raiseAlert, recordError } from '../runtime/issues';
 import { RELEASING_STATUSES, type Order, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';

@@ -1,5 +1,5 @@
-import { clearError, recordError } from '../engine/issues';
-import { backoffMs, newId, type WorkOutcome } from '../engine/queue';
+import { clearError, recordError } from '../runtime/issues';
+import { backoffMs, newId, type WorkOutcome } from '../runtime/queue';
 import { RELEASING_STATUSES, type Order, type Shipment, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../core/api/client';
-import type { EngineEvents, EventName } from '../../core/engine/events';
+import type { EngineEvents, EventName } from '../../core/runtime/events';
 
 export const ClientContext = createContext<ApiClient | null>(null);
 

@@ -1,6 +1,6 @@
 // What the desktop app's preload puts on `window.backroom` (main/preload.ts checks its object
 // against this type with `satisfies`). The browser build has no such object and talks HTTP instead.
-import type { EventName } from '../../core/engine/events';
+import type { EventName } from '../../core/runtime/events';
 import type { SerializedApiError } from '../../core/api/errors';
 
 /** Every call comes back as an envelope, the same shape the HTTP transport answers with. */

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { ACTIVECAMPAIGN_IMPORT, ACTIVECAMPAIGN_LIMITS } from '../../core/platforms/activecampaign/connector';
 import { MAILCHIMP_BATCH_SIZE, MAILCHIMP_LIMITS } from '../../core/platforms/mailchimp/connector';
 import { startActiveCampaignSandbox } from '../../sandbox/activecampaign/server';

@@ -3,7 +3,7 @@
 // backup, the order recount), times single changes, then connects the given sandbox shops in place
 // of the data directory's and counts the requests of an idle sync cycle. Prints one JSON line.
 import { readFile } from 'node:fs/promises';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { createShopConnector } from '../../core/platforms';
 import { median } from './types';
 

@@ -10,8 +10,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../../core/engine/clock';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { FakeClock } from '../../core/runtime/clock';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { DEFAULT_POLL_SECONDS } from '../../core/model/settings';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
 import { median, percentile, type Bench, type Figure } from './types';

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { startShopifySandbox, type OperationLog } from '../../sandbox/shopify';
 import type { Bench, Figure } from './types';
 

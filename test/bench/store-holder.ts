@@ -2,7 +2,7 @@
 // RSS is the engine's, not a TypeScript loader's). Opens the data directory as an engine, times
 // small changes, and prints one JSON line with the timings and peak RSS.
 import { readFile } from 'node:fs/promises';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 
 interface Sample {
   shop: string;

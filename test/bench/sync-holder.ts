@@ -2,7 +2,7 @@
 // are the engine's, not a TypeScript loader's and not the sandbox's, which runs in the parent).
 // Talks to the parent over the IPC channel: at each phase boundary it sends a mark and waits for
 // the parent to note the sandboxes' request logs; at the end it sends its figures.
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { createShopConnector } from '../../core/platforms';
 import type { JobSummary } from '../../core/jobs/context';

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newHttpToken, serveHttp } from '../../core/api/http-transport';
-import { hostEngine } from '../../core/engine/host';
-import { raiseAlert, recordError } from '../../core/engine/issues';
+import { hostEngine } from '../../core/host/host';
+import { raiseAlert, recordError } from '../../core/runtime/issues';
 import { importOperation, pullOperation } from '../../core/jobs/orders';
 import { startWooSandbox } from '../../sandbox/woocommerce';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { dueTransitions, type CartTransition } from '../../core/jobs/carts';
 import { CartSettings, checkoutIsHistory, isBeyondHorizon, type Cart } from '../../core/model';
 import { removeTempDirs } from '../helpers';

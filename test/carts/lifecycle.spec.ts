@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { dueTransitions, isBlacklisted } from '../../core/jobs/carts';
 import { CartSettings, type Cart } from '../../core/model';
 import { TRACKING_OPT_OUT_META } from '../../core/platforms/woocommerce';

@@ -2,7 +2,7 @@
 // socket, scheduler, every job) and also runs sync passes back to back, printing `ready PID` and `pass N`. The test
 // SIGKILLs it at random moments. With `settle`, it runs passes until one changes nothing, prints
 // `settled`, and closes cleanly on SIGTERM.
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { createCrmConnector } from '../../core/platforms/crm';
 import { createShopConnector } from '../../core/platforms';
 

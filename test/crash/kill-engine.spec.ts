@@ -11,7 +11,7 @@
 // BACKROOM_CRASH_CRM_STRICT=1 (set by `npm run fault`) also fails on CRM tags or totals behind the orders (an open fault).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attachToEngine, hostEngine } from '../../core/engine/host';
+import { attachToEngine, hostEngine } from '../../core/host/host';
 import type { ApiClient } from '../../core/api/client';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeClock } from '../../core/engine/clock';
-import { FakeClock as Clock } from '../../core/engine/clock';
+import type { FakeClock } from '../../core/runtime/clock';
+import { FakeClock as Clock } from '../../core/runtime/clock';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';
 import { removeTempDirs } from '../helpers';

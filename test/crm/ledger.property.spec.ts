@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
-import { EventBus } from '../../core/engine/events';
-import { WorkQueue } from '../../core/engine/queue';
+import { FakeClock } from '../../core/runtime/clock';
+import { EventBus } from '../../core/runtime/events';
+import { WorkQueue } from '../../core/runtime/queue';
 import type { JobContext } from '../../core/jobs/context';
 import { enqueueTagEvents, runCrm } from '../../core/jobs/crm';
 import type { TagEvent } from '../../core/jobs/crm-events';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import type { CrmConnectorFactory } from '../../core/engine/engine';
 import { PlatformError } from '../../core/platforms/errors';
 import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';

@@ -2,7 +2,7 @@
 // says the CRM refused (not "the shop"), names it, and still counts as keys refused for health.
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { troubleOf } from '../../core/engine/health';
 import { describeFailure } from '../../core/jobs/orders';
 import { PlatformError } from '../../core/platforms/errors';

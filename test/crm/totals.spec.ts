@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { orderTotal } from '../../sandbox/woocommerce/state';
 import { removeTempDirs } from '../helpers';
 import { openWorld, type World } from '../sync/world';

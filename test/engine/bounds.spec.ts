@@ -4,8 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fc, test as propTest } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_TIMER_MS, systemClock, timerClock, type TimerHost } from '../../core/engine/clock';
-import { hostEngine } from '../../core/engine/host';
+import { MAX_TIMER_MS, systemClock, timerClock, type TimerHost } from '../../core/runtime/clock';
+import { hostEngine } from '../../core/host/host';
 import { cliJson, removeTempDirs, tempDir } from '../helpers';
 
 afterEach(removeTempDirs);

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSocket, prepareEndpoint, serveSocket } from '../../core/api/socket-transport';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { removeTempDirs, tempDir, waitFor } from '../helpers';
 
 const posix = process.platform !== 'win32';

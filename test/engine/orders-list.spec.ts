@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import type { Order } from '../../core/model';
 import { removeTempDirs, tempDir } from '../helpers';
 

@@ -1,7 +1,7 @@
 // Changing a setting re-plans the timers; it must not push back a run that was already counting
 // down. The hourly reconcile in particular has to come on the hour it was planned for.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { removeTempDirs } from '../helpers';
 import { openWorld, type World } from '../sync/world';
 

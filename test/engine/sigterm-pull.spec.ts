@@ -3,7 +3,7 @@
 // the restart then imports every order exactly once.
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import type { Order } from '../../core/model';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
 import { BIN, ensureCliBuilt, removeTempDirs, ROOT, runBin, tempDir, waitFor } from '../helpers';

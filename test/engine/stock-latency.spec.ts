@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import { Scheduler } from '../../core/engine/scheduler';
 import { removeTempDirs } from '../helpers';
 import { openWorld, wrappedShopFactory, type World } from '../sync/world';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../core/api/errors';
 import { connectSocket } from '../../core/api/socket-transport';
-import { attachToEngine, hostEngine, openApi } from '../../core/engine/host';
+import { attachToEngine, hostEngine, openApi } from '../../core/host/host';
 import { readOwnerInfo } from '../../core/store';
 import { BIN, ensureCliBuilt, removeTempDirs, ROOT, runBin, spawnTs, tempDir, type Child, type CliRun } from '../helpers';
 

@@ -27,7 +27,7 @@
 // offered can be shipped, together with every order already held.
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { applyCommitment, outstandingBySku } from '../../core/jobs/commitments';
 import type { JobContext } from '../../core/jobs/context';
 import { desiredStock } from '../../core/jobs/inventory';

@@ -3,9 +3,9 @@
 // time, so runs cannot see each other's carts or contacts. The CRM connector is the real one (real
 // HTTP to the sandbox) with every tag change it makes recorded, bulk imports included, so a test can
 // count applications.
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import type { CrmConnectorFactory } from '../../core/engine/engine';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { createCrmConnector } from '../../core/platforms/crm';
 import type { CrmImporting } from '../../core/platforms/crm-types';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';

@@ -2,7 +2,7 @@
 // killed with SIGKILL while Shopify is making the first of an order's two fulfillments (one per
 // location); a new process then pushes again and sends only the location still missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { startShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
 import { removeTempDirs, spawnTs, tempDir } from '../helpers';
 

@@ -1,6 +1,6 @@
 // Child process for the Shopify crash test: hosts the engine on a data directory with the real
 // Shopify connector, runs the shipping push once and prints its summary.
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: ship-child.ts DATA_DIR');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chartHistoryOf } from '../../core/api/chart-recorder';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { MAX_SKUS } from '../../core/store/chart-history';
 import { removeTempDirs, tempDir } from '../helpers';
 

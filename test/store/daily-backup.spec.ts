@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
-import { hostEngine } from '../../core/engine/host';
+import { FakeClock } from '../../core/runtime/clock';
+import { hostEngine } from '../../core/host/host';
 import { removeTempDirs, tempDir, waitFor } from '../helpers';
 
 afterEach(removeTempDirs);

@@ -2,7 +2,7 @@ import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cp } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { hostEngine } from '../../core/engine/host';
+import { hostEngine } from '../../core/host/host';
 import { removeTempDirs, tempDir } from '../helpers';
 import { openWorld, quickShopFactory, requestsTo, wrappedShopFactory, type World } from './world';
 

@@ -1,9 +1,9 @@
 // Sync jobs against the Shopify sandbox: a real engine on a temp data directory and a practice
 // Shopify shop on 127.0.0.1, connected through the real Shopify module (real HTTP, nothing mocked).
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
-import { hostEngine, type EngineHost } from '../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../core/host/host';
 import { createShopConnector } from '../../core/platforms';
 import { startShopifySandbox, type ShopifySandbox, type ShopifySandboxOptions } from '../../sandbox/shopify';
 import { removeTempDirs, tempDir } from '../helpers';

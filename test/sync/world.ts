@@ -1,7 +1,7 @@
 // A practice world for sync tests: a real engine on a temp data directory and WooCommerce sandboxes
 // on 127.0.0.1, connected through the real platform module (real HTTP, nothing mocked).
-import { hostEngine, type EngineHost } from '../../core/engine/host';
-import type { Clock } from '../../core/engine/clock';
+import { hostEngine, type EngineHost } from '../../core/host/host';
+import type { Clock } from '../../core/runtime/clock';
 import type { CrmConnectorFactory, ShopConnectorFactory } from '../../core/engine/engine';
 import { createCrmConnector } from '../../core/platforms/crm';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../../core/api/client';
-import type { EngineEvents } from '../../../core/engine/events';
+import type { EngineEvents } from '../../../core/runtime/events';
 import { errorText } from '../contexts/message';
 import { useClient } from '../contexts/engine';
 

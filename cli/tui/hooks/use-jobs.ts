@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EngineEvents } from '../../../core/engine/events';
+import type { EngineEvents } from '../../../core/runtime/events';
 import { useClient } from '../contexts/engine';
 
 export type JobEvent = EngineEvents['job'];

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { removeTempDirs } from '../../../test/helpers';
 import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
 

@@ -1,7 +1,7 @@
 // The Carts screen against a real engine: carts written to the engine's store as the sweep writes
 // them, and, end to end, carts captured from the WooCommerce sandbox by the real cart sweep.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { removeTempDirs } from '../../../test/helpers';
 import { openWorld, type World } from '../../../test/sync/world';
 import { KEYS, putCart, renderTui, seed, testEngine, type Rendered } from './render';

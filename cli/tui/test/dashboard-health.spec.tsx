@@ -2,7 +2,7 @@
 // attention with the reason in words, a CRM shows its last success (not "never" once it has
 // synced), and the demo explains itself on the first screen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { removeTempDirs } from '../../../test/helpers';
 import { renderTui, seed, testEngine, type Rendered } from './render';
 

@@ -3,7 +3,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { removeTempDirs } from '../../../test/helpers';
 import { Form } from '../components/form';
 import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';

@@ -3,7 +3,7 @@
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import type { ApiClient } from '../../../core/api/client';
-import { hostEngine, type EngineHost } from '../../../core/engine/host';
+import { hostEngine, type EngineHost } from '../../../core/host/host';
 import type { Cart, Order } from '../../../core/model';
 import { applyCommitment } from '../../../core/jobs/commitments';
 import { tempDir } from '../../../test/helpers';

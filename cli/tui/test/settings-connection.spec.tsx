@@ -2,7 +2,7 @@
 // API's setConnection methods: the shop or CRM is asked with the new keys before anything is
 // saved, a refusal is the API's message under the form with the cursor on the field it names.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../../sandbox/activecampaign/server';
 import { startWooSandbox, type WooSandbox } from '../../../sandbox/woocommerce';
 import { removeTempDirs } from '../../../test/helpers';

@@ -2,7 +2,7 @@
 // ActiveCampaign sandbox, remove), tag rules (add with the API's checks and warning, replay, remove)
 // and the contact field mapping. Every error shown is the API's own message.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/engine/host';
+import type { EngineHost } from '../../../core/host/host';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../../sandbox/activecampaign/server';
 import { removeTempDirs } from '../../../test/helpers';
 import { KEYS, renderTui, seed, selectRow, testEngine, type Rendered } from './render';

@@ -2,8 +2,8 @@
 // of orders (property), bounded to the asked range, and with a clear message outside the allowed one.
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../engine/clock';
-import { hostEngine, type EngineHost } from '../../engine/host';
+import { FakeClock } from '../../runtime/clock';
+import { hostEngine, type EngineHost } from '../../host/host';
 import type { Order } from '../../model';
 import { removeTempDirs, tempDir } from '../../../test/helpers';
 import { startWooSandbox } from '../../../sandbox/woocommerce';

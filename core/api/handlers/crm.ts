@@ -3,7 +3,7 @@ import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isRefusedPlainHttp, type HttpPermission } from '../../platforms/url-policy';
-import { forgetIssuesOf } from '../../engine/issues';
+import { forgetIssuesOf } from '../../runtime/issues';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';
 import type { CrmView } from '../views';

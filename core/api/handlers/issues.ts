@@ -1,5 +1,5 @@
 import type { Alert, ErrorEntry } from '../../model';
-import { dismissAlertGroup, groupAlerts } from '../../engine/issues';
+import { dismissAlertGroup, groupAlerts } from '../../runtime/issues';
 import { notFound } from '../errors';
 import type { Handler } from '../server';
 

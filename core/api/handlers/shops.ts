@@ -2,7 +2,7 @@ import { DEFAULT_POLL_SECONDS, DEFAULT_RECONCILE_SECONDS, Shop, type Platform } 
 import { PlatformError } from '../../platforms/errors';
 import type { Credentials } from '../../store';
 import { checkShopifyDomain, checkShopUrl, type HttpPermission } from '../../platforms/url-policy';
-import { forgetIssuesOf } from '../../engine/issues';
+import { forgetIssuesOf } from '../../runtime/issues';
 import type { ApiContext } from '../context';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import type { Handler } from '../server';

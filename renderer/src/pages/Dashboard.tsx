@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EngineEvents } from '../../../core/engine/events';
+import type { EngineEvents } from '../../../core/runtime/events';
 import { useAction, useEvent, useQuery } from '../hooks';
 import type { Route } from '../App';
 import { OrdersPerDayChart } from '../charts/OrdersPerDay';

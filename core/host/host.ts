@@ -8,13 +8,13 @@ import { inProcessClient } from '../api/in-process';
 import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, scheduleDailyBackups, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { clampStoredSettings } from '../model';
-import { systemClock, type Clock } from './clock';
-import { raiseAlert } from './issues';
-import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from './engine';
-import { EventBus } from './events';
-import { Scheduler } from './scheduler';
-import { fileLogger, logEngineEvents } from './log';
-import { defaultConnectorFactory, defaultCrmConnectorFactory } from './default-connectors';
+import { systemClock, type Clock } from '../runtime/clock';
+import { raiseAlert } from '../runtime/issues';
+import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from '../engine/engine';
+import { EventBus } from '../runtime/events';
+import { Scheduler } from '../engine/scheduler';
+import { fileLogger, logEngineEvents } from '../runtime/log';
+import { defaultConnectorFactory, defaultCrmConnectorFactory } from '../engine/default-connectors';
 
 /** How often a running engine checks whether today's backup exists. */
 const BACKUP_CHECK_MS = 3_600_000;
