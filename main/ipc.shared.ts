@@ -2,7 +2,7 @@
 // preload (preload.ts). There is deliberately no catch-all channel: the renderer can only call API
 // methods (each checked against the API's schemas) and receive engine events.
 import type { EventName } from '../core/runtime/events';
-import type { BridgeEnvelope } from '../renderer/src/window-api';
+import type { BridgeEnvelope } from '../core/api/desktop-bridge';
 
 export const IPC = {
   /** renderer → main, invoke: one API call. */

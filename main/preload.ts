@@ -2,7 +2,7 @@
 // `window.backroom`, of the type the renderer expects; nothing of Node or Electron leaks through.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventName } from '../core/runtime/events';
-import type { BackroomBridge, BridgeEnvelope } from '../renderer/src/window-api';
+import type { BackroomBridge, BridgeEnvelope } from '../core/api/desktop-bridge';
 import { IPC, type InvokeChannels } from './ipc.shared';
 
 const listeners = new Set<(name: EventName, payload: unknown) => void>();

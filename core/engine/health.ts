@@ -43,7 +43,7 @@ export interface HealthInput {
   paused: boolean;
 }
 
-/** Which kind of trouble an error stands for. Error messages are written by describeFailure (jobs/orders.ts) and the HTTP layer. */
+/** Which kind of trouble an error stands for. Error messages are written by describeFailure (platforms/errors.ts) and the HTTP layer. */
 export function troubleOf(message: string): 'keys-refused' | 'unreachable' | 'failing' {
   if (/refused Backroom's credentials|did not accept the API key|HTTP 40[13]\b|access token|consumer key and secret are stored|API key of CRM/i.test(message)) return 'keys-refused';
   if (/could not reach|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|timed out|socket hang up/i.test(message)) return 'unreachable';

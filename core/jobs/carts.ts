@@ -1,20 +1,13 @@
 import { clearError, recordError } from '../runtime/issues';
-import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type Shop } from '../model';
-import { PlatformError } from '../platforms/errors';
+import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type CartTransition, type Shop } from '../model';
+import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
-import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure, STOPPING } from './orders';
+import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const cartsOperation = (shop: string) => ({ kind: 'carts.sweep', args: { shop } });
 const CAPTURE_OVERLAP_MS = 5 * 60_000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-/** A cart's state changed: the CRM job turns these into tag events. */
-export interface CartTransition {
-  cart: Cart;
-  to: 'abandoned' | 'recovered' | 'lost' | 'unsubscribed';
-}
 
 export const cartId = (shop: string, remoteId: string) => `${shop}#${remoteId}`;
 

@@ -1,8 +1,7 @@
 import type { Clock } from '../runtime/clock';
 import type { EventBus } from '../runtime/events';
 import type { WorkQueue } from '../runtime/queue';
-import type { Order, Shop } from '../model';
-import type { CartTransition } from './carts';
+import type { CartTransition, Order, Shop } from '../model';
 import type { RemoteStockItem, ShopConnector } from '../platforms/types';
 import type { Store } from '../store';
 
@@ -39,6 +38,9 @@ export interface JobSummary {
   /** The platform refused the credentials: the rest of this sync pass leaves the target alone. */
   authFailed?: boolean;
 }
+
+/** Why a job ended early when the engine was asked to stop. */
+export const STOPPING = 'the engine is stopping; the rest is done at the next start';
 
 export function summary(job: JobSummary['job'], target: string): JobSummary {
   return { job, target, counts: {}, requests: 0, errors: 0 };

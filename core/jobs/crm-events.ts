@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { orderKey, type Cart, type Order, type Rule } from '../model';
-import type { CartTransition } from './carts';
+import { orderKey, type Cart, type CartTransition, type Order, type Rule } from '../model';
 
 /**
  * Something that happened to a contact and what it means for their tags (SPEC §5). `key` names

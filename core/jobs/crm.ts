@@ -2,11 +2,10 @@ import { clearError, raiseAlert, recordError } from '../runtime/issues';
 import { backoffMs, newId } from '../runtime/queue';
 import { orderKey, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmTagChange, CrmUpsertResult } from '../platforms/crm-types';
-import { PlatformError } from '../platforms/errors';
+import { describeFailure, PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import type { TagEvent } from './crm-events';
-import { describeFailure } from './orders';
 
 export const CRM_KIND = 'crm.contact';
 export const crmLane = (crm: string) => `crm:${crm}`;

@@ -1,9 +1,8 @@
 import { clearError, raiseAlert, recordError } from '../runtime/issues';
 import { availableFor, indexCommitments, type Shop, type SkippedStock } from '../model';
-import { PlatformError } from '../platforms/errors';
+import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
-import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure, STOPPING } from './orders';
+import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
 

@@ -1,10 +1,10 @@
 import { clearError, raiseAlert, recordError } from '../runtime/issues';
-import { RELEASING_STATUSES, type Order, type Shop } from '../model';
-import { PlatformError } from '../platforms/errors';
+import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '../model';
+import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
-import { noteOrderForCarts, type CartTransition } from './carts';
+import { noteOrderForCarts } from './carts';
 import { applyCommitment, fulfilmentOf } from './commitments';
-import { bump, summary, type JobContext, type JobSummary } from './context';
+import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 /**
  * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
@@ -27,9 +27,6 @@ const SAME_SECOND_MS = 1000;
  */
 export const CHECKPOINT_PAGES = 50;
 export const CHECKPOINT_MS = 2_000;
-
-/** Why a job ended early when the engine was asked to stop. */
-export const STOPPING = 'the engine is stopping; the rest is done at the next start';
 
 export const pullOperation = (shop: string) => ({ kind: 'orders.pull', args: { shop } });
 export const importOperation = (shop: string, remoteId: string) => ({ kind: 'orders.import', args: { shop, remoteId } });
@@ -243,20 +240,4 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;
-}
-
-/**
- * A failure in words a merchant can act on. Refused credentials name who refused them (a shop or a
- * CRM) and where new ones go; health reads "refused Backroom's credentials" as keys refused.
- */
-export function describeFailure(error: unknown, target?: { kind: 'shop' | 'crm' | 'backroom'; name: string }): string {
-  if (error instanceof PlatformError && error.kind === 'auth') {
-    if (target?.kind === 'crm') {
-      return `${error.message} — CRM "${target.name}" refused Backroom's credentials. Check its API key, then enter the new one in Settings or with backroom crm set "${target.name}" --key ….`;
-    }
-    const who = target?.kind === 'shop' ? `shop "${target.name}"` : 'the shop';
-    const how = target?.kind === 'shop' ? `backroom shop set "${target.name}"` : 'backroom shop set';
-    return `${error.message} — ${who} refused Backroom's credentials. Check the API key and secret (or token), then enter the new ones in Settings or with ${how} --key … --secret … (or --token …).`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,10 @@
 import { clearError, recordError } from '../runtime/issues';
 import { backoffMs, newId, type WorkOutcome } from '../runtime/queue';
 import { RELEASING_STATUSES, type Order, type Shipment, type Shop } from '../model';
-import { PlatformError } from '../platforms/errors';
+import { describeFailure, PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
-import { bump, summary, type JobContext, type JobSummary } from './context';
-import { describeFailure, STOPPING } from './orders';
+import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const SHIPPING_KIND = 'shipping.push';
 export const shopLane = (shop: string) => `shop:${shop}`;

@@ -1,4 +1,5 @@
-import type { Commitment, LocationMapping, StockItem } from './index';
+import type { LocationMapping } from './settings';
+import type { Commitment, StockItem } from './stock';
 
 /** Units of each SKU held by unfulfilled orders, per location (`null` = held against the combined total). */
 export interface CommittedIndex {

@@ -40,6 +40,12 @@ export const Cart = z.object({
 });
 export type Cart = z.infer<typeof Cart>;
 
+/** A cart's state changed: the CRM job turns these into tag events. */
+export interface CartTransition {
+  cart: Cart;
+  to: 'abandoned' | 'recovered' | 'lost' | 'unsubscribed';
+}
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 

@@ -7,8 +7,7 @@ import { Stock } from './pages/Stock';
 import { Carts } from './pages/Carts';
 import { Issues } from './pages/Issues';
 import { Settings } from './pages/Settings';
-
-export type Route = 'dashboard' | 'orders' | 'stock' | 'carts' | 'issues' | 'settings';
+import type { Route } from './route';
 
 const NAV: { route: Route; label: string; icon: string }[] = [
   { route: 'dashboard', label: 'Dashboard', icon: '◎' },

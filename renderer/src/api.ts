@@ -3,7 +3,7 @@
 import { typedClient, type ApiClient } from '../../core/api/client';
 import { ApiError } from '../../core/api/errors';
 import { httpClient } from '../../core/api/http-client';
-import type { BackroomBridge } from './window-api';
+import type { BackroomBridge } from '../../core/api/desktop-bridge';
 
 export const TOKEN_KEY = 'backroom.token';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
-import { dueTransitions, type CartTransition } from '../../core/jobs/carts';
-import { CartSettings, checkoutIsHistory, isBeyondHorizon, type Cart } from '../../core/model';
+import { dueTransitions } from '../../core/jobs/carts';
+import { CartSettings, checkoutIsHistory, isBeyondHorizon, type Cart, type CartTransition } from '../../core/model';
 import { removeTempDirs } from '../helpers';
 import { openWorld, type World } from '../sync/world';
 

@@ -4,7 +4,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
 import { troubleOf } from '../../core/engine/health';
-import { describeFailure } from '../../core/jobs/orders';
+import { describeFailure } from '../../core/platforms/errors';
 import { PlatformError } from '../../core/platforms/errors';
 import { removeTempDirs } from '../helpers';
 import { openWorld, type World } from '../sync/world';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EngineEvents } from '../../../core/runtime/events';
 import { useAction, useEvent, useQuery } from '../hooks';
-import type { Route } from '../App';
+import type { Route } from '../route';
 import { OrdersPerDayChart } from '../charts/OrdersPerDay';
 import { SyncLagChart } from '../charts/SyncLag';
 import type { TargetHealth } from '../../../core/api/views';
