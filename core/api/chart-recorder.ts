@@ -5,7 +5,7 @@ import { indexCommitments } from '../model';
 import { CHART_HISTORY_FILE, chartHistorySpec, lastSuccess, recordRun, recordStock, trimStock, type ChartHistory } from '../store/chart-history';
 import { JsonDocument } from '../store/json-document';
 import type { ApiContext } from './context';
-import { stockView } from './handlers/stock';
+import { stockView } from './namespaces/stock';
 
 export interface ChartRecorder {
   readonly history: ChartHistory;
