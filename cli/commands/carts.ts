@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CartView } from '../../core/api/contract-carts';
+import type { CartView } from '../../core/api/namespaces/carts';
 import { BOUNDS, describeRange, describeRule, type RuleTrigger } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { localTime, table, UsageError } from '../output';

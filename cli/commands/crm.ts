@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CrmView } from '../../core/api/views';
+import type { CrmView } from '../../core/api/namespaces/crm';
 import { action, type CliDeps } from '../context';
 import { table } from '../output';
 import { ApiError } from '../../core/api/errors';

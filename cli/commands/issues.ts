@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CliDeps } from '../context';
 import { localTime, table } from '../output';
-import type { AlertGroup } from '../../core/api/views';
+import type { AlertGroup } from '../../core/api/namespaces/issues';
 
 export function registerIssues(program: Command, deps: CliDeps): void {
   const errors = program.command('errors').description('failures between Backroom and a shop or CRM');

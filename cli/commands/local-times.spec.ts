@@ -2,7 +2,7 @@
 // the minute with the zone's name, never the raw UTC stamp (that stays in --json).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import type { CartView } from '../../core/api/contract-carts';
+import type { CartView } from '../../core/api/namespaces/carts';
 import type { Order } from '../../core/model';
 import { localTime } from '../output';
 import { formatCartList } from './carts';

@@ -3,7 +3,7 @@ import { action, type CliDeps } from '../context';
 import { table } from '../output';
 import { BOUNDS, describeRange, DEFAULT_POLL_SECONDS, type Bound } from '../../core/model';
 import { choiceOption, parseBounded, parseStatuses } from '../parse';
-import type { ShopView } from '../../core/api/views';
+import type { ShopView } from '../../core/api/namespaces/shops';
 import { ApiError } from '../../core/api/errors';
 
 /** A refused key check says how to save the keys anyway (e.g. a shop that is not online yet). */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action, type CliDeps } from '../context';
 import { table } from '../output';
 import { parseCount, readInputFile } from '../parse';
-import type { StockView } from '../../core/api/views';
+import type { StockView } from '../../core/api/namespaces/stock';
 
 function stockTable(items: StockView[], locations: string[]): string {
   if (items.length === 0) return 'No stock yet. Set some: backroom stock set SKU QTY --location L, or backroom stock import FILE.';

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { JOB_ORDER } from '../../core/engine/engine';
 import { ApiError } from '../../core/api/errors';
-import type { OrderListItem } from '../../core/api/contract-sync';
+import type { OrderListItem } from '../../core/api/namespaces/orders';
 import type { JobSummary } from '../../core/jobs/context';
 import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';

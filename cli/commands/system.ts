@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CliDeps } from '../context';
 import { localTime, table } from '../output';
-import type { StatusReport, TargetHealth } from '../../core/api/views';
+import type { StatusReport, TargetHealth } from '../../core/api/namespaces/status';
 import { HEALTH_LABEL } from '../../core/engine/health';
 
 const healthCell = (h: TargetHealth) => HEALTH_LABEL[h.state];

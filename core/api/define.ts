@@ -16,3 +16,6 @@ export type MethodMap = Record<string, MethodDef>;
 export type ParamsOf<D> = D extends MethodDef<infer P, unknown> ? z.input<P> : never;
 export type ParsedParamsOf<D> = D extends MethodDef<infer P, unknown> ? z.output<P> : never;
 export type ResultOf<D> = D extends MethodDef<z.ZodType, infer R> ? R : never;
+
+/** What front ends see of a shop or CRM connection: its settings, never its credentials. */
+export type WithoutSecretRef<T> = T extends unknown ? Omit<T, 'secretRef'> & { hasCredentials: boolean } : never;

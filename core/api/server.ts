@@ -1,35 +1,14 @@
-import { contract, type Contract, type MethodName } from './contract';
+import { contract, type MethodName } from './contract';
 import type { ApiContext } from './context';
-import type { ParsedParamsOf, ResultOf } from './define';
 import { ApiError, describeIssue } from './errors';
-import { crmHandlers } from './namespaces/crm';
-import { issuesHandlers } from './namespaces/issues';
-import { shopTestHandlers } from './namespaces/shop-test';
-import { settingsHandlers } from './namespaces/settings';
-import { shopHandlers } from './namespaces/shops';
-import { statusHandlers } from './namespaces/status';
-import { stockHandlers } from './namespaces/stock';
-import { stockSentHandlers } from './namespaces/stock-sent';
-import { syncHandlers } from './namespaces/orders';
-import { cartsHandlers } from './namespaces/carts';
-import { chartsHandlers } from './namespaces/charts';
+import * as namespaces from './namespaces';
 
-export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
-export type Handlers = { [M in MethodName]: Handler<M> };
+/** A handler as dispatch calls it: with parameters its method's schema has just checked. */
+type CheckedHandler = (params: unknown, ctx: ApiContext) => Promise<unknown>;
 
-const handlers: Handlers = {
-  ...statusHandlers,
-  ...stockHandlers,
-  ...shopHandlers,
-  ...shopTestHandlers,
-  ...issuesHandlers,
-  ...crmHandlers,
-  ...syncHandlers,
-  ...cartsHandlers,
-  ...settingsHandlers,
-  ...stockSentHandlers,
-  ...chartsHandlers,
-};
+const handlers = new Map<string, CheckedHandler>(
+  Object.values(namespaces).flatMap((part) => Object.entries(part.handlers as Record<string, CheckedHandler>)),
+);
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
@@ -46,6 +25,5 @@ export async function dispatch(ctx: ApiContext, name: string, rawParams: unknown
     const { field, message } = describeIssue(parsed.error);
     throw new ApiError('bad-input', message, field);
   }
-  const handler = handlers[name] as (params: unknown, ctx: ApiContext) => Promise<unknown>;
-  return handler(parsed.data, ctx);
+  return handlers.get(name)!(parsed.data, ctx);
 }

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { EngineState } from '../../core/api/contract-sync';
+import type { EngineState } from '../../core/api/namespaces/engine';
 import { useQuery } from './hooks';
 import { Dashboard } from './pages/Dashboard';
 import { Orders } from './pages/Orders';

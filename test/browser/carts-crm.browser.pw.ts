@@ -3,7 +3,7 @@
 // for the CRM, the ActiveCampaign sandbox. Nothing is mocked.
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import type { CartView } from '../../core/api/contract-carts';
+import type { CartView } from '../../core/api/namespaces/carts';
 import type { Rule } from '../../core/model';
 import { startActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { expect, SCREENS, test } from './fixtures';

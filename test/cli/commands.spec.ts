@@ -5,7 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ShopView, StatusReport, StockView } from '../../core/api/views';
+import type { ShopView } from '../../core/api/namespaces/shops';
+import type { StatusReport } from '../../core/api/namespaces/status';
+import type { StockView } from '../../core/api/namespaces/stock';
 import { buildProgram } from '../../cli/program';
 import { cli, cliJson, ensureCliBuilt, okResult, removeTempDirs, runBin, tempDir, type JsonFail, type JsonOk } from '../helpers';
 

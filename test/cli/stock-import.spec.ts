@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StockImportResult, StockView } from '../../core/api/views';
+import type { StockImportResult, StockView } from '../../core/api/namespaces/stock';
 import { cliJson, okResult, removeTempDirs, tempDir } from '../helpers';
 
 afterAll(removeTempDirs);

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { cliJson, okResult, removeTempDirs, tempDir, cli, type JsonFail } from '../helpers';
-import type { CrmView, ShopView } from '../../core/api/views';
+import type { CrmView } from '../../core/api/namespaces/crm';
+import type { ShopView } from '../../core/api/namespaces/shops';
 
 afterAll(removeTempDirs);
 

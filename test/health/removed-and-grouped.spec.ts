@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliJson, okResult, removeTempDirs, cli } from '../helpers';
 import { openWorld, type World } from '../sync/world';
-import type { AlertGroup } from '../../core/api/views';
+import type { AlertGroup } from '../../core/api/namespaces/issues';
 
 let world: World | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { createActiveCampaignConnector } from '../../core/platforms/activecampai
 import { createHttpClient, PlatformError } from '../../core/platforms/http';
 import { createWooConnector } from '../../core/platforms/woocommerce/connector';
 import { cli, cliJson, okResult, removeTempDirs, tempDir, type JsonFail } from '../helpers';
-import type { ShopView } from '../../core/api/views';
+import type { ShopView } from '../../core/api/namespaces/shops';
 import { startWooSandbox } from '../../sandbox/woocommerce';
 
 afterAll(removeTempDirs);

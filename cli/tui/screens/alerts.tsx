@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { AlertGroup } from '../../../core/api/views';
+import type { AlertGroup } from '../../../core/api/namespaces/issues';
 import { KeyValue } from '../components/key-value';
 import { Table, type Column } from '../components/table';
 import { useClient } from '../contexts/engine';

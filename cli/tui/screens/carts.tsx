@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CartView } from '../../../core/api/contract-carts';
+import type { CartView } from '../../../core/api/namespaces/carts';
 import type { CartState } from '../../../core/model';
 import { KeyValue } from '../components/key-value';
 import { Table, type Column } from '../components/table';

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
-import type { EngineState } from '../../../core/api/contract-sync';
-import type { ErrorEntry, StatusReport, TargetHealth } from '../../../core/api/views';
+import type { EngineState } from '../../../core/api/namespaces/engine';
+import type { ErrorEntry } from '../../../core/api/namespaces/issues';
+import type { StatusReport, TargetHealth } from '../../../core/api/namespaces/status';
 import { HEALTH_LABEL } from '../../../core/engine/health';
 import { Label } from '../components/label';
 import { ShopSparklines } from '../components/sparkline';

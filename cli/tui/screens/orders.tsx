@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { OrderListItem } from '../../../core/api/contract-sync';
+import type { OrderListItem } from '../../../core/api/namespaces/orders';
 import { badInput } from '../../../core/api/errors';
 import type { Order } from '../../../core/model';
 import { Form, numberOrText, optional, type FormValues } from '../components/form';

@@ -2,7 +2,8 @@
 // API asks the shop or CRM with the new values before saving (setConnection re-tests), so a
 // refusal comes back as the API's message with the field it names, and nothing is stored.
 import { badInput } from '../../../core/api/errors';
-import type { CrmView, ShopView } from '../../../core/api/views';
+import type { CrmView } from '../../../core/api/namespaces/crm';
+import type { ShopView } from '../../../core/api/namespaces/shops';
 import type { FieldSpec, FormValues } from '../components/form';
 import type { FormSpec } from './settings-crm';
 

@@ -2,7 +2,7 @@
 // and forms only; every check is the API's, so the TUI shows the same messages as the CLI.
 import type { ApiClient } from '../../../core/api/client';
 import { badInput } from '../../../core/api/errors';
-import type { CrmView } from '../../../core/api/views';
+import type { CrmView } from '../../../core/api/namespaces/crm';
 import { describeRule, type Rule, type RuleTrigger, type Settings } from '../../../core/model';
 import { optional, type FieldSpec, type FormValues } from '../components/form';
 

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CrmView, ShopView } from '../../../core/api/views';
+import type { CrmView } from '../../../core/api/namespaces/crm';
+import type { ShopView } from '../../../core/api/namespaces/shops';
 import type { Rule, Settings as SettingsData } from '../../../core/model';
 import { Form, numberOrText, optional, type FieldSpec, type FormValues } from '../components/form';
 import { Label } from '../components/label';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { StockView } from '../../../core/api/views';
+import type { StockView } from '../../../core/api/namespaces/stock';
 import { Form, numberOrText, optional } from '../components/form';
 import { StockSparkline } from '../components/sparkline';
 import { Table, type Column } from '../components/table';

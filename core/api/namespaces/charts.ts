@@ -1,8 +1,57 @@
+// Pictures: orders per day per shop, a SKU's stock over time, and how far behind each shop's orders are.
+import { z } from 'zod';
+import { Sku } from '../../model';
 import { monthOf } from '../../store/order-book';
 import { chartHistoryOf } from '../chart-recorder';
-import type { OrdersPerDay, StockHistory, SyncLag } from '../contract-charts';
+import { method } from '../define';
 import { notFound } from '../errors';
-import type { Handler } from '../server';
+import { namespace } from '../namespace';
+
+/** Longest range a chart asks for, in days: the order files of about three months are read at most. */
+export const MAX_CHART_DAYS = 90;
+
+/** Orders created per UTC day per shop, oldest day first; days without orders count 0. */
+export interface OrdersPerDay {
+  /** The UTC days covered, `YYYY-MM-DD`, oldest first; the last is today. */
+  days: string[];
+  shops: { name: string; counts: number[] }[];
+}
+
+/** A SKU's stock over time, sampled (at most one point per 15 minutes, the newest always current). */
+export interface StockHistory {
+  sku: string;
+  /** Oldest first; `at` is ISO (UTC). */
+  points: { at: string; onHand: number; available: number }[];
+}
+
+/** Per shop, each recent order pull: how old Backroom's copy of the shop's orders was when it ran. */
+export interface SyncLag {
+  shops: { name: string; runs: { at: string; ok: boolean; lagSeconds: number }[] }[];
+}
+
+const contract = {
+  'charts.stockHistory': method<StockHistory>()(z.object({ sku: Sku }).strict()),
+  'charts.syncLag': method<SyncLag>()(
+    z
+      .object({
+        /** Runs per shop, newest kept (1–200, default 100). */
+        runs: z.number().int('must be a whole number').min(1, 'must be at least 1 run').max(200, 'must be at most 200 runs').default(100),
+      })
+      .strict(),
+  ),
+  'charts.ordersPerDay': method<OrdersPerDay>()(
+    z
+      .object({
+        days: z
+          .number()
+          .int('must be a whole number of days')
+          .min(1, 'must be at least 1 day')
+          .max(MAX_CHART_DAYS, `must be at most ${MAX_CHART_DAYS} days`)
+          .default(30),
+      })
+      .strict(),
+  ),
+};
 
 const DAY_MS = 86_400_000;
 
@@ -13,11 +62,7 @@ export function utcDays(now: Date, count: number): string[] {
 }
 
 /** Pictures derived from what is stored; nothing is counted as it happens, so nothing can drift. */
-export const chartsHandlers: {
-  'charts.ordersPerDay': Handler<'charts.ordersPerDay'>;
-  'charts.stockHistory': Handler<'charts.stockHistory'>;
-  'charts.syncLag': Handler<'charts.syncLag'>;
-} = {
+export const charts = namespace(contract, {
   async 'charts.stockHistory'({ sku }, ctx) {
     const points = chartHistoryOf(ctx)?.stock[sku];
     if (!points && !ctx.store.stock.data.items[sku]) throw notFound('sku', `There is no SKU "${sku}" in your stock list.`);
@@ -51,4 +96,4 @@ export const chartsHandlers: {
     }
     return { days: range, shops: [...counts].map(([name, c]) => ({ name, counts: c })) } satisfies OrdersPerDay;
   },
-};
+});

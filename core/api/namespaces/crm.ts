@@ -1,12 +1,65 @@
-import { CrmConnection } from '../../model';
+// CRM connections: added with their key (kept in the secret store, asked first), listed, tested, changed, removed.
+import { z } from 'zod';
+import { CrmConnection, Name } from '../../model';
+import type { CrmTestReport } from '../../platforms/crm-types';
 import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isRefusedPlainHttp, type HttpPermission } from '../../platforms/url-policy';
 import { forgetIssuesOf } from '../../runtime/issues';
+import { method, type WithoutSecretRef } from '../define';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
-import type { Handler } from '../server';
-import type { CrmView } from '../views';
+import { namespace } from '../namespace';
+
+export type CrmView = WithoutSecretRef<CrmConnection>;
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+export const CrmAddParams = z.discriminatedUnion('platform', [
+  z.object({
+    platform: z.literal('activecampaign'),
+    name: Name,
+    /** The account's API URL (Settings › Developer), e.g. https://example.api-us1.com */
+    url: nonEmpty,
+    key: nonEmpty,
+    /** Allow a plain-http address off this computer (the key then travels unencrypted). */
+    allowHttp: z.boolean().optional(),
+    /** Ask the CRM with this key before saving anything (the CLI, the window and the TUI do). */
+    check: z.boolean().default(false),
+  }).strict(),
+  z.object({
+    platform: z.literal('mailchimp'),
+    name: Name,
+    /** The key ends with its data centre (`…-us21`), which gives the API address. */
+    key: nonEmpty,
+    /** The audience id (Audience › Settings › Audience name and defaults). */
+    listId: nonEmpty,
+    /** A data centre (`us21`) when the key has none, or a sandbox URL on this computer. */
+    server: nonEmpty.optional(),
+    check: z.boolean().default(false),
+  }).strict(),
+]);
+
+/** A CRM connection's address and key; what is left out stays. Re-tested unless `check` is false. */
+export const CrmConnectionParams = z.object({
+  name: Name,
+  url: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  listId: nonEmpty.optional(),
+  server: nonEmpty.optional(),
+  check: z.boolean().default(true),
+}).strict();
+export type CrmAddParams = z.input<typeof CrmAddParams>;
+
+export type CrmTestResult = CrmTestReport & { name: string; requests: number };
+
+const contract = {
+  'crm.add': method<CrmView>()(CrmAddParams),
+  'crm.list': method<CrmView[]>()(z.object({}).strict()),
+  'crm.test': method<CrmTestResult>()(z.object({ name: Name }).strict()),
+  'crm.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+  'crm.setConnection': method<CrmView>()(CrmConnectionParams),
+};
 
 export function crmView(crm: CrmConnection): CrmView {
   const { secretRef: _secretRef, ...rest } = crm;
@@ -47,13 +100,7 @@ async function checkKey(crm: CrmConnection, credentials: { key: string }, what: 
   }
 }
 
-export const crmHandlers: {
-  'crm.add': Handler<'crm.add'>;
-  'crm.list': Handler<'crm.list'>;
-  'crm.test': Handler<'crm.test'>;
-  'crm.remove': Handler<'crm.remove'>;
-  'crm.setConnection': Handler<'crm.setConnection'>;
-} = {
+export const crm = namespace(contract, {
   async 'crm.add'(params, ctx) {
     const main = ctx.store.main.data;
     if (main.crms.some((c) => c.name.toLowerCase() === params.name.toLowerCase())) throw conflict('name', `A CRM connection called "${params.name}" already exists.`);
@@ -166,4 +213,4 @@ export const crmHandlers: {
     ctx.events.emit('changed', { area: 'settings' });
     return crmView(valid);
   },
-};
+});

@@ -1,7 +1,28 @@
+// Errors (failures between Backroom and a platform: retried or dismissed) and alerts (worth seeing, dismissed).
+import { z } from 'zod';
 import type { Alert, ErrorEntry } from '../../model';
-import { dismissAlertGroup, groupAlerts } from '../../runtime/issues';
+import { dismissAlertGroup, groupAlerts, type AlertGroup } from '../../runtime/issues';
+import { method } from '../define';
 import { notFound } from '../errors';
-import type { Handler } from '../server';
+import { namespace } from '../namespace';
+
+export type { Alert, AlertGroup, ErrorEntry };
+
+const byIdParams = z.object({ id: z.string().min(1, 'must not be empty') }).strict();
+const listParams = z.object({ all: z.boolean().default(false) }).strict();
+
+const contract = {
+  'errors.list': method<ErrorEntry[]>()(listParams),
+  'errors.dismiss': method<ErrorEntry>()(byIdParams),
+  /** Re-runs exactly the operation that failed. */
+  'errors.retry': method<{ resolved: boolean; message?: string }>()(z.object({ id: z.string().min(1) }).strict()),
+  'alerts.list': method<Alert[]>()(listParams),
+  'alerts.dismiss': method<Alert>()(byIdParams),
+  /** Alerts grouped by kind and shop or CRM, with a count and the newest example. */
+  'alerts.groups': method<AlertGroup[]>()(listParams),
+  /** Dismisses every open alert of one group. */
+  'alerts.dismissGroup': method<{ group: string; dismissed: number }>()(z.object({ group: z.string().min(1, 'must not be empty') }).strict()),
+};
 
 function byId<T extends { id: string }>(list: T[], id: string, what: string): T {
   const found = list.find((x) => x.id === id);
@@ -11,14 +32,7 @@ function byId<T extends { id: string }>(list: T[], id: string, what: string): T 
 
 const newestFirst = (a: { lastAt: string }, b: { lastAt: string }) => b.lastAt.localeCompare(a.lastAt);
 
-export const issuesHandlers: {
-  'errors.list': Handler<'errors.list'>;
-  'errors.dismiss': Handler<'errors.dismiss'>;
-  'alerts.list': Handler<'alerts.list'>;
-  'alerts.dismiss': Handler<'alerts.dismiss'>;
-  'alerts.groups': Handler<'alerts.groups'>;
-  'alerts.dismissGroup': Handler<'alerts.dismissGroup'>;
-} = {
+export const issues = namespace(contract, {
   async 'errors.list'({ all }, ctx) {
     return ctx.store.issues.data.errors.filter((e) => all || !e.dismissed).sort(newestFirst);
   },
@@ -28,6 +42,10 @@ export const issuesHandlers: {
     await ctx.store.issues.save();
     ctx.events.emit('changed', { area: 'issues' });
     return entry;
+  },
+  async 'errors.retry'({ id }, ctx) {
+    if (!ctx.store.issues.data.errors.some((e) => e.id === id)) throw notFound('id', `There is no error with id "${id}".`);
+    return ctx.engine.retryError(id);
   },
   async 'alerts.list'({ all }, ctx) {
     return ctx.store.issues.data.alerts.filter((a) => all || !a.dismissed).sort(newestFirst);
@@ -49,4 +67,4 @@ export const issuesHandlers: {
     ctx.events.emit('changed', { area: 'issues' });
     return { group, dismissed: dismissed.length };
   },
-};
+});

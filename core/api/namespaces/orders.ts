@@ -1,10 +1,49 @@
-import type { Order } from '../../model';
-import { parseShipmentCsv } from '../../model';
+// Orders pulled from the shops, listed and shown, and the shipments recorded against them.
+import { z } from 'zod';
+import { Name, parseShipmentCsv, Sku, type Order, type Shipment } from '../../model';
 import { recordShipment, ShipmentInputError } from '../../jobs/shipping';
 import type { ApiContext } from '../context';
-import type { EngineState, OrderListItem } from '../contract-sync';
+import { method } from '../define';
 import { badInput, notFound } from '../errors';
-import type { Handler } from '../server';
+import { namespace } from '../namespace';
+
+export interface OrderListItem {
+  number: string;
+  shop: string;
+  status: string;
+  fulfilment: Order['fulfilment'];
+  email: string;
+  name: string;
+  total: string;
+  currency: string;
+  createdAt: string;
+  lines: number;
+}
+
+export interface ShipmentImportResult {
+  applied: boolean;
+  shipments: { orderNumber: string; tracking: string; lines: { sku: string; quantity: number }[] }[];
+}
+
+const shipLine = z.object({ sku: Sku, quantity: z.number().int().min(1, 'must be at least 1') });
+
+const contract = {
+  'orders.list': method<{ total: number; orders: OrderListItem[] }>()(
+    z.object({ status: z.string().optional(), shop: Name.optional(), limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) }).strict(),
+  ),
+  'orders.show': method<Order>()(z.object({ number: z.string().min(1, 'must not be empty') }).strict()),
+  ship: method<{ order: Order; shipment: Shipment }>()(
+    z.object({
+      orderNumber: z.string().min(1, 'must not be empty'),
+      carrier: z.string().trim().min(1, 'must not be empty'),
+      tracking: z.string().trim().min(1, 'must not be empty'),
+      date: z.iso.date('must be a date in the form YYYY-MM-DD').optional(),
+      lines: z.array(shipLine).optional(),
+      location: Name.optional(),
+    }).strict(),
+  ),
+  'shipments.import': method<ShipmentImportResult>()(z.object({ csv: z.string(), dryRun: z.boolean().default(false), fileName: z.string().default('CSV') }).strict()),
+};
 
 function listItem(o: Order): OrderListItem {
   return {
@@ -21,20 +60,6 @@ function listItem(o: Order): OrderListItem {
   };
 }
 
-export function engineState(ctx: ApiContext): EngineState {
-  return {
-    state: ctx.engine.overallState(),
-    paused: ctx.engine.paused,
-    running: ctx.engine.runningJobs,
-    nextRuns: ctx.scheduler?.nextRuns ?? [],
-    queueDepth: ctx.engine.queue.depth(),
-  };
-}
-
-function requireShop(ctx: ApiContext, name: string | undefined): void {
-  if (name && !ctx.store.main.data.shops.some((s) => s.name === name)) throw notFound('shop', `There is no shop called "${name}".`);
-}
-
 async function ship(ctx: ApiContext, input: Parameters<typeof recordShipment>[1]) {
   try {
     return await recordShipment(ctx.engine.jobs, input);
@@ -44,22 +69,7 @@ async function ship(ctx: ApiContext, input: Parameters<typeof recordShipment>[1]
   }
 }
 
-export const syncHandlers: {
-  'sync.run': Handler<'sync.run'>;
-  'orders.list': Handler<'orders.list'>;
-  'orders.show': Handler<'orders.show'>;
-  ship: Handler<'ship'>;
-  'shipments.import': Handler<'shipments.import'>;
-  'errors.retry': Handler<'errors.retry'>;
-  'engine.state': Handler<'engine.state'>;
-  'engine.pause': Handler<'engine.pause'>;
-  'engine.resume': Handler<'engine.resume'>;
-} = {
-  async 'sync.run'({ job, shop, reconcile }, ctx) {
-    requireShop(ctx, shop);
-    return { summaries: await ctx.engine.syncOnce({ job, shop, reconcile }) };
-  },
-
+export const orders = namespace(contract, {
   async 'orders.list'({ status, shop, limit, offset }, ctx) {
     const newestFirst = (a: Order, b: Order) => b.createdAt.localeCompare(a.createdAt) || b.number.localeCompare(a.number);
     const matching: Order[] = [];
@@ -107,23 +117,4 @@ export const syncHandlers: {
     for (const entry of entries) await ship(ctx, { orderNumber: entry.orderNumber, carrier: entry.carrier, tracking: entry.tracking, date: entry.date, lines: entry.lines.length ? entry.lines : undefined });
     return { applied: true, shipments };
   },
-
-  async 'errors.retry'({ id }, ctx) {
-    if (!ctx.store.issues.data.errors.some((e) => e.id === id)) throw notFound('id', `There is no error with id "${id}".`);
-    return ctx.engine.retryError(id);
-  },
-
-  async 'engine.state'(_params, ctx) {
-    return engineState(ctx);
-  },
-  async 'engine.pause'(_params, ctx) {
-    ctx.engine.paused = true;
-    ctx.events.emit('state', ctx.engine.stateEvent());
-    return engineState(ctx);
-  },
-  async 'engine.resume'(_params, ctx) {
-    ctx.engine.paused = false;
-    ctx.events.emit('state', ctx.engine.stateEvent());
-    return engineState(ctx);
-  },
-};
+});

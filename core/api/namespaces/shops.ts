@@ -1,12 +1,90 @@
-import { DEFAULT_POLL_SECONDS, DEFAULT_RECONCILE_SECONDS, Shop, type Platform } from '../../model';
+// Shops: connected with their keys (asked first), listed, tested, changed and removed.
+import { z } from 'zod';
+import { BOUNDS, boundedInt, DEFAULT_POLL_SECONDS, DEFAULT_RECONCILE_SECONDS, Name, OrderPrefix, OrderStatusList, Shop, type Platform } from '../../model';
 import { PlatformError } from '../../platforms/errors';
+import type { ShopTestReport } from '../../platforms/types';
 import type { Credentials } from '../../store';
 import { checkShopifyDomain, checkShopUrl, type HttpPermission } from '../../platforms/url-policy';
 import { forgetIssuesOf } from '../../runtime/issues';
 import type { ApiContext } from '../context';
+import { method, type WithoutSecretRef } from '../define';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
-import type { Handler } from '../server';
-import type { ShopView } from '../views';
+import { namespace } from '../namespace';
+
+export type ShopView = WithoutSecretRef<Shop>;
+
+const shopCommon = {
+  name: Name,
+  prefix: OrderPrefix.optional(),
+  statuses: OrderStatusList.optional(),
+  location: Name.optional(),
+  combined: z.boolean().optional(),
+  /** Order pull interval in seconds (default 60, from 30 s to 24 h). */
+  pollSeconds: boundedInt(BOUNDS.pollSeconds).optional(),
+  /** Ask the shop with these keys before saving anything (the CLI, the window and the TUI do; `--no-check` skips it). */
+  check: z.boolean().default(false),
+};
+
+export const ShopAddParams = z.discriminatedUnion('platform', [
+  z.object({
+    platform: z.literal('woocommerce'),
+    url: z.string().min(1, 'must not be empty'),
+    key: z.string().trim().min(1, 'must not be empty'),
+    secret: z.string().trim().min(1, 'must not be empty'),
+    /** Allow a plain-http address off this computer (the keys then travel unencrypted). */
+    allowHttp: z.boolean().optional(),
+    ...shopCommon,
+  }).strict(),
+  z.object({
+    platform: z.literal('shopify'),
+    domain: z.string().trim().min(1, 'must not be empty'),
+    token: z.string().trim().min(1, 'must not be empty'),
+    /** The Shopify location (name or GID) to set stock at; the first active one when omitted. */
+    shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
+    ...shopCommon,
+  }).strict(),
+]);
+export type ShopAddParams = z.input<typeof ShopAddParams>;
+
+const optionalText = z.string().trim().min(1, 'must not be empty').optional();
+/** A connected shop's address and keys; what is left out stays. Keys are re-tested unless `check` is false. */
+export const ShopConnectionParams = z.object({
+  name: Name,
+  url: optionalText,
+  key: optionalText,
+  secret: optionalText,
+  domain: optionalText,
+  token: optionalText,
+  check: z.boolean().default(true),
+}).strict();
+
+/** Changes to a shop's settings; anything left out stays as it is. */
+export const ShopUpdateParams = z
+  .object({
+    name: Name,
+    prefix: OrderPrefix.optional(),
+    statuses: OrderStatusList.optional(),
+    location: Name.optional(),
+    combined: z.literal(true).optional(),
+    ordersSeconds: boundedInt(BOUNDS.pollSeconds).optional(),
+    reconcileSeconds: boundedInt(BOUNDS.reconcileSeconds).optional(),
+    safetyBuffer: boundedInt(BOUNDS.safetyBuffer).optional(),
+    shippingPush: z.enum(['complete', 'each']).optional(),
+    /** Shopify shops: the location (name or GID) whose stock Backroom sets. */
+    shopifyLocation: z.string().trim().min(1, 'must not be empty').optional(),
+    /** WooCommerce shops: allow (or stop allowing) a plain-http address. */
+    allowHttp: z.boolean().optional(),
+  })
+  .strict();
+
+const contract = {
+  'shop.add': method<ShopView>()(ShopAddParams),
+  'shop.list': method<ShopView[]>()(z.object({}).strict()),
+  'shop.remove': method<{ removed: string }>()(z.object({ name: Name }).strict()),
+  'shop.test': method<ShopTestReport>()(z.object({ name: Name }).strict()),
+  'shop.setConnection': method<ShopView>()(ShopConnectionParams),
+  'shop.update': method<ShopView>()(ShopUpdateParams),
+};
 
 export function shopView(shop: Shop): ShopView {
   const { secretRef: _secretRef, ...rest } = shop;
@@ -59,12 +137,7 @@ function checkedDomain(domain: string): string {
   }
 }
 
-export const shopHandlers: {
-  'shop.add': Handler<'shop.add'>;
-  'shop.list': Handler<'shop.list'>;
-  'shop.remove': Handler<'shop.remove'>;
-  'shop.setConnection': Handler<'shop.setConnection'>;
-} = {
+export const shops = namespace(contract, {
   async 'shop.add'(params, ctx: ApiContext) {
     const main = ctx.store.main.data;
     if (main.shops.some((s) => s.name.toLowerCase() === params.name.toLowerCase())) throw conflict('name', `A shop called "${params.name}" already exists.`);
@@ -161,4 +234,69 @@ export const shopHandlers: {
     ctx.events.emit('changed', { area: 'settings' });
     return shopView(valid);
   },
-};
+
+  /**
+   * Asks the shop who it is with the stored keys. Any failure (keys refused, shop
+   * unreachable, plain http to another machine) is the operation failing, with the shop's reason.
+   */
+  async 'shop.test'({ name }, ctx) {
+    const shops = ctx.store.main.data.shops;
+    const shop = shops.find((s) => s.name === name);
+    if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${shops.map((s) => s.name).join(', ') || 'none'}.`);
+    const credentials = await ctx.store.secrets.get(shop.secretRef);
+    if (!credentials) throw new ApiError('failed', `No credentials are stored for shop "${name}"; remove it and add it again with its keys.`);
+    try {
+      const { createShopConnector } = await import('../../platforms');
+      return await createShopConnector(shop, credentials).test();
+    } catch (error) {
+      const reason = error instanceof PlatformError ? error.message : `unexpected problem: ${(error as Error).message}`;
+      throw new ApiError('failed', `Shop "${name}": ${reason}`);
+    }
+  },
+
+  /** Edits of a shop's settings: checked the same way as when they were first entered, saved whole or not at all. */
+  async 'shop.update'(params, ctx) {
+    const main = ctx.store.main.data;
+    const index = main.shops.findIndex((s) => s.name === params.name);
+    if (index < 0) throw notFound('name', `There is no shop called "${params.name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
+    const shop = main.shops[index]!;
+    if (params.prefix && params.prefix !== shop.prefix) {
+      const owner = main.shops.find((s) => s.prefix === params.prefix);
+      if (owner) throw conflict('prefix', `The order prefix "${params.prefix}" is already used by shop "${owner.name}"; prefixes must be unique.`);
+    }
+    if (params.location && params.combined) throw badInput('location', 'Choose either a location or all locations combined, not both.');
+    if (params.location && !main.locations.some((l) => l.name === params.location)) {
+      throw badInput('location', `Location "${params.location}" does not exist. Add it first: backroom location add "${params.location}".`);
+    }
+    const candidate = {
+      ...shop,
+      prefix: params.prefix ?? shop.prefix,
+      statuses: params.statuses ?? shop.statuses,
+      location: params.combined ? { kind: 'combined' as const } : params.location ? { kind: 'location' as const, location: params.location } : shop.location,
+      intervals: { ordersSeconds: params.ordersSeconds ?? shop.intervals.ordersSeconds, reconcileSeconds: params.reconcileSeconds ?? shop.intervals.reconcileSeconds },
+      safetyBuffer: params.safetyBuffer ?? shop.safetyBuffer,
+      shippingPush: params.shippingPush ?? shop.shippingPush,
+    };
+    if (params.shopifyLocation !== undefined) {
+      if (shop.platform !== 'shopify') throw badInput('shopifyLocation', `Shop "${shop.name}" is on ${shop.platform}; only Shopify shops have a Shopify location.`);
+      Object.assign(candidate, { shopifyLocation: params.shopifyLocation });
+    }
+    if (params.allowHttp !== undefined) {
+      if (shop.platform !== 'woocommerce') throw badInput('allowHttp', `Shop "${shop.name}" is on ${shop.platform}, which is always reached over https.`);
+      try {
+        checkShopUrl(shop.url, params);
+      } catch (error) {
+        throw badInput('allowHttp', error instanceof Error ? error.message : String(error));
+      }
+      Object.assign(candidate, { allowHttp: params.allowHttp || undefined });
+    }
+    const valid = parseOrBadInput(Shop, candidate);
+    const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(valid.location);
+    main.shops[index] = valid;
+    await ctx.store.main.save();
+    ctx.events.emit('changed', { area: 'settings' });
+    // Another location means other quantities for this shop: let the debounced push send the differences.
+    if (mappingChanged) ctx.events.emit('changed', { area: 'stock' });
+    return shopView(valid);
+  },
+});

@@ -1,6 +1,31 @@
-import type { Handler } from '../server';
+// `status`: the one-look answer the tray, the window, the terminal UI and `backroom status` show.
+import { z } from 'zod';
+import type { Health, TargetHealth } from '../../engine/health';
+import { method } from '../define';
+import { namespace } from '../namespace';
 
-export const statusHandlers: { status: Handler<'status'> } = {
+export interface StatusReport {
+  dataDir: string;
+  /** `engine`: answered by a running engine; `direct`: this process opened the store itself. */
+  via: 'engine' | 'direct';
+  engine: { pid: number; startedAt: string; paused: boolean } | null;
+  secrets: 'keychain' | 'file';
+  shops: { name: string; platform: string; prefix: string; location: string; orders: number; lastRun: Record<string, string>; health: TargetHealth }[];
+  crms: { name: string; platform: string; health: TargetHealth }[];
+  /** Every shop and CRM in one word with the reason (the tray, the window, the TUI and `status` show this). */
+  health: Health;
+  locations: number;
+  skus: number;
+  errors: number;
+  alerts: number;
+}
+export type { Health, TargetHealth };
+
+const contract = {
+  status: method<StatusReport>()(z.object({}).strict()),
+};
+
+export const status = namespace(contract, {
   async status(_params, ctx) {
     const { main, stock, issues } = ctx.store;
     const health = ctx.engine.health();
@@ -26,4 +51,4 @@ export const statusHandlers: { status: Handler<'status'> } = {
       alerts: issues.data.alerts.filter((a) => !a.dismissed).length,
     };
   },
-};
+});

@@ -1,8 +1,54 @@
-import { availableFor, indexCommitments, parseStockCsv, totalCommitted, totalOnHand, type CommittedIndex, type StockItem } from '../../model';
+// Locations, stock on hand (set, listed, imported from CSV) and what each shop was last sent.
+import { z } from 'zod';
+import { availableFor, indexCommitments, Name, parseStockCsv, Quantity, Sku, totalCommitted, totalOnHand, type CommittedIndex, type Location, type StockItem } from '../../model';
 import type { ApiContext } from '../context';
-import { badInput } from '../errors';
-import type { Handler } from '../server';
-import type { StockChange, StockView } from '../views';
+import { method } from '../define';
+import { badInput, notFound } from '../errors';
+import { namespace } from '../namespace';
+
+export interface StockView {
+  sku: string;
+  onHand: Record<string, number>;
+  totalOnHand: number;
+  committed: number;
+  /** On hand less committed, never below 0, over all locations. */
+  available: number;
+}
+
+export interface StockChange {
+  sku: string;
+  location: string;
+  from: number | null;
+  to: number;
+}
+
+export interface StockImportResult {
+  applied: boolean;
+  rows: number;
+  changes: StockChange[];
+  unchanged: number;
+}
+
+/** What each shop was last sent, per SKU (the stock push only sends differences from this). */
+export interface StockSent {
+  shops: { name: string; lastSent: Record<string, number> }[];
+}
+export type { Location };
+
+const empty = z.object({}).strict();
+
+const contract = {
+  'location.add': method<Location>()(z.object({ name: Name }).strict()),
+  'location.list': method<Location[]>()(empty),
+
+  'stock.set': method<StockView>()(z.object({ sku: Sku, quantity: Quantity, location: Name }).strict()),
+  'stock.list': method<StockView[]>()(z.object({ sku: z.string().optional() }).strict()),
+  'stock.import': method<StockImportResult>()(
+    z.object({ csv: z.string(), dryRun: z.boolean().default(false), fileName: z.string().default('CSV') }).strict(),
+  ),
+  /** Read-only: the quantity each shop was last sent per SKU (its cursor's lastSent). */
+  'stock.sent': method<StockSent>()(z.object({ shop: Name.optional() }).strict()),
+};
 
 export function stockView(sku: string, item: StockItem | undefined, index: CommittedIndex): StockView {
   // "available" here is what a combined shop without a buffer would be offered: the one rule.
@@ -37,13 +83,7 @@ function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string;
   return { changes, unchanged };
 }
 
-export const stockHandlers: {
-  'stock.set': Handler<'stock.set'>;
-  'stock.list': Handler<'stock.list'>;
-  'stock.import': Handler<'stock.import'>;
-  'location.add': Handler<'location.add'>;
-  'location.list': Handler<'location.list'>;
-} = {
+export const stock = namespace(contract, {
   async 'location.add'({ name }, ctx) {
     const main = ctx.store.main.data;
     if (main.locations.some((l) => l.name.toLowerCase() === name.toLowerCase())) throw badInput('name', `Location "${name}" already exists.`);
@@ -94,4 +134,12 @@ export const stockHandlers: {
     }
     return { applied: !dryRun, rows: rows.length, changes, unchanged };
   },
-};
+
+  async 'stock.sent'({ shop }, ctx) {
+    const main = ctx.store.main.data;
+    if (shop && !main.shops.some((s) => s.name === shop)) throw notFound('shop', `There is no shop called "${shop}".`);
+    return {
+      shops: main.shops.filter((s) => !shop || s.name === shop).map((s) => ({ name: s.name, lastSent: ctx.store.cursors.of(s.name).lastSent })),
+    };
+  },
+});

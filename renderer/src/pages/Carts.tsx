@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CartView } from '../../../core/api/contract-carts';
+import type { CartView } from '../../../core/api/namespaces/carts';
 import { useQuery } from '../hooks';
 import { Badge, Card, Empty, money, Page, ProblemNote, recent } from '../ui';
 

@@ -4,7 +4,7 @@ import { useAction, useEvent, useQuery } from '../hooks';
 import type { Route } from '../route';
 import { OrdersPerDayChart } from '../charts/OrdersPerDay';
 import { SyncLagChart } from '../charts/SyncLag';
-import type { TargetHealth } from '../../../core/api/views';
+import type { TargetHealth } from '../../../core/api/namespaces/status';
 import { HEALTH_LABEL, type HealthState } from '../../../core/engine/health';
 import { ago, Badge, Card, Empty, money, Page, ProblemNote, Shipped, when } from '../ui';
 

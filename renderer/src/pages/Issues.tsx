@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Alert, AlertGroup, ErrorEntry } from '../../../core/api/views';
+import type { Alert, AlertGroup, ErrorEntry } from '../../../core/api/namespaces/issues';
 import { useAction, useQuery } from '../hooks';
 import { Badge, Card, Empty, Note, Page, ProblemNote, when } from '../ui';
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { ShopAddParams } from '../../../core/api/contract';
-import type { ShopView } from '../../../core/api/views';
+import type { ShopAddParams } from '../../../core/api/namespaces/shops';
+import type { ShopView } from '../../../core/api/namespaces/shops';
 import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, Page, ProblemNote, day } from '../ui';
 import { CartSettings } from './SettingsCarts';

@@ -1,8 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Contract } from '../../../core/api/contract';
-import type { CrmAddParams, CrmTestResult } from '../../../core/api/contract-crm';
+import type { CrmAddParams, CrmTestResult, CrmView } from '../../../core/api/namespaces/crm';
 import type { ResultOf } from '../../../core/api/define';
-import type { CrmView } from '../../../core/api/views';
 import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, OtherProblem, ProblemNote, day } from '../ui';
 

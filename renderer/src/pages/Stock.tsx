@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { StockImportResult } from '../../../core/api/views';
+import type { StockImportResult } from '../../../core/api/namespaces/stock';
 import { useAction, useEvent, useQuery, type Problem } from '../hooks';
 import { StockHistoryChart } from '../charts/StockHistory';
 import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
