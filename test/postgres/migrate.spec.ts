@@ -44,11 +44,11 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     await server.stop();
   }, 180_000);
 
-  it('creates the schema, every table of the first migration and schema_version; a second start applies nothing', async () => {
+  it('creates the schema, every table of the migrations and schema_version; a second start applies nothing', async () => {
     const schema = freshSchema();
     expect(await migrate(store.pool, schema, migrations)).toEqual({ from: 0, to: migrations.length, applied: migrations.map((m) => m.version) });
     expect(await tablesIn(store.pool, schema)).toEqual([
-      'app_settings', 'carts', 'crm_connections', 'crm_customer_orders', 'crm_ledger', 'issue_alerts', 'issue_errors', 'locations', 'order_months', 'orders',
+      'app_settings', 'carts', 'crm_connections', 'crm_customer_orders', 'crm_ledger', 'folder_copy', 'issue_alerts', 'issue_errors', 'locations', 'order_months', 'orders',
       'queue_items', 'rules', 'schema_version', 'shop_cursors', 'shop_last_sent', 'shop_skipped_stock', 'shops', 'stock', 'stock_commitments',
     ]);
     expect(await migrate(store.pool, schema, migrations)).toEqual({ from: migrations.length, to: migrations.length, applied: [] });
