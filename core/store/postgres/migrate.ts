@@ -6,12 +6,21 @@
  * Everything lives in Backroom's own schema; nothing outside it is created or changed.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+/**
+ * The migration files: beside this module when run from source, or in the project's core/ folder
+ * when run from the bundled CLI in dist/. Resolved on use, so merely importing this module works
+ * in any bundle.
+ */
+export function migrationsDir(): string {
+  const candidates = ['./migrations/', '../core/store/postgres/migrations/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  return candidates.find((dir) => existsSync(join(dir, '0001_initial.sql'))) ?? candidates[0]!;
+}
 
 /** How long a start waits for another Backroom that is migrating the same database. */
 export const MIGRATION_LOCK_WAIT_SECONDS = 300;
@@ -48,7 +57,7 @@ function checksum(sql: string): string {
 }
 
 /** Reads the migration files: 0001_name.sql, 0002_name.sql, … with no gaps. */
-export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
+export async function loadMigrations(dir: string = migrationsDir()): Promise<Migration[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const name of names) {
