@@ -15,6 +15,8 @@ const PATTERNS: RegExp[] = [
   /\b(Basic|Bearer)[ \t]+(?=[A-Za-z0-9+/=._-]*[0-9+=])[A-Za-z0-9+/=._-]{16,}/gi,
   /((?:consumer_key|consumer_secret|api_key|apikey|access_token|token|key|secret)=)[^&\s"']+/gi,
   /("?(?:Api-Token|X-Shopify-Access-Token|Authorization)"?\s*[:=]\s*"?)[^"\s,}]+/gi,
+  // The password of a database address (postgres://user:password@host/db), however short.
+  /(postgres(?:ql)?:\/\/[^\s:/@]*:)[^\s@]+(?=@)/gi,
 ];
 
 /** Remembers a secret value so it is masked wherever it later appears. Short values are ignored (they would mask ordinary words). */

@@ -1,0 +1,76 @@
+/**
+ * Background jobs on a PostgreSQL store run on pg-boss, in its own schema beside Backroom's
+ * (`<schema>_jobs`), over the store's own connection pool. A job is enqueued on the connection of
+ * the transaction that writes the data causing it, so the two commit or roll back together: no job
+ * without its data, no data without its job. Each job kind is a queue with pg-boss's "stately"
+ * policy and the shop (or CRM) as singleton key: at most one waiting and one running per shop and
+ * kind, across every worker.
+ */
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+
+export const JOB_KINDS = ['orders-pull', 'stock-push', 'shipping-push', 'cart-sweep', 'crm-work'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface RetryPolicy {
+  /** Further attempts after the first. */
+  retryLimit: number;
+  /** Seconds before the first retry; doubled (with jitter) for each further one. */
+  retryDelaySeconds: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retryLimit: 5, retryDelaySeconds: 10 };
+
+export interface JobQueueOptions {
+  retry?: RetryPolicy;
+  /** How often an idle worker asks for work (pg-boss allows 0.5 s and up). */
+  pollingIntervalSeconds?: number;
+}
+
+export interface JobQueue {
+  readonly boss: PgBoss;
+  readonly schema: string;
+  /**
+   * Enqueues `kind` for `target` (a shop or CRM name) on the transaction's own connection. Returns
+   * the job id, or null when that target already has a job of this kind waiting (it will cover this one).
+   */
+  enqueue(transaction: pg.ClientBase, kind: JobKind, target: string, data?: Record<string, unknown>): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+/** pg-boss's SQL hook over one connection: what it runs there belongs to that connection's transaction. */
+export function sqlOn(connection: Pick<pg.ClientBase, 'query'>): PgBoss.Db {
+  return {
+    executeSql: async (text: string, values: unknown[]) => {
+      const result = await connection.query(text, values);
+      return { rows: result.rows };
+    },
+  };
+}
+
+export function jobSchemaFor(storeSchema: string): string {
+  const schema = `${storeSchema}_jobs`;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`The store schema name '${storeSchema}' is too long to hold its jobs beside it; use at most 58 characters.`);
+  return schema;
+}
+
+/** Starts pg-boss on the store's pool (creating or upgrading its schema) and makes sure every job kind's queue exists. */
+export async function startJobQueue(pool: pg.Pool, storeSchema: string, options: JobQueueOptions = {}): Promise<JobQueue> {
+  const schema = jobSchemaFor(storeSchema);
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const boss = new PgBoss({ db: sqlOn(pool), schema, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) });
+  // pg-boss reports maintenance failures as events; without a listener Node would throw them.
+  boss.on('error', () => undefined);
+  await boss.start();
+  for (const kind of JOB_KINDS) {
+    if (!(await boss.getQueue(kind))) {
+      await boss.createQueue(kind, { name: kind, policy: 'stately', retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true });
+    }
+  }
+  return {
+    boss,
+    schema,
+    enqueue: (transaction, kind, target, data = {}) => boss.send(kind, { target, ...data }, { singletonKey: target, db: sqlOn(transaction) }),
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }),
+  };
+}

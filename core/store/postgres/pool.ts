@@ -1,0 +1,51 @@
+/**
+ * The connection pool to a PostgreSQL store. Opening it connects once, so a wrong address, password
+ * or database is reported at start in the merchant's words (never with the password), not at the
+ * first sync. Every error the pool raises later passes through the same description.
+ */
+import pg from 'pg';
+import { describeConnectionError, poolConfigFor, type StoreAddress } from './connection';
+
+export interface StorePool {
+  readonly address: StoreAddress;
+  readonly pool: pg.Pool;
+  /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openStorePool(address: StoreAddress, options: { max?: number } = {}): Promise<StorePool> {
+  const config = await poolConfigFor(address);
+  const pool = new pg.Pool({ ...config, ...(options.max ? { max: options.max } : {}) });
+  // An idle connection the server drops (restart, network) must not crash the process: the next
+  // query gets a fresh connection and reports its own error.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw describeConnectionError(error, address);
+  }
+  return {
+    address,
+    pool,
+    async transaction(work) {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw describeConnectionError(error, address);
+      });
+      try {
+        await client.query('begin');
+        const result = await work(client);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
