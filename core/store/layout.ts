@@ -174,6 +174,12 @@ export const QueueData = z.object({
    * so seeing an order again (a re-pull after a crash, a retry) cannot count it twice.
    */
   customers: z.record(z.string(), z.record(z.string(), z.object({ cents: z.number().int(), at: z.string() }))).default({}),
+  /**
+   * Per CRM connection, per contact (lower-case email): the order-derived fields (order count, total
+   * spent, last order date) as last sent, in `fieldsSignature` form. A contact whose derived fields
+   * no longer match what their CRM was sent has a queued item until they do.
+   */
+  crmSent: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   /** Earlier previews kept incremented totals here; they are rebuilt from the stored orders, then dropped. */
   contacts: z.record(z.string(), z.object({ orders: z.number().int(), spentCents: z.number().int(), lastOrderAt: z.string().optional() })).optional(),
 });
@@ -182,7 +188,7 @@ export type QueueData = z.infer<typeof QueueData>;
 export const queueSpec: DocumentSpec<QueueData> = {
   label: FILES.queue,
   version: 1,
-  create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {} }),
+  create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {}, crmSent: {} }),
   validate: (data) => parseWith(QueueData, data),
 };
 
