@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shop, StockItem, type Order } from '../model';
+import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shipment, Shop, StockItem, type Order } from '../model';
 import type { DocumentSpec } from './json-document';
 
 /**
@@ -92,6 +92,12 @@ export const StockData = z.object({
   items: z.record(z.string(), StockItem),
   /** Stock held by unfulfilled orders, keyed by order key (`shop#remoteId`). */
   commitments: z.record(z.string(), Commitment),
+  /**
+   * Shipments whose units this file has taken off, by shipment id, until their order's month file
+   * holds them too: written in the same write as the on-hand change, so a kill before the order is
+   * written leaves the shipment here to be put on its order, never lost and never taken off twice.
+   */
+  shipments: z.record(z.string(), Shipment).optional(),
 });
 export type StockData = z.infer<typeof StockData>;
 
@@ -106,7 +112,9 @@ const isCleanSku = (v: unknown) => typeof v === 'string' && v.length > 0 && v.le
  * (every CLI command), this loop a few ms. Anything unusual falls back to zod for its exact message.
  */
 function isPlainStockData(data: unknown): data is StockData {
-  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments'])) return false;
+  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments', 'shipments'])) return false;
+  // Few (usually none): checked by their schema.
+  if (data.shipments !== undefined && !z.record(z.string(), Shipment).safeParse(data.shipments).success) return false;
   if (typeof data.schemaVersion !== 'number' || !isPlainObject(data.items) || !isPlainObject(data.commitments)) return false;
   for (const item of Object.values(data.items)) {
     if (!isPlainObject(item) || !hasOnlyKeys(item, ['sku', 'onHand']) || !isCleanSku(item.sku) || !isPlainObject(item.onHand)) return false;

@@ -115,7 +115,7 @@ function fakeCrm(flavour: Flavour, interrupts: Interrupts) {
     applyTags: (ref, t) => call(true, () => apply({ ref, apply: t, remove: [] })),
     removeTags: (ref, t) => call(true, () => apply({ ref, apply: [], remove: t })),
     applyTagChanges: (changes) => call(true, () => {
-      changes.forEach(apply);
+      changes.forEach((c) => apply(c));
       return { batched: 0, individually: changes.length, failed: [] };
     }),
     imports: {
