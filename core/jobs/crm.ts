@@ -549,7 +549,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
       clearError(store, crmOperation(crm.name));
-      store.main.data.crmLastRun[crm.name] = nowIso();
+      // After the queue it speaks of: the checkpoint writes queue.json before the marker.
+      await store.checkpoint({ crm: crm.name, lastSuccessAt: nowIso() });
     }
   } catch (error) {
     s.errors++;

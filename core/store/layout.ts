@@ -40,8 +40,11 @@ export const MainData = z.object({
   locations: z.array(Location),
   crms: z.array(CrmConnection),
   rules: z.array(Rule),
-  /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
-  crmLastRun: z.record(z.string(), z.string()).default({}),
+  /**
+   * Kept here by earlier versions: when each CRM connection last ran without a failure. It is a
+   * progress marker, so it now lives in cursors.json; the store carries it there on open and drops it.
+   */
+  crmLastRun: z.record(z.string(), z.string()).optional(),
   createdAt: z.string(),
 });
 export type MainData = z.infer<typeof MainData>;
@@ -56,7 +59,6 @@ export const mainSpec: DocumentSpec<MainData> = {
     locations: [],
     crms: [],
     rules: [],
-    crmLastRun: {},
     createdAt: new Date().toISOString(),
   }),
   migrations: [
