@@ -213,7 +213,7 @@ export class Engine {
     const main = this.options.store.main.data;
     return computeHealth({
       shops: main.shops.map((s) => ({ name: s.name, lastRun: this.options.store.cursors.of(s.name).lastRun })),
-      crms: main.crms.map((c) => ({ name: c.name, lastSuccessAt: main.crmLastRun[c.name] })),
+      crms: main.crms.map((c) => ({ name: c.name, lastSuccessAt: this.options.store.cursors.crmLastRun(c.name) })),
       errors: this.options.store.issues.data.errors,
       running: this.runningJobs,
       paused: this.paused,

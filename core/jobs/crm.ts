@@ -41,6 +41,13 @@ interface BatchOperation {
   operationId: string;
   itemId: string;
   change: CrmTagChange;
+  /**
+   * The ledger keys this operation settles, and the contact's derived fields it carries
+   * (`fieldsSignature`), both taken when it was written: changes that reach the contact's queued item
+   * while it travels are not in it and stay queued. Absent in intents written by earlier versions.
+   */
+  keys?: string[];
+  fields?: string;
 }
 
 /**
@@ -81,6 +88,7 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
         ...event.remove.map((tag) => ({ tag, op: 'remove' as const, keys: [ledgerKey(event, crm.name, tag, 'remove')], fromCart: event.fromCart })),
       ].filter((op) => !ctx.queue.hasDone(op.keys[0]!));
       if (wanted.length === 0) continue;
+      const created = !item;
       if (!item) {
         item = { id: `c${Math.random().toString(36).slice(2, 10)}`, lane, kind: CRM_KIND, payload: {}, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 };
         const work: ContactWork = { email: event.email, contact: event.contact, meta: event.meta ?? {}, ops: [] };
@@ -110,7 +118,9 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
           queued++;
         }
       }
-      if (work.ops.length === 0) queue.data.items = queue.data.items.filter((i) => i !== item);
+      // An item made here for changes that were all waiting elsewhere goes again; one that was
+      // already queued stays, even without tag changes (it may carry fresh order totals).
+      if (created && work.ops.length === 0) queue.data.items = queue.data.items.filter((i) => i !== item);
     }
   }
   return queued;
@@ -119,17 +129,53 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
 /** Contact fields from the merchant's mapping: `orderCount`, `totalSpent`, `lastOrderDate`, or `meta:KEY`. */
 function mappedFields(ctx: JobContext, work: ContactWork): Record<string, string> {
   const map = ctx.store.main.data.settings.crmFields;
-  const totals = customerTotals(ctx, work.email);
-  const fields: Record<string, string> = {};
+  const fields = derivedFields(ctx, work.email);
   for (const [from, to] of Object.entries(map)) {
-    let value: string | undefined;
-    if (from === 'orderCount') value = totals ? String(totals.orders) : undefined;
-    else if (from === 'totalSpent') value = totals ? (totals.spentCents / 100).toFixed(2) : undefined;
-    else if (from === 'lastOrderDate') value = totals?.lastOrderAt.slice(0, 10);
-    else if (from.startsWith('meta:')) value = work.meta[from.slice(5)];
+    const value = from.startsWith('meta:') ? work.meta[from.slice(5)] : undefined;
     if (value !== undefined && value !== '') fields[to] = value;
   }
   return fields;
+}
+
+/** The mapped fields worked out from the customer's orders (order count, total spent, last order date), by the CRM's names. */
+function derivedFields(ctx: JobContext, email: string): Record<string, string> {
+  const map = ctx.store.main.data.settings.crmFields;
+  const totals = customerTotals(ctx, email);
+  const fields: Record<string, string> = {};
+  if (!totals) return fields;
+  for (const [from, to] of Object.entries(map)) {
+    let value: string | undefined;
+    if (from === 'orderCount') value = String(totals.orders);
+    else if (from === 'totalSpent') value = (totals.spentCents / 100).toFixed(2);
+    else if (from === 'lastOrderDate') value = totals.lastOrderAt.slice(0, 10);
+    if (value !== undefined && value !== '') fields[to] = value;
+  }
+  return fields;
+}
+
+/** A contact's order-derived fields as one comparable string: what `crmSent` keeps of each contact. */
+export function fieldsSignature(ctx: JobContext, email: string): string {
+  return JSON.stringify(Object.entries(derivedFields(ctx, email)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A contact's totals changed: every CRM that was sent other totals for them gets an item for the
+ * contact, with no tag change if none is waiting, so the totals reach it too. Without this, an order
+ * whose tags were already sent (or need none) would leave the CRM's order count and total spent
+ * behind for good. A CRM never sent this contact is left alone: it hears of them with their first tag.
+ */
+function queueFieldRefresh(ctx: JobContext, email: string, contact: TagEvent['contact']): void {
+  const { queue } = ctx.store;
+  const signature = fieldsSignature(ctx, email);
+  for (const crm of ctx.store.main.data.crms) {
+    const sent = queue.data.crmSent[crm.name]?.[email];
+    if (sent === undefined || sent === signature) continue;
+    const lane = crmLane(crm.name);
+    // An item not travelling in a batch reads the totals when it is sent: nothing more is needed.
+    if (queue.data.items.some((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === email && !workOf(i).batch)) continue;
+    const work: ContactWork = { email, contact, meta: {}, ops: [] };
+    queue.data.items.push({ id: newId('c'), lane, kind: CRM_KIND, payload: work as unknown as Record<string, unknown>, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
+  }
 }
 
 /**
@@ -142,6 +188,8 @@ export function recordOrderForContact(ctx: JobContext, order: Order): void {
   if (!email) return;
   const orders = (ctx.store.queue.data.customers[email] ??= {});
   orders[orderKey(order)] = { cents: Math.round(Number(order.total) * 100) || 0, at: order.createdAt };
+  const c = order.customer;
+  queueFieldRefresh(ctx, email, { firstName: c.firstName, lastName: c.lastName, phone: c.phone, company: c.company });
 }
 
 /** A customer's order count, total spent and last order date, derived from their recorded orders. */
@@ -175,6 +223,18 @@ interface Prepared {
   ref: CrmContactRef;
   add: TagOp[];
   remove: TagOp[];
+  /** What sending this contact settles: the ledger keys of the changes weighed, and the derived fields sent. */
+  sent: Sent;
+}
+
+/**
+ * What one send of a contact settles, taken when the request is made: tag changes and orders that
+ * reach the contact's queued item meanwhile are not in it, so they stay queued (see `settleContact`).
+ */
+interface Sent {
+  keys: string[];
+  /** `fieldsSignature` of the derived fields sent; undefined when unknown (an intent of an earlier version). */
+  fields: string | undefined;
 }
 
 /** Batches are polled at these gaps (then every 30 s) on the engine clock, for at most BATCH_WAIT_MS per run. */
@@ -215,7 +275,7 @@ function bulkable(work: ContactWork, appliesTags: boolean): boolean {
  * Reads a contact's upsert answer: raises an alert for fields the CRM lacks, stops cart tags for a
  * contact who unsubscribed, and keeps only the tag changes the contact still needs.
  */
-async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, result: CrmUpsertResult): Promise<Prepared> {
+async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
   const work = workOf(item);
   alertUnknownFields(ctx, crm, result.unknownFields);
   if (result.status === 'unsubscribed') {
@@ -225,12 +285,13 @@ async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: Cr
     work.ops = work.ops.filter((o) => !o.fromCart);
     bump(s, 'unsubscribed');
   }
-  const tags = result.tags ?? (result.created ? [] : ((await connector.getContact(work.email))?.tags ?? []));
+  // A contact with only fresh totals to send needs no read of their tags.
+  const tags = result.tags ?? (result.created || work.ops.length === 0 ? [] : ((await connector.getContact(work.email))?.tags ?? []));
   const has = new Set(tags.map((t) => t.toLowerCase()));
   const add = work.ops.filter((o) => o.op === 'add' && !has.has(o.tag.toLowerCase()));
   const remove = work.ops.filter((o) => o.op === 'remove' && has.has(o.tag.toLowerCase()));
   bump(s, 'alreadyDone', work.ops.length - add.length - remove.length);
-  return { item, work, ref: result.ref, add, remove };
+  return { item, work, ref: result.ref, add, remove, sent: { keys: work.ops.flatMap((o) => o.keys), fields } };
 }
 
 function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): void {
@@ -255,13 +316,13 @@ async function pollOnClock<T>(ctx: JobContext, read: () => Promise<T | null>): P
  * one batch) and gives each contact's answer, as one PUT would. Nothing is noted before submitting:
  * an upsert changes no tag and repeats harmlessly, so a batch lost in a crash is simply sent again.
  */
-async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: QueueItem[]): Promise<Map<string, CrmImportOutcome> | PlatformError | 'unfinished'> {
+async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: QueueItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
   const imports = connector.imports!;
   const id = newId('u');
-  const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: workOf(item).email, item }));
+  const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: workOf(item).email, item, input: contactInput(ctx, workOf(item)), fields: fieldsSignature(ctx, workOf(item).email) }));
   let batchId: string;
   try {
-    const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: contactInput(ctx, workOf(c.item)), tags: [] })));
+    const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: c.input, tags: [] })));
     batchId = submitted.batchId;
     alertUnknownFields(ctx, crm, submitted.unknownFields);
   } catch (error) {
@@ -281,7 +342,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
   if (!progress) return 'unfinished';
   const byItem = new Map<string, CrmImportOutcome>();
   for (const c of contacts) byItem.set(c.item.id, progress.results.get(c.operationId) ?? { ok: false, error: new PlatformError('transient', `${crm.name} reported nothing for ${c.email} in bulk upsert ${batchId}.`) });
-  return byItem;
+  return { outcomes: byItem, fields: new Map(contacts.map((c) => [c.item.id, c.fields])) };
 }
 
 /**
@@ -296,7 +357,8 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
   const { store } = ctx;
   const imports = connector.imports!;
   const id = newId('i');
-  const all = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, item, input: contactInput(ctx, workOf(item)), tags: workOf(item).ops.map((o) => o.tag) }));
+  // What each contact's import carries is taken here, once: changes that reach a contact meanwhile stay queued.
+  const all = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, item, input: contactInput(ctx, workOf(item)), tags: workOf(item).ops.map((o) => o.tag), keys: workOf(item).ops.flatMap((o) => o.keys), fields: fieldsSignature(ctx, workOf(item).email) }));
   const fitting = all.slice(0, await imports.fit(all));
   if (fitting.length === 0) {
     // A single contact too large for an import: it goes one by one.
@@ -307,7 +369,7 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
     intent: id,
     notedAt: ctx.clock.now().toISOString(),
     via: 'import',
-    operations: fitting.map((c) => ({ operationId: c.operationId, itemId: c.item.id, change: { ref: { id: '', email: c.input.email }, apply: c.tags, remove: [] } })),
+    operations: fitting.map((c) => ({ operationId: c.operationId, itemId: c.item.id, change: { ref: { id: '', email: c.input.email }, apply: c.tags, remove: [] }, keys: c.keys, fields: c.fields })),
   };
   const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
   for (const c of fitting) workOf(c.item).batch = intent.intent;
@@ -340,7 +402,7 @@ async function awaitImports(ctx: JobContext, crm: CrmConnection, connector: CrmC
   let settled = false;
   for (const item of store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND && intentOf(i).via === 'import' && intentOf(i).batchId)) {
     if (ctx.signal?.aborted) break;
-    await waitForBatch(ctx, connector, s, item, failures);
+    await waitForBatch(ctx, crm, connector, s, item, failures);
     if (!store.queue.data.items.includes(item)) settled = true;
   }
   return settled;
@@ -432,8 +494,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         if (outcome instanceof PlatformError) for (const item of chunk) failed(item, outcome);
         else {
           for (const item of chunk) {
-            const result = outcome.get(item.id)!;
-            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result));
+            const result = outcome.outcomes.get(item.id)!;
+            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result, outcome.fields.get(item.id)!));
             else if (!result.ok) failedOne(item, result.error);
           }
         }
@@ -441,8 +503,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         await inOrder(chunk, parallel, async (item) => {
           if (stop || stopping()) return;
           try {
+            const fields = fieldsSignature(ctx, workOf(item).email);
             const result = await connector.upsertContact(contactInput(ctx, workOf(item)));
-            prepared.push(await prepareContact(ctx, crm, connector, s, item, result));
+            prepared.push(await prepareContact(ctx, crm, connector, s, item, result, fields));
           } catch (error) {
             if (!(error instanceof PlatformError)) throw error;
             failed(item, error);
@@ -458,7 +521,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       carried = [];
       const withChanges = prepared.filter((p) => p.add.length || p.remove.length);
       // Contacts with nothing left to change are done at once.
-      for (const p of prepared) if (!withChanges.includes(p)) settleContact(ctx, s, p.item, p.add.length, p.remove.length);
+      for (const p of prepared) if (!withChanges.includes(p)) settleContact(ctx, crm, s, p.item, p.sent, p.add.length, p.remove.length);
       await store.queue.save();
       if (connector.batches && withChanges.length >= connector.limits.batchThreshold) {
         stop ??= await runBatch(ctx, crm, connector, s, withChanges);
@@ -472,7 +535,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
             stop ??= error;
             p.item.attempts++;
             p.item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(p.item.attempts)).toISOString();
-          } else settleContact(ctx, s, p.item, p.add.length, p.remove.length);
+          } else settleContact(ctx, crm, s, p.item, p.sent, p.add.length, p.remove.length);
           await store.queue.save();
         }
       }
@@ -485,7 +548,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
       clearError(store, crmOperation(crm.name));
-      store.main.data.crmLastRun[crm.name] = nowIso();
+      // After the queue it speaks of: the checkpoint writes queue.json before the marker.
+      await store.checkpoint({ crm: crm.name, lastSuccessAt: nowIso() });
     }
   } catch (error) {
     s.errors++;
@@ -503,13 +567,58 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   return s;
 }
 
-/** A contact's queued changes reached the CRM: their ledger keys are done and the item leaves the queue. */
-function settleContact(ctx: JobContext, s: JobSummary, item: QueueItem, added: number, removed: number): void {
-  for (const op of workOf(item).ops) op.keys.forEach((k) => ctx.queue.markDone(k));
+/**
+ * A send of a contact reached the CRM: the ledger keys it carried are done, and the derived fields it
+ * carried are noted as sent. The item leaves the queue only when nothing else reached it meanwhile:
+ * a tag change queued while the request was out, or an order that changed the contact's totals since
+ * they were read, keeps it queued (without the settled changes), so the CRM converges to what the
+ * orders imply instead of keeping what it was sent first.
+ */
+function settleContact(ctx: JobContext, crm: CrmConnection, s: JobSummary, item: QueueItem, sent: Sent, added: number, removed: number): void {
+  const work = workOf(item);
+  const settled = new Set(sent.keys);
+  settled.forEach((k) => ctx.queue.markDone(k));
+  for (const op of work.ops) op.keys = op.keys.filter((k) => !settled.has(k));
+  work.ops = work.ops.filter((op) => op.keys.length > 0);
+  const signature = fieldsSignature(ctx, work.email);
+  if (sent.fields !== undefined) (ctx.store.queue.data.crmSent[crm.name] ??= {})[work.email] = sent.fields;
   bump(s, 'tagged', added);
   bump(s, 'untagged', removed);
   bump(s, 'contacts');
-  ctx.store.queue.data.items = ctx.store.queue.data.items.filter((i) => i !== item);
+  if (work.ops.length === 0 && sent.fields === signature) {
+    ctx.store.queue.data.items = ctx.store.queue.data.items.filter((i) => i !== item);
+    return;
+  }
+  // Sent again, the ordinary way, with what reached it meanwhile.
+  delete work.oneByOne;
+  item.attempts = 0;
+  delete item.notBefore;
+  mergeIntoLaterItem(ctx, item);
+}
+
+/**
+ * A contact has at most one item outside batches per lane, so that two sends for them never run side
+ * by side. An item kept after its batch (with what reached it before the batch left) joins the item
+ * that later changes for the contact started meanwhile: its changes are older, so of an add and a
+ * remove of one tag the later item's wins, as when both are queued together.
+ */
+function mergeIntoLaterItem(ctx: JobContext, item: QueueItem): void {
+  const { queue } = ctx.store;
+  const work = workOf(item);
+  const later = queue.data.items.find((i) => i !== item && i.lane === item.lane && i.kind === CRM_KIND && workOf(i).email === work.email && !workOf(i).batch);
+  if (!later) return;
+  const laterWork = workOf(later);
+  const older: TagOp[] = [];
+  for (const op of work.ops) {
+    const same = laterWork.ops.find((o) => o.tag === op.tag && o.op === op.op);
+    const opposite = laterWork.ops.find((o) => o.tag === op.tag && o.op !== op.op);
+    if (same) same.keys.unshift(...op.keys);
+    else if (opposite) op.keys.forEach((k) => ctx.queue.markDone(k));
+    else older.push(op);
+  }
+  laterWork.ops.unshift(...older);
+  laterWork.meta = { ...work.meta, ...laterWork.meta };
+  queue.data.items = queue.data.items.filter((i) => i !== item);
 }
 
 /**
@@ -533,7 +642,7 @@ async function runBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConne
     intent: id,
     notedAt: ctx.clock.now().toISOString(),
     // The intent's id is in every operation id, so its results can be told from any other batch's.
-    operations: contacts.map((p, n) => ({ operationId: `backroom-${id}-${n}`, itemId: p.item.id, change: { ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) } })),
+    operations: contacts.map((p, n) => ({ operationId: `backroom-${id}-${n}`, itemId: p.item.id, change: { ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }, keys: p.sent.keys, fields: p.sent.fields })),
   };
   const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
   for (const p of contacts) p.work.batch = intent.intent;
@@ -550,7 +659,7 @@ async function runBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConne
     if (error.kind === 'rejected' || error.kind === 'auth' || error.kind === 'malformed') await releaseBatch(ctx, batchItem);
     return error;
   }
-  return waitForBatch(ctx, connector, s, batchItem);
+  return waitForBatch(ctx, crm, connector, s, batchItem);
 }
 
 /** Picks up batches an earlier run (or a run before a crash) submitted. */
@@ -578,13 +687,13 @@ async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: Crm
       intent.batchId = found;
       await ctx.store.queue.save();
     }
-    const error = await waitForBatch(ctx, connector, s, item);
+    const error = await waitForBatch(ctx, crm, connector, s, item);
     if (error) throw error;
   }
 }
 
 /** Polls a submitted batch or import on the engine clock until it finishes (then settles it) or this run's wait is over. */
-async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSummary, item: QueueItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
+async function waitForBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const intent = intentOf(item);
   const ids = intent.operations.map((o) => o.operationId);
   const finished = await pollOnClock(ctx, async () => {
@@ -602,13 +711,13 @@ async function waitForBatch(ctx: JobContext, connector: CrmConnector, s: JobSumm
     const progress = await connector.batches!.progress(intent.batchId!, ids);
     return progress.state === 'finished' ? progress : null;
   });
-  if (finished) return settleBatch(ctx, s, item, finished.succeeded, finished.failed, failures);
+  if (finished) return settleBatch(ctx, crm, s, item, finished.succeeded, finished.failed, failures);
   bump(s, 'batchRunning');
   return null;
 }
 
 /** Settles each contact of a finished batch by its own result; failed ones are retried on their own later. */
-async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
+async function settleBatch(ctx: JobContext, crm: CrmConnection, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const { store } = ctx;
   let first: PlatformError | null = null;
   for (const op of intentOf(batchItem).operations) {
@@ -616,7 +725,9 @@ async function settleBatch(ctx: JobContext, s: JobSummary, batchItem: QueueItem,
     if (!item) continue;
     delete workOf(item).batch;
     if (succeeded.has(op.operationId)) {
-      settleContact(ctx, s, item, op.change.apply.length, op.change.remove.length);
+      // An intent of an earlier version names no keys: it carried every change its contact had then.
+      const sent: Sent = { keys: op.keys ?? workOf(item).ops.flatMap((o) => o.keys), fields: op.fields };
+      settleContact(ctx, crm, s, item, sent, op.change.apply.length, op.change.remove.length);
       bump(s, intentOf(batchItem).via === 'import' ? 'imported' : 'batched');
     } else {
       first ??= failed.get(op.operationId) ?? null;

@@ -36,6 +36,8 @@ export class ShipmentInputError extends Error {
  */
 export async function recordShipment(ctx: JobContext, input: ShipmentInput): Promise<{ order: Order; shipment: Shipment }> {
   const { store } = ctx;
+  // A shipment a kill left half-recorded is put on its order first, so it counts as shipped below.
+  await settleRecordedShipments(ctx);
   const order = await store.orders.findByNumber(input.orderNumber);
   if (!order) throw new ShipmentInputError('order', `There is no order ${input.orderNumber}. Order numbers look like WO:1043 (see: backroom orders list).`);
   const shop = store.main.data.shops.find((s) => s.name === order.shop);
@@ -61,16 +63,62 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
     const item = (store.stock.data.items[line.sku] ??= { sku: line.sku, onHand: {} });
     item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - line.quantity);
   }
+  // The shipment goes into stock.json with the on-hand change it makes, and its push into the queue:
+  // the checkpoint writes both before the order's month file, so a kill between them leaves the
+  // shipment where `settleRecordedShipments` finds it and puts it on the order.
+  (store.stock.data.shipments ??= {})[shipment.id] = shipment;
   applyCommitment(store, next, shop);
+  if (shop) queueShippingPush(ctx, shop, next);
   await store.orders.stage(next);
   // Through the checkpoint (moving no marker): writing the order book also writes orders a pull has
   // staged, so what those imply (stock held, CRM work) must be written first, as the pull's own
   // checkpoint does; otherwise a crash leaves them on disk without it, and the re-pull skips them.
   await store.checkpoint();
-  if (shop) await ctx.queue.enqueue(shopLane(shop.name), SHIPPING_KIND, { order: next.number, createdAt: next.createdAt, remoteId: next.remoteId }, `ship:${next.number}`);
+  // The order holds the shipment on disk now; stock.json drops it with its next write.
+  delete store.stock.data.shipments[shipment.id];
   ctx.events.emit('changed', { area: 'orders' });
   ctx.events.emit('changed', { area: 'stock' });
   return { order: next, shipment };
+}
+
+/** Queues the order's shipping push in memory (saved by the next checkpoint), unless it is queued already. */
+function queueShippingPush(ctx: JobContext, shop: Shop, order: Order): void {
+  const lane = shopLane(shop.name);
+  const dedupeKey = `ship:${order.number}`;
+  const items = ctx.store.queue.data.items;
+  if (items.some((i) => i.lane === lane && i.payload.dedupeKey === dedupeKey)) return;
+  items.push({ id: newId('q'), lane, kind: SHIPPING_KIND, payload: { order: order.number, createdAt: order.createdAt, remoteId: order.remoteId, dedupeKey }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
+}
+
+/**
+ * Shipments stock.json holds that their order's month file may lack (a kill fell between the two
+ * writes of `recordShipment`): each is put on its order — its units were taken off already — with its
+ * push queued, in one checkpoint, and only then dropped from stock.json.
+ */
+export async function settleRecordedShipments(ctx: JobContext): Promise<number> {
+  const { store } = ctx;
+  const pending = Object.values(store.stock.data.shipments ?? {});
+  if (pending.length === 0) return 0;
+  let settled = 0;
+  for (const shipment of pending) {
+    const order = await store.orders.findByNumber(shipment.orderNumber);
+    if (!order || order.shipments.some((s) => s.id === shipment.id)) continue;
+    const shop = store.main.data.shops.find((s) => s.name === order.shop);
+    const next: Order = { ...order, shipments: [...order.shipments, shipment] };
+    next.fulfilment = fulfilmentOf(next);
+    applyCommitment(store, next, shop);
+    if (shop) queueShippingPush(ctx, shop, next);
+    await store.orders.stage(next);
+    settled++;
+  }
+  await store.checkpoint();
+  for (const shipment of pending) delete store.stock.data.shipments?.[shipment.id];
+  await store.stock.save();
+  if (settled) {
+    ctx.events.emit('changed', { area: 'orders' });
+    ctx.events.emit('changed', { area: 'stock' });
+  }
+  return settled;
 }
 
 /**
@@ -113,6 +161,8 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
 /** Shipping push job: works through the shop's queued shipping pushes. */
 export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSummary> {
   const s = summary('shipping', shop.name);
+  const recovered = await settleRecordedShipments(ctx);
+  if (recovered) bump(s, 'recovered', recovered);
   const connector = await ctx.shop(shop);
   const before = connector.stats.requests;
   const source = { kind: 'shop' as const, name: shop.name };

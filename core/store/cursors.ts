@@ -16,13 +16,15 @@ export const CursorsData = z.object({
   shops: z.record(z.string(), ShopCursor),
   /** Imported order count per shop, kept so `status` and the order list never have to count the orders. */
   orderCounts: z.record(z.string(), z.number().int().min(0)),
+  /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
+  crmLastRun: z.record(z.string(), z.string()).default({}),
 });
 export type CursorsData = z.infer<typeof CursorsData>;
 
 export const cursorsSpec: DocumentSpec<CursorsData> = {
   label: FILES.cursors,
   version: 1,
-  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {} }),
+  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {}, crmLastRun: {} }),
   validate: (data) => {
     const result = CursorsData.safeParse(data);
     if (!result.success) {
@@ -39,7 +41,9 @@ export const cursorsSpec: DocumentSpec<CursorsData> = {
  * the shop's cursors, last sent and last runs (a shop removed, or added again under the same name,
  * must be read from the start).
  */
-export interface CursorMove {
+export type CursorMove = ShopCursorMove | CrmCursorMove;
+
+export interface ShopCursorMove {
   shop: string;
   reset?: boolean;
   ordersModifiedAfter?: string;
@@ -51,6 +55,12 @@ export interface CursorMove {
   ordersImported?: number;
 }
 
+/** How one checkpoint moves a CRM connection's marker: when it last ran without a failure; `null` forgets it (the CRM was removed). */
+export interface CrmCursorMove {
+  crm: string;
+  lastSuccessAt: string | null;
+}
+
 /** A shop's markers as read: a copy, so changing it changes nothing stored. */
 export type ShopCursorView = Readonly<ShopCursor>;
 
@@ -59,6 +69,7 @@ export interface CursorReader {
   of(shop: string): ShopCursorView;
   orderCount(shop: string): number;
   orderCounts(): Record<string, number>;
+  crmLastRun(crm: string): string | undefined;
 }
 
 export function cursorReader(doc: JsonDocument<CursorsData>): CursorReader {
@@ -69,11 +80,17 @@ export function cursorReader(doc: JsonDocument<CursorsData>): CursorReader {
     },
     orderCount: (shop) => doc.data.orderCounts[shop] ?? 0,
     orderCounts: () => ({ ...doc.data.orderCounts }),
+    crmLastRun: (crm) => doc.data.crmLastRun[crm],
   };
 }
 
 /** Applies a move to the markers in memory. Called by the checkpoint only, after the covered data is durable. */
 export function applyCursorMove(data: CursorsData, move: CursorMove): void {
+  if ('crm' in move) {
+    if (move.lastSuccessAt === null) delete data.crmLastRun[move.crm];
+    else data.crmLastRun[move.crm] = move.lastSuccessAt;
+    return;
+  }
   // The order count stays: the shop's orders stay in the order book.
   if (move.reset) delete data.shops[move.shop];
   const touches = move.ordersModifiedAfter !== undefined || move.cartsModifiedAfter !== undefined || move.lastRun || move.lastSent || move.skipped;

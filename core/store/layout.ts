@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shop, StockItem, type Order } from '../model';
+import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shipment, Shop, StockItem, type Order } from '../model';
 import type { DocumentSpec } from './json-document';
 
 /**
@@ -40,8 +40,11 @@ export const MainData = z.object({
   locations: z.array(Location),
   crms: z.array(CrmConnection),
   rules: z.array(Rule),
-  /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
-  crmLastRun: z.record(z.string(), z.string()).default({}),
+  /**
+   * Kept here by earlier versions: when each CRM connection last ran without a failure. It is a
+   * progress marker, so it now lives in cursors.json; the store carries it there on open and drops it.
+   */
+  crmLastRun: z.record(z.string(), z.string()).optional(),
   createdAt: z.string(),
 });
 export type MainData = z.infer<typeof MainData>;
@@ -56,7 +59,6 @@ export const mainSpec: DocumentSpec<MainData> = {
     locations: [],
     crms: [],
     rules: [],
-    crmLastRun: {},
     createdAt: new Date().toISOString(),
   }),
   migrations: [
@@ -92,6 +94,12 @@ export const StockData = z.object({
   items: z.record(z.string(), StockItem),
   /** Stock held by unfulfilled orders, keyed by order key (`shop#remoteId`). */
   commitments: z.record(z.string(), Commitment),
+  /**
+   * Shipments whose units this file has taken off, by shipment id, until their order's month file
+   * holds them too: written in the same write as the on-hand change, so a kill before the order is
+   * written leaves the shipment here to be put on its order, never lost and never taken off twice.
+   */
+  shipments: z.record(z.string(), Shipment).optional(),
 });
 export type StockData = z.infer<typeof StockData>;
 
@@ -106,7 +114,9 @@ const isCleanSku = (v: unknown) => typeof v === 'string' && v.length > 0 && v.le
  * (every CLI command), this loop a few ms. Anything unusual falls back to zod for its exact message.
  */
 function isPlainStockData(data: unknown): data is StockData {
-  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments'])) return false;
+  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments', 'shipments'])) return false;
+  // Few (usually none): checked by their schema.
+  if (data.shipments !== undefined && !z.record(z.string(), Shipment).safeParse(data.shipments).success) return false;
   if (typeof data.schemaVersion !== 'number' || !isPlainObject(data.items) || !isPlainObject(data.commitments)) return false;
   for (const item of Object.values(data.items)) {
     if (!isPlainObject(item) || !hasOnlyKeys(item, ['sku', 'onHand']) || !isCleanSku(item.sku) || !isPlainObject(item.onHand)) return false;
@@ -174,6 +184,12 @@ export const QueueData = z.object({
    * so seeing an order again (a re-pull after a crash, a retry) cannot count it twice.
    */
   customers: z.record(z.string(), z.record(z.string(), z.object({ cents: z.number().int(), at: z.string() }))).default({}),
+  /**
+   * Per CRM connection, per contact (lower-case email): the order-derived fields (order count, total
+   * spent, last order date) as last sent, in `fieldsSignature` form. A contact whose derived fields
+   * no longer match what their CRM was sent has a queued item until they do.
+   */
+  crmSent: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   /** Earlier previews kept incremented totals here; they are rebuilt from the stored orders, then dropped. */
   contacts: z.record(z.string(), z.object({ orders: z.number().int(), spentCents: z.number().int(), lastOrderAt: z.string().optional() })).optional(),
 });
@@ -182,7 +198,7 @@ export type QueueData = z.infer<typeof QueueData>;
 export const queueSpec: DocumentSpec<QueueData> = {
   label: FILES.queue,
   version: 1,
-  create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {} }),
+  create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {}, crmSent: {} }),
   validate: (data) => parseWith(QueueData, data),
 };
 

@@ -63,6 +63,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     open(FILES.carts, cartsSpec),
     open(FILES.queue, queueSpec),
   ]);
+  await carryCrmRunsFromSettings(main.doc, cursors);
   const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, cursors];
   // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
   const covered = [stock.doc, issues.doc, carts.doc, queue.doc];
@@ -120,6 +121,20 @@ async function openCursors(dataDir: string, onMigrate: (path: string, from: numb
     }
   }
   return doc;
+}
+
+/**
+ * Earlier versions kept when each CRM last ran in backroom.json, where any settings save wrote it.
+ * It is written to cursors.json first (entries cursors.json lacks), durably, and only then dropped
+ * from the settings: a kill in between carries it again on the next open, changing nothing.
+ */
+async function carryCrmRunsFromSettings(main: JsonDocument<MainData>, cursors: JsonDocument<CursorsData>): Promise<void> {
+  const old = main.data.crmLastRun;
+  if (!old) return;
+  for (const [crm, at] of Object.entries(old)) cursors.data.crmLastRun[crm] ??= at;
+  await cursors.save();
+  delete main.data.crmLastRun;
+  await main.save();
 }
 
 /** Sets each shop's order count to the orders on disk: derived from the data itself, so it may be written at any time. */

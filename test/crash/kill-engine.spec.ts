@@ -8,7 +8,6 @@
 //
 // BACKROOM_CRASH_KILLS (default 20; `npm run fault` sets 200), BACKROOM_CRASH_SEED (default: random,
 // printed), BACKROOM_CRASH_CRMS (default `activecampaign,mailchimp`; empty for none).
-// BACKROOM_CRASH_CRM_STRICT=1 (set by `npm run fault`) also fails on CRM tags or totals behind the orders (an open fault).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attachToEngine, hostEngine } from '../../core/host/host';
@@ -32,6 +31,8 @@ const TAGGED_SKUS = ['SKU-00001', 'SKU-00002', 'SKU-00005'];
 const CUSTOMER_TAG = 'Customer';
 const FIELDS = { orderCount: 'ORDER_COUNT', totalSpent: 'TOTAL_SPENT' };
 const CHILD = 'test/crash/engine-child.ts';
+/** Up to ~15 s a kill on a busy machine (start-up, a life of up to 6 s, the merchant's calls), plus the settle and the comparison. */
+const TIMEOUT_MS = 600_000 + KILLS * 15_000;
 
 function boundedInt(text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
@@ -207,16 +208,13 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
           for (const line of record.lines) if (TAGGED_SKUS.includes(line.sku)) entry.tags.add(`Bought ${line.sku}`);
           truth.set(email, entry);
         }
-        // Open fault (issue 9): after some kill timings a customer's tags or order count and total
-        // spent on a CRM lag behind their orders. Until it is fixed the ordinary run reports them and
-        // `npm run fault` (BACKROOM_CRASH_CRM_STRICT=1) fails on them; orders, shipments, stock and
-        // "no tag applied twice" are asserted in every run.
-        const openFaults: string[] = [];
+        // Every CRM figure behind (or ahead of) the orders, collected so one failure lists them all.
+        const behind: string[] = [];
         const expectTotals = (crm: string, email: string, fields: Record<string, string | undefined>) => {
           const want = truth.get(email)!;
           const got = { orders: fields[FIELDS.orderCount], spent: fields[FIELDS.totalSpent] };
           const wanted = { orders: String(want.orders), spent: (want.cents / 100).toFixed(2) };
-          if (got.orders !== wanted.orders || got.spent !== wanted.spent) openFaults.push(`${crm} totals of ${email}: ${got.orders}/${got.spent}, orders say ${wanted.orders}/${wanted.spent}`);
+          if (got.orders !== wanted.orders || got.spent !== wanted.spent) behind.push(`${crm} totals of ${email}: ${got.orders}/${got.spent}, orders say ${wanted.orders}/${wanted.spent}`);
         };
 
         // Tags: each applied once per contact, and to every buyer of a tagged SKU.
@@ -228,11 +226,11 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
           for (const order of orders) {
             for (const sku of TAGGED_SKUS) {
               if (!order.lines.some((l) => l.sku === sku)) continue;
-              if (!ac.tagsOf(order.customer.email).includes(`Bought ${sku}`)) openFaults.push(`ActiveCampaign ${order.customer.email} lacks "Bought ${sku}" (order ${order.number})`);
+              if (!ac.tagsOf(order.customer.email).includes(`Bought ${sku}`)) behind.push(`ActiveCampaign ${order.customer.email} lacks "Bought ${sku}" (order ${order.number})`);
             }
           }
           for (const [email, want] of truth) {
-            if (JSON.stringify(ac.tagsOf(email).sort()) !== JSON.stringify([...want.tags].sort())) openFaults.push(`ActiveCampaign tags of ${email}: ${ac.tagsOf(email).join(', ')}; orders earn ${[...want.tags].sort().join(', ')}`);
+            if (JSON.stringify(ac.tagsOf(email).sort()) !== JSON.stringify([...want.tags].sort())) behind.push(`ActiveCampaign tags of ${email}: ${ac.tagsOf(email).join(', ')}; orders earn ${[...want.tags].sort().join(', ')}`);
             expectTotals('ActiveCampaign', email, ac.fieldsOf(email));
           }
           console.log(`crash test: ActiveCampaign: ${ac.state.applications.length} tag applications, ${applications.size} contact/tag pairs`);
@@ -242,13 +240,12 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
           const doubled = [...mc.state.tagSets].filter(([, n]) => n > 1);
           expect(doubled, `${doubled.length} Mailchimp member/tag states set more than once`).toEqual([]);
           for (const [email, want] of truth) {
-            if (JSON.stringify(mc.tagsOf(email)) !== JSON.stringify([...want.tags].sort())) openFaults.push(`Mailchimp tags of ${email}: ${mc.tagsOf(email).join(', ')}; orders earn ${[...want.tags].sort().join(', ')}`);
+            if (JSON.stringify(mc.tagsOf(email)) !== JSON.stringify([...want.tags].sort())) behind.push(`Mailchimp tags of ${email}: ${mc.tagsOf(email).join(', ')}; orders earn ${[...want.tags].sort().join(', ')}`);
             expectTotals('Mailchimp', email, mc.member(email)?.mergeFields ?? {});
           }
           console.log(`crash test: Mailchimp: ${[...mc.state.tagSets.values()].reduce((a, b) => a + b, 0)} tag states set, ${mc.state.batches.size} batches`);
         }
-        if (openFaults.length) console.log(`crash test: OPEN FAULT (issue 9), ${openFaults.length} CRM figure(s) behind the orders: ${openFaults.slice(0, 5).join('; ')}`);
-        if (process.env.BACKROOM_CRASH_CRM_STRICT) expect(openFaults, 'CRM tags and totals behind the orders').toEqual([]);
+        expect(behind, `${behind.length} CRM tag sets or totals differ from what the orders imply (seed ${SEED})`).toEqual([]);
       } finally {
         await hub.close();
       }
@@ -261,5 +258,5 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       await ac?.close();
       await mc?.close();
     }
-  }, 900_000);
+  }, TIMEOUT_MS);
 });

@@ -27,7 +27,7 @@ describe('TUI dashboard health', () => {
     });
     await host.store.issues.save();
     await host.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: 'http://127.0.0.1:9', key: 'k-12345678' });
-    host.store.main.data.crmLastRun.AC = new Date(Date.now() - 5 * 60_000).toISOString();
+    await host.store.checkpoint({ crm: 'AC', lastSuccessAt: new Date(Date.now() - 5 * 60_000).toISOString() });
     await host.store.main.save();
     ui = renderTui({ client: host.client, columns: 100 });
     const frame = await ui.waitFor('AC');

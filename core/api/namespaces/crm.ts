@@ -163,9 +163,9 @@ export const crm = namespace(contract, {
     const rules = main.rules.filter((r) => r.crm === name);
     if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
     main.crms = main.crms.filter((c) => c !== crm);
-    delete main.crmLastRun[name];
     forgetIssuesOf(ctx.store, { kind: 'crm', name });
     await ctx.store.main.save();
+    await ctx.store.checkpoint({ crm: name, lastSuccessAt: null });
     await ctx.store.issues.save();
     await ctx.store.secrets.delete(crm.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
