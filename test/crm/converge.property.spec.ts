@@ -9,9 +9,9 @@
 import { cpSync } from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
-import { EventBus } from '../../core/engine/events';
-import { WorkQueue } from '../../core/engine/queue';
+import { FakeClock } from '../../core/runtime/clock';
+import { EventBus } from '../../core/runtime/events';
+import { WorkQueue } from '../../core/runtime/queue';
 import type { JobContext } from '../../core/jobs/context';
 import { enqueueTagEvents, recordOrderForContact, runCrm } from '../../core/jobs/crm';
 import { orderEvents } from '../../core/jobs/crm-events';

@@ -4,7 +4,7 @@
 // orders earn and with the order count and total spent the orders imply. Kill-free: the new order is
 // pulled from inside the CRM call, at exactly the moment a race would deliver it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/engine/clock';
+import { FakeClock } from '../../core/runtime/clock';
 import type { CrmConnectorFactory } from '../../core/engine/engine';
 import type { CrmConnector } from '../../core/platforms/crm-types';
 import { orderTotal, type OrderRecord } from '../../sandbox/woocommerce/state';

@@ -37,7 +37,7 @@ export async function makeFolder(orders: number): Promise<string> {
   store.main.data.locations.push({ name: 'Warehouse', addedAt: '2026-01-01T00:00:00.000Z' });
   store.main.data.shops.push(Shop.parse({ name: 'Main', prefix: 'WO', platform: 'woocommerce', url: 'https://shop.example.com', statuses: ['processing'], location: { kind: 'location', location: 'Warehouse' }, secretRef: 'shop-main', addedAt: '2026-01-01T00:00:00.000Z' }));
   store.main.data.crms.push({ name: 'AC', platform: 'activecampaign', url: 'https://acct.api-us1.com', secretRef: 'crm-ac', addedAt: '2026-01-02T00:00:00.000Z' });
-  store.main.data.crmLastRun.AC = '2026-11-20T10:00:00.000Z';
+  await store.checkpoint({ crm: 'AC', lastSuccessAt: '2026-11-20T10:00:00.000Z' });
   store.main.data.rules.push(Rule.parse({ id: 'r1', trigger: { kind: 'cart-abandoned' }, applyTags: ['Abandoned cart'], createdAt: '2026-01-03T00:00:00.000Z' }));
   await store.secrets.set('shop-main', { key: 'ck_0123456789abcdef0123', secret: 'cs_0123456789abcdef0123' });
   await store.secrets.set('crm-ac', { key: 'ac-api-key-0123456789' });

@@ -77,7 +77,7 @@ export const TABLES: TableSpec[] = [
       for (const crm of source.main.data.crms) {
         rows.push({
           name: crm.name, platform: crm.platform, settings: crm, credentials: await sealed(source, key, crm.secretRef, `crm:${crm.name}`),
-          last_run_at: instant(source.main.data.crmLastRun[crm.name]), added_at: instant(crm.addedAt),
+          last_run_at: instant(source.cursors.crmLastRun(crm.name)), added_at: instant(crm.addedAt),
         });
       }
       yield* inBatches(rows);
