@@ -5,6 +5,7 @@ import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
+import { addOnHand } from './stock-changes';
 import { describeFailure, STOPPING } from './orders';
 
 export const SHIPPING_KIND = 'shipping.push';
@@ -58,11 +59,9 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
   const next: Order = { ...order, shipments: [...order.shipments, shipment] };
   next.fulfilment = fulfilmentOf(next);
-  for (const line of lines) {
-    const item = (store.stock.data.items[line.sku] ??= { sku: line.sku, onHand: {} });
-    item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - line.quantity);
-  }
-  applyCommitment(store, next, shop);
+  const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
+  for (const line of lines) addOnHand(store, line.sku, location, -line.quantity, why);
+  applyCommitment(store, next, shop, why);
   await store.orders.stage(next);
   // Through the checkpoint (moving no marker): writing the order book also writes orders a pull has
   // staged, so what those imply (stock held, CRM work) must be written first, as the pull's own

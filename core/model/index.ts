@@ -10,3 +10,4 @@ export * from './cursor';
 export * from './availability';
 export * from './stock-csv';
 export * from './shipment-csv';
+export * from './ledger';

@@ -1,4 +1,5 @@
 import { availableFor, indexCommitments, parseStockCsv, totalCommitted, totalOnHand, type CommittedIndex, type StockItem } from '../../model';
+import { setOnHand, type StockCause } from '../../jobs/stock-changes';
 import type { ApiContext } from '../context';
 import { badInput } from '../errors';
 import type { Handler } from '../server';
@@ -18,7 +19,7 @@ function requireLocation(ctx: ApiContext, name: string, field = 'location'): voi
 }
 
 /** Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves. */
-function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number }[], apply: boolean): { changes: StockChange[]; unchanged: number } {
+function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number; line?: number }[], apply: boolean, why?: (row: { line?: number }) => StockCause): { changes: StockChange[]; unchanged: number } {
   const items = ctx.store.stock.data.items;
   const changes: StockChange[] = [];
   let unchanged = 0;
@@ -29,10 +30,7 @@ function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string;
       continue;
     }
     changes.push({ sku: row.sku, location: row.location, from, to: row.quantity });
-    if (apply) {
-      const item = (items[row.sku] ??= { sku: row.sku, onHand: {} });
-      item.onHand[row.location] = row.quantity;
-    }
+    if (apply) setOnHand(ctx.store, row.sku, row.location, row.quantity, why?.(row) ?? { at: ctx.clock.now(), cause: 'set' });
   }
   return { changes, unchanged };
 }
@@ -62,7 +60,8 @@ export const stockHandlers: {
     requireLocation(ctx, location);
     const { changes } = applyQuantities(ctx, [{ sku, location, quantity }], true);
     if (changes.length) {
-      await ctx.store.stock.save();
+      // The stock and its ledger entry in one write; a low-stock alert it raised, beside it.
+      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
       ctx.events.emit('changed', { area: 'stock' });
     }
     const data = ctx.store.stock.data;
@@ -87,9 +86,10 @@ export const stockHandlers: {
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
       throw badInput(`line ${errors[0]!.line}`, `${details[0]}${more}. Nothing was imported.`, details);
     }
-    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun);
+    const at = ctx.clock.now();
+    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun, (row) => ({ at, cause: 'import', ref: row.line ? `${fileName} line ${row.line}` : fileName }));
     if (!dryRun && changes.length) {
-      await ctx.store.stock.save();
+      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
       ctx.events.emit('changed', { area: 'stock' });
     }
     return { applied: !dryRun, rows: rows.length, changes, unchanged };
