@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -99,6 +99,7 @@ const SHEETS: Record<ExportKind, { columns: string[]; rows: (store: Store, range
  */
 export async function writeExport(store: Store, kind: ExportKind, path: string, range: ExportRange): Promise<{ kind: ExportKind; path: string; rows: number }> {
   const sheet = SHEETS[kind];
+  if (await exists(path)) throw new ExportTargetError(`${path} already exists; Backroom never overwrites a file with an export. Choose another name, or move the old file away.`);
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let rows = 0;
@@ -114,10 +115,25 @@ export async function writeExport(store: Store, kind: ExportKind, path: string, 
       stringify({ header: true, columns: sheet.columns, bom: true, record_delimiter: 'windows', cast: { string: safeCell } }),
       createWriteStream(temp, { mode: 0o600 }),
     );
-    await rename(temp, path);
-  } catch (error) {
+    // A link, not a rename: it fails if the name was taken meanwhile, so nothing is ever overwritten.
+    await link(temp, path).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EEXIST' ? new ExportTargetError(`${path} already exists; Backroom never overwrites a file with an export.`) : error;
+    });
+  } finally {
     await unlink(temp).catch(() => undefined);
-    throw error;
   }
   return { kind, path, rows };
+}
+
+/** The place asked for cannot take the export (it exists, or is not an empty folder). */
+export class ExportTargetError extends Error {}
+
+const exists = (path: string) => stat(path).then(() => true, (error: NodeJS.ErrnoException) => error.code !== 'ENOENT');
+
+/** For `export all`: the folder must be new or empty, so a backup never mixes with an older one. */
+export async function checkExportFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return;
+  if (!info.isDirectory()) throw new ExportTargetError(`${dir} is a file; export all writes a folder. Choose a new folder name.`);
+  if ((await readdir(dir)).length) throw new ExportTargetError(`${dir} is not empty; export all writes into a new or empty folder, so a backup never mixes with an older one.`);
 }

@@ -131,5 +131,12 @@ describe('export', () => {
     expect(backwards.doc).toMatchObject({ ok: false, error: { field: 'from' } });
     expect((await cliJson(dir, ['export', 'ledger', '--from', '31/01/2026'])).code).toBe(2);
     expect((await cliJson(dir, ['export', 'everything'])).code).toBe(2);
+    // Never overwrites: an existing file, a system file, a folder with things in it.
+    const again = await cliJson(dir, ['export', 'orders', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.doc).toMatchObject({ ok: false, error: { field: 'out' } });
+    expect((await cliJson(dir, ['export', 'stock', '--out', '/dev/null'])).code).toBe(2);
+    expect((await cliJson(dir, ['export', 'all', '--out', join(dir, 'backup')])).code).toBe(2);
+    expect((await readFile(out)).equals(bytes)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EXPORT_KINDS, writeExport, type ExportKind } from '../../jobs/export';
+import { checkExportFolder, EXPORT_KINDS, ExportTargetError, writeExport, type ExportKind } from '../../jobs/export';
 import { recordReturn } from '../../jobs/returns';
 import { ShipmentInputError } from '../../jobs/shipping';
 import { checkReorderPoint, freeUnits } from '../../jobs/stock-changes';
@@ -92,9 +92,15 @@ export const ledgerHandlers: {
   async 'export.write'({ what, from, to, out }, ctx) {
     const range = { from: from ? startOf(from) : undefined, to: to ? endOf(to) : undefined };
     if (range.from && range.to && range.from > range.to) throw badInput('from', `--from (${from}) is after --to (${to}); give the earlier date first.`);
-    if (what !== 'all') return { files: [await writeExport(ctx.store, what, out, range)] };
-    const files = [];
-    for (const kind of EXPORT_KINDS satisfies readonly ExportKind[]) files.push(await writeExport(ctx.store, kind, join(out, `${kind}.csv`), range));
-    return { files };
+    try {
+      if (what !== 'all') return { files: [await writeExport(ctx.store, what, out, range)] };
+      await checkExportFolder(out);
+      const files = [];
+      for (const kind of EXPORT_KINDS satisfies readonly ExportKind[]) files.push(await writeExport(ctx.store, kind, join(out, `${kind}.csv`), range));
+      return { files };
+    } catch (error) {
+      if (error instanceof ExportTargetError) throw badInput('out', error.message);
+      throw error;
+    }
   },
 };
