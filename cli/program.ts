@@ -3,6 +3,7 @@ import { registerCrm } from './commands/crm';
 import { registerIssues } from './commands/issues';
 import { registerShops } from './commands/shops';
 import { registerStock } from './commands/stock';
+import { registerLedger } from './commands/ledger';
 import { registerSync } from './commands/sync';
 import { registerDaemon } from './commands/daemon';
 import { registerDemo } from './commands/demo';
@@ -28,6 +29,7 @@ export function buildProgram(deps: CliDeps, writeOut: (text: string) => void = (
 
   registerSystem(program, deps);
   registerStock(program, deps);
+  registerLedger(program, deps);
   registerShops(program, deps);
   registerIssues(program, deps);
   registerCrm(program, deps);

@@ -33,6 +33,8 @@ export enum Command {
   Test = 'test',
   Replay = 'replay',
   Connection = 'connection',
+  Why = 'why',
+  ReorderPoint = 'reorderPoint',
   // In forms.
   Submit = 'submit',
   Cancel = 'cancel',
@@ -87,6 +89,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: Command.Test, keys: [{ input: 't' }], label: 't', description: 'test' },
   { command: Command.Replay, keys: [{ input: 'r' }], label: 'r', description: 'replay' },
   { command: Command.Connection, keys: [{ input: 'c' }], label: 'c', description: 'address/keys' },
+  { command: Command.Why, keys: [{ input: 'w' }], label: 'w', description: 'why (its story)' },
+  { command: Command.ReorderPoint, keys: [{ input: 'o' }], label: 'o', description: 'reorder point' },
   { command: Command.Submit, keys: [{ key: 'return' }], label: 'enter', description: 'save' },
   { command: Command.Cancel, keys: [{ key: 'escape' }], label: 'esc', description: 'cancel' },
   { command: Command.NextField, keys: [{ key: 'tab' }, { key: 'downArrow' }], label: 'tab', description: 'next field' },

@@ -1,5 +1,6 @@
 import { orderKey, RELEASING_STATUSES, type Commitment, type Order, type Shop } from '../model';
 import type { Store } from '../store';
+import { replaceCommitment, type StockCause } from './stock-changes';
 
 /** Units of each SKU an order has shipped so far. */
 export function shippedBySku(order: Order): Map<string, number> {
@@ -33,13 +34,19 @@ export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undef
   return { location: shop?.location.kind === 'location' ? shop.location.location : null, lines };
 }
 
-/** Sets (idempotently) the stock an order holds. Returns true when it changed. Caller saves the stock file. */
-export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined): boolean {
-  const key = orderKey(order);
-  const next = commitmentFor(order, shop);
-  const current = store.stock.data.commitments[key];
-  if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
-  if (next) store.stock.data.commitments[key] = next;
-  else delete store.stock.data.commitments[key];
-  return true;
+/**
+ * Sets (idempotently) the stock an order holds, with its ledger entries. Returns true when it
+ * changed. Caller saves the stock file. Without a cause the change is booked as an order edit now.
+ */
+export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined, why?: StockCause): boolean {
+  return replaceCommitment(store, orderKey(order), commitmentFor(order, shop), { at: new Date(), cause: 'order-edit', ...why, ref: why?.ref ?? order.number });
+}
+
+/** Why an order's held stock changed, from the order before and after (for its ledger entries). */
+export function orderCause(previous: Order | undefined, next: Order): StockCause['cause'] {
+  if (!previous) return 'order';
+  if (next.status === 'refunded') return 'order-refund';
+  if ((RELEASING_STATUSES as readonly string[]).includes(next.status)) return 'order-cancel';
+  const refunded = (o: Order) => o.lines.reduce((sum, l) => sum + l.refundedQuantity, 0);
+  return refunded(next) > refunded(previous) ? 'order-refund' : 'order-edit';
 }

@@ -105,6 +105,7 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
             bump(s, 'unmanaged');
           }
         } else {
+          if (item.allowsBackorders) noteBackorders(store, now, shop, sku);
           updates.push({ item, quantity });
         }
       }
@@ -152,4 +153,20 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;
+}
+
+/**
+ * A product that takes backorders is sent its real quantity like any other, and its backorder
+ * setting is left as the merchant chose it: never switched off behind their back. They are told
+ * once, because such a product keeps selling below 0, which may or may not be what they want.
+ */
+function noteBackorders(store: JobContext['store'], now: Date, shop: Shop, sku: string): void {
+  const key = `backorders:${shop.name}:${sku}`;
+  if (store.issues.data.alerts.some((a) => a.key === key)) return;
+  raiseAlert(store, now, {
+    key,
+    source: { kind: 'shop', name: shop.name },
+    kind: 'backorders',
+    message: `SKU ${sku} takes backorders on ${shop.name}: Backroom sends its real quantity, and the shop keeps selling it at 0 and below. Backroom leaves that setting alone; turn backorders off for the product on the shop if it should stop selling at 0.`,
+  });
 }

@@ -3,7 +3,7 @@ import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
 import { noteOrderForCarts } from './carts';
-import { applyCommitment, fulfilmentOf } from './commitments';
+import { applyCommitment, fulfilmentOf, orderCause } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 /**
@@ -102,7 +102,7 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     if (existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status)) bump(s, next.status);
     else bump(s, 'updated');
     await store.orders.stage(next);
-    applyCommitment(store, next, shop);
+    applyCommitment(store, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
     ctx.hooks.orderChanged?.(shop, existing, next);
     return next;
   }
@@ -118,7 +118,7 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   }
   const order = newOrder(shop, remote, now.toISOString());
   await store.orders.stage(order);
-  applyCommitment(store, order, shop);
+  applyCommitment(store, order, shop, { at: now, cause: 'order', ref: order.number });
   // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);

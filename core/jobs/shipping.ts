@@ -5,6 +5,7 @@ import { describeFailure, PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
+import { addOnHand } from './stock-changes';
 
 export const SHIPPING_KIND = 'shipping.push';
 export const shopLane = (shop: string) => `shop:${shop}`;
@@ -59,15 +60,13 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
   const next: Order = { ...order, shipments: [...order.shipments, shipment] };
   next.fulfilment = fulfilmentOf(next);
-  for (const line of lines) {
-    const item = (store.stock.data.items[line.sku] ??= { sku: line.sku, onHand: {} });
-    item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - line.quantity);
-  }
+  const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
+  for (const line of lines) addOnHand(store, line.sku, location, -line.quantity, why);
   // The shipment goes into stock.json with the on-hand change it makes, and its push into the queue:
   // the checkpoint writes both before the order's month file, so a kill between them leaves the
   // shipment where `settleRecordedShipments` finds it and puts it on the order.
   (store.stock.data.shipments ??= {})[shipment.id] = shipment;
-  applyCommitment(store, next, shop);
+  applyCommitment(store, next, shop, why);
   if (shop) queueShippingPush(ctx, shop, next);
   await store.orders.stage(next);
   // Through the checkpoint (moving no marker): writing the order book also writes orders a pull has

@@ -10,3 +10,5 @@ export * from './cursor';
 export * from './availability';
 export * from './stock-csv';
 export * from './shipment-csv';
+export * from './ledger';
+export * from './ledger-words';

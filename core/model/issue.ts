@@ -31,7 +31,7 @@ export const Alert = z.object({
   /** Same key = same condition: raising it again updates the count instead of adding a row. */
   key: z.string(),
   source: Source,
-  kind: z.enum(['unknown-sku', 'skipped-status', 'stock-unmanaged', 'sku-missing', 'other']),
+  kind: z.enum(['unknown-sku', 'skipped-status', 'stock-unmanaged', 'sku-missing', 'low-stock', 'backorders', 'other']),
   message: z.string(),
   count: z.number().int().min(1),
   firstAt: Instant,

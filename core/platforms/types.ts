@@ -53,6 +53,8 @@ export interface RemoteStockItem {
   sku: string;
   manageStock: boolean;
   quantity: number | null;
+  /** The shop sells it on at 0 (WooCommerce `backorders` notify/yes; Shopify inventory policy CONTINUE). */
+  allowsBackorders?: boolean;
 }
 
 export interface StockUpdate {

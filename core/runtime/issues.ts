@@ -125,6 +125,10 @@ function headline(kind: Alert['kind'], source: string, count: number, alerts: nu
       return `${plural(alerts, 'product', 'products')} on ${source} have stock management off, so Backroom cannot set their stock`;
     case 'sku-missing':
       return `${plural(alerts, 'catalogue SKU is', 'catalogue SKUs are')} missing on ${source}, so their stock is not pushed there`;
+    case 'low-stock':
+      return alerts === 1 ? newest.message : `${plural(alerts, 'SKU is', 'SKUs are')} at or below their reorder point`;
+    case 'backorders':
+      return `${plural(alerts, 'product', 'products')} on ${source} take backorders: they are sent their real quantity and still sell at 0`;
     default:
       return alerts === 1 ? newest.message : `${plural(alerts, 'notice', 'notices')} from ${source}`;
   }

@@ -29,6 +29,8 @@ export interface DocumentSpec<T extends Versioned> {
    * parts that did not change instead of re-serialising everything on every save.
    */
   serialize?(data: T): string | Uint8Array;
+  /** Runs after each durable write, before the save resolves (the stock ledger moves its staged entries on). */
+  afterWrite?(): Promise<void>;
 }
 
 /** lowdb adapter: reads strictly (a file that does not parse is an error, never "empty") and writes atomically and durably. */
@@ -124,6 +126,7 @@ export class JsonDocument<T extends Versioned> {
         try {
           this.writes++;
           await this.low.write();
+          await this.spec.afterWrite?.();
         } finally {
           if (this.inFlight === next) this.inFlight = null;
         }

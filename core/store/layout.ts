@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shipment, Shop, StockItem, type Order } from '../model';
 import type { DocumentSpec } from './json-document';
+import { LedgerState } from './ledger';
+import { StockExtras } from './stock-extras';
 
 /**
  * The data directory holds several small files rather than one big one, so that a small change
@@ -100,6 +102,10 @@ export const StockData = z.object({
    * written leaves the shipment here to be put on its order, never lost and never taken off twice.
    */
   shipments: z.record(z.string(), Shipment).optional(),
+  /** The stock ledger's next entry number and the entries not yet in its month files (see ledger.ts). */
+  ledger: LedgerState.optional(),
+  /** Reorder points, returns already booked, low-stock flags (see stock-extras.ts). */
+  extras: StockExtras.optional(),
 });
 export type StockData = z.infer<typeof StockData>;
 
@@ -114,9 +120,11 @@ const isCleanSku = (v: unknown) => typeof v === 'string' && v.length > 0 && v.le
  * (every CLI command), this loop a few ms. Anything unusual falls back to zod for its exact message.
  */
 function isPlainStockData(data: unknown): data is StockData {
-  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments', 'shipments'])) return false;
-  // Few (usually none): checked by their schema.
+  if (!isPlainObject(data) || !hasOnlyKeys(data, ['schemaVersion', 'items', 'commitments', 'shipments', 'ledger', 'extras'])) return false;
+  // Few (usually none): checked by their schema, and returned as zod gives them.
   if (data.shipments !== undefined && !z.record(z.string(), Shipment).safeParse(data.shipments).success) return false;
+  if (data.ledger !== undefined && !LedgerState.safeParse(data.ledger).success) return false;
+  if (data.extras !== undefined && !StockExtras.safeParse(data.extras).success) return false;
   if (typeof data.schemaVersion !== 'number' || !isPlainObject(data.items) || !isPlainObject(data.commitments)) return false;
   for (const item of Object.values(data.items)) {
     if (!isPlainObject(item) || !hasOnlyKeys(item, ['sku', 'onHand']) || !isCleanSku(item.sku) || !isPlainObject(item.onHand)) return false;

@@ -4,6 +4,7 @@ import { backupBeforeMigration, rotateBackups } from './backups';
 import { JsonDocument, type DocumentSpec, type Versioned } from './json-document';
 import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, type CursorMove, type CursorReader, type CursorsData } from './cursors';
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
+import { jsonLedger, type StockLedger } from './ledger';
 import { OrderBook } from './order-book';
 import { openSecretStore, type SecretStore } from './secrets';
 
@@ -20,6 +21,8 @@ export interface Store {
   readonly carts: JsonDocument<CartsData>;
   readonly queue: JsonDocument<QueueData>;
   readonly orders: OrderBook;
+  /** Every change of on hand and of stock held for orders, written with the change (see ledger.ts). */
+  readonly ledger: StockLedger;
   readonly secrets: SecretStore;
   /** Each shop's sync markers (cursors, last sent, last runs) and order counts; read-only. */
   readonly cursors: CursorReader;
@@ -56,9 +59,18 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
 
   const cursors = await openCursors(dataDir, onMigrate);
+  const ledgerFiles = jsonLedger(dataDir);
+  const stockWithLedger: DocumentSpec<StockData> = {
+    ...stockSpec,
+    serialize: (data) => {
+      ledgerFiles.hooks.serialized(data);
+      return JSON.stringify(data);
+    },
+    afterWrite: () => ledgerFiles.hooks.written(),
+  };
   const [main, stock, issues, carts, queue] = await Promise.all([
     open(FILES.main, mainSpec),
-    open(FILES.stock, stockSpec),
+    open(FILES.stock, stockWithLedger),
     open(FILES.issues, issuesSpec),
     open(FILES.carts, cartsSpec),
     open(FILES.queue, queueSpec),
@@ -68,6 +80,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
   const covered = [stock.doc, issues.doc, carts.doc, queue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
+  const ledger = await ledgerFiles.open(stock.doc);
 
   const backup = async (day: string) => {
     const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));
@@ -86,6 +99,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     carts: carts.doc,
     queue: queue.doc,
     orders,
+    ledger,
     secrets: options.secrets ?? (await openSecretStore(dataDir)),
     cursors: cursorReader(cursors),
     async checkpoint(...moves) {

@@ -209,6 +209,10 @@ export function buildRouter(state: WooState, baseUrl: () => string): Router {
       // WooCommerce ignores a quantity for an item whose stock it does not manage.
       if (item.manageStock === true) item.stockQuantity = qty;
     }
+    if (input.backorders !== undefined) {
+      if (input.backorders !== 'no' && input.backorders !== 'notify' && input.backorders !== 'yes') return 'backorders is not one of no, notify, and yes.';
+      item.backorders = input.backorders;
+    }
     item.modifiedMs = state.now();
     state.touch();
     return null;

@@ -92,6 +92,8 @@ export interface ProductRecord {
   status: 'publish' | 'draft';
   manageStock: boolean;
   stockQuantity: number | null;
+  /** WooCommerce's `backorders`: whether the product still sells at 0 (`notify`: and tells the customer). */
+  backorders?: 'no' | 'notify' | 'yes';
   price: string;
   createdMs: number;
   modifiedMs: number;
@@ -105,6 +107,7 @@ export interface VariationRecord {
   /** `parent` when the variation uses its product's stock (WooCommerce reports it that way). */
   manageStock: boolean | 'parent';
   stockQuantity: number | null;
+  backorders?: 'no' | 'notify' | 'yes';
   price: string;
   attributes: { name: string; option: string }[];
   createdMs: number;

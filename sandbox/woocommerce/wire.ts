@@ -136,8 +136,9 @@ export function wireNote(state: WooState, order: OrderRecord, note: NoteRecord, 
   };
 }
 
-function stockStatus(manage: boolean | 'parent', quantity: number | null): string {
-  return manage === true && (quantity ?? 0) <= 0 ? 'outofstock' : 'instock';
+function stockStatus(manage: boolean | 'parent', quantity: number | null, backorders: 'no' | 'notify' | 'yes' = 'no'): string {
+  if (manage !== true || (quantity ?? 0) > 0) return 'instock';
+  return backorders === 'no' ? 'outofstock' : 'onbackorder';
 }
 
 export function wireProduct(state: WooState, p: ProductRecord, base: string): Json {
@@ -167,10 +168,10 @@ export function wireProduct(state: WooState, p: ProductRecord, base: string): Js
     tax_class: '',
     manage_stock: p.manageStock,
     stock_quantity: p.stockQuantity,
-    stock_status: stockStatus(p.manageStock, p.stockQuantity),
-    backorders: 'no',
-    backorders_allowed: false,
-    backordered: false,
+    stock_status: stockStatus(p.manageStock, p.stockQuantity, p.backorders),
+    backorders: p.backorders ?? 'no',
+    backorders_allowed: (p.backorders ?? 'no') !== 'no',
+    backordered: p.manageStock && (p.backorders ?? 'no') !== 'no' && (p.stockQuantity ?? 0) < 0,
     low_stock_amount: null,
     sold_individually: false,
     weight: '',
@@ -203,8 +204,9 @@ export function wireVariation(state: WooState, v: VariationRecord, base: string,
     tax_class: '',
     manage_stock: v.manageStock,
     stock_quantity: v.stockQuantity,
-    stock_status: stockStatus(v.manageStock, v.stockQuantity),
-    backorders: 'no',
+    stock_status: stockStatus(v.manageStock, v.stockQuantity, v.backorders),
+    backorders: v.backorders ?? 'no',
+    backorders_allowed: (v.backorders ?? 'no') !== 'no',
     attributes: v.attributes.map((a, i) => ({ id: i + 1, name: a.name, option: a.option })),
     menu_order: 0,
     meta_data: [],

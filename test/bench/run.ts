@@ -7,13 +7,14 @@ import { crmBench } from './crm';
 import { shopifyBench } from './shopify';
 import { growthBench } from './growth';
 import { latencyBench } from './latency';
+import { ledgerBench } from './ledger';
 import { rendererBench } from './renderer';
 import { storeBench } from './store';
 import { syncBench } from './sync';
 import { tuiBench } from './tui';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench];
+const benches: Bench[] = [storeBench, ledgerBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;

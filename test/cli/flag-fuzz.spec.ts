@@ -15,9 +15,10 @@ import { cli, cliJson, removeTempDirs, tempDir } from '../helpers';
 /**
  * Commands left out, and why: they run until stopped (daemon, web, demo, tui), or talk to the
  * network on purpose and record what they met (sync, shop test, crm test, errors retry) — a failure
- * there rightly changes issues.json.
+ * there rightly changes issues.json. `export` writes a file where it is told, outside the data
+ * folder, so random paths would leave files around; its flags are attacked in test/ledger/cli.spec.ts.
  */
-const LEFT_OUT = new Set(['daemon', 'web', 'demo', 'tui', 'sync', 'shop test', 'crm test', 'errors retry']);
+const LEFT_OUT = new Set(['daemon', 'web', 'demo', 'tui', 'sync', 'shop test', 'crm test', 'errors retry', 'export']);
 
 interface Leaf {
   path: string[];

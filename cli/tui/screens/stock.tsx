@@ -13,8 +13,9 @@ import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
 import { NotLoaded } from '../components/not-loaded';
+import { StockWhy } from './stock-why';
 
-type Mode = { kind: 'list' } | { kind: 'edit'; sku: string; location: string; quantity: number | null } | { kind: 'add' } | { kind: 'filter' };
+type Mode = { kind: 'list' } | { kind: 'edit'; sku: string; location: string; quantity: number | null } | { kind: 'add' } | { kind: 'filter' } | { kind: 'why'; sku: string } | { kind: 'reorder'; sku: string };
 
 export function Stock({ width, height }: ScreenProps) {
   const client = useClient();
@@ -35,7 +36,7 @@ export function Stock({ width, height }: ScreenProps) {
   const list = useList(items.length, height - 5, { isActive: mode.kind === 'list' });
   const selected = () => items[list.current()];
   const location = locations[Math.min(column, Math.max(0, locations.length - 1))];
-  useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter] : []);
+  useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Why, Command.ReorderPoint, Command.Filter, Command.ClearFilter] : []);
 
   useKeypress(
     (input, key) => {
@@ -44,6 +45,8 @@ export function Stock({ width, height }: ScreenProps) {
       else if (matches(Command.Right, input, key)) setColumn((c) => Math.min(locations.length - 1, c + 1));
       else if (matches(Command.Edit, input, key) && picked && location) setMode({ kind: 'edit', sku: picked.sku, location, quantity: picked.onHand[location] ?? null });
       else if (matches(Command.Add, input, key)) setMode({ kind: 'add' });
+      else if (matches(Command.Why, input, key) && picked) setMode({ kind: 'why', sku: picked.sku });
+      else if (matches(Command.ReorderPoint, input, key) && picked) setMode({ kind: 'reorder', sku: picked.sku });
       else if (matches(Command.Filter, input, key)) setMode({ kind: 'filter' });
       else if (matches(Command.ClearFilter, input, key)) setFilter('');
       else return false;
@@ -82,6 +85,21 @@ export function Stock({ width, height }: ScreenProps) {
           { name: 'quantity', label: 'Quantity', hint: 'whole number' },
         ]}
         onSubmit={(v) => save(v.sku ?? '', v.location ?? '', v.quantity ?? '')}
+        onCancel={() => setMode({ kind: 'list' })}
+      />
+    );
+  }
+  if (mode.kind === 'why') return <StockWhy sku={mode.sku} width={width} height={height} onBack={() => setMode({ kind: 'list' })} />;
+  if (mode.kind === 'reorder') {
+    return (
+      <Form
+        title={`Reorder point of ${mode.sku}: one alert when its free stock falls to it or below`}
+        fields={[{ name: 'point', label: 'Reorder point', hint: 'whole number; 0 clears' }]}
+        onSubmit={async (v) => {
+          const result = await client.call('stock.reorderPoint', { sku: mode.sku, point: numberOrText(v.point ?? '') as number });
+          message.ok(result.point === null ? `${result.sku}: reorder point cleared.` : `${result.sku}: reorder point ${result.point}.`);
+          setMode({ kind: 'list' });
+        }}
         onCancel={() => setMode({ kind: 'list' })}
       />
     );

@@ -12,3 +12,4 @@ export { rules } from './rules';
 export { crm } from './crm';
 export { settings } from './settings';
 export { charts } from './charts';
+export { ledger } from './ledger';

@@ -1,6 +1,7 @@
 // Locations, stock on hand (set, listed, imported from CSV) and what each shop was last sent.
 import { z } from 'zod';
 import { availableFor, indexCommitments, Name, parseStockCsv, Quantity, Sku, totalCommitted, totalOnHand, type CommittedIndex, type Location, type StockItem } from '../../model';
+import { setOnHand, type StockCause } from '../../jobs/stock-changes';
 import type { ApiContext } from '../context';
 import { method } from '../define';
 import { badInput, notFound } from '../errors';
@@ -64,7 +65,7 @@ function requireLocation(ctx: ApiContext, name: string, field = 'location'): voi
 }
 
 /** Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves. */
-function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number }[], apply: boolean): { changes: StockChange[]; unchanged: number } {
+function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number; line?: number }[], apply: boolean, why?: (row: { line?: number }) => StockCause): { changes: StockChange[]; unchanged: number } {
   const items = ctx.store.stock.data.items;
   const changes: StockChange[] = [];
   let unchanged = 0;
@@ -75,10 +76,7 @@ function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string;
       continue;
     }
     changes.push({ sku: row.sku, location: row.location, from, to: row.quantity });
-    if (apply) {
-      const item = (items[row.sku] ??= { sku: row.sku, onHand: {} });
-      item.onHand[row.location] = row.quantity;
-    }
+    if (apply) setOnHand(ctx.store, row.sku, row.location, row.quantity, why?.(row) ?? { at: ctx.clock.now(), cause: 'set' });
   }
   return { changes, unchanged };
 }
@@ -102,7 +100,8 @@ export const stock = namespace(contract, {
     requireLocation(ctx, location);
     const { changes } = applyQuantities(ctx, [{ sku, location, quantity }], true);
     if (changes.length) {
-      await ctx.store.stock.save();
+      // The stock and its ledger entry in one write; a low-stock alert it raised, beside it.
+      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
       ctx.events.emit('changed', { area: 'stock' });
     }
     const data = ctx.store.stock.data;
@@ -127,9 +126,10 @@ export const stock = namespace(contract, {
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
       throw badInput(`line ${errors[0]!.line}`, `${details[0]}${more}. Nothing was imported.`, details);
     }
-    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun);
+    const at = ctx.clock.now();
+    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun, (row) => ({ at, cause: 'import', ref: row.line ? `${fileName} line ${row.line}` : fileName }));
     if (!dryRun && changes.length) {
-      await ctx.store.stock.save();
+      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
       ctx.events.emit('changed', { area: 'stock' });
     }
     return { applied: !dryRun, rows: rows.length, changes, unchanged };

@@ -77,10 +77,15 @@ export function toRemoteOrder(order: WooOrder, refunded: Map<number, number> = n
 }
 
 export function productToStockItem(p: WooProduct): RemoteStockItem {
-  return { remoteId: String(p.id), sku: p.sku ?? '', manageStock: p.manage_stock, quantity: p.stock_quantity };
+  return { remoteId: String(p.id), sku: p.sku ?? '', manageStock: p.manage_stock, quantity: p.stock_quantity, ...backordersOf(p.backorders) };
 }
 
 export function variationToStockItem(v: WooVariation, parentId: number): RemoteStockItem {
   // A variation on its product's stock (`parent`) has no quantity of its own to set.
-  return { remoteId: String(v.id), parentId: String(parentId), sku: v.sku ?? '', manageStock: v.manage_stock === true, quantity: v.stock_quantity };
+  return { remoteId: String(v.id), parentId: String(parentId), sku: v.sku ?? '', manageStock: v.manage_stock === true, quantity: v.stock_quantity, ...backordersOf(v.backorders) };
+}
+
+/** Only said when true, so an item that takes no backorders reads exactly as before. */
+function backordersOf(backorders: string | undefined): { allowsBackorders?: true } {
+  return backorders && backorders !== 'no' ? { allowsBackorders: true } : {};
 }

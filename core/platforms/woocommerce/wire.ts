@@ -75,6 +75,8 @@ export const WooProduct = z.object({
   sku: z.string().nullish(),
   manage_stock: z.boolean(),
   stock_quantity: z.number().nullable(),
+  /** `no`, `notify` or `yes`: whether the product sells on at 0 (read only; Backroom never changes it). */
+  backorders: z.string().optional(),
 });
 export type WooProduct = z.infer<typeof WooProduct>;
 
@@ -84,6 +86,7 @@ export const WooVariation = z.object({
   /** `parent` when the variation uses the stock of its product. */
   manage_stock: z.union([z.boolean(), z.literal('parent')]),
   stock_quantity: z.number().nullable(),
+  backorders: z.string().optional(),
   /** Present on WooCommerce 10.3's `/variations` collection only. */
   parent_id: Id.optional(),
 });

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { StockImportResult } from '../../../core/api/namespaces/stock';
 import { useAction, useEvent, useQuery, type Problem } from '../hooks';
 import { StockHistoryChart } from '../charts/StockHistory';
+import { LowStock, StockStory } from './StockStory';
 import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
 
 export function Stock() {
@@ -29,7 +30,9 @@ export function Stock() {
           {oversold.length > 5 ? ', …' : ''}). Shops are sent 0 for {oversold.length === 1 ? 'it' : 'them'} until stock arrives or orders are cancelled.
         </div>
       ) : null}
+      <LowStock />
       {charted ? <StockHistoryChart sku={charted} onClose={() => setCharted(null)} /> : null}
+      {charted ? <StockStory sku={charted} /> : null}
       <Card>
         {locations.data && locs.length === 0 ? (
           <Empty>Add a stock location in Settings first (for example “Warehouse”).</Empty>
