@@ -1,4 +1,4 @@
-import { orderKey, RELEASING_STATUSES, type Commitment, type Order, type Shop } from '../model';
+import { orderKey, RELEASING_STATUSES, unitsOf, type CatalogueRules, type Commitment, type Order, type Shop } from '../model';
 import type { Store } from '../store';
 
 /** Units of each SKU an order has shipped so far. */
@@ -24,11 +24,20 @@ export function fulfilmentOf(order: Order): Order['fulfilment'] {
   return [...outstandingBySku(order).values()].every((q) => q === 0) ? 'fulfilled' : 'partial';
 }
 
-/** The stock an order holds: nothing once cancelled, refunded or fully shipped. */
-export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undefined): Commitment | null {
+const NO_CATALOGUE: CatalogueRules = { aliases: [], bundles: {}, unlinked: {} };
+
+/**
+ * The stock an order holds: nothing once cancelled, refunded or fully shipped. Lines are in the
+ * shop's SKUs; what they hold is in catalogue SKUs: through the shop's aliases, a kit as its parts.
+ * Recomputed whole every time, so linking a SKU or adding a kit later never counts a line twice.
+ */
+export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undefined, catalogue: CatalogueRules = NO_CATALOGUE): Commitment | null {
   if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) return null;
   const lines: Record<string, number> = {};
-  for (const [sku, qty] of outstandingBySku(order)) if (qty > 0) lines[sku] = qty;
+  for (const [shopSku, qty] of outstandingBySku(order)) {
+    if (qty <= 0) continue;
+    for (const [sku, units] of unitsOf(catalogue, order.shop, shopSku, qty)) lines[sku] = (lines[sku] ?? 0) + units;
+  }
   if (Object.keys(lines).length === 0) return null;
   return { location: shop?.location.kind === 'location' ? shop.location.location : null, lines };
 }
@@ -36,7 +45,7 @@ export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undef
 /** Sets (idempotently) the stock an order holds. Returns true when it changed. Caller saves the stock file. */
 export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined): boolean {
   const key = orderKey(order);
-  const next = commitmentFor(order, shop);
+  const next = commitmentFor(order, shop, store.catalogue.data);
   const current = store.stock.data.commitments[key];
   if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
   if (next) store.stock.data.commitments[key] = next;

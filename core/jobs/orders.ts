@@ -5,6 +5,7 @@ import type { RemoteOrder } from '../platforms/types';
 import { noteOrderForCarts, type CartTransition } from './carts';
 import { applyCommitment, fulfilmentOf } from './commitments';
 import { bump, summary, type JobContext, type JobSummary } from './context';
+import { noteUnlinkedOrder } from './unlinked';
 
 /**
  * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
@@ -85,6 +86,33 @@ function newOrder(shop: Shop, remote: RemoteOrder, now: string): Order {
   return order;
 }
 
+/** What importing one remote order would do, decided without changing anything (the pull and the dry run share it). */
+export type OrderDecision =
+  | { kind: 'unchanged' }
+  /** An imported order changed on the shop; `counted` is what the summary counts it as (updated, cancelled, …). */
+  | { kind: 'update'; previous: Order; next: Order; counted: string }
+  /** Not in the shop's statuses; `counted` is false for re-reads already counted and for unpaid checkouts. */
+  | { kind: 'skip'; counted: boolean }
+  | { kind: 'import'; order: Order };
+
+export function decideOrder(shop: Shop, existing: Order | undefined, remote: RemoteOrder, state: Pick<PullState, 'previousNewest'>, now: Date): OrderDecision {
+  if (existing) {
+    // Shops report modified times to the second, so an edit in the same second as the last read
+    // keeps its time: compare what Backroom keeps, not just the time.
+    if (existing.modifiedAt === remote.modifiedAt && fingerprint(existing) === fingerprint(remote)) return { kind: 'unchanged' };
+    const next = followed(existing, remote);
+    const releasing = existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status);
+    return { kind: 'update', previous: existing, next, counted: releasing ? next.status : 'updated' };
+  }
+  if (!shop.statuses.includes(remote.status)) {
+    // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
+    // Unpaid checkouts are carts (the cart sweep follows them; they arrive here once paid): not "skipped".
+    const unpaidCheckout = shop.platform === 'woocommerce' && WOO_UNPAID_CHECKOUT_STATUSES.has(remote.status);
+    return { kind: 'skip', counted: !unpaidCheckout && (!state.previousNewest || remote.modifiedAt > state.previousNewest) };
+  }
+  return { kind: 'import', order: newOrder(shop, remote, now.toISOString()) };
+}
+
 /**
  * Imports or follows one remote order. Returns what happened. Changes the store in memory; the
  * caller makes it durable with a checkpoint (after some pages, so a page costs no write of its own),
@@ -94,46 +122,40 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   const { store } = ctx;
   const now = ctx.clock.now();
   const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
-  if (existing) {
-    // Shops report modified times to the second, so an edit in the same second as the last read
-    // keeps its time: compare what Backroom keeps, not just the time.
-    if (existing.modifiedAt === remote.modifiedAt && fingerprint(existing) === fingerprint(remote)) {
-      bump(s, 'unchanged');
-      return null;
-    }
-    const next = followed(existing, remote);
-    if (existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status)) bump(s, next.status);
-    else bump(s, 'updated');
+  const decision = decideOrder(shop, existing, remote, state, now);
+  if (decision.kind === 'unchanged') {
+    bump(s, 'unchanged');
+    return null;
+  }
+  if (decision.kind === 'update') {
+    const { next } = decision;
+    bump(s, decision.counted);
     await store.orders.stage(next);
     applyCommitment(store, next, shop);
     ctx.hooks.orderChanged?.(shop, existing, next);
     return next;
   }
-  if (!shop.statuses.includes(remote.status)) {
-    // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
-    // Unpaid checkouts are carts (the cart sweep follows them; they arrive here once paid): not "skipped".
-    const unpaidCheckout = shop.platform === 'woocommerce' && WOO_UNPAID_CHECKOUT_STATUSES.has(remote.status);
-    if (!unpaidCheckout && (!state.previousNewest || remote.modifiedAt > state.previousNewest)) {
+  if (decision.kind === 'skip') {
+    if (decision.counted) {
       state.skippedByStatus.set(remote.status, (state.skippedByStatus.get(remote.status) ?? 0) + 1);
       bump(s, 'skipped');
     }
     return null;
   }
-  const order = newOrder(shop, remote, now.toISOString());
+  const { order } = decision;
   await store.orders.stage(order);
   applyCommitment(store, order, shop);
   // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);
-  const catalogue = store.stock.data.items;
-  for (const line of order.lines) {
-    if (line.sku && catalogue[line.sku]) continue;
+  // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
+  for (const line of noteUnlinkedOrder(store, order, now)) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
     raiseAlert(store, now, {
       key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
       source: sourceOf(shop),
       kind: 'unknown-sku',
-      message: `Order ${order.number} has ${what}, which is not in the catalogue; the order was imported, but no stock is held for it.`,
+      message: `Order ${order.number} has ${what}, which is not in the catalogue; the order was imported, but no stock is held for it.${line.sku ? ` Link it to a catalogue SKU (backroom sku link ${line.sku} SKU --shop "${shop.name}") or ignore it (backroom sku ignore ${line.sku} --shop "${shop.name}").` : ''}`,
     });
     bump(s, 'unknownSku');
   }

@@ -1,6 +1,6 @@
 import { clearError, recordError } from '../engine/issues';
 import { backoffMs, newId, type WorkOutcome } from '../engine/queue';
-import { RELEASING_STATUSES, type Order, type Shipment, type Shop } from '../model';
+import { RELEASING_STATUSES, unitsOf, type Order, type Shipment, type Shop } from '../model';
 import { PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
@@ -58,9 +58,12 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
   const next: Order = { ...order, shipments: [...order.shipments, shipment] };
   next.fulfilment = fulfilmentOf(next);
+  // Lines are in the shop's SKUs: what leaves the shelf is the catalogue SKU they stand for (a kit: its parts).
   for (const line of lines) {
-    const item = (store.stock.data.items[line.sku] ??= { sku: line.sku, onHand: {} });
-    item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - line.quantity);
+    for (const [sku, units] of unitsOf(store.catalogue.data, order.shop, line.sku, line.quantity)) {
+      const item = (store.stock.data.items[sku] ??= { sku, onHand: {} });
+      item.onHand[location] = Math.max(0, (item.onHand[location] ?? 0) - units);
+    }
   }
   applyCommitment(store, next, shop);
   await store.orders.stage(next);

@@ -10,3 +10,6 @@ export * from './cursor';
 export * from './availability';
 export * from './stock-csv';
 export * from './shipment-csv';
+export * from './alias';
+export * from './bundle';
+export * from './catalogue';

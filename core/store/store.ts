@@ -5,6 +5,8 @@ import { JsonDocument, type DocumentSpec, type Versioned } from './json-document
 import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, type CursorMove, type CursorReader, type CursorsData } from './cursors';
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { OrderBook } from './order-book';
+import { CATALOGUE_FILE, catalogueSpec } from './catalogue';
+import type { CatalogueData } from '../model';
 import { openSecretStore, type SecretStore } from './secrets';
 
 /**
@@ -19,6 +21,8 @@ export interface Store {
   readonly issues: JsonDocument<IssuesData>;
   readonly carts: JsonDocument<CartsData>;
   readonly queue: JsonDocument<QueueData>;
+  /** SKU aliases, kits and the SKUs shops use that the catalogue lacks. */
+  readonly catalogue: JsonDocument<CatalogueData>;
   readonly orders: OrderBook;
   readonly secrets: SecretStore;
   /** Each shop's sync markers (cursors, last sent, last runs) and order counts; read-only. */
@@ -56,16 +60,17 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
 
   const cursors = await openCursors(dataDir, onMigrate);
-  const [main, stock, issues, carts, queue] = await Promise.all([
+  const [main, stock, issues, carts, queue, catalogue] = await Promise.all([
     open(FILES.main, mainSpec),
     open(FILES.stock, stockSpec),
     open(FILES.issues, issuesSpec),
     open(FILES.carts, cartsSpec),
     open(FILES.queue, queueSpec),
+    open(CATALOGUE_FILE, catalogueSpec),
   ]);
-  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, cursors];
+  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc, cursors];
   // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
-  const covered = [stock.doc, issues.doc, carts.doc, queue.doc];
+  const covered = [stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
 
   const backup = async (day: string) => {
@@ -84,6 +89,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     issues: issues.doc,
     carts: carts.doc,
     queue: queue.doc,
+    catalogue: catalogue.doc,
     orders,
     secrets: options.secrets ?? (await openSecretStore(dataDir)),
     cursors: cursorReader(cursors),
