@@ -10,6 +10,7 @@ import { registerCarts } from './commands/carts';
 import { registerSystem } from './commands/system';
 import { registerWeb } from './commands/web';
 import { registerTui } from './commands/tui';
+import { registerCatalogue } from './commands/catalogue';
 import type { CliDeps } from './context';
 import { EXIT, printer, UsageError } from './output';
 
@@ -36,6 +37,7 @@ export function buildProgram(deps: CliDeps, writeOut: (text: string) => void = (
   registerDemo(program, deps);
   registerCarts(program, deps);
   registerTui(program, deps);
+  registerCatalogue(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {

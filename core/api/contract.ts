@@ -5,6 +5,7 @@ import { syncContract } from './contract-sync';
 import { cartsContract } from './contract-carts';
 import { crmContract } from './contract-crm';
 import { chartsContract } from './contract-charts';
+import { catalogueContract } from './contract-catalogue';
 import type { ShopTestReport } from '../platforms/types';
 import { method, type MethodMap } from './define';
 import type { Alert, AlertGroup, ErrorEntry, Location, ShopView, StatusReport, StockImportResult, StockView } from './views';
@@ -93,6 +94,7 @@ export const contract = {
   ...settingsContract,
   ...crmContract,
   ...chartsContract,
+  ...catalogueContract,
 } satisfies MethodMap;
 
 export type Contract = typeof contract;

@@ -13,6 +13,7 @@ import { stockSentHandlers } from './handlers/stock-sent';
 import { syncHandlers } from './handlers/sync';
 import { cartsHandlers } from './handlers/carts';
 import { chartsHandlers } from './handlers/charts';
+import { catalogueHandlers } from './handlers/catalogue';
 
 export type Handler<M extends MethodName> = (params: ParsedParamsOf<Contract[M]>, ctx: ApiContext) => Promise<ResultOf<Contract[M]>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -29,6 +30,7 @@ const handlers: Handlers = {
   ...settingsHandlers,
   ...stockSentHandlers,
   ...chartsHandlers,
+  ...catalogueHandlers,
 };
 
 export function isMethodName(name: string): name is MethodName {

@@ -162,6 +162,27 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   return order;
 }
 
+/** Where a pull starts: the saved cursor less the overlap; re-reads up to `previousNewest` were counted before. */
+export function pullStart(saved: string | undefined): { after?: string; previousNewest?: string } {
+  if (!saved) return {};
+  const at = new Date(saved).getTime();
+  return { after: new Date(at - CURSOR_OVERLAP_MS).toISOString(), previousNewest: new Date(at + SAME_SECOND_MS).toISOString() };
+}
+
+export function isLastPage(result: { results: unknown[]; totalPages: number }, perPage: number, page: number): boolean {
+  return result.results.length < perPage || page >= result.totalPages;
+}
+
+/**
+ * Keyset paging: restart at page 1 after the newest time seen, so orders modified during the pull
+ * (which move to the end of the list) cannot shift an unread order past a page boundary.
+ */
+export function nextPage(after: string | undefined, page: number, newest: string | undefined): { after: string | undefined; page: number } {
+  const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
+  if (nextAfter && (!after || nextAfter > after)) return { after: nextAfter, page: 1 };
+  return { after, page: page + 1 }; // a full page within one second: step through the pages instead
+}
+
 /**
  * Order pull (SPEC §1): incremental on the shop's modified time (UTC), with an overlap, reading
  * pages to exhaustion. The cursor moves only by a checkpoint, after the orders it covers are on
@@ -182,9 +203,9 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     await store.checkpoint({ shop: shop.name, ordersModifiedAfter: readTo, ordersImported: pulled - pulledAtCheckpoint, lastRun });
     pulledAtCheckpoint = pulled;
   };
-  const previousNewest = saved ? new Date(new Date(saved).getTime() + SAME_SECOND_MS).toISOString() : undefined;
-  const state: PullState = { previousNewest, skippedByStatus: new Map() };
-  let after = saved ? new Date(new Date(saved).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
+  const start = pullStart(saved);
+  const state: PullState = { previousNewest: start.previousNewest, skippedByStatus: new Map() };
+  let after = start.after;
   let page = 1;
   const perPage = connector.limits.pageSize;
   const cartTransitions: CartTransition[] = [];
@@ -214,7 +235,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         if (!readTo || covered > readTo) readTo = covered;
       }
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
-      const last = result.results.length < perPage || page >= result.totalPages;
+      const last = isLastPage(result, perPage, page);
       if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
         await saveCheckpoint();
         pagesSinceCheckpoint = 0;
@@ -226,15 +247,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         s.stopped = STOPPING;
         break;
       }
-      // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
-      // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
-      const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
-      if (nextAfter && (!after || nextAfter > after)) {
-        after = nextAfter;
-        page = 1;
-      } else {
-        page++; // a full page within one second: step through the pages instead
-      }
+      ({ after, page } = nextPage(after, page, newest));
     }
     // The cursor ends at the newest modified time seen (less a second), however the pages fell.
     for (const [status, count] of state.skippedByStatus) {

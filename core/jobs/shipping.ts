@@ -77,6 +77,15 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   return { order: next, shipment };
 }
 
+/** What pushing an order's shipping would send now (shared by the push and the dry run). */
+export function shippingDue(order: Order, shop: Pick<Shop, 'shippingPush'>): { state: 'waiting' } | { state: 'nothing' } | { state: 'push'; unsent: Shipment[]; mustComplete: boolean } {
+  if (shop.shippingPush === 'complete' && order.fulfilment !== 'fulfilled') return { state: 'waiting' };
+  const unsent = order.shipments.filter((s) => !s.pushedAt);
+  const mustComplete = order.fulfilment === 'fulfilled' && !order.shippingPushedAt;
+  if (unsent.length === 0 && !mustComplete) return { state: 'nothing' };
+  return { state: 'push', unsent, mustComplete };
+}
+
 /**
  * Pushes one order's shipping to its shop, exactly once: before sending a shipment it looks for
  * it on the shop (our shipment id is written into every entry), so a retry after a crash between
@@ -86,11 +95,9 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
   const { store } = ctx;
   const order = await store.orders.findByNumber(orderNumber);
   if (!order) return 'nothing';
-  const whole = shop.shippingPush === 'complete';
-  if (whole && order.fulfilment !== 'fulfilled') return 'waiting';
-  const unsent = order.shipments.filter((s) => !s.pushedAt);
-  const mustComplete = order.fulfilment === 'fulfilled' && !order.shippingPushedAt;
-  if (unsent.length === 0 && !mustComplete) return 'nothing';
+  const due = shippingDue(order, shop);
+  if (due.state !== 'push') return due.state;
+  const { unsent, mustComplete } = due;
   const connector = await ctx.shop(shop);
   if (unsent.length) {
     const onShop = connector.addShipmentChecksShop ? [] : await connector.listShipments(order.remoteId);

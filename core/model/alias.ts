@@ -63,7 +63,7 @@ export function aliasProblem(aliases: readonly SkuAlias[], alias: Pick<SkuAlias,
   const same = aliases.find((a) => a.shopSku === alias.shopSku && a.shop === alias.shop);
   if (same && same.sku !== alias.sku) {
     const where = alias.shop ? ` on ${alias.shop}` : '';
-    return { field: 'shopSku', message: `"${alias.shopSku}"${where} already stands for ${same.sku}; remove that alias first (backroom sku alias ${alias.shopSku} --remove${alias.shop ? ` --shop "${alias.shop}"` : ''}).` };
+    return { field: 'shopSku', message: `"${alias.shopSku}"${where} already stands for ${same.sku}; remove that alias first (backroom sku unalias ${alias.shopSku}${alias.shop ? ` --shop "${alias.shop}"` : ''}).` };
   }
   return null;
 }

@@ -13,3 +13,4 @@ export * from './shipment-csv';
 export * from './alias';
 export * from './bundle';
 export * from './catalogue';
+export * from './plan';
