@@ -1,6 +1,6 @@
 import {
   desiredQuantities, explainOffer, indexCommitments, isKnownShopSku, orderKey, PLAN_ORDERS_READ, PLAN_ORDERS_SHOWN, resolveSku,
-  type Commitment, type CrmPlanLine, type Order, type OrderPlanLine, type Shop, type ShopPlan, type StockPlanLine, type SyncPlan,
+  type Commitment, type CrmPlanLine, type Order, type Shop, type ShopPlan, type StockPlanLine, type SyncPlan,
 } from '../model';
 import type { RemoteStockItem } from '../platforms/types';
 import { commitmentFor } from './commitments';
