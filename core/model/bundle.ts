@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Instant, Sku } from './common';
+import { KIT_PART_QUANTITY, KIT_PARTS_MAX } from './bundle-parts';
 
-export const KIT_PART_QUANTITY = { min: 1, max: 1000 } as const;
-export const KIT_PARTS_MAX = 50;
+export { KIT_PART_QUANTITY, KIT_PARTS_MAX, parseBundleParts } from './bundle-parts';
 /** Kits may contain kits, this many levels deep at most, so expanding one is always quick. */
 export const KIT_DEPTH_MAX = 4;
 
@@ -78,22 +78,4 @@ export function bundleProblem(bundles: Bundles, kit: string, parts: readonly Bun
   }
   if (depth > KIT_DEPTH_MAX) return { field: 'of', message: `Kits may nest at most ${KIT_DEPTH_MAX} levels deep; ${kit} would nest ${depth}.` };
   return null;
-}
-
-/** Parses `SKU:QTY,SKU:QTY` into parts, or says which entry is wrong. */
-export function parseBundleParts(text: string): { parts: BundlePart[] } | { error: string } {
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (entries.length === 0) return { error: '--of needs parts like MUG:1,CAP:2.' };
-  if (entries.length > KIT_PARTS_MAX) return { error: `--of may list at most ${KIT_PARTS_MAX} parts (got ${entries.length}).` };
-  const parts: BundlePart[] = [];
-  for (const entry of entries) {
-    const at = entry.lastIndexOf(':');
-    const sku = at > 0 ? entry.slice(0, at).trim() : '';
-    const qtyText = at > 0 ? entry.slice(at + 1).trim() : '';
-    if (!sku || !/^\d{1,7}$/.test(qtyText)) return { error: `--of entry "${entry}" must look like SKU:QTY with a whole quantity from 1 to 1000.` };
-    const parsed = BundlePart.safeParse({ sku, quantity: Number(qtyText) });
-    if (!parsed.success) return { error: `--of entry "${entry}": ${parsed.error.issues[0]!.path[0] === 'quantity' ? 'quantity' : 'SKU'} ${parsed.error.issues[0]!.message}.` };
-    parts.push(parsed.data);
-  }
-  return { parts };
 }
