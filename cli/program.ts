@@ -12,6 +12,7 @@ import { registerSystem } from './commands/system';
 import { registerWeb } from './commands/web';
 import { registerTui } from './commands/tui';
 import { registerMigrate } from './commands/migrate';
+import { registerCatalogue } from './commands/catalogue';
 import type { CliDeps } from './context';
 import { EXIT, printer, UsageError } from './output';
 
@@ -40,6 +41,7 @@ export function buildProgram(deps: CliDeps, writeOut: (text: string) => void = (
   registerCarts(program, deps);
   registerTui(program, deps);
   registerMigrate(program, deps);
+  registerCatalogue(program, deps);
 
   // Apply the same output and exit handling to every command, however deep.
   const configure = (command: Command) => {

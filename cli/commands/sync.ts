@@ -8,6 +8,7 @@ import type { Order } from '../../core/model';
 import { action, type CliDeps } from '../context';
 import { localTime, table, UsageError } from '../output';
 import { choiceOption, parseCount, parseList, readInputFile } from '../parse';
+import { formatPlan } from './plan';
 
 /** Pause and resume only mean something to an engine that keeps running. */
 const NO_ENGINE = (what: string) => `No Backroom engine is running on this data folder, so there is nothing to ${what}. Start one with: backroom daemon`;
@@ -61,7 +62,14 @@ export function registerSync(program: Command, deps: CliDeps): void {
     .addOption(choiceOption('--job <job>', 'run only this job', 'job', JOB_ORDER))
     .option('--shop <name>', 'only this shop')
     .option('--reconcile', "also read each shop's stock and correct drift")
-    .action(action(deps, async ({ api, print }, opts: { job?: (typeof JOB_ORDER)[number]; shop?: string; reconcile?: boolean }) => {
+    .option('--plan', 'dry run: show what a sync would import, push and send, and why, changing nothing')
+    .action(action(deps, async ({ api, print }, opts: { job?: (typeof JOB_ORDER)[number]; shop?: string; reconcile?: boolean; plan?: boolean }) => {
+      if (opts.plan) {
+        if (opts.job || opts.reconcile) throw new UsageError(opts.job ? '--job' : '--reconcile', '--plan shows a whole sync pass; it takes only --shop.');
+        const plan = await (await api()).call('sync.plan', { shop: opts.shop });
+        print.result(plan, () => formatPlan(plan));
+        return;
+      }
       const result = await (await api()).call('sync.run', { job: opts.job, shop: opts.shop, reconcile: Boolean(opts.reconcile) });
       print.result(result, () => (result.summaries.length ? result.summaries.map(describeSummary).join('\n') : 'Nothing to sync: add a shop first (backroom shop add --help).'));
       if (result.summaries.some((s) => s.errors > 0)) {

@@ -17,6 +17,8 @@ import { Errors } from './screens/errors';
 import { Orders } from './screens/orders';
 import { Settings } from './screens/settings';
 import { Stock } from './screens/stock';
+import { Catalogue } from './screens/catalogue';
+import { Plan } from './screens/plan';
 import type { ScreenProps } from './screens/types';
 
 export const SCREENS: readonly (ScreenTab & { component: ComponentType<ScreenProps> })[] = [
@@ -27,6 +29,8 @@ export const SCREENS: readonly (ScreenTab & { component: ComponentType<ScreenPro
   { id: 'stock', title: 'Stock', component: Stock },
   { id: 'carts', title: 'Carts', component: Carts },
   { id: 'settings', title: 'Settings', component: Settings },
+  { id: 'catalogue', title: 'Kits', component: Catalogue },
+  { id: 'plan', title: 'Plan', component: Plan },
 ];
 
 /** Lines the frame takes besides the screen: header, tabs, message, and two for the help line; one spare below. */
@@ -67,7 +71,7 @@ function Frame({ initialScreen = 0, onQuit }: { initialScreen?: number; onQuit?:
   return (
     <Box flexDirection="column" width={size.columns}>
       <Header hosted={hosted} label={label} pid={status.data?.engine?.pid} width={size.columns} />
-      <Tabs tabs={tabs} current={current} />
+      <Tabs tabs={tabs} current={current} width={size.columns} />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         <Screen width={size.columns} height={bodyHeight} />
       </Box>

@@ -35,6 +35,8 @@ export enum Command {
   Connection = 'connection',
   Why = 'why',
   ReorderPoint = 'reorderPoint',
+  Link = 'link',
+  Ignore = 'ignore',
   // In forms.
   Submit = 'submit',
   Cancel = 'cancel',
@@ -64,7 +66,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: Command.Quit, keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q', description: 'quit' },
   { command: Command.NextScreen, keys: [{ key: 'tab' }], label: 'tab', description: 'next screen' },
   { command: Command.PrevScreen, keys: [{ key: 'tab', shift: true }], label: 'shift+tab', description: 'previous screen' },
-  { command: Command.GoToScreen, keys: chars('1234567'), label: '1-7', description: 'screens' },
+  { command: Command.GoToScreen, keys: chars('123456789'), label: '1-9', description: 'screens' },
   { command: Command.Up, keys: [{ key: 'upArrow' }, { input: 'k' }], label: '↑↓', description: 'move' },
   { command: Command.Down, keys: [{ key: 'downArrow' }, { input: 'j' }], label: '↓', description: 'move down' },
   { command: Command.PageUp, keys: [{ key: 'pageUp' }], label: 'pgup/pgdn', description: 'page' },
@@ -91,6 +93,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: Command.Connection, keys: [{ input: 'c' }], label: 'c', description: 'address/keys' },
   { command: Command.Why, keys: [{ input: 'w' }], label: 'w', description: 'why (its story)' },
   { command: Command.ReorderPoint, keys: [{ input: 'o' }], label: 'o', description: 'reorder point' },
+  { command: Command.Link, keys: [{ input: 'l' }], label: 'l', description: 'link to a SKU' },
+  { command: Command.Ignore, keys: [{ input: 'i' }], label: 'i', description: 'ignore' },
   { command: Command.Submit, keys: [{ key: 'return' }], label: 'enter', description: 'save' },
   { command: Command.Cancel, keys: [{ key: 'escape' }], label: 'esc', description: 'cancel' },
   { command: Command.NextField, keys: [{ key: 'tab' }, { key: 'downArrow' }], label: 'tab', description: 'next field' },
@@ -142,7 +146,7 @@ const itemWidth = (item: HelpItem) => [...`${item.label} ${item.description}`].l
 
 /**
  * The help line for a terminal `width` columns wide, on one line: everything when it fits;
- * otherwise the screen switch is written once ("tab/1-7 screens") and the screen's own keys are
+ * otherwise the screen switch is written once ("tab/1-9 screens") and the screen's own keys are
  * kept in order for as long as they fit, with quit always last so the way out is never hidden.
  */
 export function fitHelpItems(commands: readonly Command[], width: number): HelpItem[] {

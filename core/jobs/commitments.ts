@@ -1,4 +1,4 @@
-import { orderKey, RELEASING_STATUSES, type Commitment, type Order, type Shop } from '../model';
+import { orderKey, RELEASING_STATUSES, unitsOf, type CatalogueRules, type Commitment, type Order, type Shop } from '../model';
 import type { Store } from '../store';
 import { replaceCommitment, type StockCause } from './stock-changes';
 
@@ -25,11 +25,20 @@ export function fulfilmentOf(order: Order): Order['fulfilment'] {
   return [...outstandingBySku(order).values()].every((q) => q === 0) ? 'fulfilled' : 'partial';
 }
 
-/** The stock an order holds: nothing once cancelled, refunded or fully shipped. */
-export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undefined): Commitment | null {
+const NO_CATALOGUE: CatalogueRules = { aliases: [], bundles: {}, unlinked: {} };
+
+/**
+ * The stock an order holds: nothing once cancelled, refunded or fully shipped. Lines are in the
+ * shop's SKUs; what they hold is in catalogue SKUs: through the shop's aliases, a kit as its parts.
+ * Recomputed whole every time, so linking a SKU or adding a kit later never counts a line twice.
+ */
+export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undefined, catalogue: CatalogueRules = NO_CATALOGUE): Commitment | null {
   if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) return null;
   const lines: Record<string, number> = {};
-  for (const [sku, qty] of outstandingBySku(order)) if (qty > 0) lines[sku] = qty;
+  for (const [shopSku, qty] of outstandingBySku(order)) {
+    if (qty <= 0) continue;
+    for (const [sku, units] of unitsOf(catalogue, order.shop, shopSku, qty)) lines[sku] = (lines[sku] ?? 0) + units;
+  }
   if (Object.keys(lines).length === 0) return null;
   return { location: shop?.location.kind === 'location' ? shop.location.location : null, lines };
 }
@@ -39,7 +48,7 @@ export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undef
  * changed. Caller saves the stock file. Without a cause the change is booked as an order edit now.
  */
 export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined, why?: StockCause): boolean {
-  return replaceCommitment(store, orderKey(order), commitmentFor(order, shop), { at: new Date(), cause: 'order-edit', ...why, ref: why?.ref ?? order.number });
+  return replaceCommitment(store, orderKey(order), commitmentFor(order, shop, store.catalogue.data), { at: new Date(), cause: 'order-edit', ...why, ref: why?.ref ?? order.number });
 }
 
 /** Why an order's held stock changed, from the order before and after (for its ledger entries). */

@@ -66,7 +66,7 @@ interface BatchIntent {
 const workOf = (item: QueueItem) => item.payload as unknown as ContactWork;
 const intentOf = (item: QueueItem) => item.payload as unknown as BatchIntent;
 
-const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' | 'remove') => `${event.key}|${crm}|${event.email}|${tag}|${op}`;
+export const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' | 'remove') => `${event.key}|${crm}|${event.email}|${tag}|${op}`;
 
 /**
  * Queues tag events for the CRMs they go to. Each contact has at most one waiting item per CRM;

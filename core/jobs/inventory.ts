@@ -1,26 +1,53 @@
 import { clearError, raiseAlert, recordError } from '../runtime/issues';
-import { availableFor, indexCommitments, type Shop, type SkippedStock } from '../model';
+import { desiredQuantities, type Shop, type SkippedStock } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
+import { noteUnlinkedProducts } from './unlinked';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
 
-/** What each catalogue SKU should show on this shop now. */
+/** What each catalogue SKU (and kit, and this shop's alias) should show on this shop now. */
 export function desiredStock(ctx: JobContext, shop: Shop): Map<string, number> {
   const { items, commitments } = ctx.store.stock.data;
-  const index = indexCommitments(commitments);
-  const desired = new Map<string, number>();
-  for (const [sku, item] of Object.entries(items)) desired.set(sku, availableFor(item, sku, shop.location, index, shop.safetyBuffer));
-  return desired;
+  return desiredQuantities({ items, commitments, catalogue: ctx.store.catalogue.data }, shop);
 }
 
-async function readStockItems(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
+/** The shop's stock items by SKU, as the shop lists them now (read only). */
+export async function listShopStock(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
   const connector = await ctx.shop(shop);
   const bySku = new Map<string, RemoteStockItem>();
   for (const item of await connector.listStockItems()) if (item.sku) bySku.set(item.sku, item);
-  ctx.stockItems.set(shop.name, bySku);
   return bySku;
+}
+
+async function readStockItems(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
+  const bySku = await listShopStock(ctx, shop);
+  ctx.stockItems.set(shop.name, bySku);
+  noteUnlinkedProducts(ctx.store, shop.name, bySku.values(), ctx.clock.now());
+  return bySku;
+}
+
+/**
+ * Which SKUs a push sends (SPEC §2: only what differs from what the shop was last sent). Shared by
+ * the push and the dry run, so the plan shows exactly what a sync would send.
+ */
+export function stockToSend(desired: ReadonlyMap<string, number>, lastSent: Readonly<Record<string, number>>, skipped: Readonly<Record<string, SkippedStock>>, remote: ReadonlyMap<string, RemoteStockItem> | undefined, reconcile: boolean): { changed: [string, number][]; held: [string, SkippedStock][] } {
+  const changed: [string, number][] = [];
+  const held: [string, SkippedStock][] = [];
+  for (const [sku, qty] of desired) {
+    const skip = Object.hasOwn(skipped, sku) ? skipped[sku] : undefined;
+    // A reconcile has just read the shop: a SKU it cannot take is looked at again (still missing,
+    // or now there), even where an older Backroom recorded it as sent.
+    const cannotTake = reconcile && remote && !remote.get(sku)?.manageStock;
+    if (lastSent[sku] === qty && !cannotTake) continue;
+    if (skip && !reconcile) {
+      held.push([sku, skip]);
+      continue;
+    }
+    changed.push([sku, qty]);
+  }
+  return { changed, held };
 }
 
 /**
@@ -74,20 +101,9 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       bump(s, 'read', remote.size);
     }
     for (const sku of Object.keys(skipped)) if (!desired.has(sku)) skipMoves[sku] = null; // gone from the catalogue
-    const changed: [string, number][] = [];
-    for (const [sku, qty] of desired) {
-      const held = skipped[sku];
-      // A reconcile has just read the shop: a SKU it cannot take is looked at again (still missing,
-      // or now there), even where an older Backroom recorded it as sent.
-      const cannotTake = options.reconcile && remote && !remote.get(sku)?.manageStock;
-      if (lastSent[sku] === qty && !cannotTake) continue;
-      if (held && !options.reconcile) {
-        // Not retried by plain pushes: only what is wanted is noted, without a request.
-        if (held.wanted !== qty) skip(sku, qty, held.reason);
-        continue;
-      }
-      changed.push([sku, qty]);
-    }
+    const { changed, held } = stockToSend(desired, lastSent, skipped, remote, Boolean(options.reconcile));
+    // Not retried by plain pushes: only what is wanted is noted, without a request.
+    for (const [sku, was] of held) if (was.wanted !== desired.get(sku)) skip(sku, desired.get(sku)!, was.reason);
     if (changed.length > 0) {
       remote ??= await readStockItems(ctx, shop);
       const updates: StockUpdate[] = [];

@@ -5,6 +5,7 @@ import type { RemoteOrder } from '../platforms/types';
 import { noteOrderForCarts } from './carts';
 import { applyCommitment, fulfilmentOf, orderCause } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
+import { noteUnlinkedOrder } from './unlinked';
 
 /**
  * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
@@ -82,6 +83,33 @@ function newOrder(shop: Shop, remote: RemoteOrder, now: string): Order {
   return order;
 }
 
+/** What importing one remote order would do, decided without changing anything (the pull and the dry run share it). */
+export type OrderDecision =
+  | { kind: 'unchanged' }
+  /** An imported order changed on the shop; `counted` is what the summary counts it as (updated, cancelled, …). */
+  | { kind: 'update'; previous: Order; next: Order; counted: string }
+  /** Not in the shop's statuses; `counted` is false for re-reads already counted and for unpaid checkouts. */
+  | { kind: 'skip'; counted: boolean }
+  | { kind: 'import'; order: Order };
+
+export function decideOrder(shop: Shop, existing: Order | undefined, remote: RemoteOrder, state: Pick<PullState, 'previousNewest'>, now: Date): OrderDecision {
+  if (existing) {
+    // Shops report modified times to the second, so an edit in the same second as the last read
+    // keeps its time: compare what Backroom keeps, not just the time.
+    if (existing.modifiedAt === remote.modifiedAt && fingerprint(existing) === fingerprint(remote)) return { kind: 'unchanged' };
+    const next = followed(existing, remote);
+    const releasing = existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status);
+    return { kind: 'update', previous: existing, next, counted: releasing ? next.status : 'updated' };
+  }
+  if (!shop.statuses.includes(remote.status)) {
+    // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
+    // Unpaid checkouts are carts (the cart sweep follows them; they arrive here once paid): not "skipped".
+    const unpaidCheckout = shop.platform === 'woocommerce' && WOO_UNPAID_CHECKOUT_STATUSES.has(remote.status);
+    return { kind: 'skip', counted: !unpaidCheckout && (!state.previousNewest || remote.modifiedAt > state.previousNewest) };
+  }
+  return { kind: 'import', order: newOrder(shop, remote, now.toISOString()) };
+}
+
 /**
  * Imports or follows one remote order. Returns what happened. Changes the store in memory; the
  * caller makes it durable with a checkpoint (after some pages, so a page costs no write of its own),
@@ -91,50 +119,65 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   const { store } = ctx;
   const now = ctx.clock.now();
   const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
-  if (existing) {
-    // Shops report modified times to the second, so an edit in the same second as the last read
-    // keeps its time: compare what Backroom keeps, not just the time.
-    if (existing.modifiedAt === remote.modifiedAt && fingerprint(existing) === fingerprint(remote)) {
-      bump(s, 'unchanged');
-      return null;
-    }
-    const next = followed(existing, remote);
-    if (existing.status !== next.status && (RELEASING_STATUSES as readonly string[]).includes(next.status)) bump(s, next.status);
-    else bump(s, 'updated');
+  const decision = decideOrder(shop, existing, remote, state, now);
+  if (decision.kind === 'unchanged') {
+    bump(s, 'unchanged');
+    return null;
+  }
+  if (decision.kind === 'update') {
+    const { next } = decision;
+    bump(s, decision.counted);
     await store.orders.stage(next);
     applyCommitment(store, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
     ctx.hooks.orderChanged?.(shop, existing, next);
     return next;
   }
-  if (!shop.statuses.includes(remote.status)) {
-    // Orders at or before the newest time of the last pull were counted then (the overlap re-reads them).
-    // Unpaid checkouts are carts (the cart sweep follows them; they arrive here once paid): not "skipped".
-    const unpaidCheckout = shop.platform === 'woocommerce' && WOO_UNPAID_CHECKOUT_STATUSES.has(remote.status);
-    if (!unpaidCheckout && (!state.previousNewest || remote.modifiedAt > state.previousNewest)) {
+  if (decision.kind === 'skip') {
+    if (decision.counted) {
       state.skippedByStatus.set(remote.status, (state.skippedByStatus.get(remote.status) ?? 0) + 1);
       bump(s, 'skipped');
     }
     return null;
   }
-  const order = newOrder(shop, remote, now.toISOString());
+  const { order } = decision;
   await store.orders.stage(order);
   applyCommitment(store, order, shop, { at: now, cause: 'order', ref: order.number });
   // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);
-  const catalogue = store.stock.data.items;
-  for (const line of order.lines) {
-    if (line.sku && catalogue[line.sku]) continue;
+  // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
+  for (const line of noteUnlinkedOrder(store, order, now)) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
     raiseAlert(store, now, {
       key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
       source: sourceOf(shop),
       kind: 'unknown-sku',
-      message: `Order ${order.number} has ${what}, which is not in the catalogue; the order was imported, but no stock is held for it.`,
+      message: `Order ${order.number} has ${what}, which is not in the catalogue; the order was imported, but no stock is held for it.${line.sku ? ` Link it to a catalogue SKU (backroom sku link ${line.sku} SKU --shop "${shop.name}") or ignore it (backroom sku ignore ${line.sku} --shop "${shop.name}").` : ''}`,
     });
     bump(s, 'unknownSku');
   }
   return order;
+}
+
+/** Where a pull starts: the saved cursor less the overlap; re-reads up to `previousNewest` were counted before. */
+export function pullStart(saved: string | undefined): { after?: string; previousNewest?: string } {
+  if (!saved) return {};
+  const at = new Date(saved).getTime();
+  return { after: new Date(at - CURSOR_OVERLAP_MS).toISOString(), previousNewest: new Date(at + SAME_SECOND_MS).toISOString() };
+}
+
+export function isLastPage(result: { results: unknown[]; totalPages: number }, perPage: number, page: number): boolean {
+  return result.results.length < perPage || page >= result.totalPages;
+}
+
+/**
+ * Keyset paging: restart at page 1 after the newest time seen, so orders modified during the pull
+ * (which move to the end of the list) cannot shift an unread order past a page boundary.
+ */
+export function nextPage(after: string | undefined, page: number, newest: string | undefined): { after: string | undefined; page: number } {
+  const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
+  if (nextAfter && (!after || nextAfter > after)) return { after: nextAfter, page: 1 };
+  return { after, page: page + 1 }; // a full page within one second: step through the pages instead
 }
 
 /**
@@ -157,9 +200,9 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     await store.checkpoint({ shop: shop.name, ordersModifiedAfter: readTo, ordersImported: pulled - pulledAtCheckpoint, lastRun });
     pulledAtCheckpoint = pulled;
   };
-  const previousNewest = saved ? new Date(new Date(saved).getTime() + SAME_SECOND_MS).toISOString() : undefined;
-  const state: PullState = { previousNewest, skippedByStatus: new Map() };
-  let after = saved ? new Date(new Date(saved).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
+  const start = pullStart(saved);
+  const state: PullState = { previousNewest: start.previousNewest, skippedByStatus: new Map() };
+  let after = start.after;
   let page = 1;
   const perPage = connector.limits.pageSize;
   const cartTransitions: CartTransition[] = [];
@@ -189,7 +232,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         if (!readTo || covered > readTo) readTo = covered;
       }
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
-      const last = result.results.length < perPage || page >= result.totalPages;
+      const last = isLastPage(result, perPage, page);
       if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
         await saveCheckpoint();
         pagesSinceCheckpoint = 0;
@@ -201,15 +244,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         s.stopped = STOPPING;
         break;
       }
-      // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
-      // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
-      const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
-      if (nextAfter && (!after || nextAfter > after)) {
-        after = nextAfter;
-        page = 1;
-      } else {
-        page++; // a full page within one second: step through the pages instead
-      }
+      ({ after, page } = nextPage(after, page, newest));
     }
     // The cursor ends at the newest modified time seen (less a second), however the pages fell.
     for (const [status, count] of state.skippedByStatus) {

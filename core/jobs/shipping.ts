@@ -1,6 +1,6 @@
 import { clearError, recordError } from '../runtime/issues';
 import { backoffMs, newId, type WorkOutcome } from '../runtime/queue';
-import { RELEASING_STATUSES, type Order, type Shipment, type Shop } from '../model';
+import { RELEASING_STATUSES, unitsOf, type Order, type Shipment, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { QueueItem } from '../store';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
@@ -61,7 +61,10 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   const next: Order = { ...order, shipments: [...order.shipments, shipment] };
   next.fulfilment = fulfilmentOf(next);
   const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
-  for (const line of lines) addOnHand(store, line.sku, location, -line.quantity, why);
+  // Lines are in the shop's SKUs: what leaves the shelf is the catalogue SKU they stand for (a kit: its parts).
+  for (const line of lines) {
+    for (const [sku, units] of unitsOf(store.catalogue.data, order.shop, line.sku, line.quantity)) addOnHand(store, sku, location, -units, why);
+  }
   // The shipment goes into stock.json with the on-hand change it makes, and its push into the queue:
   // the checkpoint writes both before the order's month file, so a kill between them leaves the
   // shipment where `settleRecordedShipments` finds it and puts it on the order.
@@ -120,6 +123,15 @@ export async function settleRecordedShipments(ctx: JobContext): Promise<number> 
   return settled;
 }
 
+/** What pushing an order's shipping would send now (shared by the push and the dry run). */
+export function shippingDue(order: Order, shop: Pick<Shop, 'shippingPush'>): { state: 'waiting' } | { state: 'nothing' } | { state: 'push'; unsent: Shipment[]; mustComplete: boolean } {
+  if (shop.shippingPush === 'complete' && order.fulfilment !== 'fulfilled') return { state: 'waiting' };
+  const unsent = order.shipments.filter((s) => !s.pushedAt);
+  const mustComplete = order.fulfilment === 'fulfilled' && !order.shippingPushedAt;
+  if (unsent.length === 0 && !mustComplete) return { state: 'nothing' };
+  return { state: 'push', unsent, mustComplete };
+}
+
 /**
  * Pushes one order's shipping to its shop, exactly once: before sending a shipment it looks for
  * it on the shop (our shipment id is written into every entry), so a retry after a crash between
@@ -129,11 +141,9 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
   const { store } = ctx;
   const order = await store.orders.findByNumber(orderNumber);
   if (!order) return 'nothing';
-  const whole = shop.shippingPush === 'complete';
-  if (whole && order.fulfilment !== 'fulfilled') return 'waiting';
-  const unsent = order.shipments.filter((s) => !s.pushedAt);
-  const mustComplete = order.fulfilment === 'fulfilled' && !order.shippingPushedAt;
-  if (unsent.length === 0 && !mustComplete) return 'nothing';
+  const due = shippingDue(order, shop);
+  if (due.state !== 'push') return due.state;
+  const { unsent, mustComplete } = due;
   const connector = await ctx.shop(shop);
   if (unsent.length) {
     const onShop = connector.addShipmentChecksShop ? [] : await connector.listShipments(order.remoteId);

@@ -66,3 +66,20 @@ export function offeredQuantity(free: number, safetyBuffer = 0): number {
 export function availableFor(item: StockItem | undefined, sku: string, mapping: LocationMapping, index: CommittedIndex, safetyBuffer = 0): number {
   return offeredQuantity(freeAtSource(item, sku, mapping, index), safetyBuffer);
 }
+
+/**
+ * A kit's free units at a shop's source: the minimum over its stock parts of ⌊free units of the
+ * part ÷ units of it per kit⌋. `parts` are the kit's leaf parts (bundle.ts `leafParts`), so a part
+ * that appears in the kit twice, directly and inside another kit, counts with its total quantity.
+ * Parts shared with other kits or sold on their own need nothing special: every sale of either
+ * holds the parts themselves, so each offer is computed from what is still free of them.
+ */
+export function kitFreeAtSource(parts: ReadonlyMap<string, number>, items: Readonly<Record<string, StockItem>>, mapping: LocationMapping, index: CommittedIndex): number {
+  if (parts.size === 0) return 0;
+  let free = Number.POSITIVE_INFINITY;
+  for (const [sku, perKit] of parts) {
+    const item = Object.hasOwn(items, sku) ? items[sku] : undefined;
+    free = Math.min(free, Math.floor(freeAtSource(item, sku, mapping, index) / perKit));
+  }
+  return free;
+}

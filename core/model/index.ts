@@ -12,3 +12,7 @@ export * from './stock-csv';
 export * from './shipment-csv';
 export * from './ledger';
 export * from './ledger-words';
+export * from './alias';
+export * from './bundle';
+export * from './catalogue';
+export * from './plan';

@@ -6,6 +6,8 @@ import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, typ
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { jsonLedger, type StockLedger } from './ledger';
 import { OrderBook } from './order-book';
+import { CATALOGUE_FILE, catalogueSpec } from './catalogue';
+import type { CatalogueData } from '../model';
 import { openSecretStore, type SecretStore } from './secrets';
 
 /**
@@ -20,6 +22,8 @@ export interface Store {
   readonly issues: JsonDocument<IssuesData>;
   readonly carts: JsonDocument<CartsData>;
   readonly queue: JsonDocument<QueueData>;
+  /** SKU aliases, kits and the SKUs shops use that the catalogue lacks. */
+  readonly catalogue: JsonDocument<CatalogueData>;
   readonly orders: OrderBook;
   /** Every change of on hand and of stock held for orders, written with the change (see ledger.ts). */
   readonly ledger: StockLedger;
@@ -68,17 +72,18 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     },
     afterWrite: () => ledgerFiles.hooks.written(),
   };
-  const [main, stock, issues, carts, queue] = await Promise.all([
+  const [main, stock, issues, carts, queue, catalogue] = await Promise.all([
     open(FILES.main, mainSpec),
     open(FILES.stock, stockWithLedger),
     open(FILES.issues, issuesSpec),
     open(FILES.carts, cartsSpec),
     open(FILES.queue, queueSpec),
+    open(CATALOGUE_FILE, catalogueSpec),
   ]);
   await carryCrmRunsFromSettings(main.doc, cursors);
-  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, cursors];
+  const documents = [main.doc, stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc, cursors];
   // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
-  const covered = [stock.doc, issues.doc, carts.doc, queue.doc];
+  const covered = [stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
   const ledger = await ledgerFiles.open(stock.doc);
 
@@ -98,6 +103,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     issues: issues.doc,
     carts: carts.doc,
     queue: queue.doc,
+    catalogue: catalogue.doc,
     orders,
     ledger,
     secrets: options.secrets ?? (await openSecretStore(dataDir)),

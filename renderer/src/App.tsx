@@ -8,14 +8,18 @@ import { Carts } from './pages/Carts';
 import { Issues } from './pages/Issues';
 import { Settings } from './pages/Settings';
 import type { Route } from './route';
+import { Catalogue } from './pages/Catalogue';
+import { Plan } from './pages/Plan';
 
 const NAV: { route: Route; label: string; icon: string }[] = [
   { route: 'dashboard', label: 'Dashboard', icon: '◎' },
   { route: 'orders', label: 'Orders', icon: '▤' },
   { route: 'stock', label: 'Stock', icon: '▦' },
+  { route: 'catalogue', label: 'Kits & SKUs', icon: '▣' },
   { route: 'carts', label: 'Carts', icon: '◌' },
   { route: 'issues', label: 'Errors & alerts', icon: '△' },
   { route: 'settings', label: 'Settings', icon: '⚙' },
+  { route: 'plan', label: 'Dry run', icon: '◇' },
 ];
 
 const STATE_LABEL: Record<EngineState['state'] | 'loading', string> = { ok: 'All in step', syncing: 'Syncing…', errors: 'Needs attention', paused: 'Paused', loading: 'Loading…' };
@@ -54,6 +58,12 @@ export function App({ transport, connected }: { transport: 'desktop' | 'web'; co
       break;
     case 'settings':
       page = <Settings transport={transport} />;
+      break;
+    case 'catalogue':
+      page = <Catalogue />;
+      break;
+    case 'plan':
+      page = <Plan />;
       break;
   }
 

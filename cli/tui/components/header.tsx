@@ -21,12 +21,20 @@ export function Header({ hosted, label, pid, width }: { hosted: boolean; label?:
   );
 }
 
-/** The screens, numbered; the current one in brackets (so it reads without colour). */
-export function Tabs({ tabs, current }: { tabs: readonly ScreenTab[]; current: number }) {
+/**
+ * The screens, numbered; the current one in brackets (so it reads without colour). When the names
+ * do not fit the width, the last other screens are shown by number only, so the current one stays in view.
+ */
+export function Tabs({ tabs, current, width }: { tabs: readonly ScreenTab[]; current: number; width?: number }) {
+  const names = tabs.map((t, i) => `${i + 1} ${t.title}${t.badge ? ` (${t.badge})` : ''}`);
+  // The last screens are shortened first, never the current one.
+  for (let i = tabs.length - 1; width !== undefined && i >= 0 && names.join(' ').length + 2 > width; i--) {
+    if (i !== current) names[i] = `${i + 1}${tabs[i]!.badge ? `(${tabs[i]!.badge})` : ''}`;
+  }
   return (
     <Text wrap="truncate-end">
       {tabs.map((t, i) => {
-        const name = `${i + 1} ${t.title}${t.badge ? ` (${t.badge})` : ''}`;
+        const name = names[i]!;
         return (
           <Text key={t.id} bold={i === current}>
             {i ? ' ' : ''}

@@ -41,8 +41,8 @@ describe('the app frame', () => {
     await ui.press(KEYS.shiftTab);
     await ui.waitFor('[1 Dashboard]');
     await ui.press(KEYS.shiftTab);
-    await ui.waitFor('[7 Settings]');
-    for (const [key, title] of [['3', 'Alerts'], ['4', 'Orders'], ['5', 'Stock'], ['6', 'Carts'], ['7', 'Settings'], ['1', 'Dashboard']] as const) {
+    await ui.waitFor('[9 Plan]');
+    for (const [key, title] of [['3', 'Alerts'], ['4', 'Orders'], ['5', 'Stock'], ['6', 'Carts'], ['7', 'Settings'], ['8', 'Kits'], ['1', 'Dashboard']] as const) {
       await ui.press(key);
       await ui.waitFor(`[${key} ${title}`);
     }

@@ -19,6 +19,8 @@ const MODES: Record<string, Command[]> = {
   carts: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Open, Command.StateFilter, Command.ClearFilter],
   cartDetail: [Command.Back],
   settings: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Edit, Command.Add, Command.Remove, Command.Test, Command.Replay],
+  catalogue: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Link, Command.Ignore, Command.Add],
+  plan: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Refresh],
 };
 
 describe('key bindings', () => {
@@ -55,8 +57,8 @@ describe('key bindings', () => {
     expect(matches(Command.PrevScreen, '', key({ tab: true, shift: true }))).toBe(true);
     expect(matches(Command.Up, 'k', none)).toBe(true);
     expect(matches(Command.Up, '', key({ upArrow: true }))).toBe(true);
-    expect(matches(Command.GoToScreen, '7', none)).toBe(true);
-    expect(matches(Command.GoToScreen, '8', none)).toBe(false);
+    expect(matches(Command.GoToScreen, '9', none)).toBe(true);
+    expect(matches(Command.GoToScreen, '0', none)).toBe(false);
     expect(matches(Command.Open, '', key({ return: true }))).toBe(true);
     expect(matches(Command.StateFilter, 'f', none)).toBe(true);
     expect(matches(Command.Test, 't', none)).toBe(true);
@@ -64,7 +66,7 @@ describe('key bindings', () => {
   });
 
   it('the help line is generated from the table', () => {
-    expect(helpText([Command.Up, Command.Down, Command.Retry, ...GLOBAL_HELP])).toBe('↑↓ move  r retry  tab next screen  1-7 screens  q quit');
+    expect(helpText([Command.Up, Command.Down, Command.Retry, ...GLOBAL_HELP])).toBe('↑↓ move  r retry  tab next screen  1-9 screens  q quit');
   });
 });
 
@@ -78,7 +80,7 @@ describe('fitHelpItems', () => {
   });
 
   it('leaves a line that fits as it is', () => {
-    expect(fitHelpItems([Command.Retry, ...GLOBAL_HELP], 80).map((i) => i.label)).toEqual(['r', 'tab', '1-7', 'q']);
+    expect(fitHelpItems([Command.Retry, ...GLOBAL_HELP], 80).map((i) => i.label)).toEqual(['r', 'tab', '1-9', 'q']);
   });
 });
 

@@ -13,3 +13,4 @@ export { crm } from './crm';
 export { settings } from './settings';
 export { charts } from './charts';
 export { ledger } from './ledger';
+export { catalogue } from './catalogue';

@@ -1,0 +1,134 @@
+import {
+  aliasProblem, bundleProblem, indexCommitments, isCatalogueSku, kitFreeAtSource, leafParts, offeredQuantity, totalOnHand, unlinkedKey,
+  type Bundle, type SkuAlias,
+} from '../../model';
+import { computePlan } from '../../jobs/plan';
+import { forgetLinked, openUnlinked, recomputeCommitments } from '../../jobs/unlinked';
+import type { ApiContext } from '../context';
+import { catalogueContract, type BundleView } from '../contract-catalogue';
+import { badInput, notFound } from '../errors';
+import { namespace } from '../namespace';
+
+function requireShop(ctx: ApiContext, name: string | undefined): void {
+  if (name && !ctx.store.main.data.shops.some((s) => s.name === name)) {
+    const known = ctx.store.main.data.shops.map((s) => `"${s.name}"`);
+    throw notFound('shop', `There is no shop called "${name}".${known.length ? ` Shops: ${known.join(', ')}.` : ''}`);
+  }
+}
+
+/**
+ * After any catalogue change: entries it now knows leave the unlinked list, every order's held stock
+ * is worked out again (set, never added, so nothing counts twice), and both files are written
+ * before the answer (through the checkpoint, which moves no marker). The push follows the change.
+ */
+async function catalogueChanged(ctx: ApiContext): Promise<void> {
+  forgetLinked(ctx.store);
+  await recomputeCommitments(ctx.store);
+  await ctx.store.checkpoint();
+  ctx.events.emit('changed', { area: 'stock' });
+}
+
+function bundleView(ctx: ApiContext, bundle: Bundle): BundleView {
+  const { items, commitments } = ctx.store.stock.data;
+  const free = kitFreeAtSource(leafParts(ctx.store.catalogue.data.bundles, bundle.sku), items, { kind: 'combined' }, indexCommitments(commitments));
+  return { ...bundle, available: offeredQuantity(free) };
+}
+
+async function addAlias(ctx: ApiContext, alias: Pick<SkuAlias, 'shopSku' | 'sku' | 'shop'>): Promise<SkuAlias> {
+  const catalogue = ctx.store.catalogue.data;
+  const items = ctx.store.stock.data.items;
+  const problem = aliasProblem(catalogue.aliases, alias, (sku) => isCatalogueSku(items, catalogue.bundles, sku));
+  if (problem) throw badInput(problem.field, problem.message);
+  const existing = catalogue.aliases.find((a) => a.shopSku === alias.shopSku && a.shop === alias.shop);
+  if (existing) return existing; // the same alias again changes nothing
+  const added: SkuAlias = { shopSku: alias.shopSku, sku: alias.sku, ...(alias.shop ? { shop: alias.shop } : {}), addedAt: ctx.clock.now().toISOString() };
+  catalogue.aliases.push(added);
+  await catalogueChanged(ctx);
+  return added;
+}
+
+/** The shop an unlinked SKU was seen on, when the merchant left it out and only one shop has it. */
+function shopOfUnlinked(ctx: ApiContext, shopSku: string, shop: string | undefined, ignored = false): string | undefined {
+  if (shop) return shop;
+  const seen = openUnlinked(ctx.store, { ignored }).filter((u) => u.shopSku === shopSku);
+  if (seen.length > 1) throw badInput('shop', `${shopSku} is unlinked on ${seen.length} shops (${seen.map((u) => `"${u.shop}"`).join(', ')}); say which with --shop.`);
+  return seen[0]?.shop;
+}
+
+export const catalogue = namespace(catalogueContract, {
+  async 'sku.alias'({ shopSku, sku, shop }, ctx) {
+    requireShop(ctx, shop);
+    return addAlias(ctx, { shopSku, sku, shop });
+  },
+
+  async 'sku.unalias'({ shopSku, shop }, ctx) {
+    requireShop(ctx, shop);
+    const catalogue = ctx.store.catalogue.data;
+    const at = catalogue.aliases.findIndex((a) => a.shopSku === shopSku && a.shop === shop);
+    if (at < 0) throw notFound('shopSku', `There is no alias ${shopSku}${shop ? ` on "${shop}"` : ' for every shop'} (see: backroom sku aliases).`);
+    const [removed] = catalogue.aliases.splice(at, 1);
+    await catalogueChanged(ctx);
+    return { removed: removed! };
+  },
+
+  async 'sku.aliases'({ shop }, ctx) {
+    requireShop(ctx, shop);
+    return ctx.store.catalogue.data.aliases.filter((a) => !shop || a.shop === undefined || a.shop === shop).sort((a, b) => a.shopSku.localeCompare(b.shopSku));
+  },
+
+  async 'sku.unlinked'({ shop, ignored }, ctx) {
+    requireShop(ctx, shop);
+    return openUnlinked(ctx.store, { shop, ignored });
+  },
+
+  async 'sku.link'({ shopSku, sku, shop }, ctx) {
+    requireShop(ctx, shop);
+    return addAlias(ctx, { shopSku, sku, shop: shopOfUnlinked(ctx, shopSku, shop) });
+  },
+
+  async 'sku.ignore'({ shopSku, shop, undo }, ctx) {
+    requireShop(ctx, shop);
+    const where = shopOfUnlinked(ctx, shopSku, shop, undo);
+    if (!where) throw notFound('shopSku', `${shopSku} is not on the unlinked list${undo ? ' of ignored SKUs' : ''}; give --shop to ${undo ? 'take it back' : 'ignore it'} on one shop.`);
+    const catalogue = ctx.store.catalogue.data;
+    if (!undo && isCatalogueSku(ctx.store.stock.data.items, catalogue.bundles, shopSku)) throw badInput('shopSku', `${shopSku} is a catalogue SKU; only SKUs the catalogue does not have can be ignored.`);
+    const now = ctx.clock.now().toISOString();
+    const key = unlinkedKey(where, shopSku);
+    const entry = (catalogue.unlinked[key] ??= { shop: where, shopSku, name: '', seenOnOrders: false, seenOnProducts: false, orders: [], lines: 0, firstSeenAt: now, lastSeenAt: now });
+    if (undo) delete entry.ignoredAt;
+    else entry.ignoredAt ??= now;
+    await catalogueChanged(ctx);
+    return entry;
+  },
+
+  async 'bundle.add'({ sku, parts }, ctx) {
+    const catalogue = ctx.store.catalogue.data;
+    const items = ctx.store.stock.data.items;
+    const problem = bundleProblem(catalogue.bundles, sku, parts, (s) => Object.hasOwn(items, s), totalOnHand(Object.hasOwn(items, sku) ? items[sku] : undefined));
+    if (problem) throw badInput(problem.field, problem.message);
+    if (catalogue.aliases.some((a) => a.shopSku === sku)) throw badInput('kit', `${sku} is an alias of ${catalogue.aliases.find((a) => a.shopSku === sku)!.sku}; a kit needs a SKU of its own.`);
+    const bundle: Bundle = { sku, parts, addedAt: ctx.clock.now().toISOString() };
+    catalogue.bundles[sku] = bundle;
+    await catalogueChanged(ctx);
+    return bundleView(ctx, bundle);
+  },
+
+  async 'bundle.list'(_params, ctx) {
+    return Object.values(ctx.store.catalogue.data.bundles).sort((a, b) => a.sku.localeCompare(b.sku)).map((b) => bundleView(ctx, b));
+  },
+
+  async 'bundle.remove'({ sku }, ctx) {
+    const catalogue = ctx.store.catalogue.data;
+    if (!Object.hasOwn(catalogue.bundles, sku)) throw notFound('kit', `There is no kit ${sku} (see: backroom bundle list).`);
+    const users = Object.values(catalogue.bundles).filter((b) => b.parts.some((p) => p.sku === sku)).map((b) => b.sku);
+    if (users.length) throw badInput('kit', `Kit ${sku} is a part of ${users.join(', ')}; remove it from ${users.length === 1 ? 'that kit' : 'those kits'} first.`);
+    delete catalogue.bundles[sku];
+    await catalogueChanged(ctx);
+    return { removed: sku };
+  },
+
+  async 'sync.plan'({ shop }, ctx) {
+    requireShop(ctx, shop);
+    return computePlan(ctx.engine.jobs, shop);
+  },
+});

@@ -1,0 +1,210 @@
+import {
+  desiredQuantities, explainOffer, indexCommitments, isKnownShopSku, orderKey, PLAN_ORDERS_READ, PLAN_ORDERS_SHOWN, resolveSku,
+  type Commitment, type CrmPlanLine, type Order, type Shop, type ShopPlan, type StockPlanLine, type SyncPlan,
+} from '../model';
+import type { RemoteStockItem } from '../platforms/types';
+import { commitmentFor } from './commitments';
+import type { JobContext } from './context';
+import { CRM_KIND, crmLane, ledgerKey } from './crm';
+import { orderEvents, type TagEvent } from './crm-events';
+import { listShopStock, stockToSend } from './inventory';
+import { decideOrder, isLastPage, nextPage, pullStart } from './orders';
+import { describeFailure } from '../platforms/errors';
+import { SHIPPING_KIND, shippingDue, shopLane } from './shipping';
+
+/*
+ * The dry run (`backroom sync --plan`): what one sync pass would do, worked out by the functions the
+ * pass itself runs — the order decision of the pull, the commitment rule, the availability rule, the
+ * push's choice of what differs, the shipping check and the CRM rules — on copies, so nothing is
+ * written. It reads the shops (orders and stock, GET requests only) and writes nothing anywhere: no
+ * file in the data folder, no request that changes a shop or a CRM.
+ */
+
+interface OrdersRead {
+  plan: Pick<ShopPlan, 'orders' | 'moreOrders' | 'stoppedReading' | 'skippedByStatus' | 'problem'>;
+  /** What each planned order would become, with the order before (undefined for new ones). */
+  changes: { previous: Order | undefined; next: Order }[];
+}
+
+/** Reads the shop's orders from its cursor as the pull would, and decides each without staging it. */
+async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
+  const { store } = ctx;
+  const now = ctx.clock.now();
+  const plan: OrdersRead['plan'] = { orders: [], moreOrders: 0, skippedByStatus: {} };
+  // An order re-read by keyset paging is decided once, by its newest reading.
+  const decided = new Map<string, { previous: Order | undefined; next: Order; action: string }>();
+  const skipped = new Map<string, string>();
+  try {
+    const connector = await ctx.shop(shop);
+    const start = pullStart(store.cursors.of(shop.name).ordersModifiedAfter);
+    let { after } = start;
+    let page = 1;
+    let read = 0;
+    for (;;) {
+      const result = await connector.listOrders({ modifiedAfter: after, page, perPage: connector.limits.pageSize });
+      let newest = after;
+      for (const entry of result.results) {
+        if (!entry.ok) continue;
+        const remote = entry.order;
+        read++;
+        if (!newest || remote.modifiedAt > newest) newest = remote.modifiedAt;
+        const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
+        const decision = decideOrder(shop, existing, remote, start, now);
+        if (decision.kind === 'import') decided.set(remote.remoteId, { previous: undefined, next: decision.order, action: 'import' });
+        else if (decision.kind === 'update') decided.set(remote.remoteId, { previous: decision.previous, next: decision.next, action: decision.counted });
+        else if (decision.kind === 'skip' && decision.counted) skipped.set(remote.remoteId, remote.status);
+      }
+      if (isLastPage(result, connector.limits.pageSize, page)) break;
+      if (read >= PLAN_ORDERS_READ) {
+        plan.stoppedReading = `The plan read the first ${PLAN_ORDERS_READ.toLocaleString('en-US')} orders only; the sync itself reads them all.`;
+        break;
+      }
+      ({ after, page } = nextPage(after, page, newest));
+    }
+  } catch (error) {
+    plan.problem = `Could not read the orders of ${shop.name}: ${describeFailure(error, { kind: 'shop', name: shop.name })}`;
+  }
+  for (const status of skipped.values()) plan.skippedByStatus[status] = (plan.skippedByStatus[status] ?? 0) + 1;
+  const catalogue = store.catalogue.data;
+  const entries = [...decided.values()].sort((a, b) => a.next.createdAt.localeCompare(b.next.createdAt));
+  for (const { next, action } of entries.slice(0, PLAN_ORDERS_SHOWN)) {
+    plan.orders.push({
+      number: next.number,
+      remoteId: next.remoteId,
+      status: next.status,
+      action,
+      email: next.customer.email,
+      lines: next.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      holds: commitmentFor(next, shop, catalogue)?.lines ?? {},
+      unknownSkus: action === 'import' ? next.lines.filter((l) => !l.sku || !isKnownShopSku(store.stock.data.items, catalogue, shop.name, l.sku)).map((l) => l.sku || `(no SKU: ${l.name})`) : [],
+    });
+  }
+  plan.moreOrders = Math.max(0, entries.length - PLAN_ORDERS_SHOWN);
+  return { plan, changes: entries.map(({ previous, next }) => ({ previous, next })) };
+}
+
+/** The quantities the push would send once the planned orders hold their stock. */
+async function planStock(ctx: JobContext, shop: Shop, commitments: Record<string, Commitment>): Promise<Pick<ShopPlan, 'stock' | 'unchangedStock' | 'problem'>> {
+  const { store } = ctx;
+  const input = { items: store.stock.data.items, commitments, catalogue: store.catalogue.data };
+  const index = indexCommitments(commitments);
+  const desired = desiredQuantities(input, shop, index);
+  const cursor = store.cursors.of(shop.name);
+  const lastSent = cursor.lastSent;
+  let remote: Map<string, RemoteStockItem> | undefined;
+  let problem: string | undefined;
+  try {
+    remote = await listShopStock(ctx, shop);
+  } catch (error) {
+    problem = `Could not read the stock of ${shop.name}: ${describeFailure(error, { kind: 'shop', name: shop.name })}`;
+  }
+  // As a plain push chooses (a reconcile would also correct what drifted on the shop).
+  const { changed, held } = stockToSend(desired, lastSent, cursor.skipped ?? {}, remote, false);
+  const stock: StockPlanLine[] = [];
+  const line = (sku: string, to: number, action: StockPlanLine['action']): StockPlanLine => {
+    const item = remote?.get(sku);
+    const catalogueSku = resolveSku(store.catalogue.data.aliases, shop.name, sku);
+    return {
+      sku,
+      ...(catalogueSku !== sku ? { catalogueSku } : {}),
+      from: item?.manageStock && item.quantity !== null ? item.quantity : (lastSent[sku] ?? null),
+      to,
+      action,
+      why: explainOffer(input, shop, sku, to, index),
+    };
+  };
+  for (const [sku, qty] of changed) {
+    const item = remote?.get(sku);
+    stock.push(line(sku, qty, !remote ? 'push' : !item ? 'missing' : !item.manageStock ? 'unmanaged' : 'push'));
+  }
+  for (const [sku] of held) stock.push(line(sku, desired.get(sku)!, 'held'));
+  stock.sort((a, b) => a.sku.localeCompare(b.sku));
+  return { stock, unchangedStock: desired.size - changed.length - held.length, problem };
+}
+
+/** Shipping pushes waiting in the shop's queue, as the shipping job would find them. */
+async function planShipments(ctx: JobContext, shop: Shop): Promise<ShopPlan['shipments']> {
+  const lane = shopLane(shop.name);
+  const out: ShopPlan['shipments'] = [];
+  for (const item of ctx.store.queue.data.items) {
+    if (item.lane !== lane || item.kind !== SHIPPING_KIND) continue;
+    const order = await ctx.store.orders.findByNumber(String(item.payload.order));
+    if (!order) continue;
+    const due = shippingDue(order, shop);
+    if (due.state === 'nothing') continue;
+    if (due.state === 'waiting') {
+      out.push({ order: order.number, shipments: [], complete: false, waiting: 'waiting for the rest of the order to ship (the shop hears once the whole order has shipped)' });
+      continue;
+    }
+    out.push({
+      order: order.number,
+      shipments: due.unsent.map((s) => ({ id: s.id, carrier: s.carrier, tracking: s.tracking, lines: s.lines })),
+      complete: due.mustComplete,
+    });
+  }
+  return out;
+}
+
+interface QueuedContact {
+  email?: unknown;
+  ops?: { tag?: unknown; op?: unknown }[];
+}
+
+/** CRM work already queued, and what the planned orders would queue (the rules decide it, the ledger drops what was done). */
+function planCrm(ctx: JobContext, events: TagEvent[]): CrmPlanLine[] {
+  const out: CrmPlanLine[] = [];
+  for (const crm of ctx.store.main.data.crms) {
+    const lane = crmLane(crm.name);
+    for (const item of ctx.store.queue.data.items) {
+      if (item.lane !== lane || item.kind !== CRM_KIND) continue;
+      const work = item.payload as QueuedContact;
+      const ops = Array.isArray(work.ops) ? work.ops : [];
+      const tags = (op: string) => ops.filter((o) => o.op === op && typeof o.tag === 'string').map((o) => String(o.tag));
+      out.push({ crm: crm.name, email: String(work.email ?? ''), add: tags('add'), remove: tags('remove'), source: 'queued' });
+    }
+    for (const event of events) {
+      if (event.crm && event.crm !== crm.name) continue;
+      const add = event.apply.filter((tag) => !ctx.queue.hasDone(ledgerKey(event, crm.name, tag, 'add')));
+      const remove = event.remove.filter((tag) => !ctx.queue.hasDone(ledgerKey(event, crm.name, tag, 'remove')));
+      if (add.length || remove.length) out.push({ crm: crm.name, email: event.email, add, remove, source: 'orders' });
+    }
+  }
+  return out;
+}
+
+/**
+ * The plan of one sync pass over every shop (or only `only`). Orders first, for every shop, since
+ * what one shop's orders hold changes what every other shop is offered; then each shop's stock,
+ * shipping and, for a whole pass, the CRMs.
+ */
+export async function computePlan(ctx: JobContext, only?: string): Promise<SyncPlan> {
+  const { store } = ctx;
+  const shops = store.main.data.shops.filter((s) => !only || s.name === only);
+  const ordersByShop = await Promise.all(shops.map((shop) => planOrders(ctx, shop)));
+  const commitments: Record<string, Commitment> = { ...store.stock.data.commitments };
+  const events: TagEvent[] = [];
+  shops.forEach((shop, i) => {
+    for (const { previous, next } of ordersByShop[i]!.changes) {
+      const held = commitmentFor(next, shop, store.catalogue.data);
+      if (held) commitments[orderKey(next)] = held;
+      else delete commitments[orderKey(next)];
+      events.push(...orderEvents(store.main.data.rules, previous, next));
+    }
+  });
+  const plans: ShopPlan[] = [];
+  for (const [i, shop] of shops.entries()) {
+    const orders = ordersByShop[i]!.plan;
+    const stock = await planStock(ctx, shop, commitments);
+    const lastRun = store.cursors.of(shop.name).lastRun;
+    plans.push({
+      shop: shop.name,
+      firstSync: !lastRun.orders && !lastRun.inventory,
+      ...orders,
+      ...stock,
+      problem: [orders.problem, stock.problem].filter(Boolean).join(' ') || undefined,
+      shipments: await planShipments(ctx, shop),
+    });
+  }
+  // `--shop` limits a pass to one shop, and such a pass runs no CRM job; the orders' work is still shown.
+  return { computedAt: ctx.clock.now().toISOString(), shops: plans, crm: planCrm(ctx, events) };
+}
