@@ -1,15 +1,31 @@
 /** Text helpers for the terminal UI: every cell is plain text that reads the same without colour. */
+import stringWidth from 'string-width';
 
-/** Cuts `text` to `width` characters, ending with … when cut. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Cuts `text` to `width` terminal cells, ending with … when cut. Measured by display width: a CJK
+ * character or an emoji takes two cells, a combining accent none, so `.length` would misjudge both.
+ */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  if (text.length <= width) return text;
-  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+  if (stringWidth(text) <= width) return text;
+  let kept = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const cells = stringWidth(segment);
+    if (used + cells > width - 1) break;
+    kept += segment;
+    used += cells;
+  }
+  return `${kept}…`;
 }
 
+/** `text` fitted and padded with spaces to exactly `width` terminal cells. */
 export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const cut = fit(text, width);
-  return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
+  const fill = ' '.repeat(Math.max(0, width - stringWidth(cut)));
+  return align === 'right' ? fill + cut : cut + fill;
 }
 
 /** `2m ago`, `in 4m`, `3h ago`, `2d ago` relative to `now`. */
