@@ -28,17 +28,6 @@ export function pad(text: string, width: number, align: 'left' | 'right' = 'left
   return align === 'right' ? fill + cut : cut + fill;
 }
 
-/** `2m ago`, `in 4m`, `3h ago`, `2d ago` relative to `now`. */
-export function relative(iso: string | undefined, now: Date): string {
-  if (!iso) return 'never';
-  const ms = new Date(iso).getTime() - now.getTime();
-  if (Number.isNaN(ms)) return iso;
-  const abs = Math.abs(ms);
-  const unit = abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)}m` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`;
-  if (abs < 1000) return 'now';
-  return ms < 0 ? `${unit} ago` : `in ${unit}`;
-}
-
 /** `2025-03-01 14:05` in the machine's time zone. */
 export function when(iso: string | undefined): string {
   if (!iso) return '—';
@@ -50,12 +39,4 @@ export function when(iso: string | undefined): string {
 
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
-/** How long ago, in whole minutes, hours or days (the same words as `backroom carts list`): `12 min`, `3 h`, `2 d`. */
-export function age(minutes: number): string {
-  const m = Math.max(0, Math.floor(minutes));
-  if (m < 60) return `${m} min`;
-  if (m < 48 * 60) return `${Math.floor(m / 60)} h`;
-  return `${Math.floor(m / 1440)} d`;
 }

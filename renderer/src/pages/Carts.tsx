@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CartView } from '../../../core/api/contract-carts';
+import { age } from '../../../core/model/wording';
 import { useQuery } from '../hooks';
 import { Badge, Card, Empty, money, Page, ProblemNote, recent } from '../ui';
 
@@ -15,16 +16,6 @@ export const CART_STATES: { state: CartState; label: string; tone: 'ok' | 'warn'
 ];
 
 const STATE = new Map(CART_STATES.map((s) => [s.state, s]));
-
-/** Minutes as "12 min", "3 h 5 min", "2 days 4 h". */
-export function age(minutes: number): string {
-  if (minutes < 1) return 'under a minute';
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return `${days} day${days === 1 ? '' : 's'}${hours % 24 ? ` ${hours % 24} h` : ''}`;
-}
 
 /** Re-renders once a minute so ages keep counting between reloads. */
 function useMinuteTick(): number {
@@ -107,7 +98,7 @@ export function Carts() {
                     </td>
                     <td className="num">{r.items}</td>
                     <td className="num">{money(r.total, r.currency)}</td>
-                    <td className="nowrap" data-testid="cart-age">{age(r.ageMinutes + elapsed)} ago</td>
+                    <td className="nowrap" data-testid="cart-age">{age(r.ageMinutes + elapsed, { detail: 'long' })} ago</td>
                     <td className="nowrap">{recent(r.capturedAt)}</td>
                   </tr>
                 );
