@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { CrmView, ShopView } from '../../../core/api/views';
+import { ApiError } from '../../../core/api/errors';
 import type { Rule, Settings as SettingsData } from '../../../core/model';
-import { Form, numberOrText, optional, type FieldSpec, type FormValues } from '../components/form';
+import { Form, numberOrText, optional, yesOrNo, type FieldSpec, type FormValues } from '../components/form';
 import { Label } from '../components/label';
 import { useClient } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
@@ -251,8 +252,10 @@ export function Settings({ width, height }: ScreenProps) {
           { name: 'secret', label: 'Consumer secret', secret: true },
           { name: 'prefix', label: 'Order prefix', hint: 'empty = WO' },
           { name: 'location', label: 'Stock from', hint: 'a location, empty = all' },
+          { name: 'check', label: 'Check keys first', value: 'yes', hint: 'yes asks the shop; no saves without asking' },
         ],
         async (v) => {
+          const check = yesOrNo('Check keys first', 'check', v.check);
           const shop = await client.call('shop.add', {
             platform: 'woocommerce',
             name: v.name ?? '',
@@ -261,6 +264,12 @@ export function Settings({ width, height }: ScreenProps) {
             secret: v.secret ?? '',
             prefix: optional(v.prefix),
             location: optional(v.location),
+            check,
+          }).catch((error: unknown) => {
+            // The same way out as `shop add --no-check`, in this form's words.
+            const api = ApiError.from(error);
+            if (check && api.code === 'failed' && api.field === 'key') throw new ApiError('failed', `${api.message} To save them without asking the shop, set Check keys first to no.`, 'key');
+            throw error;
           });
           return `added shop ${shop.name} (orders numbered ${shop.prefix}:…).`;
         },
