@@ -26,7 +26,7 @@ const DAYS = 14;
 
 /** One line per shop: orders per day over the last 14 days, for the dashboard. */
 export function ShopSparklines({ width }: { width: number }) {
-  const query = useApiQuery((c) => c.call('charts.ordersPerDay', { days: DAYS }), [], { areas: ['orders', 'settings'] });
+  const query = useApiQuery(['orders-per-day'], (c) => c.call('charts.ordersPerDay', { days: DAYS }), { areas: ['orders', 'settings'] });
   const shops = query.data?.shops ?? [];
   if (!shops.length) return null;
   const nameWidth = Math.min(18, Math.max(...shops.map((s) => s.name.length)));
@@ -46,7 +46,7 @@ export function ShopSparklines({ width }: { width: number }) {
 
 /** The selected SKU's on-hand quantity over time, for the stock screen. */
 export function StockSparkline({ sku, width }: { sku: string | undefined; width: number }) {
-  const query = useApiQuery((c) => (sku ? c.call('charts.stockHistory', { sku }) : Promise.resolve(null)), [sku], { areas: ['stock', 'orders'] });
+  const query = useApiQuery(['stock-history', sku], (c) => (sku ? c.call('charts.stockHistory', { sku }) : Promise.resolve(null)), { areas: ['stock', 'orders'] });
   const points = query.data?.points ?? [];
   if (!sku) return <Text> </Text>;
   const latest = points.at(-1);

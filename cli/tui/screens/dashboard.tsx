@@ -84,11 +84,11 @@ export function Dashboard({ width, height }: ScreenProps) {
   const now = useNow();
   const progress = useJobProgress();
   const query = useApiQuery<DashboardData>(
+    ['dashboard'],
     async (c) => {
       const [status, engine, errors] = await Promise.all([c.call('status'), c.call('engine.state'), c.call('errors.list')]);
       return { status, engine, errors };
     },
-    [],
     { areas: ['settings', 'issues', 'orders', 'stock', 'queue', 'carts'], onJobs: true },
   );
   useScreenHelp([Command.SyncNow, Command.PauseResume, Command.Refresh]);

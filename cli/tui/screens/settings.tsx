@@ -108,11 +108,11 @@ export function Settings({ width, height }: ScreenProps) {
   /** A note from the last action that does not fit the message line (a rule's warning). */
   const [notice, setNotice] = useState<string | null>(null);
   const query = useApiQuery(
+    ['settings'],
     async (c) => {
       const [shops, locations, settings, crms, rules] = await Promise.all([c.call('shop.list'), c.call('location.list'), c.call('settings.get'), c.call('crm.list'), c.call('rules.list')]);
       return { shops, locations: locations.map((l) => l.name), settings, crms, rules };
     },
-    [],
     { areas: ['settings', 'rules'] },
   );
   const data = query.data;

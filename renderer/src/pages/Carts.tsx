@@ -30,8 +30,8 @@ function useMinuteTick(): number {
 export function Carts() {
   const [state, setState] = useState<CartState | 'all'>('all');
   // Every cart (for the counts on the filter) and the ones in the chosen state, both reloaded whenever the sweep changes carts.
-  const all = useQuery((c) => c.call('carts.list'), ['carts', 'settings']);
-  const shown = useQuery((c) => c.call('carts.list', state === 'all' ? {} : { state }), ['carts', 'settings'], [state]);
+  const all = useQuery('carts.list', undefined, ['carts', 'settings']);
+  const shown = useQuery('carts.list', state === 'all' ? {} : { state }, ['carts', 'settings']);
   const [loadedAt, setLoadedAt] = useState(() => Date.now());
   useEffect(() => setLoadedAt(Date.now()), [shown.data]);
   const now = useMinuteTick();

@@ -19,8 +19,8 @@ const quoted = (tags: string[]) => tags.map((t) => `“${t}”`).join(', ');
 
 /** Tag rules: what each event does to a contact's tags. */
 export function TagRules() {
-  const rules = useQuery((c) => c.call('rules.list'), ['rules', 'settings']);
-  const crms = useQuery((c) => c.call('crm.list'), ['settings']);
+  const rules = useQuery('rules.list', undefined, ['rules', 'settings']);
+  const crms = useQuery('crm.list', undefined, ['settings']);
   return (
     <Card title="Tag rules">
       <p className="muted small card-intro">Each event applies its tags once per order or cart, however often it is seen. A full refund or a cancellation takes the purchase tags off again.</p>
