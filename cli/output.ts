@@ -1,5 +1,6 @@
 import { ApiError } from '../core/api/errors';
 import { redact, redactValue } from '../core/store/redact';
+import stringWidth from 'string-width';
 
 /** Where a command writes. Injected so tests can capture output without spawning a process. */
 export interface Io {
@@ -81,8 +82,9 @@ export function printer(io: Io, json: boolean): Printer {
 /** A plain text table: columns padded to their widest cell, no colour needed to read it. */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  // Display width, not `.length`: a CJK name or an emoji takes two terminal cells.
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => stringWidth(r[i] ?? ''))));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - stringWidth(c)))).join('  ').trimEnd()).join('\n');
 }
 
 /**

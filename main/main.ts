@@ -7,7 +7,7 @@ import { app, dialog, ipcMain, Menu, nativeImage, Tray, type BrowserWindow, type
 import type { ApiClient, RawCall } from '../core/api/client';
 import { dispatch } from '../core/api/server';
 import type { EventName } from '../core/runtime/events';
-import { attachToEngine, hostEngine } from '../core/host/host';
+import { hostOrAttach } from '../core/host/host';
 import { resolveDataDir } from '../core/store/paths';
 import { registerIpc, type IpcBackend } from './ipc.main';
 import { createTrayController, type TrayController, type TrayPort, type TrayState } from './tray.main';
@@ -23,23 +23,19 @@ const EVENTS: EventName[] = ['changed', 'job', 'state'];
 
 /** Hosts the engine on the data folder, or attaches to the engine that already owns it. */
 async function openBackend(dataDir: string): Promise<Backend> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const host = await hostEngine({ dataDir, serve: true, schedule: true });
-    if (host) {
-      return { client: host.client, hosted: true, call: (m, p) => dispatch(host.ctx, m, p), subscribe: (l) => host.ctx.events.onAny(l), close: () => host.close() };
-    }
-    const client = await attachToEngine(dataDir);
-    if (client) {
-      const subscribe: IpcBackend['subscribe'] = (l) => {
-        const offs = EVENTS.map((name) => client.on(name, (payload) => l(name, payload)));
-        return () => offs.forEach((off) => off());
-      };
-      return { client, hosted: false, call: (m, p) => (client.call as unknown as RawCall)(m, p), subscribe, close: () => client.close() };
-    }
-    // A command-line run holds the lock for a moment without serving: wait and try again.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  // The desktop app expects to own the folder; a daemon already running there is attached to. A
+  // command-line run holds the lock for a moment without serving, hence the wait.
+  const reached = await hostOrAttach({ dataDir, serve: true, schedule: true, first: 'host', waitMs: 10_000, retryMs: 250 });
+  if (reached.hosted) {
+    const { host } = reached;
+    return { client: host.client, hosted: true, call: (m, p) => dispatch(host.ctx, m, p), subscribe: (l) => host.ctx.events.onAny(l), close: () => host.close() };
   }
-  throw new Error(`The data folder ${dataDir} is locked by another Backroom program that does not answer. Close it and start Backroom again.`);
+  const { client } = reached;
+  const subscribe: IpcBackend['subscribe'] = (l) => {
+    const offs = EVENTS.map((name) => client.on(name, (payload) => l(name, payload)));
+    return () => offs.forEach((off) => off());
+  };
+  return { client, hosted: false, call: (m, p) => (client.call as unknown as RawCall)(m, p), subscribe, close: () => client.close() };
 }
 
 function trayIcons(assets: string): (state: TrayState) => NativeImage {

@@ -10,7 +10,8 @@
 import { join } from 'node:path';
 
 /** Packages bundled into the TUI chunk, together with everything they import. */
-export const TUI_PACKAGES = ['ink', 'react', 'react-reconciler', 'scheduler'];
+// TanStack Query is here too: loaded from node_modules it would import a second React beside the bundled one.
+export const TUI_PACKAGES = ['ink', 'react', 'react-reconciler', 'scheduler', '@tanstack/react-query', '@tanstack/query-core'];
 
 /**
  * Never bundled, even when a bundled package imports them: Ink's developer tools (loaded only with

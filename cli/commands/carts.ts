@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import type { CartView } from '../../core/api/namespaces/carts';
 import { BOUNDS, describeRange, describeRule, type RuleTrigger } from '../../core/model';
+import { age } from '../../core/model/wording';
 import { action, type CliDeps } from '../context';
 import { localTime, table, UsageError } from '../output';
 import { choiceOption, parseBounded, parseList, parseStatuses } from '../parse';
 
 const TRIGGERS = ['order-status', 'product', 'order-meta', 'refunded', 'failed', 'cancelled', 'cart-abandoned', 'cart-recovered', 'cart-lost'] as const;
-
-function age(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h`;
-  return `${Math.floor(minutes / 1440)} d`;
-}
 
 interface RuleAddOptions {
   on: (typeof TRIGGERS)[number];

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { attachToEngine, hostEngine } from '../../core/host/host';
-import { readOwnerInfo } from '../../core/store/lock';
+import { hostOrAttach } from '../../core/host/host';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 // A type-only import: erased from the bundle, so the TUI still loads only through loadTui().
@@ -35,22 +34,10 @@ export async function openTui(dataDir: string, deps: CliDeps): Promise<number> {
   // Ink and React load only here, never for the other commands.
   const { runTui } = await loadTui();
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const attached = await attachToEngine(dataDir);
-      if (attached) {
-        await runTui({ client: attached, hosted: false, close: () => attached.close(), env: deps.env });
-        return EXIT.ok;
-      }
-      const host = await hostEngine({ dataDir, serve: true, schedule: true });
-      if (host) {
-        await runTui({ client: host.client, hosted: true, close: () => host.close(), env: deps.env });
-        return EXIT.ok;
-      }
-      // Another process took the directory between the two checks: attach to it instead.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const owner = await readOwnerInfo(dataDir);
-    throw new Error(`Another Backroom process${owner ? ` (pid ${owner.pid})` : ''} owns ${dataDir} but does not answer; try again in a moment.`);
+    // The engine that runs (desktop app, daemon), else this terminal hosts it and schedules syncs.
+    const reached = await hostOrAttach({ dataDir, serve: true, schedule: true, first: 'attach', waitMs: 2000 });
+    await runTui({ client: reached.client, hosted: reached.hosted, close: () => reached.close(), env: deps.env });
+    return EXIT.ok;
   } catch (error) {
     return print.failure(error);
   }

@@ -45,7 +45,7 @@ function Frame({ initialScreen = 0, onQuit }: { initialScreen?: number; onQuit?:
   const message = useMessage();
   const actions = useMessageActions();
   const help = useHelpCommands();
-  const status = useApiQuery((c) => c.call('status'), [], { areas: ['issues', 'settings'] });
+  const status = useApiQuery(['status'], (c) => c.call('status'), { areas: ['issues', 'settings'] });
 
   const go = (index: number) => {
     setCurrent((index + SCREENS.length) % SCREENS.length);

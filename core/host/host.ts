@@ -178,6 +178,57 @@ export async function attachToEngine(dataDir: string, timeoutMs = 2000): Promise
   }
 }
 
+/** How a front end reached the engine of a data folder. */
+export type Reached =
+  | { hosted: true; client: ApiClient; host: EngineHost; close(): Promise<void> }
+  | { hosted: false; client: ApiClient; close(): Promise<void> };
+
+export interface HostOrAttachOptions extends HostOptions {
+  /**
+   * Which to try first. `attach` (the default: command line, terminal UI) uses an engine that runs
+   * before starting one; `host` (the desktop app) expects to be the owner and attaches otherwise.
+   */
+  first?: 'attach' | 'host';
+  /**
+   * How long to keep trying while the folder is held by a process that does not serve (a one-off
+   * command holds it for a moment) or is starting up; 0 tries each way once.
+   */
+  waitMs?: number;
+  /** Pause between rounds of tries. */
+  retryMs?: number;
+  /** How long one attempt to attach may take. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The one way every front end reaches the engine of `dataDir`: attach to the engine that owns it,
+ * or become the owner when none does (SPEC: one engine per data directory, never two writers).
+ * Between the two checks another process may take the folder, so the pair is tried again until
+ * `waitMs` has passed; then the folder is reported as held by a process that does not answer.
+ */
+export async function hostOrAttach(options: HostOrAttachOptions): Promise<Reached> {
+  const { first = 'attach', waitMs = 10_000, retryMs = 200, connectTimeoutMs = 2000, ...hostOptions } = options;
+  const attach = async (): Promise<Reached | null> => {
+    const client = await attachToEngine(hostOptions.dataDir, connectTimeoutMs);
+    return client ? { hosted: false, client, close: () => client.close() } : null;
+  };
+  const host = async (): Promise<Reached | null> => {
+    // The lock is asked for once per round: waiting on it here would not notice an engine that starts serving.
+    const owned = await hostEngine({ ...hostOptions, lock: { ...hostOptions.lock, waitMs: 0 } });
+    return owned ? { hosted: true, client: owned.client, host: owned, close: () => owned.close() } : null;
+  };
+  const ways = first === 'attach' ? [attach, host] : [host, attach];
+  const deadline = Date.now() + Math.max(0, waitMs);
+  for (;;) {
+    for (const way of ways) {
+      const reached = await way();
+      if (reached) return reached;
+    }
+    if (Date.now() >= deadline) throw new DataDirLockedError(hostOptions.dataDir);
+    await new Promise((resolve) => setTimeout(resolve, retryMs));
+  }
+}
+
 export interface OpenApiOptions {
   dataDir: string;
   connectorFactory?: ShopConnectorFactory;
@@ -189,16 +240,9 @@ export interface OpenApiOptions {
 
 /**
  * What the CLI does for every command: ask the running engine if there is one, otherwise open the
- * store itself, briefly, under the lock. Never two writers.
+ * store itself, briefly, under the lock (no socket, no scheduler). Never two writers.
  */
 export async function openApi(options: OpenApiOptions): Promise<ApiClient> {
-  const deadline = Date.now() + (options.lock?.waitMs ?? 10_000);
-  for (;;) {
-    const attached = await attachToEngine(options.dataDir);
-    if (attached) return attached;
-    const host = await hostEngine({ ...options, lock: { ...options.lock, waitMs: 0 }, serve: false });
-    if (host) return host.client;
-    if (Date.now() > deadline) throw new DataDirLockedError(options.dataDir);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const reached = await hostOrAttach({ ...options, serve: false, first: 'attach', waitMs: options.lock?.waitMs ?? 10_000, retryMs: 100 });
+  return reached.client;
 }

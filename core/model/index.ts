@@ -5,6 +5,7 @@ export * from './order';
 export * from './stock';
 export * from './cart';
 export * from './rule';
+export * from './wording';
 export * from './issue';
 export * from './cursor';
 export * from './availability';

@@ -35,23 +35,3 @@ export const Rule = z.object({
   createdAt: z.string(),
 });
 export type Rule = z.infer<typeof Rule>;
-
-/** A trigger in words: `order reaches processing or completed`, `order contains MUG-1`. */
-export function describeTrigger(t: RuleTrigger): string {
-  switch (t.kind) {
-    case 'order-status':
-      return `order reaches ${t.statuses.join(' or ')}`;
-    case 'product':
-      return `order contains ${t.sku}`;
-    case 'order-meta':
-      return `order meta ${t.key} = ${t.value}`;
-    default:
-      return t.kind.replace('-', ' ');
-  }
-}
-
-/** `r1a2b3c: when order contains MUG-1 → +Bought mug -Prospect (in AC)`: how every front end lists a rule. */
-export function describeRule(r: Rule): string {
-  const tags = [...r.applyTags.map((t) => `+${t}`), ...r.removeTags.map((t) => `-${t}`)].join(' ');
-  return `${r.id}: when ${describeTrigger(r.trigger)} → ${tags}${r.crm ? ` (in ${r.crm})` : ''}`;
-}

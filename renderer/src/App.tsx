@@ -27,8 +27,8 @@ const STATE_LABEL: Record<EngineState['state'] | 'loading', string> = { ok: 'All
 export function App({ transport, connected }: { transport: 'desktop' | 'web'; connected: boolean }) {
   const [route, setRoute] = useState<Route>('dashboard');
   const [openOrder, setOpenOrder] = useState<string | null>(null);
-  const engine = useQuery((c) => c.call('engine.state'), ['issues', 'settings'], [], true);
-  const counts = useQuery((c) => c.call('status'), ['issues'], []);
+  const engine = useQuery('engine.state', undefined, ['issues', 'settings'], { onState: true });
+  const counts = useQuery('status', undefined, ['issues']);
   // Reloaded on every `state` event and whenever errors change (a dismissed error can end the "errors" state).
   // Until the engine has answered, say so: never "All in step" for something not yet known.
   const state = engine.data?.state ?? 'loading';

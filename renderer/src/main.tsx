@@ -1,9 +1,12 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connect } from './api';
-import { ClientContext, StreamEpochContext } from './hooks';
+import { ClientContext, createQueryClient, LiveQueries } from './hooks';
 import './styles.css';
+
+const queryClient = createQueryClient();
 
 // The stream can open before Root has mounted; what happened until then is kept here.
 let streamState = { connected: true, epoch: 0 };
@@ -34,9 +37,11 @@ function Root() {
   }
   return (
     <ClientContext.Provider value={connection.client}>
-      <StreamEpochContext.Provider value={stream.epoch}>
-        <App transport={connection.transport} connected={stream.connected} />
-      </StreamEpochContext.Provider>
+      <QueryClientProvider client={queryClient}>
+        <LiveQueries streamEpoch={stream.epoch}>
+          <App transport={connection.transport} connected={stream.connected} />
+        </LiveQueries>
+      </QueryClientProvider>
     </ClientContext.Provider>
   );
 }

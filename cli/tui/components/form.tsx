@@ -132,3 +132,11 @@ export function optional(value: string | undefined): string | undefined {
   const t = value?.trim();
   return t ? t : undefined;
 }
+
+/** A yes/no field: `yes`/`y` or `no`/`n` in any case; anything else is refused naming the field. */
+export function yesOrNo(label: string, field: string, value: string | undefined): boolean {
+  const t = (value ?? '').trim().toLowerCase();
+  if (t === 'yes' || t === 'y') return true;
+  if (t === 'no' || t === 'n') return false;
+  throw new ApiError('bad-input', `${label} must be yes or no (got "${(value ?? '').trim().slice(0, 20)}").`, field);
+}

@@ -1,4 +1,6 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
+import { pad } from '../format';
 import { useApiQuery } from '../hooks/use-api';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -26,17 +28,18 @@ const DAYS = 14;
 
 /** One line per shop: orders per day over the last 14 days, for the dashboard. */
 export function ShopSparklines({ width }: { width: number }) {
-  const query = useApiQuery((c) => c.call('charts.ordersPerDay', { days: DAYS }), [], { areas: ['orders', 'settings'] });
+  const query = useApiQuery(['orders-per-day'], (c) => c.call('charts.ordersPerDay', { days: DAYS }), { areas: ['orders', 'settings'] });
   const shops = query.data?.shops ?? [];
   if (!shops.length) return null;
-  const nameWidth = Math.min(18, Math.max(...shops.map((s) => s.name.length)));
+  // Terminal cells, not characters: a CJK shop name takes two per character.
+  const nameWidth = Math.min(18, Math.max(...shops.map((s) => stringWidth(s.name))));
   return (
     <Box flexDirection="column">
       {shops.map((s) => {
         const total = s.counts.reduce((a, b) => a + b, 0);
         return (
           <Text key={s.name} wrap="truncate-end">
-            {`${s.name.slice(0, nameWidth).padEnd(nameWidth)}  orders/day, ${DAYS} d: ${sparkline(s.counts, Math.max(0, width - nameWidth - 40))}  ${total} in all`}
+            {`${pad(s.name, nameWidth)}  orders/day, ${DAYS} d: ${sparkline(s.counts, Math.max(0, width - nameWidth - 40))}  ${total} in all`}
           </Text>
         );
       })}
@@ -46,10 +49,10 @@ export function ShopSparklines({ width }: { width: number }) {
 
 /** The selected SKU's on-hand quantity over time, for the stock screen. */
 export function StockSparkline({ sku, width }: { sku: string | undefined; width: number }) {
-  const query = useApiQuery((c) => (sku ? c.call('charts.stockHistory', { sku }) : Promise.resolve(null)), [sku], { areas: ['stock', 'orders'] });
+  const query = useApiQuery(['stock-history', sku], (c) => (sku ? c.call('charts.stockHistory', { sku }) : Promise.resolve(null)), { areas: ['stock', 'orders'] });
   const points = query.data?.points ?? [];
   if (!sku) return <Text> </Text>;
   const latest = points.at(-1);
-  const line = points.length ? `${sku} on hand over time: ${sparkline(points.map((p) => p.onHand), Math.max(0, width - sku.length - 40))}  now ${latest!.onHand}, ${latest!.available} available` : `${sku}: no stock history yet`;
+  const line = points.length ? `${sku} on hand over time: ${sparkline(points.map((p) => p.onHand), Math.max(0, width - stringWidth(sku) - 40))}  now ${latest!.onHand}, ${latest!.available} available` : `${sku}: no stock history yet`;
   return <Text wrap="truncate-end">{line}</Text>;
 }

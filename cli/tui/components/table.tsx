@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import { useTheme } from '../contexts/theme';
 import { pad } from '../format';
 
@@ -11,9 +12,9 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
-/** Widths for `columns` in `total` characters (one space between columns, two for the selection mark). */
+/** Widths for `columns` in `total` terminal cells (display width: wide characters count two) (one space between columns, two for the selection mark). */
 export function layoutColumns(columns: readonly Column[], rows: readonly string[][], total: number): number[] {
-  const natural = columns.map((c, i) => c.width ?? Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const natural = columns.map((c, i) => c.width ?? Math.max(stringWidth(c.header), ...rows.map((r) => stringWidth(r[i] ?? ''))));
   const available = total - 2 - (columns.length - 1);
   const fixed = columns.reduce((sum, c, i) => sum + (c.width ? natural[i]! : 0), 0);
   const room = available - fixed;

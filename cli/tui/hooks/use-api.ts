@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { keepPreviousData, QueryClient, useQuery, useQueryClient, type Query as CachedQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { ApiClient } from '../../../core/api/client';
 import type { EngineEvents } from '../../../core/runtime/events';
 import { errorText } from '../contexts/message';
@@ -26,68 +27,71 @@ export interface QueryOptions {
   afterJobs?: readonly string[];
 }
 
+/** Which engine events make a query stale: the last part of its key, so the cache can be searched by it. */
+interface Live {
+  areas: readonly Area[];
+  onJobs: boolean;
+  afterJobs: readonly string[];
+}
+
+/** The terminal UI's query cache: nothing refetches by time or retries on its own; engine events drive it (below). */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false } } });
+}
+
+const liveOf = (query: CachedQuery): Live | null => {
+  const last = query.queryKey[query.queryKey.length - 1];
+  return query.queryKey[0] === 'tui' && typeof last === 'object' && last !== null && 'areas' in last ? (last as Live) : null;
+};
+
 /**
- * Data from the API, kept live by engine events (never by polling the disk). Works the same
- * attached or hosted: it only sees the ApiClient. Events arriving while a fetch runs are folded into
- * one more fetch after it.
+ * Keeps the screens live from engine events (never by polling the disk): a `changed` area, job
+ * progress, a finished job, an engine state change each refetch the queries that listen to it.
+ * Events arriving while a query is being fetched are folded into one more fetch after it — cancelling
+ * the running fetch instead would, under a stream of job progress, never let one finish.
  */
-export function useApiQuery<T>(fetch: (client: ApiClient) => Promise<T>, deps: readonly unknown[], options: QueryOptions = {}): Query<T> {
+export function LiveQueries({ children }: { children: ReactNode }) {
   const client = useClient();
-  const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({ data: undefined, error: null, loading: true });
-  const fetchRef = useRef(fetch);
-  fetchRef.current = fetch;
-  const inFlight = useRef(false);
-  const again = useRef(false);
-  const alive = useRef(true);
-  const generation = useRef(0);
-
-  const run = useCallback(() => {
-    if (inFlight.current) {
-      again.current = true;
-      return;
-    }
-    inFlight.current = true;
-    const mine = generation.current;
-    setState((s) => (s.loading ? s : { ...s, loading: true }));
-    fetchRef
-      .current(client)
-      .then(
-        (data) => mine === generation.current && alive.current && setState({ data, error: null, loading: false }),
-        (error: unknown) => mine === generation.current && alive.current && setState((s) => ({ data: s.data, error: errorText(error), loading: false })),
-      )
-      .finally(() => {
-        inFlight.current = false;
-        if (again.current && alive.current) {
-          again.current = false;
-          run();
-        }
-      });
-  }, [client]);
-
-  // New parameters: forget the in-flight answer and fetch again.
+  const queries = useQueryClient();
   useEffect(() => {
-    alive.current = true;
-    generation.current++;
-    inFlight.current = false;
-    run();
-    return () => {
-      alive.current = false;
+    const again = new Set<string>();
+    const refresh = (wanted: (live: Live) => boolean) => {
+      for (const query of queries.getQueryCache().findAll({ predicate: (q) => (liveOf(q) ? wanted(liveOf(q)!) : false) })) {
+        if (query.state.fetchStatus === 'fetching') again.add(query.queryHash);
+        // A screen not shown has no observer: it loads afresh when it is opened.
+        else if (query.getObserversCount() > 0) void queries.refetchQueries({ queryKey: query.queryKey, exact: true });
+      }
     };
-  }, [run, ...deps]);
+    const offCache = queries.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || (event.action.type !== 'success' && event.action.type !== 'error')) return;
+      if (again.delete(event.query.queryHash)) void queries.refetchQueries({ queryKey: event.query.queryKey, exact: true });
+    });
+    const offs = [
+      client.on('changed', ({ area }) => refresh((l) => l.areas.includes(area))),
+      client.on('job', ({ job, state }) => refresh((l) => l.onJobs || (state !== 'running' && l.afterJobs.includes(job)))),
+      client.on('state', () => refresh((l) => l.onJobs)),
+    ];
+    return () => {
+      offCache();
+      offs.forEach((off) => off());
+    };
+  }, [client, queries]);
+  return children;
+}
 
-  const areas = options.areas?.join(',') ?? '';
-  const onJobs = Boolean(options.onJobs);
-  const afterJobs = options.afterJobs?.join(',') ?? '';
-  useEffect(() => {
-    const wanted = new Set(areas.split(',').filter(Boolean));
-    const finishing = new Set(afterJobs.split(',').filter(Boolean));
-    const offs = [client.on('changed', ({ area }) => wanted.has(area) && run())];
-    if (onJobs) offs.push(client.on('job', () => run()), client.on('state', () => run()));
-    else if (finishing.size) offs.push(client.on('job', ({ job, state }) => state !== 'running' && finishing.has(job) && run()));
-    return () => offs.forEach((off) => off());
-  }, [client, run, areas, onJobs, afterJobs]);
-
-  return { ...state, reload: run };
+/**
+ * Data from the API, kept live by engine events. `key` names what is fetched and with which
+ * parameters (`['orders', status, shop]`): new parameters fetch again, while the previous answer
+ * stays on screen until the new one arrives. Works the same attached or hosted: it only sees the
+ * ApiClient.
+ */
+export function useApiQuery<T>(key: readonly unknown[], fetch: (client: ApiClient) => Promise<T>, options: QueryOptions = {}): Query<T> {
+  const client = useClient();
+  const live: Live = { areas: options.areas ?? [], onJobs: Boolean(options.onJobs), afterJobs: options.afterJobs ?? [] };
+  const query = useQuery({ queryKey: ['tui', ...key, live], queryFn: () => fetch(client), placeholderData: keepPreviousData });
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return { data: query.data, error: query.error ? errorText(query.error) : null, loading: query.isFetching, reload };
 }
 
 /** Runs an API action and reports its result or the API's message; returns whether it succeeded. */

@@ -28,7 +28,7 @@ export function Alerts({ width, height }: ScreenProps) {
   const message = useMessageActions();
   const [all, setAll] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
-  const query = useApiQuery((c) => c.call('alerts.groups', { all }), [all], { areas: ['issues'] });
+  const query = useApiQuery(['alerts', all], (c) => c.call('alerts.groups', { all }), { areas: ['issues'] });
   const groups = query.data ?? [];
   const list = useList(groups.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(groups[i]!.id) });
   const shown = detail ? groups.find((g) => g.id === detail) : undefined;

@@ -6,7 +6,8 @@ import { KeyValue } from '../components/key-value';
 import { Table, type Column } from '../components/table';
 import { useScreenHelp } from '../contexts/help';
 import { useKeypress } from '../contexts/keypress';
-import { age, count, when } from '../format';
+import { age } from '../../../core/model/wording';
+import { count, when } from '../format';
 import { useApiQuery } from '../hooks/use-api';
 import { useList } from '../hooks/use-list';
 import { useNow } from '../hooks/use-now';
@@ -40,7 +41,7 @@ export function Carts({ width, height }: ScreenProps) {
   const [detail, setDetail] = useState<string | null>(null);
   const now = useNow(30_000);
   // Live: the cart sweep emits `changed: carts` whenever it captures a cart or moves one on.
-  const query = useApiQuery(async (c) => ({ carts: await c.call('carts.list', { state }), fetchedAt: Date.now() }), [state], { areas: ['carts', 'settings'] });
+  const query = useApiQuery(['carts', state], async (c) => ({ carts: await c.call('carts.list', { state }), fetchedAt: Date.now() }), { areas: ['carts', 'settings'] });
   const carts = query.data?.carts ?? [];
   const fetchedAt = query.data?.fetchedAt ?? Date.now();
   const blocked = carts.some((c) => c.crmBlocked);

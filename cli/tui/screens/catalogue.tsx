@@ -37,10 +37,10 @@ export function Catalogue({ width, height }: ScreenProps) {
   const client = useClient();
   const message = useMessageActions();
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
-  const query = useApiQuery(async (c) => {
+  const query = useApiQuery(['catalogue'], async (c) => {
     const [unlinked, kits] = await Promise.all([c.call('sku.unlinked', {}), c.call('bundle.list')]);
     return { unlinked, kits };
-  }, [], { areas: ['stock', 'orders'] });
+  }, { areas: ['stock', 'orders'] });
   const unlinked = query.data?.unlinked ?? [];
   const kits = query.data?.kits ?? [];
   const kitRows = Math.min(kits.length + 1, Math.max(2, Math.floor(height / 3)));

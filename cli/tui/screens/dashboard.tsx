@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { useEffect } from 'react';
 import type { EngineState } from '../../../core/api/namespaces/engine';
 import type { ErrorEntry } from '../../../core/api/namespaces/issues';
 import type { StatusReport, TargetHealth } from '../../../core/api/namespaces/status';
@@ -10,7 +11,8 @@ import { useClient, useEngine } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
 import { useKeypress } from '../contexts/keypress';
 import { useMessageActions } from '../contexts/message';
-import { count, relative } from '../format';
+import { nextRun, relative } from '../../../core/model/wording';
+import { count } from '../format';
 import { useApiQuery } from '../hooks/use-api';
 import { describeJob, useJobProgress } from '../hooks/use-jobs';
 import { useNow } from '../hooks/use-now';
@@ -46,7 +48,7 @@ export function connectionRows(data: DashboardData, now: Date): string[][] {
     const state = connectionState(t.health);
     jobs.forEach((job, i) => {
       const at = next.find((n) => n.job === job)?.at;
-      rows.push(i === 0 ? [t.name, t.what, state, t.orders, job, relative(t.lastRun[job], now), at ? relative(at, now) : '—'] : ['', '', '', '', job, relative(t.lastRun[job], now), at ? relative(at, now) : '—']);
+      rows.push(i === 0 ? [t.name, t.what, state, t.orders, job, relative(t.lastRun[job], now), nextRun(at, now)] : ['', '', '', '', job, relative(t.lastRun[job], now), nextRun(at, now)]);
     });
   }
   return rows;
@@ -83,14 +85,21 @@ export function Dashboard({ width, height }: ScreenProps) {
   const now = useNow();
   const progress = useJobProgress();
   const query = useApiQuery<DashboardData>(
+    ['dashboard'],
     async (c) => {
       const [status, engine, errors] = await Promise.all([c.call('status'), c.call('engine.state'), c.call('errors.list')]);
       return { status, engine, errors };
     },
-    [],
     { areas: ['settings', 'issues', 'orders', 'stock', 'queue', 'carts'], onJobs: true },
   );
   useScreenHelp([Command.SyncNow, Command.PauseResume, Command.Refresh]);
+  // A planned run whose time has come re-plans when it finishes, and that raises no event of its
+  // own: while one is due, ask again on each tick so NEXT moves on instead of staying "due now".
+  const due = query.data?.engine.nextRuns.some((n) => new Date(n.at).getTime() <= now.getTime()) ?? false;
+  const { reload } = query;
+  useEffect(() => {
+    if (due) reload();
+  }, [due, now, reload]);
 
   useKeypress((input, key) => {
     if (matches(Command.SyncNow, input, key)) {

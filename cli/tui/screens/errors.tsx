@@ -29,7 +29,7 @@ export function Errors({ width, height }: ScreenProps) {
   const message = useMessageActions();
   const [all, setAll] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
-  const query = useApiQuery((c) => c.call('errors.list', { all }), [all], { areas: ['issues'] });
+  const query = useApiQuery(['errors', all], (c) => c.call('errors.list', { all }), { areas: ['issues'] });
   const errors = query.data ?? [];
   const list = useList(errors.length, height - 3, { isActive: detail === null, onOpen: (i) => setDetail(errors[i]!.id) });
   const shown = detail ? errors.find((e) => e.id === detail) : undefined;

@@ -65,10 +65,10 @@ export function Orders({ width, height }: ScreenProps) {
   const message = useMessageActions();
   const [filter, setFilter] = useState<{ status?: string; shop?: string }>({});
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
-  const query = useApiQuery((c) => c.call('orders.list', { ...filter, limit: PAGE }), [filter.status, filter.shop], { areas: ['orders'] });
+  const query = useApiQuery(['orders', filter.status, filter.shop], (c) => c.call('orders.list', { ...filter, limit: PAGE }), { areas: ['orders'] });
   const orders: OrderListItem[] = query.data?.orders ?? [];
   const detailNumber = mode.kind === 'detail' || mode.kind === 'ship' ? mode.number : null;
-  const detail = useApiQuery((c) => (detailNumber ? c.call('orders.show', { number: detailNumber }) : Promise.resolve(null)), [detailNumber], { areas: ['orders'] });
+  const detail = useApiQuery(['order', detailNumber], (c) => (detailNumber ? c.call('orders.show', { number: detailNumber }) : Promise.resolve(null)), { areas: ['orders'] });
   const list = useList(orders.length, height - 3, { isActive: mode.kind === 'list', onOpen: (i) => setMode({ kind: 'detail', number: orders[i]!.number }) });
   const selected = () => orders[list.current()];
 

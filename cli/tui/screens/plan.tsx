@@ -20,7 +20,7 @@ export function Plan({ width, height }: ScreenProps) {
   const message = useMessageActions();
   const [plan, setPlan] = useState<SyncPlan | null>(null);
   const [busy, setBusy] = useState(false);
-  const status = useApiQuery((c) => c.call('status'), [], { areas: ['settings'] });
+  const status = useApiQuery(['status'], (c) => c.call('status'), { areas: ['settings'] });
   const lines = plan ? formatPlan(plan).split('\n') : [];
   const room = Math.max(1, height - 2);
   const list = useList(lines.length, room);

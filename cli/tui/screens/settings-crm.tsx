@@ -3,7 +3,7 @@
 import type { ApiClient } from '../../../core/api/client';
 import { badInput } from '../../../core/api/errors';
 import type { CrmView } from '../../../core/api/namespaces/crm';
-import { describeRule, type Rule, type RuleTrigger, type Settings } from '../../../core/model';
+import { describeRule, TRIGGER_CHOICES, type Rule, type RuleTrigger, type Settings } from '../../../core/model';
 import { optional, type FieldSpec, type FormValues } from '../components/form';
 
 /** A form the Settings screen opens: its fields, and the API call it makes on enter. */
@@ -18,7 +18,7 @@ export interface FormSpec {
 export const CRM_PLATFORMS = ['activecampaign', 'mailchimp'] as const;
 export type CrmPlatformName = (typeof CRM_PLATFORMS)[number];
 
-export const TRIGGER_KINDS: readonly RuleTrigger['kind'][] = ['order-status', 'product', 'order-meta', 'refunded', 'failed', 'cancelled', 'cart-abandoned', 'cart-recovered', 'cart-lost'];
+export const TRIGGER_KINDS: readonly RuleTrigger['kind'][] = TRIGGER_CHOICES.map((c) => c.kind);
 
 /** Backroom values a contact field can be filled from, besides name, phone and company. */
 const FIXED_FIELDS = ['orderCount', 'totalSpent', 'lastOrderDate'] as const;

@@ -2,8 +2,9 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { CrmView } from '../../../core/api/namespaces/crm';
 import type { ShopView } from '../../../core/api/namespaces/shops';
+import { ApiError } from '../../../core/api/errors';
 import type { Rule, Settings as SettingsData } from '../../../core/model';
-import { Form, numberOrText, optional, type FieldSpec, type FormValues } from '../components/form';
+import { Form, numberOrText, optional, yesOrNo, type FieldSpec, type FormValues } from '../components/form';
 import { Label } from '../components/label';
 import { useClient } from '../contexts/engine';
 import { useScreenHelp } from '../contexts/help';
@@ -108,11 +109,11 @@ export function Settings({ width, height }: ScreenProps) {
   /** A note from the last action that does not fit the message line (a rule's warning). */
   const [notice, setNotice] = useState<string | null>(null);
   const query = useApiQuery(
+    ['settings'],
     async (c) => {
       const [shops, locations, settings, crms, rules] = await Promise.all([c.call('shop.list'), c.call('location.list'), c.call('settings.get'), c.call('crm.list'), c.call('rules.list')]);
       return { shops, locations: locations.map((l) => l.name), settings, crms, rules };
     },
-    [],
     { areas: ['settings', 'rules'] },
   );
   const data = query.data;
@@ -252,8 +253,10 @@ export function Settings({ width, height }: ScreenProps) {
           { name: 'secret', label: 'Consumer secret', secret: true },
           { name: 'prefix', label: 'Order prefix', hint: 'empty = WO' },
           { name: 'location', label: 'Stock from', hint: 'a location, empty = all' },
+          { name: 'check', label: 'Check keys first', value: 'yes', hint: 'yes asks the shop; no saves without asking' },
         ],
         async (v) => {
+          const check = yesOrNo('Check keys first', 'check', v.check);
           const shop = await client.call('shop.add', {
             platform: 'woocommerce',
             name: v.name ?? '',
@@ -262,6 +265,12 @@ export function Settings({ width, height }: ScreenProps) {
             secret: v.secret ?? '',
             prefix: optional(v.prefix),
             location: optional(v.location),
+            check,
+          }).catch((error: unknown) => {
+            // The same way out as `shop add --no-check`, in this form's words.
+            const api = ApiError.from(error);
+            if (check && api.code === 'failed' && api.field === 'key') throw new ApiError('failed', `${api.message} To save them without asking the shop, set Check keys first to no.`, 'key');
+            throw error;
           });
           return `added shop ${shop.name} (orders numbered ${shop.prefix}:…).`;
         },

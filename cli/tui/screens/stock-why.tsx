@@ -10,7 +10,7 @@ import { Command, matches } from '../keys';
 /** A SKU's story from the stock ledger: the newest changes that fit, each with its time and cause. */
 export function StockWhy({ sku, width, height, onBack }: { sku: string; width: number; height: number; onBack(): void }) {
   const lines = Math.max(1, height - 3);
-  const query = useApiQuery((c) => c.call('stock.why', { sku, limit: Math.min(lines, 10_000) }), [sku, lines], { areas: ['stock', 'orders'] });
+  const query = useApiQuery(['stock.why', sku, lines], (c) => c.call('stock.why', { sku, limit: Math.min(lines, 10_000) }), { areas: ['stock', 'orders'] });
   useScreenHelp([Command.Back]);
   useKeypress((input, key) => {
     if (!matches(Command.Back, input, key)) return false;

@@ -24,11 +24,11 @@ export function Stock({ width, height }: ScreenProps) {
   const [filter, setFilter] = useState('');
   const [column, setColumn] = useState(0);
   const query = useApiQuery(
+    ['stock'],
     async (c) => {
       const [items, locations, sent] = await Promise.all([c.call('stock.list'), c.call('location.list'), c.call('stock.sent')]);
       return { items, locations: locations.map((l) => l.name), sent: sent.shops };
     },
-    [],
     { areas: ['stock', 'settings', 'orders'], afterJobs: ['inventory'] },
   );
   const items: StockView[] = (query.data?.items ?? []).filter((i) => !filter || i.sku.toLowerCase().includes(filter.toLowerCase()));

@@ -250,9 +250,9 @@ describe('Settings: tag rules', () => {
   it('x removes a rule after yes is typed', async () => {
     const { rule } = await host.client.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
     await openSettings();
-    await selectRow(ui, `${rule.id}: when refunded`);
+    await selectRow(ui, `${rule.id}: when order refunded`);
     await ui.press('x');
-    await ui.waitFor(`Remove rule ${rule.id}: when refunded → +Refunded?`);
+    await ui.waitFor(`Remove rule ${rule.id}: when order refunded → +Refunded?`);
     await type('no');
     await ui.press(KEYS.enter);
     await ui.waitFor('Error: Type yes to remove the rule, or esc to keep it.');

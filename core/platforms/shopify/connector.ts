@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrderPage, OrderQuery, OutgoingShipment, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopifyDomain } from '../url-policy';
 import { downloadBulkOrders } from './bulk';
-import { createGraphqlClient, type GraphqlClient } from './graphql';
+import { createGraphqlClient, setTokenCommand, type GraphqlClient } from './graphql';
 import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
 import {
   BULK_OPERATION_QUERY,
@@ -120,12 +120,12 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     throw new PlatformError('rejected', (error as Error).message);
   }
   const { token } = credentials;
-  if (!token) throw new PlatformError('auth', 'No Shopify access token is stored for this shop; add the shop again with --token.');
+  if (!token) throw new PlatformError('auth', `No Shopify access token is stored for this shop; give it one in Settings or with ${setTokenCommand(shop.name)}`);
   registerSecret(token);
   const origin = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
   const limits = { ...SHOPIFY_LIMITS, ...options.limits };
   const sleep = options.sleep ?? realSleep;
-  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
+  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, shopName: shop.name, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
 
   /**
    * Page numbers (what the jobs ask for) over cursors (what Shopify pages by): for each query the

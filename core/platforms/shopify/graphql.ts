@@ -39,6 +39,8 @@ export interface GraphqlClient {
 export interface GraphqlClientOptions {
   endpoint: string;
   token: string;
+  /** Named in messages that tell the merchant which command fixes the shop. */
+  shopName?: string;
   limits: PlatformLimits;
   /** THROTTLED answers waited out before the call fails as transient. */
   throttleRetries: number;
@@ -49,11 +51,16 @@ export interface GraphqlClientOptions {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The command that replaces a shop's token: `shop set` keeps the shop, its orders and its settings. */
+export function setTokenCommand(shopName: string | undefined): string {
+  return `backroom shop set ${shopName === undefined ? 'NAME' : JSON.stringify(shopName)} --token …`;
+}
+
 /** Turns Shopify's error bodies into a message a merchant can act on. */
-export function describeShopifyError(status: number, body: unknown): { message: string; code?: string } {
+export function describeShopifyError(status: number, body: unknown, shopName?: string): { message: string; code?: string } {
   const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
   const detail = typeof errors === 'string' ? errors : errors !== undefined ? JSON.stringify(errors) : typeof body === 'string' && body.length < 200 ? body : 'no details';
-  if (status === 401) return { message: `the shop did not accept the access token (${detail}). Create an Admin API access token in the shop's custom app (Settings › Apps and sales channels › Develop apps) and add the shop again with --token.` };
+  if (status === 401) return { message: `the shop did not accept the access token (${detail}). Create an Admin API access token in the shop's custom app (Settings › Apps and sales channels › Develop apps) and enter it in Backroom (for a shop already added: Settings, or ${setTokenCommand(shopName)}).` };
   if (status === 403) return { message: `the access token lacks a permission (${detail}). The custom app needs read_orders, read_products, read/write_inventory, read_locations and read/write_merchant_managed_fulfillment_orders.` };
   if (status === 402) return { message: `the shop is frozen or unpaid (${detail}).` };
   if (status === 423) return { message: `the shop is locked (${detail}).` };
@@ -67,7 +74,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     baseUrl: options.endpoint,
     headers: { 'x-shopify-access-token': options.token, 'content-type': 'application/json' },
     limits: options.limits,
-    describeError: describeShopifyError,
+    describeError: (status, body) => describeShopifyError(status, body, options.shopName),
     platformName: 'Shopify',
   });
   const lastCost = new Map<string, number>();

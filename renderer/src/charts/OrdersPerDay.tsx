@@ -6,7 +6,7 @@ const DAYS = 30;
 
 /** Orders created per day, one line per shop, over the last 30 days (UTC days). */
 export function OrdersPerDayChart() {
-  const data = useQuery((c) => c.call('charts.ordersPerDay', { days: DAYS }), ['orders', 'settings']);
+  const data = useQuery('charts.ordersPerDay', { days: DAYS }, ['orders', 'settings']);
   const result = data.data;
   const total = result?.shops.reduce((n, s) => n + s.counts.reduce((a, b) => a + b, 0), 0) ?? 0;
   return (

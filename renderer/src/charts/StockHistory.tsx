@@ -4,7 +4,7 @@ import { LineChart } from './LineChart';
 
 /** One SKU's on-hand and available quantity over time (sampled: a point per 15 minutes at most). */
 export function StockHistoryChart({ sku, onClose }: { sku: string; onClose(): void }) {
-  const data = useQuery((c) => c.call('charts.stockHistory', { sku }), ['stock', 'orders'], [sku]);
+  const data = useQuery('charts.stockHistory', { sku }, ['stock', 'orders']);
   const points = data.data?.points ?? [];
   return (
     <Card

@@ -7,7 +7,7 @@ import { LineChart } from './LineChart';
  * minutes: flat near the poll interval when all is well, climbing while a shop cannot be reached.
  */
 export function SyncLagChart() {
-  const data = useQuery((c) => c.call('charts.syncLag', {}), ['settings']);
+  const data = useQuery('charts.syncLag', {}, ['settings']);
   useEvent('job', (e) => e.job === 'orders' && e.state !== 'running' && data.reload());
   const shops = data.data?.shops ?? [];
   // One x axis for all shops: every run time, with a gap where a shop did not run then.

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CartView } from '../../../core/api/namespaces/carts';
+import { age } from '../../../core/model/wording';
 import { useQuery } from '../hooks';
 import { Badge, Card, Empty, money, Page, ProblemNote, recent } from '../ui';
 
@@ -16,16 +17,6 @@ export const CART_STATES: { state: CartState; label: string; tone: 'ok' | 'warn'
 
 const STATE = new Map(CART_STATES.map((s) => [s.state, s]));
 
-/** Minutes as "12 min", "3 h 5 min", "2 days 4 h". */
-export function age(minutes: number): string {
-  if (minutes < 1) return 'under a minute';
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return `${days} day${days === 1 ? '' : 's'}${hours % 24 ? ` ${hours % 24} h` : ''}`;
-}
-
 /** Re-renders once a minute so ages keep counting between reloads. */
 function useMinuteTick(): number {
   const [now, setNow] = useState(() => Date.now());
@@ -39,8 +30,8 @@ function useMinuteTick(): number {
 export function Carts() {
   const [state, setState] = useState<CartState | 'all'>('all');
   // Every cart (for the counts on the filter) and the ones in the chosen state, both reloaded whenever the sweep changes carts.
-  const all = useQuery((c) => c.call('carts.list'), ['carts', 'settings']);
-  const shown = useQuery((c) => c.call('carts.list', state === 'all' ? {} : { state }), ['carts', 'settings'], [state]);
+  const all = useQuery('carts.list', undefined, ['carts', 'settings']);
+  const shown = useQuery('carts.list', state === 'all' ? {} : { state }, ['carts', 'settings']);
   const [loadedAt, setLoadedAt] = useState(() => Date.now());
   useEffect(() => setLoadedAt(Date.now()), [shown.data]);
   const now = useMinuteTick();
@@ -107,7 +98,7 @@ export function Carts() {
                     </td>
                     <td className="num">{r.items}</td>
                     <td className="num">{money(r.total, r.currency)}</td>
-                    <td className="nowrap" data-testid="cart-age">{age(r.ageMinutes + elapsed)} ago</td>
+                    <td className="nowrap" data-testid="cart-age">{age(r.ageMinutes + elapsed, { detail: 'long' })} ago</td>
                     <td className="nowrap">{recent(r.capturedAt)}</td>
                   </tr>
                 );

@@ -4,7 +4,7 @@ import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, OtherProblem, Page, ProblemNote, recent } from '../ui';
 
 function Unlinked() {
-  const list = useQuery((c) => c.call('sku.unlinked', {}), ['stock', 'orders']);
+  const list = useQuery('sku.unlinked', {}, ['stock', 'orders']);
   const [targets, setTargets] = useState<Record<string, string>>({});
   const link = useAction((c, shop: string, shopSku: string, sku: string) => c.call('sku.link', { shop, shopSku, sku }));
   const ignore = useAction((c, shop: string, shopSku: string) => c.call('sku.ignore', { shop, shopSku }));
@@ -45,8 +45,8 @@ function Unlinked() {
 }
 
 function Aliases() {
-  const list = useQuery((c) => c.call('sku.aliases', {}), ['stock']);
-  const shops = useQuery((c) => c.call('shop.list'), ['settings']);
+  const list = useQuery('sku.aliases', {}, ['stock']);
+  const shops = useQuery('shop.list', undefined, ['settings']);
   const [form, setForm] = useState({ shopSku: '', sku: '', shop: '' });
   const add = useAction((c) => c.call('sku.alias', { shopSku: form.shopSku, sku: form.sku, shop: form.shop || undefined }));
   const remove = useAction((c, shopSku: string, shop: string | undefined) => c.call('sku.unalias', { shopSku, shop }));
@@ -88,7 +88,7 @@ function Aliases() {
 }
 
 function Kits() {
-  const list = useQuery((c) => c.call('bundle.list'), ['stock']);
+  const list = useQuery('bundle.list', undefined, ['stock']);
   const [kit, setKit] = useState('');
   const [parts, setParts] = useState('');
   const [localProblem, setLocalProblem] = useState<string | null>(null);

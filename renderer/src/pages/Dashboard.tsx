@@ -28,9 +28,9 @@ function HealthLine({ health, running }: { health: TargetHealth; running: string
 }
 
 export function Dashboard({ go, openOrder }: { go(r: Route): void; openOrder(n: string): void }) {
-  const status = useQuery((c) => c.call('status'), ['settings', 'stock', 'orders', 'issues']);
-  const engine = useQuery((c) => c.call('engine.state'), ['queue', 'settings'], [], true);
-  const recent = useQuery((c) => c.call('orders.list', { limit: 5 }), ['orders']);
+  const status = useQuery('status', undefined, ['settings', 'stock', 'orders', 'issues']);
+  const engine = useQuery('engine.state', undefined, ['queue', 'settings'], { onState: true });
+  const recent = useQuery('orders.list', { limit: 5 }, ['orders']);
   const [activity, setActivity] = useState<JobEvent[]>([]);
   useEvent('job', (e) => setActivity((list) => [{ ...e, at: new Date().toISOString() }, ...list].slice(0, 8)));
 

@@ -11,8 +11,8 @@ const OPERATION: Record<string, string> = {
 };
 
 export function Issues() {
-  const errors = useQuery((c) => c.call('errors.list', {}), ['issues']);
-  const groups = useQuery((c) => c.call('alerts.groups', {}), ['issues']);
+  const errors = useQuery('errors.list', {}, ['issues']);
+  const groups = useQuery('alerts.groups', {}, ['issues']);
   return (
     <Page title="Errors & alerts" intro="Errors are things that failed between Backroom and a shop or CRM; retry them once the cause is fixed. Alerts are worth a look but nothing failed.">
       <ProblemNote problem={errors.problem ?? groups.problem} />

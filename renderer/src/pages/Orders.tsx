@@ -8,7 +8,7 @@ const PAGE = 50;
 export function Orders({ selected, select }: { selected: string | null; select(n: string | null): void }) {
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
-  const list = useQuery((c) => c.call('orders.list', { status: status || undefined, limit: PAGE, offset }), ['orders'], [status, offset]);
+  const list = useQuery('orders.list', { status: status || undefined, limit: PAGE, offset }, ['orders']);
   const total = list.data?.total ?? 0;
 
   if (selected) return <OrderDetail number={selected} back={() => select(null)} />;
@@ -107,7 +107,7 @@ function outstanding(order: Order): Map<string, number> {
 }
 
 function OrderDetail({ number, back }: { number: string; back(): void }) {
-  const order = useQuery((c) => c.call('orders.show', { number }), ['orders'], [number]);
+  const order = useQuery('orders.show', { number }, ['orders']);
   const o = order.data;
   return (
     <Page

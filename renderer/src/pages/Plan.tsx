@@ -103,8 +103,8 @@ export function PlanView({ plan }: { plan: SyncPlan }) {
 /** The dry run: what a sync would do now, per shop, worked out without changing anything. */
 export function Plan() {
   const [shop, setShop] = useState('');
-  const shops = useQuery((c) => c.call('shop.list'), ['settings']);
-  const engine = useQuery((c) => c.call('engine.state'), [], [], true);
+  const shops = useQuery('shop.list', undefined, ['settings']);
+  const engine = useQuery('engine.state', undefined, [], { onState: true });
   const plan = useAction((c, only: string) => c.call('sync.plan', { shop: only || undefined }));
   const [result, setResult] = useState<SyncPlan | null>(null);
   const resume = useAction((c) => c.call('engine.resume'));

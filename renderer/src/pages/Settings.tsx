@@ -31,7 +31,7 @@ export function Settings({ transport }: { transport: 'desktop' | 'web' }) {
 }
 
 function Shops() {
-  const shops = useQuery((c) => c.call('shop.list'), ['settings']);
+  const shops = useQuery('shop.list', undefined, ['settings']);
   const [removed, setRemoved] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -138,7 +138,7 @@ function EditConnection({ shop, done }: { shop: ShopView; done(): void }) {
 }
 
 function AddShop() {
-  const locations = useQuery((c) => c.call('location.list'), ['settings']);
+  const locations = useQuery('location.list', undefined, ['settings']);
   const [platform, setPlatform] = useState<'woocommerce' | 'shopify'>('woocommerce');
   const [form, setForm] = useState({ name: '', url: '', key: '', secret: '', domain: '', token: '', prefix: '', statuses: 'processing', location: '' });
   const [added, setAdded] = useState<string | null>(null);
@@ -238,7 +238,7 @@ function AddShop() {
 }
 
 function Locations() {
-  const locations = useQuery((c) => c.call('location.list'), ['settings']);
+  const locations = useQuery('location.list', undefined, ['settings']);
   const [name, setName] = useState('');
   const add = useAction((c) => c.call('location.add', { name }));
   return (
@@ -265,7 +265,7 @@ function Locations() {
 }
 
 function About({ transport }: { transport: 'desktop' | 'web' }) {
-  const status = useQuery((c) => c.call('status'), ['settings']);
+  const status = useQuery('status', undefined, ['settings']);
   const s = status.data;
   return (
     <Card title="This computer">

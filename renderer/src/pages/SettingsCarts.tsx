@@ -39,7 +39,7 @@ function numberOf(text: string): number {
 
 /** Cart tracking and the abandonment sweep (SPEC §4): saved with settings.update, checked by the API. */
 export function CartSettings() {
-  const settings = useQuery((c) => c.call('settings.get'), ['settings']);
+  const settings = useQuery('settings.get', undefined, ['settings']);
   const [form, setForm] = useState<CartForm | null>(null);
   const [dirty, setDirty] = useState(false);
   const [saved, setSaved] = useState(false);

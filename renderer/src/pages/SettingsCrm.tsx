@@ -9,7 +9,7 @@ export const CRM_LABEL: Record<CrmView['platform'], string> = { activecampaign: 
 
 /** CRM connections: listed, tested (showing what the CRM answered), removed, added. */
 export function CrmConnections() {
-  const crms = useQuery((c) => c.call('crm.list'), ['settings']);
+  const crms = useQuery('crm.list', undefined, ['settings']);
   return (
     <Card title="CRM connections">
       <ProblemNote problem={crms.problem} />
@@ -237,7 +237,7 @@ const keyOf = (r: MappingRow) => (r.source === 'meta' ? `meta:${r.metaKey.trim()
 
 /** Which Backroom figures go into which CRM contact field (name, phone and company always go). */
 export function CrmFieldMapping() {
-  const settings = useQuery((c) => c.call('settings.get'), ['settings']);
+  const settings = useQuery('settings.get', undefined, ['settings']);
   const [rows, setRows] = useState<MappingRow[] | null>(null);
   const [dirty, setDirty] = useState(false);
   const [saved, setSaved] = useState(false);

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Contract } from '../../../core/api/contract';
 import type { ParamsOf, ResultOf } from '../../../core/api/define';
+import { describeTrigger, sentence, TRIGGER_CHOICES } from '../../../core/model/wording';
 import { useAction, useQuery } from '../hooks';
 import { Card, Empty, Field, Note, OtherProblem, ProblemNote, splitList } from '../ui';
 
@@ -8,41 +9,18 @@ type RuleAdd = ParamsOf<Contract['rules.add']>;
 type Rule = ResultOf<Contract['rules.list']>[number];
 type Kind = RuleAdd['trigger']['kind'];
 
-/** The triggers of SPEC §5, in the order a merchant thinks of them. */
-const TRIGGERS: { kind: Kind; label: string; group: 'Orders' | 'Carts' }[] = [
-  { kind: 'order-status', label: 'Order reaches a status', group: 'Orders' },
-  { kind: 'product', label: 'Product or variation bought', group: 'Orders' },
-  { kind: 'order-meta', label: 'Order meta matches (checkout step, upsell…)', group: 'Orders' },
-  { kind: 'refunded', label: 'Order refunded', group: 'Orders' },
-  { kind: 'failed', label: 'Payment failed', group: 'Orders' },
-  { kind: 'cancelled', label: 'Order cancelled', group: 'Orders' },
-  { kind: 'cart-abandoned', label: 'Cart abandoned', group: 'Carts' },
-  { kind: 'cart-recovered', label: 'Cart recovered', group: 'Carts' },
-  { kind: 'cart-lost', label: 'Cart lost', group: 'Carts' },
-];
-
-const kindOf = (value: string): Kind => TRIGGERS.find((t) => t.kind === value)?.kind ?? 'order-status';
+const kindOf = (value: string): Kind => TRIGGER_CHOICES.find((t) => t.kind === value)?.kind ?? 'order-status';
 const PENDING = ['pending', 'checkout-draft'];
 
-export function describeTrigger(t: Rule['trigger']): string {
-  switch (t.kind) {
-    case 'order-status':
-      return `Order reaches ${t.statuses.join(' or ')}`;
-    case 'product':
-      return `Bought ${t.sku}`;
-    case 'order-meta':
-      return `Order meta ${t.key} = “${t.value}”`;
-    default:
-      return TRIGGERS.find((x) => x.kind === t.kind)?.label ?? t.kind;
-  }
-}
+/** A rule's trigger as a heading: the words every front end uses, starting with a capital. */
+const triggerHeading = (t: Rule['trigger']) => sentence(describeTrigger(t));
 
 const quoted = (tags: string[]) => tags.map((t) => `“${t}”`).join(', ');
 
 /** Tag rules: what each event does to a contact's tags. */
 export function TagRules() {
-  const rules = useQuery((c) => c.call('rules.list'), ['rules', 'settings']);
-  const crms = useQuery((c) => c.call('crm.list'), ['settings']);
+  const rules = useQuery('rules.list', undefined, ['rules', 'settings']);
+  const crms = useQuery('crm.list', undefined, ['settings']);
   return (
     <Card title="Tag rules">
       <p className="muted small card-intro">Each event applies its tags once per order or cart, however often it is seen. A full refund or a cancellation takes the purchase tags off again.</p>
@@ -73,7 +51,7 @@ function RuleItem({ rule }: { rule: Rule }) {
     <li className="stacked" data-rule-id={rule.id}>
       <div className="item-line">
         <div>
-          <strong>{describeTrigger(rule.trigger)}</strong>
+          <strong>{triggerHeading(rule.trigger)}</strong>
           <div className="small">
             {rule.applyTags.length ? <span>apply {quoted(rule.applyTags)}</span> : null}
             {rule.applyTags.length && rule.removeTags.length ? ' · ' : null}
@@ -156,7 +134,7 @@ function AddRule({ crms }: { crms: string[] }) {
     setAdded(null);
     const result = await add.run({ trigger: triggerOf(kind, form), applyTags: splitList(form.applyTags), removeTags: splitList(form.removeTags), crm: form.crm || undefined });
     if (result) {
-      setAdded({ text: `Rule added: ${describeTrigger(result.rule.trigger)}.`, warning: result.warning });
+      setAdded({ text: `Rule added: ${triggerHeading(result.rule.trigger)}.`, warning: result.warning });
       setForm({ ...EMPTY, crm: form.crm });
     }
   };
@@ -168,7 +146,7 @@ function AddRule({ crms }: { crms: string[] }) {
         <select value={kind} onChange={(e) => (setKind(kindOf(e.target.value)), add.setProblem(null))}>
           {(['Orders', 'Carts'] as const).map((group) => (
             <optgroup key={group} label={group}>
-              {TRIGGERS.filter((t) => t.group === group).map((t) => (
+              {TRIGGER_CHOICES.filter((t) => t.group === group).map((t) => (
                 <option key={t.kind} value={t.kind}>
                   {t.label}
                 </option>

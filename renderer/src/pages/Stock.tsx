@@ -8,11 +8,11 @@ import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
 export function Stock() {
   const [filter, setFilter] = useState('');
   const [charted, setCharted] = useState<string | null>(null);
-  const stock = useQuery((c) => c.call('stock.list', { sku: filter || undefined }), ['stock', 'orders'], [filter]);
-  const locations = useQuery((c) => c.call('location.list'), ['settings']);
+  const stock = useQuery('stock.list', { sku: filter || undefined }, ['stock', 'orders']);
+  const locations = useQuery('location.list', undefined, ['settings']);
   const locs = locations.data?.map((l) => l.name) ?? [];
   // What each shop was last sent: written by the inventory push, which raises no "changed" event of its own.
-  const sent = useQuery((c) => c.call('stock.sent', {}), ['settings', 'stock']);
+  const sent = useQuery('stock.sent', {}, ['settings', 'stock']);
   useEvent('job', (e) => e.job === 'inventory' && e.state !== 'running' && sent.reload());
   const shops = sent.data?.shops ?? [];
   const oversold = stock.data?.filter((i) => i.committed > i.totalOnHand) ?? [];

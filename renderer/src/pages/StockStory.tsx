@@ -5,7 +5,7 @@ import { Card, Empty, Field, ProblemNote, when } from '../ui';
 
 /** Why a SKU's stock is what it is: its ledger, newest 20 changes, each with its time and cause. */
 export function StockStory({ sku }: { sku: string }) {
-  const story = useQuery((c) => c.call('stock.why', { sku, limit: 20 }), ['stock', 'orders'], [sku]);
+  const story = useQuery('stock.why', { sku, limit: 20 }, ['stock', 'orders']);
   const entries = story.data?.entries ?? [];
   return (
     <Card title={`Why ${sku} is what it is`}>
@@ -50,7 +50,7 @@ function ReorderPoint({ sku }: { sku: string }) {
 
 /** SKUs at or below their reorder point, with days of cover from the last 30 days of sales. */
 export function LowStock() {
-  const low = useQuery((c) => c.call('stock.low', {}), ['stock', 'orders']);
+  const low = useQuery('stock.low', {}, ['stock', 'orders']);
   if (!low.data?.length && !low.problem) return null;
   return (
     <Card title="Low stock">
