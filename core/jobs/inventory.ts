@@ -19,7 +19,7 @@ export function desiredStock(ctx: JobContext, shop: Shop): Map<string, number> {
 async function readStockItems(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
   const connector = await ctx.shop(shop);
   const bySku = new Map<string, RemoteStockItem>();
-  for (const item of await connector.listStockItems()) if (item.sku) bySku.set(item.sku, item);
+  for await (const page of connector.stockPages()) for (const item of page.items) if (item.sku) bySku.set(item.sku, item);
   ctx.stockItems.set(shop.name, bySku);
   return bySku;
 }

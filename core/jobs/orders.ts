@@ -15,7 +15,7 @@ const WOO_UNPAID_CHECKOUT_STATUSES: ReadonlySet<string> = new Set(['checkout-dra
 
 /** Re-read this much before the saved cursor on every pull, so clock skew between shop and hub never drops an order. */
 export const CURSOR_OVERLAP_MS = 5 * 60_000;
-/** Within one pull the cursor advances to the last page's newest time less this, so orders sharing that second are not skipped. */
+/** Shop times are whole seconds: orders in the second after the saved cursor were already counted as skipped. */
 const SAME_SECOND_MS = 1000;
 /**
  * A pull checkpoints (orders, stock, cursor, queue… on disk) after this many pages or this much
@@ -162,19 +162,17 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   };
   const previousNewest = saved ? new Date(new Date(saved).getTime() + SAME_SECOND_MS).toISOString() : undefined;
   const state: PullState = { previousNewest, skippedByStatus: new Map() };
-  let after = saved ? new Date(new Date(saved).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
-  let page = 1;
-  const perPage = connector.limits.pageSize;
+  const after = saved ? new Date(new Date(saved).getTime() - CURSOR_OVERLAP_MS).toISOString() : undefined;
   const cartTransitions: CartTransition[] = [];
+  let page = 1;
   let pagesSinceCheckpoint = 0;
   let checkpointAt = performance.now();
   let finishedAt: string | undefined;
   try {
-    for (;;) {
-      ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: s.counts.pulled ?? 0 });
-      const result = await connector.listOrders({ modifiedAfter: after, page, perPage });
-      let newest = after;
-      for (const entry of result.results) {
+    ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: 0 });
+    // The connector pages (keyset on the modified time); each page says how far the shop is then read.
+    for await (const { items, checkpoint } of connector.orderPages({ modifiedAfter: after })) {
+      for (const entry of items) {
         if (!entry.ok) {
           recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: importOperation(shop.name, entry.remoteId), object: `order #${entry.remoteId} on ${shop.name}`, message: entry.message });
           s.errors++;
@@ -184,37 +182,22 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         noteOrderForCarts(ctx, shop, order, cartTransitions);
         await ingestOrder(ctx, shop, order, state, s);
         clearError(store, importOperation(shop.name, order.remoteId));
-        if (!newest || order.modifiedAt > newest) newest = order.modifiedAt;
       }
-      // Checkpoint: every order modified before the newest one on this page has been read.
-      if (newest) {
-        const covered = new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString();
-        if (!readTo || covered > readTo) readTo = covered;
-      }
+      // Every order up to the checkpoint has now been ingested; it reaches the disk with the next checkpoint.
+      if (checkpoint && (!readTo || Date.parse(checkpoint) > Date.parse(readTo))) readTo = checkpoint;
       if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
-      const last = result.results.length < perPage || page >= result.totalPages;
-      if (last || ++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
+      if (++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
         await saveCheckpoint();
         pagesSinceCheckpoint = 0;
         checkpointAt = performance.now();
       }
-      if (last) break;
       if (ctx.signal?.aborted) {
         // Stopping (SIGTERM, quit): what was read is checkpointed below; the next start reads on from there.
         s.stopped = STOPPING;
         break;
       }
-      // Keyset paging: restart at page 1 after the newest time seen, so orders modified during the
-      // pull (which move to the end of the list) cannot shift an unread order past a page boundary.
-      const nextAfter = newest ? new Date(new Date(newest).getTime() - SAME_SECOND_MS).toISOString() : after;
-      if (nextAfter && (!after || nextAfter > after)) {
-        after = nextAfter;
-        page = 1;
-      } else {
-        page++; // a full page within one second: step through the pages instead
-      }
+      ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${++page}`, done: s.counts.pulled ?? 0 });
     }
-    // The cursor ends at the newest modified time seen (less a second), however the pages fell.
     for (const [status, count] of state.skippedByStatus) {
       // "12 orders skipped in status on-hold": the top answer to "my order never arrived".
       const key = `skipped-status:${shop.name}:${status}`;
