@@ -1,6 +1,7 @@
 import { clearError, raiseAlert, recordError } from '../engine/issues';
 import { availableFor, indexCommitments, type Shop, type SkippedStock } from '../model';
 import { PlatformError } from '../platforms/errors';
+import { chunk } from '../platforms/paging';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import { describeFailure, STOPPING } from './orders';
@@ -111,14 +112,14 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       }
       // One batch request at a time, so a stop (SIGTERM, quit) ends the push between requests; what
       // was accepted so far is recorded as last sent by the checkpoint below, the rest is pushed at the next start.
-      const batchSize = Math.max(1, connector.limits.batchSize);
-      for (let from = 0; from < updates.length; from += batchSize) {
+      let done = 0;
+      for (const batch of chunk(updates, Math.max(1, connector.limits.batchSize))) {
         if (ctx.signal?.aborted) {
           s.stopped = STOPPING;
           break;
         }
-        const batch = updates.slice(from, from + batchSize);
-        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done: from, total: updates.length });
+        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done, total: updates.length });
+        done += batch.length;
         const result = await connector.setStock(batch);
         const sent = new Map(batch.map((u) => [u.item.remoteId, u.quantity]));
         for (const item of result.updated) {
