@@ -9,6 +9,8 @@
  * sorted list; Shopify: GraphQL cursors); the keyset rule on the modified time lives here, once.
  */
 
+import { PlatformError } from './errors';
+
 export interface Page<T> {
   items: T[];
   /**
@@ -35,6 +37,16 @@ export async function collect<T>(pages: Pages<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const page of pages) items.push(...page.items);
   return items;
+}
+
+/**
+ * One read stops after this many pages (a million orders at 100 a page, with room to spare): a
+ * shop that answers "there is more" forever ends in a clear error instead of an endless pull.
+ */
+export const MAX_PAGES_PER_READ = 20_000;
+
+function tooManyPages(): PlatformError {
+  return new PlatformError('malformed', `the shop kept announcing more pages after ${MAX_PAGES_PER_READ.toLocaleString('en')} pages in one read; Backroom stopped reading there.`);
 }
 
 /** Shop times are whole seconds: an item in the newest second seen may still follow on the next page. */
@@ -114,7 +126,8 @@ export async function* keysetPages<T>(options: {
   const covered = modifiedCheckpoint(options.identify, options.after);
   let after = options.after;
   let page = 1;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
+    if (reads > MAX_PAGES_PER_READ) throw tooManyPages();
     const batch = await options.read(after, page);
     yield { items: covered.take(batch.items), checkpoint: covered.checkpoint };
     if (!batch.more) return;
@@ -138,7 +151,8 @@ export interface CursorBatch<T> {
 /** Follows a cursor listing to its end; each page's checkpoint is the cursor after it. */
 export async function* cursorPages<T>(read: (cursor: string | null) => Promise<CursorBatch<T>>, start: string | null = null): AsyncGenerator<Page<T>> {
   let cursor = start;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
+    if (reads > MAX_PAGES_PER_READ) throw tooManyPages();
     const batch = await read(cursor);
     cursor = batch.endCursor ?? cursor;
     yield { items: batch.items, ...(cursor ? { checkpoint: cursor } : {}) };
@@ -160,13 +174,25 @@ export interface CountedBatch<T> {
 /**
  * A whole listing by page number, when the order of reading does not matter to a cursor (products,
  * variations, refunds): page 1 first for the count, then the rest requested together — the HTTP
- * client's concurrency bounds them — and yielded in order. The checkpoint is the page number.
+ * client's concurrency bounds them — and yielded in order; pages a later answer announces are read
+ * after those. The checkpoint is the page number.
  */
 export async function* numberedPages<T>(read: (page: number) => Promise<CountedBatch<T>>): AsyncGenerator<Page<T>> {
   const first = await read(1);
+  if (first.totalPages > MAX_PAGES_PER_READ) throw tooManyPages();
   yield { items: first.items, checkpoint: '1' };
   const rest = Array.from({ length: Math.max(0, first.totalPages - 1) }, (_, i) => read(i + 2));
   // A page that fails while an earlier one is awaited, or after the reader stopped, is not left unhandled.
   for (const pending of rest) pending.catch(() => undefined);
-  for (const [i, pending] of rest.entries()) yield { items: (await pending).items, checkpoint: String(i + 2) };
+  let last = first;
+  for (const [i, pending] of rest.entries()) {
+    last = await pending;
+    yield { items: last.items, checkpoint: String(i + 2) };
+  }
+  // A shop behind a proxy that strips the count says only "one more" after a full page: read on one by one.
+  for (let page = rest.length + 2; page <= last.totalPages; page++) {
+    if (page > MAX_PAGES_PER_READ) throw tooManyPages();
+    last = await read(page);
+    yield { items: last.items, checkpoint: String(page) };
+  }
 }

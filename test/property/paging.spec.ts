@@ -6,7 +6,7 @@
 // WooCommerce's numbered pages of a filtered list and Shopify's GraphQL cursors.
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { byModifiedTime, chunk, cursorPages, keysetPages, modifiedCheckpoint, type Pages } from '../../core/platforms/paging';
+import { byModifiedTime, chunk, collect, cursorPages, keysetPages, MAX_PAGES_PER_READ, modifiedCheckpoint, numberedPages, type Pages } from '../../core/platforms/paging';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
@@ -130,6 +130,21 @@ describe('one way to page', () => {
       fc.asyncProperty(scenario, (s) => attack((orders, after) => shopifyPages(orders, s.shopifySizes, after), s)),
       { numRuns: 400 },
     );
+  });
+
+  it('a shop announcing more pages forever ends in a clear error, in every page shape', async () => {
+    let reads = 0;
+    const endless: Pages<unknown>[] = [
+      keysetPages({ read: async () => ((reads++), { items: [{ id: '1', modifiedAt: new Date(T0).toISOString() }], more: true }), identify: (o) => ({ id: o.id, modifiedAt: o.modifiedAt }) }),
+      cursorPages(async (cursor) => ((reads++), { items: [1], more: true, endCursor: `${cursor ?? ''}x`.slice(-8) })),
+      // Behind a proxy that strips X-WP-TotalPages every full page says "one more".
+      numberedPages(async (page) => ((reads++), { items: [page], totalPages: page + 1 })),
+    ];
+    for (const pages of endless) {
+      reads = 0;
+      await expect(collect(pages)).rejects.toThrow(/kept announcing more pages after 20,000 pages/);
+      expect(reads).toBe(MAX_PAGES_PER_READ);
+    }
   });
 
   it('chunk splits in order into groups of at most the size, and refuses a size below 1', () => {
