@@ -2,7 +2,7 @@ import { clearError, recordError } from '../runtime/issues';
 import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type CartTransition, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
-import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
+import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const cartsOperation = (shop: string) => ({ kind: 'carts.sweep', args: { shop } });
 const CAPTURE_OVERLAP_MS = 5 * 60_000;
@@ -121,8 +121,8 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   const connector = await ctx.shop(shop);
   const before = connector.stats.requests;
   const cursor = store.cursors.of(shop.name);
-  // Moved by the checkpoint at the end, after the carts and queued work they cover.
-  let readTo: string | undefined;
+  // Moved by a checkpoint, after the carts and queued work they cover; it never goes back.
+  let readTo = cursor.cartsModifiedAfter;
   let finished: Record<string, string> | undefined;
   const now = ctx.clock.now();
   const transitions: CartTransition[] = [];
@@ -137,13 +137,12 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   try {
     if (settings.tracking) {
       const since = cursor.cartsModifiedAfter ? new Date(new Date(cursor.cartsModifiedAfter).getTime() - CAPTURE_OVERLAP_MS).toISOString() : undefined;
-      let newest = cursor.cartsModifiedAfter;
-      for (let page = 1; ; page++) {
-        const result = await connector.listCheckouts({ modifiedAfter: since, page, perPage: connector.limits.pageSize });
-        for (const entry of result.results) {
+      let pages = 0;
+      // Paged like the order pull: each page says how far the shop's checkouts are then read.
+      for await (const page of connector.checkoutPages({ modifiedAfter: since })) {
+        for (const entry of page.items) {
           if (!entry.ok) continue;
           const remote = entry.order;
-          if (!newest || remote.modifiedAt > newest) newest = remote.modifiedAt;
           const id = cartId(shop.name, remote.remoteId);
           const existing = store.carts.data.carts[id];
           if (notTrackedBecause(remote, settings)) {
@@ -160,15 +159,16 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
             bump(s, 'updated');
           }
         }
-        if (result.results.length < connector.limits.pageSize || page >= result.totalPages) break;
+        // The cursor never goes back: a re-read after the overlap starts before the saved one.
+        if (page.checkpoint && (!readTo || Date.parse(page.checkpoint) > Date.parse(readTo))) readTo = page.checkpoint;
+        // A long first sweep keeps what it read, like the order pull: the carts, then the cursor over them.
+        if (++pages % CHECKPOINT_PAGES === 0) await store.checkpoint({ shop: shop.name, cartsModifiedAfter: readTo });
         if (ctx.signal?.aborted) {
-          // Stopping between pages: the carts read so far are saved; the cursor stays where it was,
-          // since checkouts on unread pages may be older than the newest one seen.
+          // Stopping between pages: the carts read so far are saved with the cursor over them.
           s.stopped = STOPPING;
           break;
         }
       }
-      if (!s.stopped) readTo = newest;
     }
     // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
     transitions.push(...dueTransitions(Object.values(store.carts.data.carts).filter((c) => c.shop === shop.name), settings, now, quiet));

@@ -1,6 +1,7 @@
 import { clearError, raiseAlert, recordError } from '../runtime/issues';
 import { desiredQuantities, type Shop, type SkippedStock } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
+import { chunk } from '../platforms/paging';
 import { noteUnlinkedProducts } from './unlinked';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
@@ -17,7 +18,7 @@ export function desiredStock(ctx: JobContext, shop: Shop): Map<string, number> {
 export async function listShopStock(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
   const connector = await ctx.shop(shop);
   const bySku = new Map<string, RemoteStockItem>();
-  for (const item of await connector.listStockItems()) if (item.sku) bySku.set(item.sku, item);
+  for await (const page of connector.stockPages()) for (const item of page.items) if (item.sku) bySku.set(item.sku, item);
   return bySku;
 }
 
@@ -127,14 +128,14 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
       }
       // One batch request at a time, so a stop (SIGTERM, quit) ends the push between requests; what
       // was accepted so far is recorded as last sent by the checkpoint below, the rest is pushed at the next start.
-      const batchSize = Math.max(1, connector.limits.batchSize);
-      for (let from = 0; from < updates.length; from += batchSize) {
+      let done = 0;
+      for (const batch of chunk(updates, Math.max(1, connector.limits.batchSize))) {
         if (ctx.signal?.aborted) {
           s.stopped = STOPPING;
           break;
         }
-        const batch = updates.slice(from, from + batchSize);
-        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done: from, total: updates.length });
+        ctx.events.emit('job', { job: 'inventory', target: shop.name, state: 'running', message: `pushing ${updates.length} SKUs`, done, total: updates.length });
+        done += batch.length;
         const result = await connector.setStock(batch);
         const sent = new Map(batch.map((u) => [u.item.remoteId, u.quantity]));
         for (const item of result.updated) {

@@ -8,7 +8,7 @@ import type { JobContext } from './context';
 import { CRM_KIND, crmLane, ledgerKey } from './crm';
 import { orderEvents, type TagEvent } from './crm-events';
 import { listShopStock, stockToSend } from './inventory';
-import { decideOrder, isLastPage, nextPage, pullStart } from './orders';
+import { decideOrder, pullStart } from './orders';
 import { describeFailure } from '../platforms/errors';
 import { SHIPPING_KIND, shippingDue, shopLane } from './shipping';
 
@@ -37,29 +37,23 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
   try {
     const connector = await ctx.shop(shop);
     const start = pullStart(store.cursors.of(shop.name).ordersModifiedAfter);
-    let { after } = start;
-    let page = 1;
     let read = 0;
-    for (;;) {
-      const result = await connector.listOrders({ modifiedAfter: after, page, perPage: connector.limits.pageSize });
-      let newest = after;
-      for (const entry of result.results) {
+    // The same pages the pull reads (keyset paging in the connector); an order shown twice is decided once.
+    pages: for await (const { items } of connector.orderPages({ modifiedAfter: start.after, bulk: false })) {
+      for (const entry of items) {
         if (!entry.ok) continue;
         const remote = entry.order;
         read++;
-        if (!newest || remote.modifiedAt > newest) newest = remote.modifiedAt;
         const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
         const decision = decideOrder(shop, existing, remote, start, now);
         if (decision.kind === 'import') decided.set(remote.remoteId, { previous: undefined, next: decision.order, action: 'import' });
         else if (decision.kind === 'update') decided.set(remote.remoteId, { previous: decision.previous, next: decision.next, action: decision.counted });
         else if (decision.kind === 'skip' && decision.counted) skipped.set(remote.remoteId, remote.status);
       }
-      if (isLastPage(result, connector.limits.pageSize, page)) break;
       if (read >= PLAN_ORDERS_READ) {
         plan.stoppedReading = `The plan read the first ${PLAN_ORDERS_READ.toLocaleString('en-US')} orders only; the sync itself reads them all.`;
-        break;
+        break pages;
       }
-      ({ after, page } = nextPage(after, page, newest));
     }
   } catch (error) {
     plan.problem = `Could not read the orders of ${shop.name}: ${describeFailure(error, { kind: 'shop', name: shop.name })}`;

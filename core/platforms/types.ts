@@ -1,4 +1,5 @@
 import type { Customer, OrderLine } from '../model';
+import type { Pages } from './paging';
 
 /**
  * What the jobs see of a shop: model-shaped data and small operations. Each platform module
@@ -29,20 +30,19 @@ export interface RemoteOrder {
 /** One entry of a page of orders: mapped, or the reason this one order could not be read. */
 export type RemoteOrderResult = { ok: true; order: RemoteOrder } | { ok: false; remoteId: string; message: string };
 
-export interface OrderPage {
-  results: RemoteOrderResult[];
-  /** From the platform's pagination headers. */
-  totalPages: number;
-  total: number;
-}
-
-export interface OrderQuery {
-  /** Only orders modified after this UTC instant (exclusive). */
+/** What a listing of orders or checkouts reads: everything modified after a checkpoint, oldest change first. */
+export interface ReadQuery {
+  /** Only items modified after this UTC instant (exclusive): a checkpoint of an earlier read, less any overlap. */
   modifiedAfter?: string;
   /** Only these statuses; omit for all. */
   statuses?: string[];
-  page: number;
-  perPage: number;
+  /** At most this many items a page (capped at the platform's own page size). */
+  pageSize?: number;
+  /**
+   * May a first read of a large history start a bulk export on the platform (Shopify)? Default yes;
+   * the dry run says no: it only reads, and never starts work on the shop.
+   */
+  bulk?: boolean;
 }
 
 /** A sellable item on the shop that carries stock: a simple product or a variation. */
@@ -113,10 +113,14 @@ export interface ShopConnector {
    */
   readonly addShipmentChecksShop?: boolean;
   test(): Promise<ShopTestReport>;
-  listOrders(query: OrderQuery): Promise<OrderPage>;
+  /**
+   * Orders modified after `query.modifiedAfter`, oldest change first, page by page; each page's
+   * checkpoint is where a later read resumes once its orders are stored.
+   */
+  orderPages(query?: ReadQuery): Pages<RemoteOrderResult>;
   getOrder(remoteId: string): Promise<RemoteOrder>;
   /** Every stock-carrying item (simple products and variations), for reconcile and SKU matching. */
-  listStockItems(): Promise<RemoteStockItem[]>;
+  stockPages(): Pages<RemoteStockItem>;
   /** Sets stock quantities using the platform's batch endpoints (≤ batchSize items per request). */
   setStock(updates: StockUpdate[]): Promise<StockUpdateResult>;
   /** Shipments already on the order, so a retried push can check before sending again. */
@@ -124,6 +128,9 @@ export interface ShopConnector {
   addShipment(remoteOrderId: string, shipment: OutgoingShipment): Promise<RemoteShipmentRef>;
   /** Marks the order completed on the shop. */
   completeOrder(remoteOrderId: string): Promise<void>;
-  /** Checkouts that may become carts (WooCommerce: `checkout-draft` and `pending` orders with an email). */
-  listCheckouts(query: Omit<OrderQuery, 'statuses'>): Promise<OrderPage>;
+  /**
+   * Checkouts that may become carts (WooCommerce: `checkout-draft` and `pending` orders with an
+   * email; Shopify: open abandoned checkouts), paged like orderPages.
+   */
+  checkoutPages(query?: Omit<ReadQuery, 'statuses'>): Pages<RemoteOrderResult>;
 }

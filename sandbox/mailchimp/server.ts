@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { writeTar } from '../../core/platforms/mailchimp/tar';
+import { chunk } from '../../core/platforms/paging';
 import { Router, startSandbox, type RouteHandler, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../kit/server';
 
 /**
@@ -265,10 +266,7 @@ export async function startMailchimpSandbox(options: MailchimpSandboxOptions = {
   function resultsArchive(id: string): SandboxResponse {
     const batch = state.batches.get(id);
     if (!batch || batch.status !== 'finished') return { status: 404, raw: 'not found', headers: { 'content-type': 'text/plain' } };
-    const files: { name: string; data: Buffer }[] = [];
-    for (let start = 0; start < batch.results.length; start += 100) {
-      files.push({ name: `${id}/${start / 100}.json`, data: Buffer.from(JSON.stringify(batch.results.slice(start, start + 100))) });
-    }
+    const files = chunk(batch.results, 100).map((part, i) => ({ name: `${id}/${i}.json`, data: Buffer.from(JSON.stringify(part)) }));
     return { raw: gzipSync(writeTar(files)), headers: { 'content-type': 'application/x-gzip' } };
   }
 

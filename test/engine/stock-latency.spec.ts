@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
 import { Scheduler } from '../../core/engine/scheduler';
 import { removeTempDirs } from '../helpers';
+import { aroundPages } from '../pages';
 import { openWorld, wrappedShopFactory, type World } from '../sync/world';
 
 let world: World | undefined;
@@ -58,10 +59,7 @@ describe('the order poll keeps its period', () => {
     let gate: Promise<void> | null = null;
     // The shop answers the order listing only when the test says so: a pull that takes 30 s of the engine's clock.
     const factory = wrappedShopFactory((real) => ({
-      listOrders: async (query) => {
-        if (gate) await gate;
-        return real.listOrders(query);
-      },
+      orderPages: (query) => aroundPages(real.orderPages(query), { before: () => gate }),
     }));
     world = await openWorld({ clock, factory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 2 } } }] });
     await world.host.client.call('shop.update', { name: 'Main', ordersSeconds: 60 });

@@ -5,6 +5,7 @@ import type { PlatformLimits } from '../../core/platforms/http';
 import { createMailchimpConnector } from '../../core/platforms/mailchimp/connector';
 import { createShopifyConnector } from '../../core/platforms/shopify';
 import { createWooConnector } from '../../core/platforms/woocommerce/connector';
+import { firstPage } from '../pages';
 
 export const CREDENTIALS = {
   wooKey: 'ck_hostile0000000000000000000000000000000001',
@@ -34,11 +35,11 @@ export interface ConnectorCase {
 export const CONNECTORS: ConnectorCase[] = [
   {
     name: 'WooCommerce',
-    read: (url, limits) => createWooConnector({ url }, { key: CREDENTIALS.wooKey, secret: CREDENTIALS.wooSecret }, { limits }).listOrders({ page: 1, perPage: 100 }),
+    read: (url, limits) => firstPage(createWooConnector({ url }, { key: CREDENTIALS.wooKey, secret: CREDENTIALS.wooSecret }, { limits }).orderPages({ pageSize: 100 })),
   },
   {
     name: 'Shopify',
-    read: (url, limits) => createShopifyConnector({ domain: url }, { token: CREDENTIALS.shopifyToken }, { limits }).listOrders({ page: 1, perPage: 50 }),
+    read: (url, limits) => firstPage(createShopifyConnector({ domain: url }, { token: CREDENTIALS.shopifyToken }, { limits }).orderPages({ pageSize: 50 })),
   },
   {
     name: 'ActiveCampaign',

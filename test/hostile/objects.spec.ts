@@ -4,6 +4,7 @@ import { createShopifyConnector } from '../../core/platforms/shopify';
 import { createWooConnector } from '../../core/platforms/woocommerce/connector';
 import { startHostileServer, type HostileServer } from '../../sandbox/kit/hostile';
 import { removeTempDirs } from '../helpers';
+import { firstPage } from '../pages';
 import { openWorld, type World } from '../sync/world';
 import { broken, shopifyOrder, wooOrder } from './arbitraries';
 
@@ -60,10 +61,10 @@ describe('malformed objects in a platform answer', () => {
       fc.asyncProperty(fc.array(fc.oneof(wooOrder.map((o) => ({ good: true as const, o })), broken(wooOrder).map((o) => ({ good: false as const, o }))), { maxLength: 8 }), async (entries) => {
         // Unique ids, so each result can be matched to what was sent.
         page = entries.map((e, i) => (e.o && typeof e.o === 'object' && !Array.isArray(e.o) && 'id' in e.o ? { ...e.o, id: e.good ? 10_000 + i : (e.o as { id: unknown }).id } : e.o));
-        const result = await woo.listOrders({ page: 1, perPage: 100 });
-        expect(result.results).toHaveLength(page.length);
+        const result = await firstPage(woo.orderPages({ pageSize: 100 }));
+        expect(result.items).toHaveLength(page.length);
         entries.forEach((e, i) => {
-          const r = result.results[i]!;
+          const r = result.items[i]!;
           if (e.good) expect(r.ok && r.order.remoteId).toBe(String(10_000 + i));
           if (!r.ok) expect(r.message).toMatch(/^WooCommerce order .* could not be read: field /);
         });
@@ -84,10 +85,10 @@ describe('malformed objects in a platform answer', () => {
       fc.asyncProperty(fc.array(fc.oneof(shopifyOrder.map((o) => ({ good: true as const, o })), broken(shopifyOrder).map((o) => ({ good: false as const, o }))), { maxLength: 6 }), async (entries) => {
         nodes = entries.map((e, i) => (e.good ? { ...e.o, id: `gid://shopify/Order/${20_000 + i}` } : e.o));
         // An incremental pull (a cursor is set): a first pull would ask for the order count to choose a bulk export.
-        const result = await shopify.listOrders({ modifiedAfter: '2026-01-01T00:00:00.000Z', page: 1, perPage: 50 });
-        expect(result.results).toHaveLength(nodes.length);
+        const result = await firstPage(shopify.orderPages({ modifiedAfter: '2026-01-01T00:00:00.000Z', pageSize: 50 }));
+        expect(result.items).toHaveLength(nodes.length);
         entries.forEach((e, i) => {
-          const r = result.results[i]!;
+          const r = result.items[i]!;
           if (e.good) expect(r.ok && r.order.remoteId).toBe(String(20_000 + i));
         });
       }),

@@ -2,6 +2,7 @@
 // notes, not a test): `node --import tsx test/hostile/rss-report.ts`.
 import { createWooConnector } from '../../core/platforms/woocommerce/connector';
 import { startHostileServer } from '../../sandbox/kit/hostile';
+import { firstPage } from '../pages';
 
 const MB = 1024 * 1024;
 const server = await startHostileServer({ kind: 'huge', bytes: 200 * MB });
@@ -11,7 +12,7 @@ let peak = start;
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 20);
-const outcome = await woo.listOrders({ page: 1, perPage: 100 }).then(
+const outcome = await firstPage(woo.orderPages({ pageSize: 100 })).then(
   () => 'answer read in full',
   (error: Error) => error.message,
 );

@@ -5,6 +5,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopifyConnector } from '../../core/platforms/shopify/connector';
 import type { RemoteStockItem, ShopConnector } from '../../core/platforms/types';
+import { collect } from '../pages';
 import { startShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
 
 let shop: ShopifySandbox;
@@ -14,7 +15,7 @@ let tracked: RemoteStockItem[];
 beforeAll(async () => {
   shop = await startShopifySandbox({ seed: { products: 12 }, bucket: { maximumAvailable: 2000, restoreRate: 50_000 } });
   connector = createShopifyConnector({ domain: shop.domain }, { token: shop.token }, { limits: { retries: 1, backoffLimitMs: 50 } });
-  tracked = (await connector.listStockItems()).filter((i) => i.manageStock);
+  tracked = (await collect(connector.stockPages())).filter((i) => i.manageStock);
 });
 afterAll(() => shop.close());
 

@@ -4,6 +4,7 @@ import { cp } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { hostEngine } from '../../core/host/host';
 import { removeTempDirs, tempDir } from '../helpers';
+import { aroundPages } from '../pages';
 import { openWorld, quickShopFactory, requestsTo, wrappedShopFactory, type World } from './world';
 
 let world: World | undefined;
@@ -37,16 +38,17 @@ describe('order pull against the WooCommerce sandbox', () => {
     const seen: { sandbox?: Awaited<ReturnType<typeof shopWith2500>>['shop'] } = {};
     // Between pages, the merchant edits orders: one already read (it moves to the end of the list) and one not yet read.
     const factory = wrappedShopFactory((real) => ({
-      async listOrders(query) {
-        const page = await real.listOrders(query);
-        pages++;
-        if (pages === 3 && seen.sandbox) {
-          const ids = [...seen.sandbox.state.orders.keys()];
-          seen.sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
-          seen.sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
-        }
-        return page;
-      },
+      orderPages: (query) =>
+        aroundPages(real.orderPages(query), {
+          after: () => {
+            pages++;
+            if (pages === 3 && seen.sandbox) {
+              const ids = [...seen.sandbox.state.orders.keys()];
+              seen.sandbox.state.modifyOrder(ids[5]!, (o) => (o.customerNote = 'edited during pull'));
+              seen.sandbox.state.modifyOrder(ids[2000]!, (o) => (o.customerNote = 'edited during pull'));
+            }
+          },
+        }),
     }));
     const setup = await shopWith2500(factory);
     seen.sandbox = setup.shop;
@@ -72,10 +74,12 @@ describe('order pull against the WooCommerce sandbox', () => {
   it('resumes after a crash mid-pull without losing or duplicating orders', async () => {
     let pages = 0;
     const crashing = wrappedShopFactory((real) => ({
-      async listOrders(query) {
-        if (++pages === 11) throw new Error('simulated crash');
-        return real.listOrders(query);
-      },
+      orderPages: (query) =>
+        aroundPages(real.orderPages(query), {
+          before: () => {
+            if (++pages === 11) throw new Error('simulated crash');
+          },
+        }),
     }));
     await shopWith2500(crashing);
     await expect(world!.host.client.call('sync.run', { job: 'orders' })).rejects.toThrow(/simulated crash/);
@@ -97,13 +101,15 @@ describe('order pull against the WooCommerce sandbox', () => {
     const snapshot = await tempDir('br-snapshot-');
     let pages = 0;
     const factory = wrappedShopFactory((real) => ({
-      async listOrders(query) {
-        if (++pages === 2) {
-          await world!.host.store.main.save();
-          await cp(world!.dataDir, snapshot, { recursive: true, filter: (from) => !basename(from).startsWith('engine.') });
-        }
-        return real.listOrders(query);
-      },
+      orderPages: (query) =>
+        aroundPages(real.orderPages(query), {
+          before: async () => {
+            if (++pages === 2) {
+              await world!.host.store.main.save();
+              await cp(world!.dataDir, snapshot, { recursive: true, filter: (from) => !basename(from).startsWith('engine.') });
+            }
+          },
+        }),
     }));
     await shopWith2500(factory);
     await world!.host.client.call('sync.run', { job: 'orders' });

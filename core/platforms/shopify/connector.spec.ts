@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startShopifySandbox, type ShopifySandbox, type ShopifySandboxOptions } from '../../../sandbox/shopify';
 import { PlatformError } from '../http';
 import type { RemoteOrder, ShopConnector } from '../types';
+import { collect, firstPage } from '../../../test/pages';
 import { createShopifyConnector } from './connector';
 import { backroomStatus } from './map';
 import { ORDER_PAGE_SIZE } from './queries';
@@ -32,14 +33,11 @@ async function failure(promise: Promise<unknown>): Promise<PlatformError> {
   return error as PlatformError;
 }
 
-/** Reads pages the way the order pull does: until a short page or the last page. */
+/** Reads pages the way the order pull does: to the end of the listing. */
 async function readAll(c: ShopConnector, modifiedAfter?: string): Promise<RemoteOrder[]> {
   const seen: RemoteOrder[] = [];
-  for (let page = 1; ; page++) {
-    const result = await c.listOrders({ page, perPage: c.limits.pageSize, ...(modifiedAfter ? { modifiedAfter } : {}) });
-    for (const r of result.results) if (r.ok) seen.push(r.order);
-    if (result.results.length < c.limits.pageSize || page >= result.totalPages) return seen;
-  }
+  for (const r of await collect(c.orderPages(modifiedAfter ? { modifiedAfter } : {}))) if (r.ok) seen.push(r.order);
+  return seen;
 }
 
 describe('Shopify status mapping', () => {
@@ -112,15 +110,18 @@ describe('Shopify connector: orders', () => {
     const s = await start({ seed: { orders: 5 } });
     const bad = [...s.state.orders.values()][2]!;
     s.corruptOrder(bad.id, { createdAt: 'last Tuesday' });
-    const page = await connect(s).listOrders({ page: 1, perPage: 25 });
-    expect(page.results).toHaveLength(5);
-    const failed = page.results.filter((r) => !r.ok);
+    const page = await firstPage(connect(s).orderPages({ pageSize: 25 }));
+    expect(page.items).toHaveLength(5);
+    const failed = page.items.filter((r) => !r.ok);
     expect(failed).toEqual([{ ok: false, remoteId: String(bad.id), message: expect.stringMatching(new RegExp(`${bad.name}.*field createdAt`)) as unknown }]);
   });
 
   it('waits out THROTTLED answers using the cost extension, then reads on', async () => {
-    const s = await start({ seed: { orders: 30 }, bucket: { maximumAvailable: 1000, restoreRate: 20_000 } });
-    const c = connect(s);
+    // The bucket refills on its own clock, which moves only while the connector waits: on a busy
+    // machine real time would refill it before the first request arrives.
+    let bucketMs = Date.parse('2026-11-01T08:00:00Z');
+    const s = await start({ seed: { orders: 30 }, bucket: { maximumAvailable: 1000, restoreRate: 50, now: () => bucketMs } });
+    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { limits: { retries: 2, backoffLimitMs: 100 }, sleep: async (ms) => void (bucketMs += ms) });
     s.bucket.setAvailable(0);
     // From a cursor (not a first pull, which would count the orders first): the page meets the empty bucket unannounced.
     const orders = await readAll(c, '2000-01-01T00:00:00Z');
@@ -135,14 +136,14 @@ describe('Shopify connector: orders', () => {
     const s = await start({ seed: { orders: 3 }, bucket: { maximumAvailable: 1000, restoreRate: 0.001 } });
     s.bucket.setAvailable(0);
     const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { throttleRetries: 2, limits: { maxRetryAfterMs: 10 } });
-    const error = await failure(c.listOrders({ page: 1, perPage: 25 }));
+    const error = await failure(firstPage(c.orderPages({ pageSize: 25 })));
     expect(error.kind).toBe('transient');
     expect(s.operations.map((o) => o.throttled)).toEqual([true, true, true]);
   });
 
   it('reports a wrong token as one auth error, without retrying', async () => {
     const s = await start({ seed: { orders: 3 } });
-    const error = await failure(connect(s, 'shpat_wrong000000000000000000000000').listOrders({ page: 1, perPage: 25 }));
+    const error = await failure(firstPage(connect(s, 'shpat_wrong000000000000000000000000').orderPages({ pageSize: 25 })));
     expect(error.kind).toBe('auth');
     expect(error.message).toContain('Invalid API key or access token');
     expect(error.message).not.toContain('shpat_wrong');
@@ -152,7 +153,7 @@ describe('Shopify connector: orders', () => {
   it('retries a 503 and fails on a rejected query', async () => {
     const s = await start({ seed: { orders: 3 } });
     s.inject({ kind: 'status', status: 503, retryAfterSeconds: 0 });
-    expect((await connect(s).listOrders({ page: 1, perPage: 25 })).results).toHaveLength(3);
+    expect((await firstPage(connect(s).orderPages({ pageSize: 25 }))).items).toHaveLength(3);
     // The 503 met the order count a first pull asks for; then the count and the page.
     expect(s.log.map((l) => l.status)).toEqual([503, 200, 200]);
   });
@@ -167,7 +168,7 @@ describe('Shopify connector: stock', () => {
   it('lists variants with their available stock and sets quantities in batches of 250', async () => {
     const s = await start({ seed: { products: 300 }, bucket: { maximumAvailable: 1000, restoreRate: 20_000 } });
     const c = connect(s);
-    const items = await c.listStockItems();
+    const items = await collect(c.stockPages());
     expect(items).toHaveLength(300);
     // Page sizes follow the bucket (so how many reads depends on its level), never above Shopify's cost limit.
     const firsts = ops(s, 'BackroomStock').map((o) => o.variables.first as number);
@@ -188,7 +189,7 @@ describe('Shopify connector: stock', () => {
   it('drops an item Shopify refuses and sends the rest of the batch again', async () => {
     const s = await start({ seed: { products: 5 } });
     const c = connect(s);
-    const items = (await c.listStockItems()).filter((i) => i.manageStock);
+    const items = (await collect(c.stockPages())).filter((i) => i.manageStock);
     // Shopify stopped tracking this one after Backroom last read it.
     s.state.inventoryOf(items[1]!.sku).tracked = false;
     const result = await c.setStock(items.map((item) => ({ item, quantity: 7 })));
@@ -228,8 +229,8 @@ describe('Shopify connector: shipping and carts', () => {
     const optOut = s.addCheckout({ email: 'hugo@example.com', customAttributes: { _backroom_tracking_opt_out: 'yes' } });
     const done = s.addCheckout({ email: 'ines@example.com' });
     s.completeCheckout(done.id);
-    const page = await connect(s).listCheckouts({ page: 1, perPage: 25 });
-    const carts = page.results.flatMap((r) => (r.ok ? [r.order] : []));
+    const page = await firstPage(connect(s).checkoutPages({ pageSize: 25 }));
+    const carts = page.items.flatMap((r) => (r.ok ? [r.order] : []));
     expect(carts.map((c) => c.remoteId)).toEqual([`checkout-${open.id}`, `checkout-${optOut.id}`]);
     expect(carts[0]).toMatchObject({ customer: { email: 'greta@example.com', firstName: 'Greta' }, total: '8.00', lines: [{ sku: 'SKU-00003', quantity: 2, total: '8.00' }] });
     expect(carts[0]!.checkoutUrl).toMatch(/recover/);

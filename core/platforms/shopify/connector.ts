@@ -1,7 +1,8 @@
 import { registerSecret } from '../../store/redact';
 import { describeSchemaProblem, PlatformError, type PlatformLimits } from '../http';
 import { randomUUID } from 'node:crypto';
-import type { OrderPage, OrderQuery, OutgoingShipment, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
+import { byModifiedTime, chunk, cursorPages, modifiedCheckpoint, type ModifiedCheckpoint, type Page, type Pages } from '../paging';
+import type { OutgoingShipment, ReadQuery, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopifyDomain } from '../url-policy';
 import { downloadBulkOrders } from './bulk';
 import { createGraphqlClient, setTokenCommand, type GraphqlClient } from './graphql';
@@ -100,17 +101,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 const DEAD_FULFILLMENT = ['CANCELLED', 'ERROR', 'FAILURE'];
 const FULFILLABLE = ['OPEN', 'IN_PROGRESS'];
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-interface CursorPage<T> {
-  nodes: T[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+/** An order result's place in the modified-time listing (an unreadable one has no time). */
+const identifyResult = (r: RemoteOrderResult) => (r.ok ? { id: r.order.remoteId, modifiedAt: r.order.modifiedAt } : { id: r.remoteId });
 
 export function createShopifyConnector(shop: { domain: string; name?: string }, credentials: Record<string, string>, options: ShopifyConnectorOptions = {}): ShopConnector {
   let domain: string;
@@ -128,44 +120,10 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, shopName: shop.name, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
 
   /**
-   * Page numbers (what the jobs ask for) over cursors (what Shopify pages by): for each query the
-   * `after` cursor of every page reached so far. The jobs read page 1, 2, 3… of one query in order,
-   * so each page costs one request; a page asked for out of order is walked to from the last known.
+   * How many nodes the next GraphQL page asks for: what the cost bucket holds now, between a fifth
+   * of the page size and the page size (GraphqlClient.pageSize), so pages follow Shopify's pace.
    */
-  const cursorBook = new Map<string, (string | null)[]>();
-  async function pageAt<T>(key: string, page: number, fetch: (after: string | null) => Promise<CursorPage<T>>): Promise<CursorPage<T>> {
-    let cursors = cursorBook.get(key);
-    if (!cursors) {
-      cursors = [null];
-      cursorBook.set(key, cursors);
-      if (cursorBook.size > 32) cursorBook.delete(cursorBook.keys().next().value!);
-    }
-    for (let p = cursors.length; p < page; p++) {
-      const walk = await fetch(cursors[p - 1]!);
-      if (!walk.hasNextPage || !walk.endCursor) return { nodes: [], hasNextPage: false, endCursor: null };
-      cursors[p] = walk.endCursor;
-    }
-    const result = await fetch(cursors[page - 1] ?? null);
-    if (result.hasNextPage && result.endCursor) cursors[page] = result.endCursor;
-    return result;
-  }
-
-  /**
-   * One page of `size` nodes for the jobs, read in GraphQL pages sized to what the bucket holds
-   * (GraphqlClient.pageSize, at least a fifth of the page): the jobs take a short page for the end
-   * of the list, so the page is filled from as many smaller reads as the bucket's pace calls for.
-   */
-  async function fillPage<T>(name: string, size: number, nodeCost: number, after: string | null, fetch: (first: number, after: string | null) => Promise<CursorPage<T>>): Promise<CursorPage<T>> {
-    const nodes: T[] = [];
-    let cursor = after;
-    for (;;) {
-      const wanted = size - nodes.length;
-      const part = await fetch(gql.pageSize(name, wanted, Math.min(wanted, Math.ceil(size / 5)), nodeCost), cursor);
-      nodes.push(...part.nodes);
-      cursor = part.endCursor ?? cursor;
-      if (!part.hasNextPage || nodes.length >= size) return { nodes, hasNextPage: part.hasNextPage, endCursor: cursor };
-    }
-  }
+  const nodesFor = (name: string, pageSize: number, nodeCost: number) => gql.pageSize(name, pageSize, Math.ceil(pageSize / 5), nodeCost);
 
   let locationId: Promise<string> | null = null;
   /** The shop's Shopify location for stock: the configured one, or the first active one. Read once. */
@@ -222,9 +180,9 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
    * A first pull of a large history (more than the bulk threshold) reads every order with one bulk
    * query: Shopify runs it apart from the cost bucket and writes JSONL, which is downloaded once
    * and served to the order pull page by page. Orders changed after the bulk operation began are
-   * left out of it (their older copy could be stale); the pull's next run reads them live.
+   * left out of it (their older copy could be stale); the read goes on live after the snapshot
+   * and picks them up.
    */
-  let bulkOrders: { nodes: Record<string, unknown>[]; times: number[] } | null = null;
   let bulkConsidered = false;
 
   async function runBulkOrders(): Promise<{ nodes: Record<string, unknown>[]; times: number[] } | null> {
@@ -253,57 +211,47 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     }
   }
 
-  /** A page of the bulk snapshot, or null once it is used up (then the pull reads live). */
-  async function bulkPage(query: OrderQuery, perPage: number): Promise<OrderPage | null> {
-    if (!bulkOrders) return null;
-    const { nodes, times } = bulkOrders;
-    const after = query.modifiedAfter ? Date.parse(query.modifiedAfter) : -Infinity;
-    let low = 0;
-    let high = times.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (times[mid]! > after) high = mid;
-      else low = mid + 1;
+  /** The bulk snapshot served in pages, oldest change first, after `after` (a resumed read skips what it covered). */
+  async function* bulkPages(snapshot: { nodes: Record<string, unknown>[]; times: number[] }, perPage: number, covered: ModifiedCheckpoint<RemoteOrderResult>): AsyncGenerator<Page<RemoteOrderResult>> {
+    for (let start = 0; start < snapshot.nodes.length; start += perPage) {
+      const results: RemoteOrderResult[] = [];
+      for (const node of snapshot.nodes.slice(start, start + perPage)) results.push(await mapOrder(node));
+      yield { items: covered.take(results), checkpoint: covered.checkpoint };
     }
-    const start = low + (query.page - 1) * perPage;
-    const slice = nodes.slice(start, start + perPage);
-    const more = start + slice.length < nodes.length;
-    if (!more) bulkOrders = null;
-    if (slice.length === 0) return null;
-    const results: RemoteOrderResult[] = [];
-    for (const node of slice) results.push(await mapOrder(node));
-    return { results, total: start - low + slice.length, totalPages: more ? query.page + 1 : query.page };
   }
 
-  async function readOrderPage(query: OrderQuery): Promise<OrderPage> {
-    const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
-    if (!query.modifiedAfter && !bulkConsidered) {
+  /**
+   * Orders modified after the query's instant, oldest change first (sortKey UPDATED_AT), one
+   * GraphQL page at a time. A first read of a large history comes from the bulk snapshot, then
+   * goes on live from the snapshot's checkpoint, which picks up the orders changed meanwhile.
+   */
+  async function* orderPages(query: ReadQuery = {}): AsyncGenerator<Page<RemoteOrderResult>> {
+    const perPage = Math.min(Math.max(1, query.pageSize ?? ORDER_PAGE_SIZE), ORDER_PAGE_SIZE);
+    const covered = modifiedCheckpoint(identifyResult, query.modifiedAfter);
+    const keep = (results: RemoteOrderResult[]) => (query.statuses?.length ? results.filter((r) => !r.ok || query.statuses!.includes(r.order.status)) : results);
+    if (!query.modifiedAfter && query.bulk !== false && !bulkConsidered) {
       bulkConsidered = true;
-      bulkOrders = await runBulkOrders();
+      const snapshot = await runBulkOrders();
+      if (snapshot) for await (const page of bulkPages(snapshot, perPage, covered)) yield { ...page, items: keep(page.items) };
     }
-    const fromBulk = await bulkPage(query, perPage);
-    if (fromBulk) return fromBulk;
-    // Oldest change first (sortKey UPDATED_AT), after the cursor instant, so the pull can advance page by page.
-    const filter = query.modifiedAfter ? `updated_at:>'${searchTime(query.modifiedAfter)}'` : null;
-    const page = await pageAt(`orders|${filter ?? ''}|${perPage}`, query.page, (start) =>
-      fillPage('BackroomOrders', perPage, ORDER_NODE_COST, start, async (first, after) => {
-        const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first, after, query: filter }, schema: OrdersData, idempotent: true, first });
-        return { nodes: orders.nodes, hasNextPage: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
-      }),
-    );
-    let results: RemoteOrderResult[] = [];
-    for (const node of page.nodes) results.push(await mapOrder(node));
-    // Shopify cannot filter by Backroom's status; a filtered page may come back short, so page on totalPages.
-    if (query.statuses?.length) results = results.filter((r) => !r.ok || query.statuses!.includes(r.order.status));
-    // GraphQL has no totals: report the pages known so far (one more while Shopify says there is a next page).
-    return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
+    const after = covered.checkpoint;
+    const filter = after ? `updated_at:>'${searchTime(after)}'` : null;
+    const live = cursorPages(async (cursor) => {
+      const first = nodesFor('BackroomOrders', perPage, ORDER_NODE_COST);
+      const { orders } = await gql.run({ name: 'BackroomOrders', query: ORDERS_QUERY, variables: { first, after: cursor, query: filter }, schema: OrdersData, idempotent: true, first });
+      const items: RemoteOrderResult[] = [];
+      for (const node of orders.nodes) items.push(await mapOrder(node));
+      return { items, more: orders.pageInfo.hasNextPage, endCursor: orders.pageInfo.endCursor };
+    });
+    // Shopify cannot filter by Backroom's status: the checkpoint covers every order read, kept or not.
+    for await (const page of byModifiedTime(live, covered)) yield { ...page, items: keep(page.items) };
   }
 
   /** Current available quantities of inventory items at the stock location (after a compare failure). */
   async function rereadItems(items: RemoteStockItem[]): Promise<Map<string, RemoteStockItem>> {
     const at = await location();
     const fresh = new Map<string, RemoteStockItem>();
-    for (const group of chunks(items, STOCK_LEVELS_BATCH)) {
+    for (const group of chunk(items, STOCK_LEVELS_BATCH)) {
       const { nodes } = await gql.run({ name: 'BackroomStockLevels', query: STOCK_LEVELS_QUERY, variables: { ids: group.map((i) => toGid('InventoryItem', i.remoteId)), locationId: at }, schema: StockLevelsData, idempotent: true });
       for (const node of nodes) {
         const item = node ? group.find((i) => toGid('InventoryItem', i.remoteId) === node.id) : undefined;
@@ -441,7 +389,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       };
     },
 
-    listOrders: (query) => readOrderPage(query),
+    orderPages,
 
     async getOrder(remoteId) {
       const { order } = await gql.run({ name: 'BackroomOrder', query: ORDER_QUERY, variables: { id: toGid('Order', remoteId) }, schema: OrderData, idempotent: true });
@@ -451,24 +399,13 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
       return mapped.order;
     },
 
-    async listStockItems(): Promise<RemoteStockItem[]> {
+    async *stockPages(): AsyncGenerator<Page<RemoteStockItem>> {
       const at = await location();
-      const items: RemoteStockItem[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const first = gql.pageSize('BackroomStock', VARIANT_PAGE_SIZE, VARIANT_PAGE_SIZE / 5, VARIANT_NODE_COST);
-        const { productVariants }: { productVariants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Parameters<typeof toStockItem>[0][] } } = await gql.run({
-          name: 'BackroomStock',
-          query: VARIANTS_QUERY,
-          variables: { first, after, locationId: at },
-          schema: VariantsData,
-          idempotent: true,
-          first,
-        });
-        items.push(...productVariants.nodes.map(toStockItem));
-        if (!productVariants.pageInfo.hasNextPage || !productVariants.pageInfo.endCursor) return items;
-        after = productVariants.pageInfo.endCursor;
-      }
+      yield* cursorPages(async (after) => {
+        const first = nodesFor('BackroomStock', VARIANT_PAGE_SIZE, VARIANT_NODE_COST);
+        const { productVariants } = await gql.run({ name: 'BackroomStock', query: VARIANTS_QUERY, variables: { first, after, locationId: at }, schema: VariantsData, idempotent: true, first });
+        return { items: productVariants.nodes.map(toStockItem), more: productVariants.pageInfo.hasNextPage, endCursor: productVariants.pageInfo.endCursor };
+      });
     },
 
     async setStock(updates: StockUpdate[]): Promise<StockUpdateResult> {
@@ -478,7 +415,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
         if (u.item.manageStock) managed.push(u);
         else result.failed.push({ item: u.item, message: `Shopify does not track inventory for SKU ${u.item.sku} at this location.`, retriable: false });
       }
-      for (const group of chunks(managed, SET_QUANTITIES_BATCH)) {
+      for (const group of chunk(managed, SET_QUANTITIES_BATCH)) {
         const r = await sendQuantities(group);
         result.updated.push(...r.updated);
         result.failed.push(...r.failed);
@@ -570,23 +507,22 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
      */
     async completeOrder() {},
 
-    async listCheckouts(query) {
-      const perPage = Math.min(Math.max(1, query.perPage), ORDER_PAGE_SIZE);
+    checkoutPages(query = {}): Pages<RemoteOrderResult> {
+      const perPage = Math.min(Math.max(1, query.pageSize ?? ORDER_PAGE_SIZE), ORDER_PAGE_SIZE);
       // Open = not completed; completed checkouts became orders, which the order pull follows.
       const filter = ['status:open', ...(query.modifiedAfter ? [`updated_at:>'${searchTime(query.modifiedAfter)}'`] : [])].join(' AND ');
-      const page = await pageAt(`checkouts|${filter}|${perPage}`, query.page, (start) =>
-        fillPage('BackroomCheckouts', perPage, CHECKOUT_NODE_COST, start, async (first, after) => {
-          const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first, after, query: filter }, schema: CheckoutsData, idempotent: true, first });
-          return { nodes: abandonedCheckouts.nodes, hasNextPage: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
-        }),
-      );
-      const results: RemoteOrderResult[] = page.nodes.map((raw): RemoteOrderResult => {
-        const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? gidTail((raw as { id: string }).id) : '(unknown)';
-        const parsed = ShopifyCheckout.safeParse(raw);
-        if (!parsed.success) return { ok: false, remoteId: `${CHECKOUT_ID_PREFIX}${id}`, message: `Shopify abandoned checkout ${id} could not be read: ${describeSchemaProblem(parsed.error)}` };
-        return { ok: true, order: checkoutToRemoteOrder(parsed.data) };
+      const pages = cursorPages(async (cursor) => {
+        const first = nodesFor('BackroomCheckouts', perPage, CHECKOUT_NODE_COST);
+        const { abandonedCheckouts } = await gql.run({ name: 'BackroomCheckouts', query: CHECKOUTS_QUERY, variables: { first, after: cursor, query: filter }, schema: CheckoutsData, idempotent: true, first });
+        const items = abandonedCheckouts.nodes.map((raw): RemoteOrderResult => {
+          const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? gidTail((raw as { id: string }).id) : '(unknown)';
+          const parsed = ShopifyCheckout.safeParse(raw);
+          if (!parsed.success) return { ok: false, remoteId: `${CHECKOUT_ID_PREFIX}${id}`, message: `Shopify abandoned checkout ${id} could not be read: ${describeSchemaProblem(parsed.error)}` };
+          return { ok: true, order: checkoutToRemoteOrder(parsed.data) };
+        });
+        return { items, more: abandonedCheckouts.pageInfo.hasNextPage, endCursor: abandonedCheckouts.pageInfo.endCursor };
       });
-      return { results, total: (query.page - 1) * perPage + page.nodes.length, totalPages: page.hasNextPage ? query.page + 1 : query.page };
+      return byModifiedTime(pages, modifiedCheckpoint(identifyResult, query.modifiedAfter));
     },
   };
   return connector;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWooSandbox, type WooSandbox, type WooSandboxOptions } from '../../../sandbox/woocommerce';
 import { PlatformError } from '../http';
 import type { RemoteOrder, ShopConnector } from '../types';
+import { collect, firstPage } from '../../../test/pages';
 import { createWooConnector } from './connector';
 
 let shop: WooSandbox | undefined;
@@ -32,24 +33,24 @@ async function failure(promise: Promise<unknown>): Promise<PlatformError> {
 }
 
 describe('WooCommerce connector: orders', () => {
-  it('reads 2,500 orders across 25 pages exactly once', async () => {
+  it('reads 2,500 orders with keyset restarts, each exactly once', async () => {
     const s = await start({ seed: { orders: 2500 } });
     const wc = connect(s);
     const seen: string[] = [];
-    let totalPages = 1;
-    for (let page = 1; page <= totalPages; page++) {
-      const result = await wc.listOrders({ page, perPage: 100 });
-      totalPages = result.totalPages;
-      expect(result.total).toBe(2500);
-      for (const r of result.results) {
+    let pages = 0;
+    for await (const page of wc.orderPages()) {
+      pages++;
+      for (const r of page.items) {
         expect(r.ok).toBe(true);
         if (r.ok) seen.push(r.order.remoteId);
       }
     }
-    expect(totalPages).toBe(25);
+    // Keyset restarts re-read the second at each page boundary; those repeats are not yielded.
+    expect(seen).toHaveLength(2500);
+    expect(pages).toBe(requests(s, /\/orders\?/).length);
     expect(new Set(seen).size).toBe(2500);
-    expect(seen.length).toBe(2500);
-    expect(requests(s, /\/orders\?/)).toHaveLength(25);
+    // Each restart re-reads the newest second of the page before: 99 new orders a page here.
+    expect(pages).toBeLessThanOrEqual(Math.ceil(2500 / 99));
     const first = requests(s, /\/orders\?/)[0]!.path;
     expect(first).toContain('orderby=modified');
     expect(first).toContain('order=asc');
@@ -63,8 +64,8 @@ describe('WooCommerce connector: orders', () => {
     const order = s.addOrder({ customerId: 4, lines: [{ sku: 'SKU-00001', quantity: 3 }, { sku: variation.sku, quantity: 1 }], meta: { _upsell_accepted: 1, _checkout: { step: 2 } } });
     now = Date.parse('2025-06-10T10:00:00Z');
     s.state.refundLines(order.id, [{ sku: 'SKU-00001', quantity: 2 }]);
-    const page = await connect(s).listOrders({ page: 1, perPage: 100 });
-    const mapped = (page.results[0] as { ok: true; order: RemoteOrder }).order;
+    const page = await firstPage(connect(s).orderPages({ pageSize: 100 }));
+    const mapped = (page.items[0] as { ok: true; order: RemoteOrder }).order;
     const customer = s.state.customers.get(4)!;
     expect(mapped).toMatchObject({
       remoteId: String(order.id),
@@ -89,10 +90,10 @@ describe('WooCommerce connector: orders', () => {
     const s = await start({ now: () => now, utcOffsetMinutes: -300, seed: { products: 4 } });
     now = Date.parse('2025-06-10T12:30:00Z');
     const [order] = s.addOrders(1);
-    const page = await connect(s).listOrders({ page: 1, perPage: 100, modifiedAfter: '2025-06-10T10:00:00.000Z' });
-    expect(page.results.map((r) => r.ok && r.order.remoteId)).toEqual([String(order!.id)]);
-    const later = await connect(s).listOrders({ page: 1, perPage: 100, modifiedAfter: '2025-06-10T12:30:00.400Z', statuses: ['processing', 'on-hold'] });
-    expect(later.results).toEqual([]);
+    const page = await firstPage(connect(s).orderPages({ pageSize: 100, modifiedAfter: '2025-06-10T10:00:00.000Z' }));
+    expect(page.items.map((r) => r.ok && r.order.remoteId)).toEqual([String(order!.id)]);
+    const later = await firstPage(connect(s).orderPages({ pageSize: 100, modifiedAfter: '2025-06-10T12:30:00.400Z', statuses: ['processing', 'on-hold'] }));
+    expect(later.items).toEqual([]);
     expect(s.log.at(-1)!.path).toContain('status=processing%2Con-hold');
   });
 
@@ -100,10 +101,10 @@ describe('WooCommerce connector: orders', () => {
     const s = await start({ seed: { products: 6 } });
     const orders = s.addOrders(3);
     orders[1]!.lines[0]!.quantity = 1.5;
-    const page = await connect(s).listOrders({ page: 1, perPage: 100 });
-    const bad = page.results.find((r) => !r.ok);
+    const page = await firstPage(connect(s).orderPages({ pageSize: 100 }));
+    const bad = page.items.find((r) => !r.ok);
     expect(bad).toEqual({ ok: false, remoteId: String(orders[1]!.id), message: expect.stringContaining('line_items.0.quantity') });
-    expect(page.results.filter((r) => r.ok)).toHaveLength(2);
+    expect(page.items.filter((r) => r.ok)).toHaveLength(2);
     await expect(connect(s).getOrder(String(orders[1]!.id))).rejects.toMatchObject({ kind: 'malformed' });
   });
 
@@ -112,9 +113,9 @@ describe('WooCommerce connector: orders', () => {
     const wc = connect(s);
     s.inject({ kind: 'status', status: 429, retryAfterSeconds: 1, match: /\/orders$/ });
     const started = Date.now();
-    const page = await wc.listOrders({ page: 1, perPage: 100 });
+    const page = await firstPage(wc.orderPages({ pageSize: 100 }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(page.results).toHaveLength(5);
+    expect(page.items).toHaveLength(5);
     expect(requests(s, /\/orders\?/).map((l) => l.status)).toEqual([429, 200]);
     expect(wc.stats.retries).toBe(1);
   });
@@ -122,7 +123,7 @@ describe('WooCommerce connector: orders', () => {
   it('retries 5xx, then fails as transient (retriable)', async () => {
     const s = await start({ seed: { orders: 2 } });
     s.inject({ kind: 'status', status: 503, times: 10, match: /\/orders$/ });
-    const error = await failure(connect(s, 2).listOrders({ page: 1, perPage: 100 }));
+    const error = await failure(firstPage(connect(s, 2).orderPages({ pageSize: 100 })));
     expect(error).toMatchObject({ kind: 'transient', status: 503, retriable: true });
     expect(requests(s, /\/orders\?/)).toHaveLength(3);
   });
@@ -130,9 +131,9 @@ describe('WooCommerce connector: orders', () => {
   it('recovers from a dropped connection, and reports a network error when the shop keeps dropping', async () => {
     const s = await start({ seed: { orders: 2 } });
     s.inject({ kind: 'drop', match: /\/orders$/ });
-    expect((await connect(s).listOrders({ page: 1, perPage: 100 })).results).toHaveLength(2);
+    expect((await firstPage(connect(s).orderPages({ pageSize: 100 }))).items).toHaveLength(2);
     s.inject({ kind: 'drop', times: 10, match: /\/orders$/ });
-    const error = await failure(connect(s, 1).listOrders({ page: 1, perPage: 100 }));
+    const error = await failure(firstPage(connect(s, 1).orderPages({ pageSize: 100 })));
     expect(error.kind).toBe('network');
     expect(error.retriable).toBe(true);
   });
@@ -140,7 +141,7 @@ describe('WooCommerce connector: orders', () => {
   it('reports a body that is not JSON as malformed', async () => {
     const s = await start({ seed: { orders: 2 } });
     s.inject({ kind: 'malformed', match: /\/orders$/ });
-    const error = await failure(connect(s).listOrders({ page: 1, perPage: 100 }));
+    const error = await failure(firstPage(connect(s).orderPages({ pageSize: 100 })));
     expect(error.kind).toBe('malformed');
     expect(error.message).toMatch(/not valid JSON/);
   });
@@ -153,11 +154,11 @@ describe('WooCommerce connector: orders', () => {
     const noEmail = s.addOrder({ status: 'checkout-draft', email: '' });
     s.addOrder({ status: 'processing' });
     const wc = connect(s);
-    const page = await wc.listCheckouts({ page: 1, perPage: 100 });
-    const ids = page.results.map((r) => (r.ok ? r.order.remoteId : r.remoteId));
+    const page = await firstPage(wc.checkoutPages({ pageSize: 100 }));
+    const ids = page.items.map((r) => (r.ok ? r.order.remoteId : r.remoteId));
     expect(ids.sort()).toEqual([String(draft.id), String(pending.id)].sort());
     expect(ids).not.toContain(String(noEmail.id));
-    const mappedDraft = page.results.find((r) => r.ok && r.order.remoteId === String(draft.id)) as { ok: true; order: RemoteOrder };
+    const mappedDraft = page.items.find((r) => r.ok && r.order.remoteId === String(draft.id)) as { ok: true; order: RemoteOrder };
     expect(mappedDraft.order).toMatchObject({ customerRole: 'administrator', checkoutUrl: expect.stringContaining('order-pay') });
 
     await wc.completeOrder(String(pending.id));
@@ -185,7 +186,7 @@ describe('WooCommerce connector: credentials and addresses', () => {
     expect(error.message).not.toContain(secret);
     expect(s.log.filter((l) => l.status === 401)).toHaveLength(1);
     expect(wc.stats.retries).toBe(0);
-    const pull = await failure(wc.listOrders({ page: 1, perPage: 100 }));
+    const pull = await failure(firstPage(wc.orderPages({ pageSize: 100 })));
     expect(pull.kind).toBe('auth');
     expect(s.log.filter((l) => l.status === 401)).toHaveLength(2);
   });
@@ -200,7 +201,7 @@ describe('WooCommerce connector: credentials and addresses', () => {
 describe('WooCommerce connector: stock', () => {
   it('lists simple products and variations with one request per page (WooCommerce 10.3+)', async () => {
     const s = await start({ seed: { products: 300 } });
-    const items = await connect(s).listStockItems();
+    const items = await collect(connect(s).stockPages());
     const simple = [...s.state.products.values()].filter((p) => p.type === 'simple');
     expect(items).toHaveLength(simple.length + s.state.variations.size);
     const variation = [...s.state.variations.values()][0]!;
@@ -212,7 +213,7 @@ describe('WooCommerce connector: stock', () => {
 
   it('falls back to per-product variation listings on shops older than 10.3', async () => {
     const s = await start({ version: '9.8.0', seed: { products: 40 } });
-    const items = await connect(s).listStockItems();
+    const items = await collect(connect(s).stockPages());
     expect(items.filter((i) => i.parentId)).toHaveLength(s.state.variations.size);
     expect(requests(s, /\/products\/\d+\/variations\?/)).toHaveLength(10);
   });
@@ -220,7 +221,7 @@ describe('WooCommerce connector: stock', () => {
   it('sets stock with the fewest batch requests: simple products together, variations per parent, ≤ 100 each', async () => {
     const s = await start({ seed: { products: 300 } });
     const wc = connect(s);
-    const items = await wc.listStockItems();
+    const items = await collect(wc.stockPages());
     const managed = items.filter((i) => i.manageStock);
     const unmanaged = items.filter((i) => !i.manageStock);
     s.log.length = 0;
@@ -239,7 +240,7 @@ describe('WooCommerce connector: stock', () => {
   it('reports items the shop refuses in a batch and keeps the rest', async () => {
     const s = await start({ seed: { products: 10 } });
     const wc = connect(s);
-    const items = (await wc.listStockItems()).filter((i) => i.manageStock && !i.parentId);
+    const items = (await collect(wc.stockPages())).filter((i) => i.manageStock && !i.parentId);
     s.state.products.delete(Number(items[0]!.remoteId));
     const result = await wc.setStock(items.map((item) => ({ item, quantity: 4 })));
     expect(result.failed).toEqual([{ item: items[0], message: expect.stringMatching(/refused SKU SKU-00001: Invalid ID\./), retriable: false }]);
@@ -249,7 +250,7 @@ describe('WooCommerce connector: stock', () => {
   it('marks a whole batch as retriable when the shop keeps failing', async () => {
     const s = await start({ seed: { products: 5 } });
     const wc = connect(s, 1);
-    const items = (await wc.listStockItems()).filter((i) => i.manageStock && !i.parentId);
+    const items = (await collect(wc.stockPages())).filter((i) => i.manageStock && !i.parentId);
     s.inject({ kind: 'status', status: 502, times: 5, match: /batch$/ });
     const result = await wc.setStock(items.map((item) => ({ item, quantity: 2 })));
     expect(result.updated).toEqual([]);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { registerSecret } from '../../store/redact';
 import { createHttpClient, describeSchemaProblem, PlatformError, type HttpClient, type PlatformLimits } from '../http';
-import type { OrderPage, OrderQuery, RemoteOrder, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
+import { chunk, collect, keysetPages, numberedPages, type Page, type Pages } from '../paging';
+import type { ReadQuery, RemoteOrder, RemoteOrderResult, RemoteShipmentRef, RemoteStockItem, ShopConnector, ShopTestReport, StockUpdate, StockUpdateResult } from '../types';
 import { checkShopUrl } from '../url-policy';
 import { instantToGmt, productToStockItem, refundedByLine, toRemoteOrder, variationToStockItem } from './map';
 import { customerShipmentNote, parseShipmentNote, privateTrackingNote } from './shipment-notes';
@@ -59,11 +60,8 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return raw !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+/** An order result's place in the modified-time listing (an unreadable one has no time). */
+const identifyResult = (r: RemoteOrderResult) => (r.ok ? { id: r.order.remoteId, modifiedAt: r.order.modifiedAt } : { id: r.remoteId });
 
 export function createWooConnector(shop: { url: string; name?: string; allowHttp?: boolean }, credentials: Record<string, string>, options: WooConnectorOptions = {}): ShopConnector {
   let baseUrl: string;
@@ -100,15 +98,16 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
   };
 
   /** Every page of a collection: page 1 first (for the totals), then the rest at the declared concurrency. */
-  async function readAll<T>(path: string, item: z.ZodType<T>, searchParams: Record<string, string | number> = {}): Promise<T[]> {
+  function pagesOf<T>(path: string, item: z.ZodType<T>, searchParams: Record<string, string | number> = {}): Pages<T> {
     const schema = z.array(item);
-    const first = await http.request({ path, searchParams: { ...searchParams, per_page: WOO_PAGE_SIZE, page: 1 }, schema });
-    const pages = header(first.headers, 'x-wp-totalpages') ?? (first.body.length < WOO_PAGE_SIZE ? 1 : 2);
-    const rest = await Promise.all(
-      Array.from({ length: Math.max(0, pages - 1) }, (_, i) => http.request({ path, searchParams: { ...searchParams, per_page: WOO_PAGE_SIZE, page: i + 2 }, schema })),
-    );
-    return [first.body, ...rest.map((r) => r.body)].flat();
+    return numberedPages(async (page) => {
+      const res = await http.request({ path, searchParams: { ...searchParams, per_page: WOO_PAGE_SIZE, page }, schema });
+      // Some proxies strip the headers; then a full page means there may be one more.
+      const totalPages = header(res.headers, 'x-wp-totalpages') ?? (res.body.length < WOO_PAGE_SIZE ? page : page + 1);
+      return { items: res.body, totalPages };
+    });
   }
+  const readAll = <T>(path: string, item: z.ZodType<T>, searchParams: Record<string, string | number> = {}) => collect(pagesOf(path, item, searchParams));
 
   async function refundsOf(orderId: number): Promise<Map<number, number>> {
     return refundedByLine(await readAll(`${WC}/orders/${orderId}/refunds`, WooRefund));
@@ -137,29 +136,32 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
     }
   }
 
-  async function readOrderPage(query: OrderQuery & { statuses?: string[] }): Promise<OrderPage> {
-    const perPage = Math.min(Math.max(1, query.perPage), WOO_PAGE_SIZE);
+  /** One page of orders modified after `after`, oldest change first: the shape keysetPages reads. */
+  async function readOrderPage(after: string | undefined, page: number, perPage: number, statuses: string[] | undefined) {
     const res = await http.request({
       path: `${WC}/orders`,
       searchParams: {
-        page: query.page,
+        page,
         per_page: perPage,
         // Oldest change first, so a cursor on the modified time can advance page by page.
         orderby: 'modified',
         order: 'asc',
         // Without this WooCommerce reads modified_after in the shop's own time zone.
         dates_are_gmt: 'true',
-        modified_after: query.modifiedAfter ? instantToGmt(query.modifiedAfter) : undefined,
-        status: query.statuses?.length ? query.statuses.join(',') : undefined,
+        modified_after: after ? instantToGmt(after) : undefined,
+        status: statuses?.length ? statuses.join(',') : undefined,
       },
       schema: z.array(z.unknown()),
     });
-    const results = await Promise.all(res.body.map(mapOrder));
-    const total = header(res.headers, 'x-wp-total');
-    const totalPages = header(res.headers, 'x-wp-totalpages');
+    const items = await Promise.all(res.body.map(mapOrder));
     // Some proxies strip the headers; then a short page is the last one.
-    const fallbackPages = res.body.length < perPage ? query.page : query.page + 1;
-    return { results, total: total ?? (query.page - 1) * perPage + res.body.length, totalPages: totalPages ?? fallbackPages };
+    const totalPages = header(res.headers, 'x-wp-totalpages');
+    return { items, more: res.body.length >= perPage && (totalPages === undefined || page < totalPages) };
+  }
+
+  function orderPages(query: ReadQuery = {}): Pages<RemoteOrderResult> {
+    const perPage = Math.min(Math.max(1, query.pageSize ?? WOO_PAGE_SIZE), WOO_PAGE_SIZE);
+    return keysetPages({ after: query.modifiedAfter, read: (after, page) => readOrderPage(after, page, perPage, query.statuses), identify: identifyResult });
   }
 
   async function customerRoles(orders: RemoteOrder[]): Promise<Map<string, string>> {
@@ -246,7 +248,7 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
       };
     },
 
-    listOrders: (query) => readOrderPage(query),
+    orderPages,
 
     async getOrder(remoteId) {
       const res = await http.request({ path: `${WC}/orders/${encodeURIComponent(remoteId)}`, schema: z.unknown() });
@@ -255,27 +257,34 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
       return mapped.order;
     },
 
-    async listStockItems(): Promise<RemoteStockItem[]> {
-      const products = await readAll(`${WC}/products`, WooProduct, { orderby: 'id', order: 'asc' });
-      const items: RemoteStockItem[] = [];
+    /** Products page by page (simple ones carry stock), then the variations of the variable ones. */
+    async *stockPages(): AsyncGenerator<Page<RemoteStockItem>> {
       const variable: number[] = [];
-      for (const p of products) {
-        if (p.type === 'variable') variable.push(p.id);
-        // Grouped and external products hold no stock of their own.
-        else if (p.type !== 'grouped' && p.type !== 'external') items.push(productToStockItem(p));
+      for await (const page of pagesOf(`${WC}/products`, WooProduct, { orderby: 'id', order: 'asc' })) {
+        const items: RemoteStockItem[] = [];
+        for (const p of page.items) {
+          if (p.type === 'variable') variable.push(p.id);
+          // Grouped and external products hold no stock of their own.
+          else if (p.type !== 'grouped' && p.type !== 'external') items.push(productToStockItem(p));
+        }
+        yield { items, checkpoint: `products:${page.checkpoint}` };
       }
-      if (variable.length === 0) return items;
+      if (variable.length === 0) return;
+      let read = 0;
       try {
         // WooCommerce 10.3+ lists every variation in one collection.
-        const all = await readAll(`${WC}/variations`, WooVariation, { orderby: 'id', order: 'asc' });
-        for (const v of all) if (v.parent_id !== undefined) items.push(variationToStockItem(v, v.parent_id));
+        for await (const page of pagesOf(`${WC}/variations`, WooVariation, { orderby: 'id', order: 'asc' })) {
+          read++;
+          yield { items: page.items.flatMap((v) => (v.parent_id !== undefined ? [variationToStockItem(v, v.parent_id)] : [])), checkpoint: `variations:${page.checkpoint}` };
+        }
+        return;
       } catch (error) {
-        if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error;
-        // Older shops: one listing per variable product.
-        const perParent = await Promise.all(variable.map(async (parentId) => (await readAll(`${WC}/products/${parentId}/variations`, WooVariation)).map((v) => variationToStockItem(v, parentId))));
-        items.push(...perParent.flat());
+        // Only the first page can say the collection does not exist; a later failure is a failure.
+        if (read > 0 || !(error instanceof PlatformError && error.kind === 'not-found')) throw error;
       }
-      return items;
+      // Older shops: one listing per variable product.
+      const perParent = await Promise.all(variable.map(async (parentId) => (await readAll(`${WC}/products/${parentId}/variations`, WooVariation)).map((v) => variationToStockItem(v, parentId))));
+      yield { items: perParent.flat(), checkpoint: 'variations:per-product' };
     },
 
     async setStock(updates: StockUpdate[]): Promise<StockUpdateResult> {
@@ -292,7 +301,7 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
         if (!group) groups.set(path, (group = []));
         group.push(u);
       }
-      const batches = [...groups].flatMap(([path, group]) => chunks(group, WOO_BATCH_SIZE).map((chunk) => sendBatch(path, chunk)));
+      const batches = [...groups].flatMap(([path, group]) => chunk(group, WOO_BATCH_SIZE).map((part) => sendBatch(path, part)));
       for (const r of await Promise.all(batches)) {
         result.updated.push(...r.updated);
         result.failed.push(...r.failed);
@@ -338,16 +347,17 @@ export function createWooConnector(shop: { url: string; name?: string; allowHttp
       await http.request({ method: 'PUT', path: `${WC}/orders/${encodeURIComponent(remoteOrderId)}`, json: { status: 'completed' }, schema: z.object({ id: z.number() }) });
     },
 
-    async listCheckouts(query) {
-      const page = await readOrderPage({ ...query, statuses: CHECKOUT_STATUSES });
-      // Only checkouts with an email address can become carts.
-      const results = page.results.filter((r) => !r.ok || r.order.customer.email !== '');
-      const roles = await customerRoles(results.flatMap((r) => (r.ok ? [r.order] : [])));
-      for (const r of results) {
-        const role = r.ok && r.order.customer.remoteId ? roles.get(r.order.customer.remoteId) : undefined;
-        if (r.ok && role) r.order.customerRole = role;
+    async *checkoutPages(query = {}) {
+      for await (const page of orderPages({ ...query, statuses: CHECKOUT_STATUSES })) {
+        // Only checkouts with an email address can become carts (the checkpoint still covers the rest).
+        const results = page.items.filter((r) => !r.ok || r.order.customer.email !== '');
+        const roles = await customerRoles(results.flatMap((r) => (r.ok ? [r.order] : [])));
+        for (const r of results) {
+          const role = r.ok && r.order.customer.remoteId ? roles.get(r.order.customer.remoteId) : undefined;
+          if (r.ok && role) r.order.customerRole = role;
+        }
+        yield { items: results, checkpoint: page.checkpoint };
       }
-      return { ...page, results };
     },
   };
   return connector;

@@ -12,9 +12,26 @@ export const WooGmtDate = z
   // The pattern alone lets 2025-02-30 or 99:99 through, which would roll over or break the cursor arithmetic.
   .refine((gmt) => isRealGmtDate(gmt), 'must be a real date and time such as 2025-01-31T09:15:00');
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether a text the pattern let through (`YYYY-MM-DDTHH:MM:SS`) is a real date and time. Read
+ * digit by digit: it runs for every order read, and parsing and printing a Date each time cost
+ * more than the rest of the order's checks.
+ */
 function isRealGmtDate(gmt: string): boolean {
-  const ms = Date.parse(`${gmt}.000Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === gmt;
+  const at = (from: number, count: number) => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) value = value * 10 + gmt.charCodeAt(i) - 48;
+    return value;
+  };
+  const year = at(0, 4);
+  const month = at(5, 2);
+  if (month < 1 || month > 12) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  const day = at(8, 2);
+  return day >= 1 && day <= days && at(11, 2) <= 23 && at(14, 2) <= 59 && at(17, 2) <= 59;
 }
 export const WooMoney = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "12.50"');
 const Id = z.number().int().nonnegative();
