@@ -18,7 +18,8 @@ export function sparkline(values: readonly number[], width: number): string {
     const to = Math.max(from + 1, Math.floor(((i + 1) * values.length) / columns));
     return Math.max(...values.slice(from, to));
   });
-  const low = Math.min(0, ...buckets);
+  // The floor is 0, or the smallest value of all (a bucket shows its largest, which can hide it).
+  const low = Math.min(0, ...values);
   const high = Math.max(...buckets);
   if (high === low) return BARS[0]!.repeat(columns);
   return buckets.map((v) => BARS[Math.round(((v - low) / (high - low)) * (BARS.length - 1))]!).join('');

@@ -110,5 +110,7 @@ describe('sparkline', () => {
     expect(sparkline([0, 1, 2, 4, 8], 5)).toBe('▁▂▃▅█');
     expect(sparkline([0, 0, 0], 3)).toBe('▁▁▁');
     expect(sparkline([0, 9, 0, 0, 0, 0], 3)).toBe('█▁▁');
+    // Folded into one bucket, the smallest value (-1) still sets the floor: 0 is the peak.
+    expect(sparkline([0, -1], 1)).toBe('█');
   });
 });
