@@ -294,6 +294,24 @@ async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: Cr
   return { item, work, ref: result.ref, add, remove, sent: { keys: work.ops.flatMap((o) => o.keys), fields } };
 }
 
+/**
+ * Two sends of one contact can travel together (an order that arrived while the first was being
+ * prepared): both were read before either changed a tag, so both would add the same tag. A change
+ * an earlier send of this contact already makes is dropped from the later one; its ledger key is
+ * still settled with the later send, as the tag is on its way (and stays queued with the earlier
+ * send if that one fails).
+ */
+function dropRepeatedChanges(prepared: Prepared[]): void {
+  const planned = new Map<string, 'add' | 'remove'>();
+  for (const p of prepared) {
+    const key = (o: TagOp) => `${p.work.email.toLowerCase()}|${o.tag.toLowerCase()}`;
+    const repeated = (o: TagOp) => planned.get(key(o)) === o.op;
+    p.add = p.add.filter((o) => !repeated(o));
+    p.remove = p.remove.filter((o) => !repeated(o));
+    for (const o of [...p.add, ...p.remove]) planned.set(key(o), o.op);
+  }
+}
+
 function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): void {
   if (!unknownFields.length) return;
   raiseAlert(ctx.store, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
@@ -519,6 +537,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       }
       prepared.unshift(...carried);
       carried = [];
+      dropRepeatedChanges(prepared);
       const withChanges = prepared.filter((p) => p.add.length || p.remove.length);
       // Contacts with nothing left to change are done at once.
       for (const p of prepared) if (!withChanges.includes(p)) settleContact(ctx, crm, s, p.item, p.sent, p.add.length, p.remove.length);
