@@ -17,20 +17,23 @@ afterAll(removeTempDirs);
 /** The public method names: what `backroom`, the TUI, the window and scripts over HTTP call. Renaming one breaks them. */
 const PUBLIC_METHODS = [
   'alerts.dismiss', 'alerts.dismissGroup', 'alerts.groups', 'alerts.list',
+  'bundle.add', 'bundle.list', 'bundle.remove',
   'carts.list',
   'charts.ordersPerDay', 'charts.stockHistory', 'charts.syncLag',
   'crm.add', 'crm.list', 'crm.remove', 'crm.setConnection', 'crm.test',
   'engine.pause', 'engine.resume', 'engine.state',
   'errors.dismiss', 'errors.list', 'errors.retry',
+  'export.write',
   'location.add', 'location.list',
   'orders.list', 'orders.show',
   'rules.add', 'rules.list', 'rules.remove', 'rules.replay',
   'settings.get', 'settings.update',
   'ship', 'shipments.import',
   'shop.add', 'shop.list', 'shop.remove', 'shop.setConnection', 'shop.test', 'shop.update',
+  'sku.alias', 'sku.aliases', 'sku.ignore', 'sku.link', 'sku.unalias', 'sku.unlinked',
   'status',
-  'stock.import', 'stock.list', 'stock.sent', 'stock.set',
-  'sync.run',
+  'stock.at', 'stock.import', 'stock.list', 'stock.low', 'stock.reorderPoint', 'stock.return', 'stock.sent', 'stock.set', 'stock.why',
+  'sync.plan', 'sync.run',
 ];
 
 describe('the API contract', () => {
