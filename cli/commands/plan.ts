@@ -1,4 +1,4 @@
-import type { SyncPlan } from '../../core/model';
+import { STOCK_PLAN_WORDS, stockPlanSummary, type SyncPlan } from '../../core/model';
 import { table } from '../output';
 
 const MAX_ROWS = 200;
@@ -31,9 +31,8 @@ export function formatPlan(plan: SyncPlan): string {
     for (const [status, n] of Object.entries(shop.skippedByStatus)) out.push(`  ${n} order(s) in status ${status} would be skipped (not in this shop's statuses)`);
     if (shop.stock.length) {
       const { shown, more } = capped(shop.stock);
-      const word = { push: 'push', missing: 'not on the shop', unmanaged: 'stock management off', held: 'waits for the reconcile' };
-      out.push(`  Stock: ${shop.stock.filter((s) => s.action === 'push').length} to push, ${shop.unchangedStock} unchanged`);
-      out.push(indent(table(['SKU', 'FROM', 'TO', 'WHAT', 'WHY'], shown.map((s) => [s.sku, s.from ?? '?', s.to, word[s.action], s.why]))) + more);
+      out.push(`  Stock: ${stockPlanSummary(shop.stock, shop.unchangedStock)}`);
+      out.push(indent(table(['SKU', 'FROM', 'TO', 'WHAT', 'WHY'], shown.map((s) => [s.sku, s.from ?? '?', s.to, STOCK_PLAN_WORDS[s.action], s.why]))) + more);
     } else out.push(`  Stock: nothing to push (${shop.unchangedStock} unchanged)`);
     if (shop.shipments.length) {
       out.push('  Shipping:');

@@ -18,6 +18,27 @@ export interface StockPlanLine {
   why: string;
 }
 
+/** What each stock action means to the merchant: one wording for the CLI, the terminal UI and the web page. */
+export const STOCK_PLAN_WORDS: Record<StockPlanLine['action'], string> = {
+  push: 'to push',
+  missing: 'not on the shop',
+  unmanaged: 'stock management off',
+  held: 'waits for the next stock check',
+};
+
+/**
+ * "2 to push, 1 not on the shop, 0 unchanged": every line of the plan is counted under its own
+ * action, so the summary always adds up to the rows shown below it.
+ */
+export function stockPlanSummary(lines: readonly Pick<StockPlanLine, 'action'>[], unchanged: number): string {
+  const counts = new Map<StockPlanLine['action'], number>();
+  for (const line of lines) counts.set(line.action, (counts.get(line.action) ?? 0) + 1);
+  const parts = (Object.keys(STOCK_PLAN_WORDS) as StockPlanLine['action'][])
+    .filter((action) => action === 'push' || counts.has(action))
+    .map((action) => `${counts.get(action) ?? 0} ${STOCK_PLAN_WORDS[action]}`);
+  return [...parts, `${unchanged} unchanged`].join(', ');
+}
+
 export interface OrderPlanLine {
   number: string;
   remoteId: string;

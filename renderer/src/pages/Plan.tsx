@@ -1,17 +1,10 @@
 import { useState } from 'react';
 import type { ShopPlan, SyncPlan } from '../../../core/model';
+import { STOCK_PLAN_WORDS, stockPlanSummary } from '../../../core/model/plan';
 import { useAction, useQuery } from '../hooks';
 import { Badge, Card, Empty, Note, Page, ProblemNote } from '../ui';
 
-const STOCK_WORD: Record<ShopPlan['stock'][number]['action'], string> = {
-  push: 'push',
-  missing: 'not on the shop',
-  unmanaged: 'stock management off',
-  held: 'waits for the stock check',
-};
-
 function ShopPlanCard({ plan }: { plan: ShopPlan }) {
-  const pushes = plan.stock.filter((s) => s.action === 'push').length;
   return (
     <Card title={<>{plan.shop} {plan.firstSync ? <Badge tone="warn">first sync</Badge> : null}</>} className="plan-shop">
       {plan.problem ? <Note tone="bad">{plan.problem}</Note> : null}
@@ -40,7 +33,7 @@ function ShopPlanCard({ plan }: { plan: ShopPlan }) {
         <p key={status} className="muted small">{n} order{n === 1 ? '' : 's'} in status {status} would be skipped (not in this shop’s statuses).</p>
       ))}
       <h3>Stock</h3>
-      <p className="muted small">{pushes} to push, {plan.unchangedStock} unchanged.</p>
+      <p className="muted small">{stockPlanSummary(plan.stock, plan.unchangedStock)}.</p>
       {plan.stock.length ? (
         <table className="table compact" data-testid={`plan-stock-${plan.shop}`}>
           <thead>
@@ -52,7 +45,7 @@ function ShopPlanCard({ plan }: { plan: ShopPlan }) {
                 <td className="mono">{s.sku}</td>
                 <td className="num muted">{s.from ?? '?'}</td>
                 <td className="num"><strong>{s.to}</strong></td>
-                <td>{STOCK_WORD[s.action]}</td>
+                <td>{STOCK_PLAN_WORDS[s.action]}</td>
                 <td className="small">{s.why}</td>
               </tr>
             ))}
