@@ -120,9 +120,11 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   if (decision.kind === 'update') {
     const { next } = decision;
     bump(s, decision.counted);
-    await store.orders.stage(next);
     applyCommitment(store, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
     ctx.hooks.orderChanged?.(shop, existing, next);
+    // Staged last, once what it implies is in memory: a checkpoint writes the orders staged when it
+    // begins, so it must never find this one staged without its stock and CRM work.
+    await store.orders.stage(next);
     return next;
   }
   if (decision.kind === 'skip') {
@@ -133,7 +135,6 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     return null;
   }
   const { order } = decision;
-  await store.orders.stage(order);
   applyCommitment(store, order, shop, { at: now, cause: 'order', ref: order.number });
   // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
@@ -149,6 +150,8 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     });
     bump(s, 'unknownSku');
   }
+  // Last, as above: after its stock, CRM work and alerts.
+  await store.orders.stage(order);
   return order;
 }
 

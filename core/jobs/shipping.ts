@@ -139,8 +139,10 @@ export function shippingDue(order: Order, shop: Pick<Shop, 'shippingPush'>): { s
  */
 export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber: string): Promise<'pushed' | 'waiting' | 'nothing'> {
   const { store } = ctx;
-  const order = await store.orders.findByNumber(orderNumber);
-  if (!order) return 'nothing';
+  const stored = await store.orders.findByNumber(orderNumber);
+  if (!stored) return 'nothing';
+  // Changed on a copy and staged: the stored order is what its month file is written from.
+  const order = structuredClone(stored);
   const due = shippingDue(order, shop);
   if (due.state !== 'push') return due.state;
   const { unsent, mustComplete } = due;

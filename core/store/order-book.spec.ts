@@ -43,7 +43,7 @@ describe('OrderBook month files', () => {
     await book.stage(a);
     await book.stage(b);
     await book.stage(april);
-    await book.flush();
+    await book.write(book.seal());
     const check = async () => {
       const text = await monthOnDisk(dir, '2026-03');
       const month = JSON.parse(text) as OrdersMonth;
@@ -57,19 +57,24 @@ describe('OrderBook month files', () => {
     a.status = 'completed';
     a.lines[0]!.refundedQuantity = 1;
     await book.stage(a);
-    await book.flush();
+    await book.write(book.seal());
     expect((await check()).orders[orderKey(a)]!.status).toBe('completed');
 
     // Changed after stage() but before the write starts: the write takes the latest state.
     b.status = 'on-hold';
     await book.stage(b);
     b.total = '99.99';
-    await book.flush();
+    await book.write(book.seal());
     expect((await check()).orders[orderKey(b)]!.total).toBe('99.99');
 
     // A replacement object (as the order pull makes), a new order, and put() of an in-place change.
+    // put() writes its own order only: a staged one waits for the write of its sealed batch.
     await book.stage({ ...a, status: 'refunded' });
     await book.put(c);
+    const onDisk = JSON.parse(await monthOnDisk(dir, '2026-03')) as OrdersMonth;
+    expect([onDisk.orders[orderKey(a)]!.status, onDisk.orders[orderKey(c)]!.status]).toEqual(['completed', 'processing']);
+    expect((await book.get(a.shop, a.remoteId, a.createdAt))!.status, 'readers see the staged order meanwhile').toBe('refunded');
+    await book.write(book.seal());
     expect((await check()).orders[orderKey(a)]!.status).toBe('refunded');
     c.customer.company = 'Ærø – Gesellschaft "mbH"\n';
     await book.put(c);
@@ -79,10 +84,10 @@ describe('OrderBook month files', () => {
     const shipped = (await book.findByNumber('WO:2'))!;
     shipped.shipments.push({ id: 'S1', orderNumber: 'WO:2', date: '2026-03-05', carrier: 'DHL', tracking: 'T1', location: 'Warehouse', lines: [{ sku: 'SKU-1', quantity: 2 }], recordedAt: '2026-03-05T09:00:00.000Z' });
     await book.stage(shipped);
-    await book.flush();
+    await book.write(book.seal());
     shipped.shipments[0]!.pushedAt = '2026-03-05T09:01:00.000Z';
     await book.stage(shipped);
-    await book.flush();
+    await book.write(book.seal());
     expect((await check()).orders[orderKey(b)]!.shipments[0]!.pushedAt).toBe('2026-03-05T09:01:00.000Z');
 
     // A fresh book reads back what was written, and its first save is again exact.
@@ -111,7 +116,7 @@ describe('OrderBook month files', () => {
     const dir = await tempDir();
     const book = new OrderBook(dir);
     await Promise.all([book.stage(order('1', '2026-05-01T00:00:00.000Z')), book.stage(order('2', '2026-05-02T00:00:00.000Z'))]);
-    await book.flush();
+    await book.write(book.seal());
     const month = JSON.parse(await monthOnDisk(dir, '2026-05')) as OrdersMonth;
     expect(Object.keys(month.orders).sort()).toEqual(['Main shop#1', 'Main shop#2']);
   });

@@ -76,20 +76,53 @@ export class MonthText {
   }
 }
 
+/** An order staged and not yet in its month document, numbered in the order things were staged. */
+interface Staged {
+  order: Order;
+  seq: number;
+}
+
 interface Partition {
   doc: JsonDocument<OrdersMonth>;
   text: MonthText;
+  /**
+   * Staged orders not yet in `doc.data`, so in no write yet: readers see them over the document's.
+   * They enter `doc.data` only through `write(sealed)`, after what they imply is on disk.
+   */
+  staged: Map<string, Staged>;
+  /** The staging number of the order each key last took into `doc.data`: an older sealed batch never replaces a newer order. */
+  applied: Map<string, number>;
+}
+
+/**
+ * The orders one checkpoint writes: those staged when it began, before it saved the documents that
+ * hold what they imply (stock held, CRM work, customer totals). Opaque; made by `seal()`.
+ */
+export interface SealedOrders {
+  readonly size: number;
+}
+
+interface Batch extends SealedOrders {
+  entries: { partition: Partition; key: string; staged: Staged }[];
 }
 
 /**
  * Orders, partitioned by the UTC month they were created in. An order's partition never changes
  * (its creation time is fixed), so a new or updated order rewrites one month's file, never all
  * orders. Partitions are read on first use.
+ *
+ * A staged order is seen at once by every reader, but reaches its month file only with the
+ * checkpoint that sealed it (see `Store.checkpoint`): an order on disk is skipped by the re-pull as
+ * unchanged, so it must never be written by a checkpoint whose queue.json and stock.json were
+ * already being written when it was staged. Change an order by staging a new object; an order
+ * handed out by a reader is the one the month file is written from and must not be changed in place.
  */
 export class OrderBook {
   private readonly months = new Map<string, Partition>();
   private byNumber: Map<string, string> | null = null;
-  private readonly dirty = new Set<JsonDocument<OrdersMonth>>();
+  private seq = 0;
+  /** Months whose last write failed: written again with the next batch, whatever it holds. */
+  private readonly unwritten = new Set<Partition>();
 
   constructor(private readonly dir: string, private readonly onMigrate?: (path: string, from: number) => Promise<void>) {}
 
@@ -104,6 +137,13 @@ export class OrderBook {
     return names.flatMap((n) => MONTH_FILE.exec(n)?.[1] ?? []).sort();
   }
 
+  /** The months on disk and those only staged orders are in so far, oldest first. */
+  private async readableMonths(): Promise<string[]> {
+    const months = new Set(await this.listMonths());
+    for (const [month, p] of this.months) if (p.staged.size || Object.keys(p.doc.data.orders).length) months.add(month);
+    return [...months].sort();
+  }
+
   private async partition(month: string): Promise<Partition> {
     const known = this.months.get(month);
     if (known) return known;
@@ -111,70 +151,109 @@ export class OrderBook {
     const spec = { ...ordersMonthSpec(month), serialize: (data: OrdersMonth) => text.serialize(data) };
     const { doc } = await JsonDocument.open(join(this.dir, `${month}.json`), spec, this.onMigrate);
     // Two callers may open the same month at once: both get the first copy, so no change lands in a discarded one.
-    const partition = this.months.get(month) ?? { doc, text };
+    const partition = this.months.get(month) ?? { doc, text, staged: new Map(), applied: new Map() };
     this.months.set(month, partition);
     return partition;
   }
 
-  private async month(month: string): Promise<JsonDocument<OrdersMonth>> {
-    return (await this.partition(month)).doc;
+  /** A month's orders as readers see them: the document's, with the staged ones over them. */
+  private ordersOf(p: Partition): Order[] {
+    if (p.staged.size === 0) return Object.values(p.doc.data.orders);
+    const merged = { ...p.doc.data.orders };
+    for (const [key, staged] of p.staged) merged[key] = staged.order;
+    return Object.values(merged);
   }
 
-  /** Puts `order` in its month and marks its cached text stale (also when it is the same object, changed in place). */
-  private async place(order: Order): Promise<JsonDocument<OrdersMonth>> {
-    const { doc, text } = await this.partition(monthOf(order.createdAt));
-    const key = orderKey(order);
-    doc.data.orders[key] = order;
-    text.forget(key);
-    this.byNumber?.set(order.number, monthOf(order.createdAt));
-    return doc;
+  /** Puts a staged order into its month document (and so into its next write), unless a newer one is there already. */
+  private apply(p: Partition, key: string, staged: Staged): void {
+    if ((p.applied.get(key) ?? 0) < staged.seq) {
+      p.doc.data.orders[key] = staged.order;
+      p.applied.set(key, staged.seq);
+      // Made again at the next write, also when it is the same object as before.
+      p.text.forget(key);
+    }
+    // Readers see the staged order until then; one staged later still waits for its own checkpoint.
+    const pending = p.staged.get(key);
+    if (pending && pending.seq <= staged.seq) p.staged.delete(key);
   }
 
   async get(shop: string, remoteId: string, createdAt: string): Promise<Order | undefined> {
-    return (await this.month(monthOf(createdAt))).data.orders[orderKey({ shop, remoteId })];
+    const p = await this.partition(monthOf(createdAt));
+    const key = orderKey({ shop, remoteId });
+    return p.staged.get(key)?.order ?? p.doc.data.orders[key];
   }
 
-  /** Stores (inserts or replaces) an order; resolves when it is on disk. */
+  /** Stores (inserts or replaces) an order; resolves when it is on disk. Implies nothing that must be on disk first. */
   async put(order: Order): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const doc = await this.place(order);
-    await doc.save();
+    const p = await this.partition(monthOf(order.createdAt));
+    this.apply(p, orderKey(order), { order, seq: ++this.seq });
+    this.byNumber?.set(order.number, monthOf(order.createdAt));
+    await p.doc.save();
   }
 
-  /** Changes an order in memory only; `flush()` writes every month touched, once. */
+  /** Changes an order in memory (every reader sees it at once); the next checkpoint writes it. */
   async stage(order: Order): Promise<void> {
-    this.dirty.add(await this.place(order));
+    const p = await this.partition(monthOf(order.createdAt));
+    p.staged.set(orderKey(order), { order, seq: ++this.seq });
+    this.byNumber?.set(order.number, monthOf(order.createdAt));
+  }
+
+  /** Takes the orders staged so far for one checkpoint to write; orders staged later wait for the next. */
+  seal(): SealedOrders {
+    const entries: Batch['entries'] = [];
+    for (const partition of this.months.values()) for (const [key, staged] of partition.staged) entries.push({ partition, key, staged });
+    const batch: Batch = { size: entries.length, entries };
+    return batch;
+  }
+
+  /**
+   * Writes a sealed batch: call only once what its orders imply is on disk. Resolves when they are,
+   * and every other write of the order book asked for so far with them.
+   */
+  async write(sealed: SealedOrders): Promise<void> {
+    const { entries } = sealed as Batch;
+    const touched = new Set(this.unwritten);
+    for (const { partition, key, staged } of entries) {
+      this.apply(partition, key, staged);
+      touched.add(partition);
+    }
+    if (touched.size) await mkdir(this.dir, { recursive: true });
+    await Promise.all([...touched].map(async (p) => {
+      this.unwritten.add(p);
+      await p.doc.save();
+      this.unwritten.delete(p);
+    }));
+    await this.flush();
   }
 
   async findByNumber(number: string): Promise<Order | undefined> {
     if (!this.byNumber) {
       const index = new Map<string, string>();
-      for (const month of await this.listMonths()) {
-        for (const order of Object.values((await this.month(month)).data.orders)) index.set(order.number, month);
+      for (const month of await this.readableMonths()) {
+        for (const order of this.ordersOf(await this.partition(month))) index.set(order.number, month);
       }
       this.byNumber = index;
     }
     const month = this.byNumber.get(number);
     if (!month) return undefined;
-    return Object.values((await this.month(month)).data.orders).find((o) => o.number === number);
+    const p = await this.partition(month);
+    for (const staged of p.staged.values()) if (staged.order.number === number) return staged.order;
+    return Object.values(p.doc.data.orders).find((o) => o.number === number);
   }
 
   /** Each month's orders, newest month first, reading a partition only when the caller gets that far. */
   async *byMonth(): AsyncGenerator<Order[]> {
-    for (const month of (await this.listMonths()).reverse()) yield Object.values((await this.month(month)).data.orders);
+    for (const month of (await this.readableMonths()).reverse()) yield this.ordersOf(await this.partition(month));
   }
 
   /** Every order, newest month first. Reads all partitions. */
   async *all(): AsyncGenerator<Order> {
-    for (const month of (await this.listMonths()).reverse()) yield* Object.values((await this.month(month)).data.orders);
+    for (const month of (await this.readableMonths()).reverse()) yield* this.ordersOf(await this.partition(month));
   }
 
-  /** Writes staged changes and waits for every pending write. */
+  /** Waits for every write already asked for. Staged orders are written only by `write(seal())`, through a checkpoint. */
   async flush(): Promise<void> {
-    if (this.dirty.size) await mkdir(this.dir, { recursive: true });
-    const staged = [...this.dirty];
-    this.dirty.clear();
-    await Promise.all(staged.map((d) => d.save()));
     await Promise.all([...this.months.values()].map((p) => p.doc.flush()));
   }
 }

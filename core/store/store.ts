@@ -113,15 +113,23 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
       // alerts), then the orders: a re-pull skips an order already on disk as unchanged, so whatever
       // it implies must never reach the disk after it. All of that is keyed by order, so a crash
       // before the orders are written leaves nothing the re-pull would count twice.
+      // Only the orders staged by now, with what they imply already in memory: the covered documents'
+      // text is taken as each write begins, so an order staged while they are being written (by a pull
+      // running beside this checkpoint) has its CRM work in none of them, and waits for the next one.
+      const sealed = orders.seal();
       await Promise.all(covered.map((d) => d.save()));
-      await orders.flush();
+      await orders.write(sealed);
       // The data is on disk: now, and only now, the markers may say so.
       for (const move of moves) applyCursorMove(cursors.data, move);
       await cursors.save();
     },
     fresh: !main.existed,
     async flush() {
-      await Promise.all([...documents.map((d) => d.flush()), orders.flush()]);
+      // Staged orders are written as a checkpoint writes them: after what they imply.
+      const sealed = orders.seal();
+      if (sealed.size) await Promise.all(covered.map((d) => d.save()));
+      await orders.write(sealed);
+      await Promise.all(documents.map((d) => d.flush()));
     },
     backup,
   };

@@ -70,7 +70,7 @@ describe('store.checkpoint', () => {
     // As a kill between the two writes leaves it: two more orders on disk, the count not moved.
     await store.orders.stage(order('2'));
     await store.orders.stage(order('3'));
-    await store.orders.flush();
+    await store.flush();
     expect((await openStore(dir)).cursors.orderCount('Main')).toBe(1);
     const owner = await openStore(dir, { recountOrders: true });
     expect(owner.cursors.orderCount('Main')).toBe(3);
