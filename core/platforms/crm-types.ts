@@ -129,8 +129,11 @@ export interface CrmBatching {
 export interface CrmConnector {
   readonly platform: CrmPlatform;
   readonly limits: CrmLimits;
-  /** Requests made so far, retries included (the benches and the sync summary report these). */
-  readonly stats: { requests: number; retries: number };
+  /**
+   * Requests made so far, retries included (the benches and the sync summary report these);
+   * `answered`, where the connector counts it, the answers received (tests tell from it that nothing is in flight).
+   */
+  readonly stats: { requests: number; retries: number; answered?: number };
   /** Checks the key and (Mailchimp) the audience; names the account. */
   test(): Promise<CrmTestReport>;
   /** Creates or updates the contact by email. Never changes an existing contact's subscription status. */

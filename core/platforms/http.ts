@@ -2,7 +2,7 @@ import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } fro
 import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { PlatformError, type PlatformErrorKind } from './errors';
-import { createPacer, retryAfterMs, type RollingWindow } from './pacer';
+import { createPacer, realPacerClock, retryAfterMs, type PacerClock, type RollingWindow } from './pacer';
 import { isRefusedPlainHttp } from './url-policy';
 
 /**
@@ -66,12 +66,20 @@ export interface HttpClientOptions {
   platformName: string;
   /** The merchant allowed plain http to this (non-loopback) address; otherwise such a base URL is refused. */
   allowHttp?: boolean;
+  /**
+   * The clock the pacing and Retry-After holds run on (default: real time). Tests hand in the
+   * engine's fake clock, and a sandbox counting on the same clock, so pacing never races the CPU.
+   */
+  clock?: PacerClock;
 }
 
 export interface HttpClient {
   request<T>(req: HttpRequest<T>): Promise<HttpResponse<T>>;
-  /** Requests sent, retries included: the benches and tests count these. */
-  readonly stats: { requests: number; retries: number };
+  /**
+   * Requests sent, retries included: the benches and tests count these. `answered` counts the
+   * answers received (any status), so requests − answered is what is on the wire or failed on it.
+   */
+  readonly stats: { requests: number; retries: number; answered: number };
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -91,12 +99,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (isRefusedPlainHttp(new URL(options.baseUrl), options)) {
     throw new PlatformError('rejected', `The ${platformName} address ${new URL(options.baseUrl).origin} uses plain http, which Backroom refuses unless you allow it for this connection (--allow-http).`);
   }
-  const stats = { requests: 0, retries: 0 };
+  const stats = { requests: 0, retries: 0, answered: 0 };
+  const clock = options.clock ?? realPacerClock;
   const queue = new PQueue({
     concurrency: limits.concurrency,
-    ...(limits.requestsPerSecond ? { intervalCap: limits.requestsPerSecond, interval: 1000 } : {}),
+    // A platform with a rolling window is paced by the pacer alone (on the injected clock): its
+    // window is stricter than fixed one-second windows, which would only add a wait on real time.
+    ...(limits.requestsPerSecond && !limits.rollingWindow ? { intervalCap: limits.requestsPerSecond, interval: 1000 } : {}),
   });
-  const pacer = createPacer(limits.rollingWindow);
+  const pacer = createPacer(limits.rollingWindow, clock);
   const connectMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxBytes = limits.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const auth = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` : undefined;
@@ -125,8 +136,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       afterResponse: [
         (response) => {
           // A Retry-After speaks for the whole account: every request waits, counted from this answer's arrival.
-          const wait = response.statusCode === 429 || response.statusCode === 503 ? retryAfterMs(response.headers['retry-after'], Date.now()) : undefined;
-          if (wait !== undefined) pacer.holdUntil(Date.now() + Math.min(wait, limits.maxRetryAfterMs));
+          const now = clock.now();
+          const wait = response.statusCode === 429 || response.statusCode === 503 ? retryAfterMs(response.headers['retry-after'], now) : undefined;
+          if (wait !== undefined) pacer.holdUntil(now + Math.min(wait, limits.maxRetryAfterMs));
+          stats.answered++;
           return response;
         },
       ],

@@ -107,4 +107,10 @@ export class FakeClock implements Clock {
   get pendingTimers(): number {
     return this.timers.length;
   }
+
+  /** How long until the earliest pending timer is due (0 when one is due now); undefined when none is pending. */
+  get nextTimerMs(): number | undefined {
+    if (this.timers.length === 0) return undefined;
+    return Math.max(0, Math.min(...this.timers.map((t) => t.at)) - this.current);
+  }
 }

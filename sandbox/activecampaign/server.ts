@@ -63,6 +63,11 @@ export interface ActiveCampaignSandboxOptions {
   rateLimit?: boolean;
   requestsPerSecond?: number;
   port?: number;
+  /**
+   * The clock the account counts requests and imports on (default: real time). A test hands in the
+   * clock its connector paces on, so what is counted never depends on how fast the machine is.
+   */
+  now?: () => number;
 }
 
 export interface ActiveCampaignSandbox extends SandboxServer {
@@ -110,7 +115,8 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
   };
   let nextId = 1;
   const id = () => String(nextId++);
-  const now = () => new Date().toISOString().replace(/\.\d+Z$/, '-00:00');
+  const clockMs = options.now ?? Date.now;
+  const now = () => new Date(clockMs()).toISOString().replace(/\.\d+Z$/, '-00:00');
   const lower = (s: string) => s.trim().toLowerCase();
   let base = '';
 
@@ -197,7 +203,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
       if (bytes > AC_IMPORT_LIMITS.bytes) return { status: 413, body: { success: 0, message: `The payload may be at most ${AC_IMPORT_LIMITS.bytes} bytes.`, failureReasons: [] } };
       const invalid = (contacts as AcImportContact[]).map((c, i) => ({ i, email: c?.email })).filter((c) => typeof c.email !== 'string' || c.email.trim() === '');
       if (invalid.length) return { status: 400, body: { success: 0, message: 'Some contacts failed validation.', failureReasons: invalid.map((c) => ({ contact: c.i, failureReasons: ['email is required'] })) } };
-      const at = Date.now();
+      const at = clockMs();
       importStarts = importStarts.filter((s) => at - s.at < 60_000);
       const single = contacts.length === 1;
       if (importStarts.filter((s) => s.single === single).length >= (single ? AC_IMPORT_LIMITS.singlePerMinute : AC_IMPORT_LIMITS.perMinute)) {
@@ -220,7 +226,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
     })
     .on('GET', '/api/3/import/bulk_import', () => {
       const all = [...state.imports.values()];
-      const day = new Date().toISOString().slice(0, 10);
+      const day = new Date(clockMs()).toISOString().slice(0, 10);
       const summary = (jobs: AcImport[]) => (jobs.length ? [{ forDate: day, batches: String(jobs.length), contacts: String(jobs.reduce((n, j) => n + j.contacts.length, 0)) }] : []);
       return { body: { outstanding: summary(all.filter((j) => j.status !== 'completed')), recentlyCompleted: summary(all.filter((j) => j.status === 'completed')) } };
     })
@@ -315,7 +321,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
   const before = (req: SandboxRequest): SandboxResponse | null => {
     if (req.headers['api-token'] !== key) return { status: 403, body: { message: 'You are not authorized to access this resource' } };
     if (options.rateLimit !== false) {
-      const at = Date.now();
+      const at = clockMs();
       recent = recent.filter((t) => at - t < 1000);
       if (recent.length >= perSecond) {
         state.rateLimited++;
@@ -326,7 +332,7 @@ export async function startActiveCampaignSandbox(options: ActiveCampaignSandboxO
     return null;
   };
 
-  const server = await startSandbox({ router, before, notFound: () => ({ status: 404, body: { message: 'No Result found' } }), port: options.port });
+  const server = await startSandbox({ router, before, notFound: () => ({ status: 404, body: { message: 'No Result found' } }), port: options.port, now: clockMs });
   base = server.url;
 
   return {

@@ -80,6 +80,8 @@ export interface SandboxOptions {
   before?: (req: SandboxRequest) => SandboxResponse | null;
   notFound: (req: SandboxRequest) => SandboxResponse;
   port?: number;
+  /** The clock arrival times are read on (default: real time); tests share theirs with the client's pacing. */
+  now?: () => number;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -103,7 +105,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxServ
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const at = Date.now();
+    const at = (options.now ?? Date.now)();
     const record = (status: number) => log.push({ method, path: url.pathname + url.search, status, at });
     const fault = takeFault(url.pathname);
     if (fault?.kind === 'drop') {

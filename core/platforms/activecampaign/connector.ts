@@ -3,7 +3,7 @@ import { applyIndividually } from '../crm-bulk';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImporting, CrmImportOutcome, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
 import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
-import { createPacer } from '../pacer';
+import { createPacer, type PacerClock } from '../pacer';
 import {
   BulkImportInfo,
   BulkImportQueued,
@@ -58,6 +58,8 @@ export interface ActiveCampaignOptions {
   limits?: Partial<PlatformLimits>;
   /** The merchant allowed plain http to this account (`--allow-http`). */
   allowHttp?: boolean;
+  /** What the pacing (5 a second, 100 imports a minute) runs on; default real time. */
+  clock?: PacerClock;
 }
 
 /** The API base for an account URL: `https://example.api-us1.com` → `https://example.api-us1.com/api/3`. */
@@ -93,6 +95,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     describeError: describeActiveCampaignError,
     platformName: 'ActiveCampaign',
     allowHttp: options.allowHttp,
+    clock: options.clock,
   });
   const get = async <T>(path: string, schema: z.ZodType<T>, searchParams?: Record<string, string | number | undefined>) =>
     (await http.request({ path, schema, searchParams })).body;
@@ -199,7 +202,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
   }
 
   // The import's own limit (100 calls a rolling minute), on top of the account's 5 per second.
-  const importPacer = createPacer({ requests: ACTIVECAMPAIGN_IMPORT.perMinute, windowMs: 60_000, marginMs: 1000 });
+  const importPacer = createPacer({ requests: ACTIVECAMPAIGN_IMPORT.perMinute, windowMs: 60_000, marginMs: 1000 }, options.clock);
 
   /** One contact as the bulk import takes it: snake_case names, field ids, tag names (created when missing). */
   async function importContact(input: CrmContactInput, tags: readonly string[]) {

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { applyIndividually } from '../crm-bulk';
 import type { CrmBatching, CrmBatchProgress, CrmBulkResult, CrmConnector, CrmContactInput, CrmContactRef, CrmImporting, CrmImportOutcome, CrmLimits, CrmSubscription } from '../crm-types';
 import { registerSecret } from '../../store/redact';
+import type { PacerClock } from '../pacer';
 import { createHttpClient, describeSchemaProblem, PlatformError, type HttpClient, type PlatformLimits } from '../http';
 import { isLoopbackHost } from '../url-policy';
 import { mailchimpBase } from './address';
@@ -37,6 +38,8 @@ export interface MailchimpOptions {
   /** The data centre (`us21`); derived from the key when omitted. A loopback http URL points at a sandbox. */
   server?: string;
   limits?: Partial<PlatformLimits>;
+  /** What Retry-After holds run on; default real time. */
+  clock?: PacerClock;
 }
 
 /** Largest results archive read (compressed, and unpacked): a 500-operation batch's is a few hundred KB. */
@@ -144,6 +147,7 @@ export function createMailchimpConnector(options: MailchimpOptions): CrmConnecto
     limits,
     describeError: describeMailchimpError,
     platformName: 'Mailchimp',
+    clock: options.clock,
   });
   const list = `lists/${encodeURIComponent(options.listId)}`;
   const memberPath = (ref: CrmContactRef) => `${list}/members/${ref.id}`;
