@@ -25,6 +25,19 @@ export interface RemoteOrder {
   checkoutUrl?: string;
   /** The customer declined tracking (GDPR opt-out on the checkout). */
   trackingOptOut?: boolean;
+  /**
+   * Refunds on the shop that put shipped units back in its stock (Shopify restock type RETURN or
+   * LEGACY_RESTOCK). Absent when the platform does not say (WooCommerce) or was not asked (a bulk
+   * read of the history). Units refunded before they shipped are not here: those only stop being
+   * held, which the refunded quantities of the lines already say.
+   */
+  restocks?: RemoteRestock[];
+}
+
+/** One refund's restocked units, in the shop's SKUs; `location` is the shop's name for where they went, when it says. */
+export interface RemoteRestock {
+  refundId: string;
+  lines: { sku: string; quantity: number; location?: string }[];
 }
 
 /** One entry of a page of orders: mapped, or the reason this one order could not be read. */
