@@ -39,12 +39,14 @@ function shelfFor(store: Store, order: Order, shop: Shop, sku: string, shopLocat
 export function bookRestocks(store: Store, shop: Shop, order: Order, restocks: readonly RemoteRestock[] | undefined, now: Date): number {
   if (!restocks?.length) return 0;
   const extras = extrasOf(store.stock.data);
+  const fresh = restocks.filter((r) => !extras.returns[refundKey(shop.name, r.refundId)]);
+  if (fresh.length === 0) return 0;
+  const shipped = shippedBySku(order);
+  const back = backBySku(extras.returns, order.number);
+  // Units per shop SKU and shelf, so restocks read together make one ledger entry each, not one per unit.
+  const shelves = new Map<string, { sku: string; shelf: string; units: number }>();
   let booked = 0;
-  for (const refund of restocks) {
-    const key = refundKey(shop.name, refund.refundId);
-    if (extras.returns[key]) continue;
-    const shipped = shippedBySku(order);
-    const back = backBySku(extras.returns, order.number);
+  for (const refund of fresh) {
     const lines: BookedReturn['lines'] = [];
     const unshipped: string[] = [];
     let location: string | undefined;
@@ -53,19 +55,20 @@ export function bookRestocks(store: Store, shop: Shop, order: Order, restocks: r
       const left = Math.max(0, (shipped.get(line.sku) ?? 0) - (back.get(line.sku) ?? 0));
       const units = Math.min(line.quantity, left);
       if (units < line.quantity) unshipped.push(`${line.quantity - units} × ${line.sku}`);
-      if (units === 0) continue;
-      const shelf = shelfFor(store, order, shop, line.sku, line.location);
+      const shelf = units > 0 ? shelfFor(store, order, shop, line.sku, line.location) : undefined;
       if (!shelf) continue;
       location ??= shelf;
-      for (const [sku, parts] of unitsOf(store.catalogue.data, order.shop, line.sku, units)) addOnHand(store, sku, shelf, parts, { at: now, cause: 'refund', ref: order.number });
+      const k = `${line.sku}\u0000${shelf}`;
+      const row = shelves.get(k) ?? shelves.set(k, { sku: line.sku, shelf, units: 0 }).get(k)!;
+      row.units += units;
       back.set(line.sku, (back.get(line.sku) ?? 0) + units);
       lines.push({ sku: line.sku, quantity: units });
       booked += units;
     }
     // Booked even with no units, so shipments recorded later never make an old refund count.
-    extras.returns[key] = { order: order.number, at: now.toISOString(), location: location ?? '', lines };
+    extras.returns[refundKey(shop.name, refund.refundId)] = { order: order.number, at: now.toISOString(), location: location ?? '', lines };
     // An order Backroom never shipped was fulfilled on the shop: its stock never left Backroom's shelf, nothing to tell.
-    if (unshipped.length && order.shipments.length) {
+    if (refund.afterShipping && unshipped.length && order.shipments.length) {
       raiseAlert(store, now, {
         key: `refund-restock:${shop.name}:${refund.refundId}`,
         source: { kind: 'shop', name: shop.name },
@@ -73,6 +76,9 @@ export function bookRestocks(store: Store, shop: Shop, order: Order, restocks: r
         message: `A refund of order ${order.number} on ${shop.name} put ${unshipped.join(', ')} back in the shop's stock that Backroom did not ship, so Backroom's stock is unchanged for them. If they are on your shelf, count them in: backroom stock set SKU QTY --location L.`,
       });
     }
+  }
+  for (const { sku: shopSku, shelf, units } of shelves.values()) {
+    for (const [sku, parts] of unitsOf(store.catalogue.data, order.shop, shopSku, units)) addOnHand(store, sku, shelf, parts, { at: now, cause: 'refund', ref: order.number });
   }
   return booked;
 }

@@ -34,10 +34,16 @@ export interface RemoteOrder {
   restocks?: RemoteRestock[];
 }
 
-/** One refund's restocked units, in the shop's SKUs; `location` is the shop's name for where they went, when it says. */
+/**
+ * One refund's restocked units, in the shop's SKUs; `location` is the shop's name for where they
+ * went, when it says. `afterShipping`: the shop says these units had shipped (Shopify RETURN), so
+ * more than Backroom shipped is worth telling; WooCommerce does not know shipping, so there the
+ * excess is units that never left and are only released.
+ */
 export interface RemoteRestock {
   refundId: string;
   lines: { sku: string; quantity: number; location?: string }[];
+  afterShipping: boolean;
 }
 
 /** One entry of a page of orders: mapped, or the reason this one order could not be read. */

@@ -122,6 +122,7 @@ export function toRestocks(refunds: ShopifyRefunds): RemoteRestock[] {
     lines: r.refundLineItems.nodes
       .filter((l) => RESTOCKED_AFTER_SHIPPING.has(l.restockType.toUpperCase()) && l.quantity > 0 && l.lineItem.sku)
       .map((l) => ({ sku: l.lineItem.sku ?? '', quantity: l.quantity, ...(l.location ? { location: l.location.name } : {}) })),
+    afterShipping: true,
   }));
 }
 
