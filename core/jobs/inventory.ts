@@ -184,6 +184,9 @@ function noteBackorders(store: JobContext['store'], now: Date, shop: Shop, sku: 
     key,
     source: { kind: 'shop', name: shop.name },
     kind: 'backorders',
-    message: `SKU ${sku} takes backorders on ${shop.name}: Backroom sends its real quantity, and the shop keeps selling it at 0 and below. Backroom leaves that setting alone; turn backorders off for the product on the shop if it should stop selling at 0.`,
+    message:
+      shop.platform === 'shopify'
+        ? `SKU ${sku} is set to "Continue selling when out of stock" on ${shop.name}: Backroom sends its real quantity, and Shopify keeps selling it at 0 and below. Backroom leaves that setting alone; untick it for the variant in Shopify if it should stop selling at 0.`
+        : `SKU ${sku} takes backorders on ${shop.name}: Backroom sends its real quantity, and the shop keeps selling it at 0 and below. Backroom leaves that setting alone; turn backorders off for the product on the shop if it should stop selling at 0.`,
   });
 }

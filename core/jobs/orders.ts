@@ -5,6 +5,7 @@ import type { RemoteOrder } from '../platforms/types';
 import { noteOrderForCarts } from './carts';
 import { applyCommitment, fulfilmentOf, orderCause } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
+import { bookRestocks } from './refund-restock';
 import { noteUnlinkedOrder } from './unlinked';
 
 /**
@@ -115,12 +116,15 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   const decision = decideOrder(shop, existing, remote, state, now);
   if (decision.kind === 'unchanged') {
     bump(s, 'unchanged');
+    // A refund seen before is booked already (by its id); one a kill kept from its booking is booked now.
+    if (existing) bookRestocks(store, shop, existing, remote.restocks, now);
     return null;
   }
   if (decision.kind === 'update') {
     const { next } = decision;
     bump(s, decision.counted);
     applyCommitment(store, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
+    if (bookRestocks(store, shop, next, remote.restocks, now)) bump(s, 'restocked');
     ctx.hooks.orderChanged?.(shop, existing, next);
     // Staged last, once what it implies is in memory: a checkpoint writes the orders staged when it
     // begins, so it must never find this one staged without its stock and CRM work.
@@ -136,6 +140,8 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
   }
   const { order } = decision;
   applyCommitment(store, order, shop, { at: now, cause: 'order', ref: order.number });
+  // Nothing of a new order was shipped by Backroom: its refunds are only noted, so they never count later.
+  bookRestocks(store, shop, order, remote.restocks, now);
   // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);

@@ -71,12 +71,33 @@ export function openUnlinked(store: Store, options: { shop?: string; ignored?: b
     .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt) || a.shop.localeCompare(b.shop) || a.shopSku.localeCompare(b.shopSku));
 }
 
-/** Drops entries the catalogue now knows (linked through an alias, or given stock or a kit). */
+/** Drops entries the catalogue now knows (linked through an alias, or given stock or a kit), and their alerts. */
 export function forgetLinked(store: Store): void {
   const catalogue = store.catalogue.data;
   for (const [key, entry] of Object.entries(catalogue.unlinked)) {
     if (!entry.ignoredAt && isKnownShopSku(store.stock.data.items, catalogue, entry.shop, entry.shopSku)) delete catalogue.unlinked[key];
   }
+  clearKnownSkuAlerts(store);
+}
+
+/**
+ * An unknown-SKU alert asks the merchant to link or ignore the SKU; once it is linked, aliased,
+ * ignored or in the catalogue, the alert has been answered and goes (raised again only if an order
+ * brings a SKU still unknown). Its key is `unknown-sku:SHOP:SKU`; the shop is the alert's source,
+ * so a shop name with a colon in it is read right.
+ */
+export function clearKnownSkuAlerts(store: Store): number {
+  const catalogue = store.catalogue.data;
+  const items = store.stock.data.items;
+  const before = store.issues.data.alerts.length;
+  store.issues.data.alerts = store.issues.data.alerts.filter((alert) => {
+    if (alert.kind !== 'unknown-sku') return true;
+    const prefix = `unknown-sku:${alert.source.name}:`;
+    if (!alert.key.startsWith(prefix)) return true;
+    const shopSku = alert.key.slice(prefix.length);
+    return !shopSku || !isKnownShopSku(items, catalogue, alert.source.name, shopSku);
+  });
+  return before - store.issues.data.alerts.length;
 }
 
 /**

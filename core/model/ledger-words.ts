@@ -10,6 +10,7 @@ const REASONS: Record<LedgerCause, (ref: string) => string> = {
   'order-refund': (ref) => `order ${ref} was refunded`,
   shipment: (ref) => `shipped for order ${ref}`,
   return: (ref) => `returned from order ${ref}`,
+  refund: (ref) => `restocked by a refund of order ${ref} on the shop`,
   reconcile: (ref) => `corrected by the stock check${ref ? ` (${ref})` : ''}`,
 };
 

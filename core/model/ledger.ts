@@ -16,6 +16,8 @@ export const LedgerCause = z.enum([
   'order-refund',
   'shipment',
   'return',
+  /** A refund on the shop restocked shipped units (ref: the order's number). */
+  'refund',
   'reconcile',
 ]);
 export type LedgerCause = z.infer<typeof LedgerCause>;

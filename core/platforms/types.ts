@@ -25,6 +25,25 @@ export interface RemoteOrder {
   checkoutUrl?: string;
   /** The customer declined tracking (GDPR opt-out on the checkout). */
   trackingOptOut?: boolean;
+  /**
+   * Refunds on the shop that put shipped units back in its stock (Shopify restock type RETURN or
+   * LEGACY_RESTOCK). Absent when the platform does not say (WooCommerce) or was not asked (a bulk
+   * read of the history). Units refunded before they shipped are not here: those only stop being
+   * held, which the refunded quantities of the lines already say.
+   */
+  restocks?: RemoteRestock[];
+}
+
+/**
+ * One refund's restocked units, in the shop's SKUs; `location` is the shop's name for where they
+ * went, when it says. `afterShipping`: the shop says these units had shipped (Shopify RETURN), so
+ * more than Backroom shipped is worth telling; WooCommerce does not know shipping, so there the
+ * excess is units that never left and are only released.
+ */
+export interface RemoteRestock {
+  refundId: string;
+  lines: { sku: string; quantity: number; location?: string }[];
+  afterShipping: boolean;
 }
 
 /** One entry of a page of orders: mapped, or the reason this one order could not be read. */

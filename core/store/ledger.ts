@@ -31,6 +31,8 @@ export interface StockLedger {
   entries(range?: { from?: string; to?: string }): AsyncGenerator<LedgerEntry>;
   /** Waits until every entry written to stock.json so far is in its month file too. */
   flush(): Promise<void>;
+  /** The month files on disk (paths), for the daily backup. */
+  monthFiles(): Promise<string[]>;
 }
 
 /** What stock.json carries for the ledger: the next entry number, and entries not yet in a month file. */
@@ -218,6 +220,10 @@ export function jsonLedger(dataDir: string, now: () => Date = () => new Date()):
 
     async flush() {
       await moving;
+    },
+
+    async monthFiles() {
+      return (await months()).map((month) => join(dir, `${month}.jsonl`));
     },
   };
 

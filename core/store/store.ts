@@ -89,7 +89,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
 
   const backup = async (day: string) => {
     const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));
-    return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day);
+    return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day, undefined, await ledger.monthFiles());
   };
   if (options.backupDay) await backup(options.backupDay);
   if (options.recountOrders) await recountOrders(orders, cursors);

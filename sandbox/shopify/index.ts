@@ -8,7 +8,7 @@ import { FieldError } from './execute';
 import { buildMutations } from './mutations';
 import { buildSchema, gid } from './schema';
 import { createCheckout, createOrder, seededRandom, seedProducts, type NewCheckout, type NewLine, type NewOrder } from './seed';
-import { ShopifyState, type CheckoutRecord, type FulfillmentRecord, type OrderRecord } from './state';
+import { ShopifyState, type CheckoutRecord, type FulfillmentRecord, type OrderRecord, type RefundRecord } from './state';
 
 export { ShopifyState } from './state';
 export type { OrderRecord, CheckoutRecord, FulfillmentRecord, VariantRecord, InventoryItemRecord, FinancialStatus } from './state';
@@ -69,8 +69,12 @@ export interface ShopifySandbox extends SandboxServer {
   /** Changes an order as the shop admin would; `updatedAt` moves to now. */
   modifyOrder(id: number, change: (order: OrderRecord) => void): OrderRecord;
   cancelOrder(id: number, options?: { refund?: boolean }): OrderRecord;
-  /** Refunds units (every remaining unit when `lines` is omitted), releasing what was not shipped. */
-  refundOrder(id: number, lines?: NewLine[]): OrderRecord;
+  /**
+   * Refunds units (every remaining unit when `lines` is omitted), releasing what was not shipped
+   * (restock type CANCEL). Shipped units go back to stock only with `restock` (RETURN, at `location`
+   * or where they shipped from); otherwise NO_RESTOCK. Each call is one refund on the order.
+   */
+  refundOrder(id: number, lines?: NewLine[], options?: { restock?: boolean; location?: string }): OrderRecord;
   /** Serves these fields of the order as given (to test malformed payloads). */
   corruptOrder(id: number, fields: Record<string, unknown>): void;
   setInventory(sku: string, available: number, location?: string): void;
@@ -273,16 +277,33 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
       state.touch(o);
       return o;
     },
-    refundOrder: (id: number, lines?: NewLine[]) => {
+    refundOrder: (id: number, lines?: NewLine[], opts: { restock?: boolean; location?: string } = {}) => {
       const o = order(id);
       const wanted = lines ?? o.lineItems.map((l) => ({ sku: l.sku ?? '', quantity: l.currentQuantity }));
+      const refund: RefundRecord = { id: state.id(), createdAt: state.timestamp(), lines: [] };
       for (const w of wanted) {
         const line = o.lineItems.find((l) => l.sku === w.sku && l.currentQuantity > 0);
         if (!line) throw new Error(`Order ${id} has no refundable line with SKU ${w.sku}`);
         const units = Math.min(w.quantity, line.currentQuantity);
+        const unshipped = Math.min(units, state.remainingByLine(o).get(line.id) ?? 0);
         line.currentQuantity -= units;
         release(o, line.id, units);
+        const fo = o.fulfillmentOrders.find((f) => f.lineItems.some((li) => li.lineItemId === line.id));
+        if (unshipped > 0) refund.lines.push({ id: state.id(), lineItemId: line.id, quantity: unshipped, restockType: 'CANCEL', locationId: fo?.locationId ?? null });
+        const shipped = units - unshipped;
+        if (shipped === 0) continue;
+        if (!opts.restock) {
+          refund.lines.push({ id: state.id(), lineItemId: line.id, quantity: shipped, restockType: 'NO_RESTOCK', locationId: null });
+          continue;
+        }
+        const at = opts.location ? state.locations.find((l) => l.name === opts.location) : state.locations.find((l) => l.id === (o.fulfillments.find((f) => f.lines.some((x) => x.lineItemId === line.id))?.locationId ?? fo?.locationId));
+        if (!at) throw new Error(`No location ${opts.location ?? 'for the line'}`);
+        const item = line.variantId === null ? undefined : state.inventoryItems.get(state.variants.get(line.variantId)?.inventoryItemId ?? -1);
+        const level = item?.levels.get(at.id);
+        if (level) level.available += shipped;
+        refund.lines.push({ id: state.id(), lineItemId: line.id, quantity: shipped, restockType: 'RETURN', locationId: at.id });
       }
+      o.refunds.push(refund);
       o.financialStatus = o.lineItems.every((l) => l.currentQuantity === 0) ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
       state.touch(o);
       return o;

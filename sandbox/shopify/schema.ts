@@ -87,6 +87,7 @@ export function buildSchema(state: ShopifyState) {
       title: v.title,
       displayName: `${v.productTitle} - ${v.title}`,
       price: v.price,
+      inventoryPolicy: v.inventoryPolicy ?? 'DENY',
       product: { __typename: 'Product', id: gid('Product', v.productId), title: v.productTitle },
       inventoryItem: inventoryItem(v.inventoryItemId),
     };
@@ -201,9 +202,41 @@ export function buildSchema(state: ShopifyState) {
         const all = o.fulfillments.map((f) => fulfillment(o, f));
         return typeof args.first === 'number' ? all.slice(0, args.first) : all;
       },
+      // Order.refunds is a plain list taking `first`; each refund's lines are a connection.
+      refunds: (args: Record<string, unknown>) => {
+        const all = o.refunds.map((r) => refund(o, r));
+        return typeof args.first === 'number' ? all.slice(0, args.first) : all;
+      },
       ...o.overrides,
     };
   };
+
+  const refund = (o: OrderRecord, r: OrderRecord['refunds'][number]) => ({
+    __typename: 'Refund',
+    id: gid('Refund', r.id),
+    legacyResourceId: String(r.id),
+    createdAt: r.createdAt,
+    processedAt: r.createdAt,
+    updatedAt: r.createdAt,
+    refundLineItems: (args: PageArgs) =>
+      connection(
+        'RefundLineItem',
+        r.lines.map((l) => {
+          const line = o.lineItems.find((x) => x.id === l.lineItemId);
+          return {
+            __typename: 'RefundLineItem',
+            id: gid('RefundLineItem', l.id),
+            quantity: l.quantity,
+            restockType: l.restockType,
+            restocked: l.restockType !== 'NO_RESTOCK',
+            location: l.locationId === null ? null : location(l.locationId),
+            lineItem: { __typename: 'LineItem', id: gid('LineItem', l.lineItemId), sku: line?.sku ?? null, name: line?.title ?? '' },
+          };
+        }),
+        args,
+        (x) => [x.id],
+      ),
+  });
 
   const checkout = (c: CheckoutRecord) => {
     const total = c.lineItems.reduce((sum, l) => sum + Number(l.unitPrice) * l.quantity, 0);

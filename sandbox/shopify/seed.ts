@@ -102,6 +102,7 @@ export function createOrder(state: ShopifyState, spec: NewOrder, random: () => n
     lineItems: items,
     fulfillmentOrders: [],
     fulfillments: [],
+    refunds: [],
     overrides: {},
   };
   // One fulfillment order per location the lines ship from, as Shopify's order routing assigns them.

@@ -27,6 +27,8 @@ export interface VariantRecord {
   sku: string | null;
   price: string;
   inventoryItemId: number;
+  /** CONTINUE: the shop sells on at 0 and below (Shopify's "continue selling when out of stock"); DENY when omitted. */
+  inventoryPolicy?: 'DENY' | 'CONTINUE';
 }
 
 export interface InventoryItemRecord {
@@ -71,6 +73,16 @@ export interface FulfillmentRecord {
   lines: { lineItemId: number; quantity: number }[];
 }
 
+/** How a refunded unit went back to stock (Shopify's RefundLineItemRestockType). */
+export type RestockType = 'NO_RESTOCK' | 'CANCEL' | 'RETURN' | 'LEGACY_RESTOCK';
+
+export interface RefundRecord {
+  id: number;
+  createdAt: string;
+  /** Units refunded per line item; `locationId` is where restocked units went (null when none were). */
+  lines: { id: number; lineItemId: number; quantity: number; restockType: RestockType; locationId: number | null }[];
+}
+
 export type FinancialStatus = 'PENDING' | 'AUTHORIZED' | 'PARTIALLY_PAID' | 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
 
 export interface CustomerRecord {
@@ -104,6 +116,7 @@ export interface OrderRecord {
   lineItems: LineItemRecord[];
   fulfillmentOrders: FulfillmentOrderRecord[];
   fulfillments: FulfillmentRecord[];
+  refunds: RefundRecord[];
   /** Test hook: fields served as given instead of computed (a malformed payload, say). */
   overrides: Record<string, unknown>;
 }

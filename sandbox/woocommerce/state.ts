@@ -35,6 +35,11 @@ export interface OrderLineRecord {
   quantity: number;
   /** Unit price as a decimal string. */
   price: string;
+  /**
+   * Units put back in stock by refunds so far: WooCommerce's line item meta `_restock_refunded_items`,
+   * which wc_restock_refunded_items keeps as a running tally (absent until a refund restocks).
+   */
+  restocked?: number;
 }
 
 export interface RefundRecord {
@@ -215,8 +220,18 @@ export class WooState {
    * Refunds units of some lines (by line id or SKU). A refund covering every unit turns the
    * order `refunded`, as WooCommerce does.
    */
-  refundLines(id: number, lines: { lineId?: number; sku?: string; quantity: number }[], reason = ''): RefundRecord {
+  refundLines(id: number, lines: { lineId?: number; sku?: string; quantity: number }[], reason = '', options: { restock?: boolean } = {}): RefundRecord {
     const order = this.order(id);
+    if (options.restock) {
+      // As "Restock refunded items" does: the product's stock goes up and the line's tally with it.
+      for (const want of lines) {
+        const line = order.lines.find((l) => (want.lineId !== undefined ? l.id === want.lineId : l.sku === want.sku));
+        if (!line) continue;
+        line.restocked = (line.restocked ?? 0) + want.quantity;
+        const item = this.productBySku(line.sku);
+        if (item && item.manageStock === true && item.stockQuantity !== null) item.stockQuantity += want.quantity;
+      }
+    }
     const refundLines = lines.map((want) => {
       const line = order.lines.find((l) => (want.lineId !== undefined ? l.id === want.lineId : l.sku === want.sku));
       if (!line) throw new Error(`sandbox: order ${id} has no line ${want.lineId ?? want.sku}`);

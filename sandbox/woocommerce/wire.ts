@@ -66,7 +66,8 @@ export function wireOrder(state: WooState, order: OrderRecord, base: string): Js
       total: (Number(l.price) * l.quantity).toFixed(2),
       total_tax: '0.00',
       taxes: [],
-      meta_data: [],
+      // Every meta entry of the item that is not internal, `_`-prefixed ones too (the REST API's get_data()).
+      meta_data: l.restocked ? [{ id: l.id * 10 + 1, key: '_restock_refunded_items', value: String(l.restocked), display_key: '_restock_refunded_items', display_value: String(l.restocked) }] : [],
       sku: l.sku,
       price: Number(l.price),
       image: { id: '', src: '' },

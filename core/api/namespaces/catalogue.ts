@@ -26,6 +26,8 @@ async function catalogueChanged(ctx: ApiContext): Promise<void> {
   await recomputeCommitments(ctx.store);
   await ctx.store.checkpoint();
   ctx.events.emit('changed', { area: 'stock' });
+  // Unknown-SKU alerts the change answered are gone (forgetLinked).
+  ctx.events.emit('changed', { area: 'issues' });
 }
 
 function bundleView(ctx: ApiContext, bundle: Bundle): BundleView {

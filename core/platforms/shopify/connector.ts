@@ -6,7 +6,7 @@ import type { OutgoingShipment, ReadQuery, RemoteOrderResult, RemoteShipmentRef,
 import { checkShopifyDomain } from '../url-policy';
 import { downloadBulkOrders } from './bulk';
 import { createGraphqlClient, setTokenCommand, type GraphqlClient } from './graphql';
-import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toStockItem } from './map';
+import { CHECKOUT_ID_PREFIX, checkoutToRemoteOrder, gidTail, searchTime, toGid, toRemoteOrder, toRestocks, toStockItem } from './map';
 import {
   BULK_OPERATION_QUERY,
   BULK_ORDERS_QUERY,
@@ -24,6 +24,7 @@ import {
   ORDER_NODE_COST,
   ORDER_PAGE_SIZE,
   ORDER_QUERY,
+  ORDER_REFUNDS_QUERY,
   ORDERS_QUERY,
   SET_QUANTITIES_BATCH,
   SET_QUANTITIES_MUTATION,
@@ -47,6 +48,7 @@ import {
   OrderData,
   OrderLinesData,
   OrdersData,
+  RefundsData,
   SetQuantitiesData,
   ShopData,
   ShopifyCheckout,
@@ -159,8 +161,18 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     return lines;
   }
 
-  /** Maps one raw order; a payload that does not fit becomes a result naming the order and the field. */
-  async function mapOrder(raw: unknown): Promise<RemoteOrderResult> {
+  /** What an order's refunds put back in stock; asked only of orders Shopify says are (partly) refunded. */
+  async function restocksOf(order: ShopifyOrder) {
+    if (!(order.displayFinancialStatus ?? '').toUpperCase().includes('REFUNDED')) return undefined;
+    const { order: found } = await gql.run({ name: 'BackroomOrderRefunds', query: ORDER_REFUNDS_QUERY, variables: { id: order.id }, schema: RefundsData, idempotent: true });
+    return found ? toRestocks(found.refunds) : undefined;
+  }
+
+  /**
+   * Maps one raw order; a payload that does not fit becomes a result naming the order and the field.
+   * `withRefunds` false (the bulk history) leaves refunds unread: Backroom shipped none of those orders.
+   */
+  async function mapOrder(raw: unknown, withRefunds = true): Promise<RemoteOrderResult> {
     const fields = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown; name?: unknown }) : {};
     const remoteId = typeof fields.id === 'string' ? gidTail(fields.id) : '(unknown)';
     const label = typeof fields.name === 'string' ? `${fields.name} (${remoteId})` : remoteId;
@@ -169,9 +181,10 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
     const order = parsed.data;
     try {
       const more = order.lineItems.pageInfo.hasNextPage ? await remainingLines(order.id, order.lineItems.pageInfo.endCursor) : [];
-      return { ok: true, order: toRemoteOrder(order, [...order.lineItems.nodes, ...more]) };
+      const restocks = withRefunds ? await restocksOf(order) : undefined;
+      return { ok: true, order: { ...toRemoteOrder(order, [...order.lineItems.nodes, ...more]), ...(restocks ? { restocks } : {}) } };
     } catch (error) {
-      if (error instanceof PlatformError && error.kind === 'malformed') return { ok: false, remoteId, message: `Shopify order ${label}: its line items could not be read: ${error.message}` };
+      if (error instanceof PlatformError && error.kind === 'malformed') return { ok: false, remoteId, message: `Shopify order ${label}: its line items or refunds could not be read: ${error.message}` };
       throw error;
     }
   }
@@ -215,7 +228,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   async function* bulkPages(snapshot: { nodes: Record<string, unknown>[]; times: number[] }, perPage: number, covered: ModifiedCheckpoint<RemoteOrderResult>): AsyncGenerator<Page<RemoteOrderResult>> {
     for (let start = 0; start < snapshot.nodes.length; start += perPage) {
       const results: RemoteOrderResult[] = [];
-      for (const node of snapshot.nodes.slice(start, start + perPage)) results.push(await mapOrder(node));
+      for (const node of snapshot.nodes.slice(start, start + perPage)) results.push(await mapOrder(node, false));
       yield { items: covered.take(results), checkpoint: covered.checkpoint };
     }
   }

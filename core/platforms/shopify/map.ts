@@ -1,6 +1,6 @@
 import type { OrderLine } from '../../model';
-import type { RemoteOrder, RemoteStockItem } from '../types';
-import type { ShopifyCheckout, ShopifyLineItem, ShopifyOrder } from './wire';
+import type { RemoteOrder, RemoteRestock, RemoteStockItem } from '../types';
+import type { ShopifyCheckout, ShopifyLineItem, ShopifyOrder, ShopifyRefunds } from './wire';
 
 /** Custom attribute (note attribute) a checkout snippet sets when the customer declines cart tracking. */
 export const TRACKING_OPT_OUT_ATTRIBUTE = '_backroom_tracking_opt_out';
@@ -112,6 +112,20 @@ export function toRemoteOrder(order: ShopifyOrder, lines: ShopifyLineItem[] = or
   };
 }
 
+/** Restock types that put units which had shipped back in the shop's stock (CANCEL: never shipped; NO_RESTOCK: not put back). */
+const RESTOCKED_AFTER_SHIPPING = new Set(['RETURN', 'LEGACY_RESTOCK']);
+
+/** Each refund's units put back in stock after they shipped; a refund with none still appears (empty), so it is noted once. */
+export function toRestocks(refunds: ShopifyRefunds): RemoteRestock[] {
+  return refunds.map((r) => ({
+    refundId: gidTail(r.id),
+    lines: r.refundLineItems.nodes
+      .filter((l) => RESTOCKED_AFTER_SHIPPING.has(l.restockType.toUpperCase()) && l.quantity > 0 && l.lineItem.sku)
+      .map((l) => ({ sku: l.lineItem.sku ?? '', quantity: l.quantity, ...(l.location ? { location: l.location.name } : {}) })),
+    afterShipping: true,
+  }));
+}
+
 /** An abandoned checkout in the shape the cart sweep reads (status `checkout`, like a WooCommerce draft). */
 export function checkoutToRemoteOrder(checkout: ShopifyCheckout): RemoteOrder {
   const meta = attributes(checkout.customAttributes);
@@ -151,9 +165,10 @@ export function checkoutToRemoteOrder(checkout: ShopifyCheckout): RemoteOrder {
 /**
  * A variant as a stock item. Its `remoteId` is the inventory item's id (stock is set on inventory
  * items, one per variant). Stock counts as managed when the item is tracked and stocked at the
- * shop's location; `quantity` is the `available` quantity there.
+ * shop's location; `quantity` is the `available` quantity there. Inventory policy CONTINUE (sell
+ * when out of stock) is Shopify's backorders: the real quantity is still pushed.
  */
-export function toStockItem(variant: { id: string; sku: string | null; inventoryItem: { id: string; tracked: boolean; inventoryLevel: { quantities: { name: string; quantity: number }[] } | null } }): RemoteStockItem {
+export function toStockItem(variant: { id: string; sku: string | null; inventoryPolicy?: string; inventoryItem: { id: string; tracked: boolean; inventoryLevel: { quantities: { name: string; quantity: number }[] } | null } }): RemoteStockItem {
   const level = variant.inventoryItem.inventoryLevel;
   const available = level?.quantities.find((q) => q.name === 'available')?.quantity;
   return {
@@ -161,5 +176,7 @@ export function toStockItem(variant: { id: string; sku: string | null; inventory
     sku: variant.sku ?? '',
     manageStock: variant.inventoryItem.tracked && level !== null,
     quantity: level && available !== undefined ? available : null,
+    // Said only when true, as for WooCommerce, so an item that stops at 0 reads exactly as before.
+    ...(variant.inventoryPolicy?.toUpperCase() === 'CONTINUE' ? { allowsBackorders: true } : {}),
   };
 }

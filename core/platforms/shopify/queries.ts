@@ -46,6 +46,24 @@ export const ORDER_LINES_QUERY = `query BackroomOrderLines($id: ID!, $after: Str
   }
 }`;
 
+/** Refunds read with an order that has any, at most this many (Order.refunds is a list, not paged). */
+export const REFUNDS_WITH_ORDER = 10;
+/** Lines read with each refund. */
+export const LINES_WITH_REFUND = 30;
+
+/**
+ * An order's refunds with what each put back in stock: 1 + 2 + 10 × (1 + 2 + 30 × 3) = 933 points.
+ * Asked only for orders Shopify says are (partly) refunded.
+ */
+export const ORDER_REFUNDS_QUERY = `query BackroomOrderRefunds($id: ID!) {
+  order(id: $id) {
+    refunds(first: ${REFUNDS_WITH_ORDER}) {
+      id
+      refundLineItems(first: ${LINES_WITH_REFUND}) { nodes { quantity restockType location { name } lineItem { sku } } }
+    }
+  }
+}`;
+
 export const SHOP_QUERY = `query BackroomShop {
   shop { name currencyCode ianaTimezone myshopifyDomain plan { publicDisplayName } }
 }`;
@@ -58,7 +76,7 @@ export const VARIANTS_QUERY = `query BackroomStock($first: Int!, $after: String,
   productVariants(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id sku
+      id sku inventoryPolicy
       inventoryItem { id tracked inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }
     }
   }

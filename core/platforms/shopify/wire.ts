@@ -51,6 +51,23 @@ export const OrdersData = z.object({ orders: z.object({ pageInfo: PageInfo, node
 export const OrderData = z.object({ order: z.unknown().nullable() });
 export const OrderLinesData = z.object({ order: z.object({ lineItems: LineItemPage }).nullable() });
 
+/** Restock types stay strings: a new one must not break a pull (only RETURN and LEGACY_RESTOCK put shipped units back). */
+export const RefundsData = z.object({
+  order: z
+    .object({
+      refunds: z.array(
+        z.object({
+          id: z.string(),
+          refundLineItems: z.object({
+            nodes: z.array(z.object({ quantity: z.number().int().min(0), restockType: z.string(), location: z.object({ name: z.string() }).nullable(), lineItem: z.object({ sku: z.string().nullable() }) })),
+          }),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type ShopifyRefunds = NonNullable<z.infer<typeof RefundsData>['order']>['refunds'];
+
 export const ShopData = z.object({
   shop: z.object({ name: z.string(), currencyCode: z.string(), ianaTimezone: z.string().nullable().optional(), myshopifyDomain: z.string().optional(), plan: z.object({ publicDisplayName: z.string() }).nullable().optional() }),
 });
@@ -64,6 +81,8 @@ export const VariantsData = z.object({
       z.object({
         id: z.string(),
         sku: z.string().nullable(),
+        /** CONTINUE: Shopify sells on when out of stock (like WooCommerce backorders). */
+        inventoryPolicy: z.string().optional(),
         inventoryItem: z.object({
           id: z.string(),
           tracked: z.boolean(),

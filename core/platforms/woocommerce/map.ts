@@ -1,5 +1,5 @@
 import type { OrderLine } from '../../model';
-import type { RemoteOrder, RemoteStockItem } from '../types';
+import type { RemoteOrder, RemoteRestock, RemoteStockItem } from '../types';
 import type { WooOrder, WooProduct, WooRefund, WooVariation } from './wire';
 
 /** Meta key a checkout snippet sets when the customer declines cart tracking (GDPR notice). */
@@ -39,6 +39,25 @@ export function refundedByLine(refunds: WooRefund[]): Map<number, number> {
   return units;
 }
 
+/** Line item meta WooCommerce's "Restock refunded items" keeps: the units of the line put back in stock so far. */
+export const RESTOCKED_META = '_restock_refunded_items';
+
+/**
+ * What refunds put back in stock, from each line's running tally (WooCommerce's refunds themselves
+ * do not say: `api_restock` is write-only). A tally names no refund, so each restocked unit is one
+ * restock keyed by line and unit number: a tally read again books nothing new, a higher one only
+ * the units above the last. Bounded by the line's quantity.
+ */
+export function restocksOf(order: WooOrder): RemoteRestock[] {
+  const out: RemoteRestock[] = [];
+  for (const li of order.line_items) {
+    const tally = Number(metaString(li.meta_data.find((m) => m.key === RESTOCKED_META)?.value));
+    if (!li.sku || !Number.isInteger(tally) || tally <= 0) continue;
+    for (let unit = 1; unit <= Math.min(tally, li.quantity); unit++) out.push({ refundId: `item-${li.id}-unit-${unit}`, lines: [{ sku: li.sku, quantity: 1 }], afterShipping: false });
+  }
+  return out;
+}
+
 export function toRemoteOrder(order: WooOrder, refunded: Map<number, number> = new Map()): RemoteOrder {
   const meta: Record<string, string> = {};
   for (const m of order.meta_data) meta[m.key] = metaString(m.value);
@@ -53,6 +72,7 @@ export function toRemoteOrder(order: WooOrder, refunded: Map<number, number> = n
     total: li.total,
   }));
   const optOut = meta[TRACKING_OPT_OUT_META];
+  const restocks = restocksOf(order);
   return {
     remoteId: String(order.id),
     number: order.number,
@@ -73,6 +93,7 @@ export function toRemoteOrder(order: WooOrder, refunded: Map<number, number> = n
     meta,
     ...(order.payment_url ? { checkoutUrl: order.payment_url } : {}),
     ...(optOut !== undefined ? { trackingOptOut: ['yes', '1', 'true'].includes(optOut.toLowerCase()) } : {}),
+    ...(restocks.length ? { restocks } : {}),
   };
 }
 

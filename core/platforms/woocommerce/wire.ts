@@ -55,6 +55,8 @@ export const WooLineItem = z.object({
   total: WooMoney,
   /** Null when the product was deleted since the order was placed. */
   sku: z.string().nullish(),
+  /** The item's meta, `_restock_refunded_items` (units restocked by refunds so far) among it. */
+  meta_data: z.array(WooMeta).default([]),
 });
 
 export const WooOrder = z.object({
