@@ -1,6 +1,7 @@
 import type { Credentials, Store } from '../store';
 import type { Shop } from '../model';
 import type { ShopConnector } from '../platforms/types';
+import { describeFailure } from '../platforms/errors';
 import type { JobContext, JobSummary } from '../jobs/context';
 import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs/orders';
 import { pushInventory, pushOperation } from '../jobs/inventory';
@@ -299,7 +300,8 @@ export class Engine {
       clearError(store, operation);
       await store.checkpoint({ shop: shop.name, ordersImported: s.counts.pulled ?? 0 });
     } catch (error) {
-      recordError(store, this.options.clock.now(), { source: { kind: 'shop', name: shop.name }, operation, object: `order #${remoteId} on ${shop.name}`, message: (error as Error).message });
+      const source = { kind: 'shop' as const, name: shop.name };
+      recordError(store, this.options.clock.now(), { source, operation, object: `order #${remoteId} on ${shop.name}`, message: describeFailure(error, source) });
     }
   }
 
@@ -309,10 +311,11 @@ export class Engine {
     try {
       await pushOrderShipping(this.jobs, shop, orderNumber);
       clearError(store, operation);
-      store.queue.data.items = store.queue.data.items.filter((i) => !(i.kind === SHIPPING_KIND && i.payload.order === orderNumber));
-      await store.queue.save();
+      this.queue.remove(SHIPPING_KIND, orderNumber);
+      await this.queue.save();
     } catch (error) {
-      recordError(store, this.options.clock.now(), { source: { kind: 'shop', name: shop.name }, operation, object: `shipping of order ${orderNumber}`, message: (error as Error).message });
+      const source = { kind: 'shop' as const, name: shop.name };
+      recordError(store, this.options.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message: describeFailure(error, source) });
     }
   }
 }

@@ -1,70 +1,25 @@
 import { clearError, raiseAlert, recordError } from '../runtime/issues';
-import { backoffMs, newId } from '../runtime/queue';
+import { newId } from '../runtime/queue';
 import { orderKey, type CrmConnection, type Order } from '../model';
-import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmTagChange, CrmUpsertResult } from '../platforms/crm-types';
+import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmUpsertResult } from '../platforms/crm-types';
 import { describeFailure, PlatformError } from '../platforms/errors';
-import type { QueueItem } from '../store';
+import { CRM_BATCH, CRM_CONTACT, type TagOp, type WorkOf } from '../model/work';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import type { TagEvent } from './crm-events';
 
-export const CRM_KIND = 'crm.contact';
+export const CRM_KIND = CRM_CONTACT;
 export const crmLane = (crm: string) => `crm:${crm}`;
 export const crmOperation = (crm: string) => ({ kind: 'crm.sync', args: { crm } });
 
-/** One tag change for a contact, with the ledger keys it settles. */
-interface TagOp {
-  tag: string;
-  op: 'add' | 'remove';
-  keys: string[];
-  fromCart: boolean;
-}
+/** A queued contact and its payload (model/work.ts): who, their fields, the tag changes waiting for them. */
+type ContactItem = WorkOf<typeof CRM_KIND>;
+type ContactWork = ContactItem['payload'];
 
-/** The payload of a queued contact: who, their fields, and the tag changes waiting for them. */
-interface ContactWork {
-  email: string;
-  contact: TagEvent['contact'];
-  meta: Record<string, string>;
-  ops: TagOp[];
-  /** Set while the contact's changes travel in a CRM batch (its intent id): nothing merges into it then. */
-  batch?: string;
-  /**
-   * Set when a bulk import failed for this contact or its answer was lost: it goes one by one from
-   * then on, which reads the contact's tags before sending and gives the CRM's own message.
-   */
-  oneByOne?: boolean;
-}
+export const CRM_BATCH_KIND = CRM_BATCH;
 
-export const CRM_BATCH_KIND = 'crm.batch';
-
-/** One operation of a batch Backroom submitted: which queued contact it settles and what it changes. */
-interface BatchOperation {
-  operationId: string;
-  itemId: string;
-  change: CrmTagChange;
-  /**
-   * The ledger keys this operation settles, and the contact's derived fields it carries
-   * (`fieldsSignature`), both taken when it was written: changes that reach the contact's queued item
-   * while it travels are not in it and stay queued. Absent in intents written by earlier versions.
-   */
-  keys?: string[];
-  fields?: string;
-}
-
-/**
- * A batch, as written to queue.json before it is submitted (the intent) and again once the CRM has
- * given its id. See `runBatch` for why this is enough for exactly once.
- */
-interface BatchIntent {
-  intent: string;
-  notedAt: string;
-  batchId?: string;
-  /** `import`: a bulk contact import that also applies the tags (ActiveCampaign); absent: a tag batch (Mailchimp). */
-  via?: 'import';
-  operations: BatchOperation[];
-}
-
-const workOf = (item: QueueItem) => item.payload as unknown as ContactWork;
-const intentOf = (item: QueueItem) => item.payload as unknown as BatchIntent;
+/** A batch as written to queue.json before it is submitted (the intent) and again once the CRM has given its id. */
+type BatchItem = WorkOf<typeof CRM_BATCH_KIND>;
+type BatchIntent = BatchItem['payload'];
 
 export const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' | 'remove') => `${event.key}|${crm}|${event.email}|${tag}|${op}`;
 
@@ -74,7 +29,6 @@ export const ledgerKey = (event: TagEvent, crm: string, tag: string, op: 'add' |
  * again, and of an add and a remove of the same tag for one contact the later one wins.
  */
 export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
-  const { queue } = ctx.store;
   const crms = ctx.store.main.data.crms;
   let queued = 0;
   for (const event of events) {
@@ -82,7 +36,7 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
       if (event.crm && event.crm !== crm.name) continue;
       const lane = crmLane(crm.name);
       // A contact whose changes are in a batch gets a new item behind it, so queue order per contact holds.
-      let item = queue.data.items.find((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === event.email && !workOf(i).batch);
+      let item = ctx.queue.list(CRM_KIND, lane).find((i) => i.payload.email === event.email && !i.payload.batch);
       const wanted: TagOp[] = [
         ...event.apply.map((tag) => ({ tag, op: 'add' as const, keys: [ledgerKey(event, crm.name, tag, 'add')], fromCart: event.fromCart })),
         ...event.remove.map((tag) => ({ tag, op: 'remove' as const, keys: [ledgerKey(event, crm.name, tag, 'remove')], fromCart: event.fromCart })),
@@ -90,16 +44,14 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
       if (wanted.length === 0) continue;
       const created = !item;
       if (!item) {
-        item = { id: `c${Math.random().toString(36).slice(2, 10)}`, lane, kind: CRM_KIND, payload: {}, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 };
         const work: ContactWork = { email: event.email, contact: event.contact, meta: event.meta ?? {}, ops: [] };
-        item.payload = work as unknown as Record<string, unknown>;
-        queue.data.items.push(item);
+        item = ctx.queue.upsert({ id: `c${Math.random().toString(36).slice(2, 10)}`, lane, kind: CRM_KIND, payload: work, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
       }
-      const work = item.payload as unknown as ContactWork;
+      const work = item.payload;
       work.contact = { ...work.contact, ...Object.fromEntries(Object.entries(event.contact).filter(([, v]) => v)) };
       if (event.meta) work.meta = { ...work.meta, ...event.meta };
       // Keys already waiting for this contact, in this item or in one travelling in a batch.
-      const waiting = new Set(queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === event.email).flatMap((i) => workOf(i).ops.flatMap((o) => o.keys)));
+      const waiting = new Set(ctx.queue.list(CRM_KIND, lane).filter((i) => i.payload.email === event.email).flatMap((i) => i.payload.ops.flatMap((o) => o.keys)));
       for (const op of wanted) {
         if (waiting.has(op.keys[0]!)) continue;
         const same = work.ops.find((o) => o.tag === op.tag && o.op === op.op);
@@ -120,7 +72,7 @@ export function enqueueTagEvents(ctx: JobContext, events: TagEvent[]): number {
       }
       // An item made here for changes that were all waiting elsewhere goes again; one that was
       // already queued stays, even without tag changes (it may carry fresh order totals).
-      if (created && work.ops.length === 0) queue.data.items = queue.data.items.filter((i) => i !== item);
+      if (created && work.ops.length === 0) ctx.queue.remove(CRM_KIND, item.id);
     }
   }
   return queued;
@@ -172,9 +124,8 @@ function queueFieldRefresh(ctx: JobContext, email: string, contact: TagEvent['co
     if (sent === undefined || sent === signature) continue;
     const lane = crmLane(crm.name);
     // An item not travelling in a batch reads the totals when it is sent: nothing more is needed.
-    if (queue.data.items.some((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).email === email && !workOf(i).batch)) continue;
-    const work: ContactWork = { email, contact, meta: {}, ops: [] };
-    queue.data.items.push({ id: newId('c'), lane, kind: CRM_KIND, payload: work as unknown as Record<string, unknown>, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
+    if (ctx.queue.list(CRM_KIND, lane).some((i) => i.payload.email === email && !i.payload.batch)) continue;
+    ctx.queue.upsert({ id: newId('c'), lane, kind: CRM_KIND, payload: { email, contact, meta: {}, ops: [] }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
   }
 }
 
@@ -218,7 +169,7 @@ export async function migrateCustomerTotals(ctx: JobContext): Promise<void> {
 }
 
 interface Prepared {
-  item: QueueItem;
+  item: ContactItem;
   work: ContactWork;
   ref: CrmContactRef;
   add: TagOp[];
@@ -275,8 +226,8 @@ function bulkable(work: ContactWork, appliesTags: boolean): boolean {
  * Reads a contact's upsert answer: raises an alert for fields the CRM lacks, stops cart tags for a
  * contact who unsubscribed, and keeps only the tag changes the contact still needs.
  */
-async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
-  const work = workOf(item);
+async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
+  const work = item.payload;
   alertUnknownFields(ctx, crm, result.unknownFields);
   if (result.status === 'unsubscribed') {
     unsubscribeCarts(ctx, work.email);
@@ -334,10 +285,10 @@ async function pollOnClock<T>(ctx: JobContext, read: () => Promise<T | null>): P
  * one batch) and gives each contact's answer, as one PUT would. Nothing is noted before submitting:
  * an upsert changes no tag and repeats harmlessly, so a batch lost in a crash is simply sent again.
  */
-async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: QueueItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
+async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: ContactItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
   const imports = connector.imports!;
   const id = newId('u');
-  const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: workOf(item).email, item, input: contactInput(ctx, workOf(item)), fields: fieldsSignature(ctx, workOf(item).email) }));
+  const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: item.payload.email, item, input: contactInput(ctx, item.payload), fields: fieldsSignature(ctx, item.payload.email) }));
   let batchId: string;
   try {
     const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: c.input, tags: [] })));
@@ -371,16 +322,16 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
  * has no way to find an import whose answer was lost, so those contacts go one by one instead: that
  * path reads each contact's tags first and sends only the ones still missing.
  */
-async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: QueueItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
+async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: ContactItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
   const { store } = ctx;
   const imports = connector.imports!;
   const id = newId('i');
   // What each contact's import carries is taken here, once: changes that reach a contact meanwhile stay queued.
-  const all = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, item, input: contactInput(ctx, workOf(item)), tags: workOf(item).ops.map((o) => o.tag), keys: workOf(item).ops.flatMap((o) => o.keys), fields: fieldsSignature(ctx, workOf(item).email) }));
+  const all = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, item, input: contactInput(ctx, item.payload), tags: item.payload.ops.map((o) => o.tag), keys: item.payload.ops.flatMap((o) => o.keys), fields: fieldsSignature(ctx, item.payload.email) }));
   const fitting = all.slice(0, await imports.fit(all));
   if (fitting.length === 0) {
     // A single contact too large for an import: it goes one by one.
-    workOf(all[0]!.item).oneByOne = true;
+    all[0]!.item.payload.oneByOne = true;
     return { failed: [] };
   }
   const intent: BatchIntent = {
@@ -389,9 +340,8 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
     via: 'import',
     operations: fitting.map((c) => ({ operationId: c.operationId, itemId: c.item.id, change: { ref: { id: '', email: c.input.email }, apply: c.tags, remove: [] }, keys: c.keys, fields: c.fields })),
   };
-  const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
-  for (const c of fitting) workOf(c.item).batch = intent.intent;
-  store.queue.data.items.unshift(batchItem);
+  const batchItem = ctx.queue.upsert({ id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent, enqueuedAt: intent.notedAt, attempts: 0 }, { first: true });
+  for (const c of fitting) c.item.payload.batch = intent.intent;
   await store.queue.save();
   try {
     const submitted = await imports.submit(fitting.map((c) => ({ operationId: c.operationId, input: c.input, tags: c.tags })));
@@ -418,7 +368,7 @@ async function awaitImports(ctx: JobContext, crm: CrmConnection, connector: CrmC
   const { store } = ctx;
   const lane = crmLane(crm.name);
   let settled = false;
-  for (const item of store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND && intentOf(i).via === 'import' && intentOf(i).batchId)) {
+  for (const item of ctx.queue.list(CRM_BATCH_KIND, lane).filter((i) => i.payload.via === 'import' && i.payload.batchId)) {
     if (ctx.signal?.aborted) break;
     await waitForBatch(ctx, crm, connector, s, item, failures);
     if (!store.queue.data.items.includes(item)) settled = true;
@@ -463,15 +413,16 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       }
       const held = new Set(carried.map((p) => p.item));
       // Contacts in a batch still running wait, and so does later work for the same contacts.
-      const parked = new Set(store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && workOf(i).batch).map((i) => workOf(i).email));
-      const due = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND && !held.has(i) && !parked.has(workOf(i).email));
+      const contacts = ctx.queue.list(CRM_KIND, lane);
+      const parked = new Set(contacts.filter((i) => i.payload.batch).map((i) => i.payload.email));
+      const due = contacts.filter((i) => !held.has(i) && !parked.has(i.payload.email));
       // Keep order: stop at the first item that must wait.
       const waitingAt = due.findIndex((i) => i.notBefore && i.notBefore > nowIso());
       const ready = waitingAt === -1 ? due : due.slice(0, waitingAt);
       const probing = probe;
       probe = false;
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
-      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(workOf(i), imports.appliesTags)).slice(0, imports.maxContacts) : [];
+      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
         const outcome = await runImport(ctx, crm, connector, s, bulk);
         await Promise.all([store.queue.save(), store.carts.save()]);
@@ -490,10 +441,10 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       }
       const prepared: Prepared[] = [];
       let stop: PlatformError | null = null;
-      const failed = (item: QueueItem, error: PlatformError) => {
+      // Refused credentials: tried again as soon as the merchant has entered new ones.
+      const failed = (item: ContactItem, error: PlatformError) => {
         stop ??= error;
-        item.attempts++;
-        item.notBefore = new Date(ctx.clock.now().getTime() + (error.kind === 'auth' ? 0 : backoffMs(item.attempts))).toISOString();
+        ctx.queue.fail(item, error, { now: error.kind === 'auth' });
       };
       if (viaBulk) {
         const outcome = await bulkUpsert(ctx, crm, connector, chunk);
@@ -504,10 +455,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           break;
         }
         // A contact the batch failed for waits and is retried; the rest of the batch goes on to its tags.
-        const failedOne = (item: QueueItem, error: PlatformError) => {
+        const failedOne = (item: ContactItem, error: PlatformError) => {
           deferred.push({ itemId: item.id, error });
-          item.attempts++;
-          item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
+          ctx.queue.fail(item, error);
         };
         if (outcome instanceof PlatformError) for (const item of chunk) failed(item, outcome);
         else {
@@ -521,8 +471,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         await inOrder(chunk, parallel, async (item) => {
           if (stop || stopping()) return;
           try {
-            const fields = fieldsSignature(ctx, workOf(item).email);
-            const result = await connector.upsertContact(contactInput(ctx, workOf(item)));
+            const fields = fieldsSignature(ctx, item.payload.email);
+            const result = await connector.upsertContact(contactInput(ctx, item.payload));
             prepared.push(await prepareContact(ctx, crm, connector, s, item, result, fields));
           } catch (error) {
             if (!(error instanceof PlatformError)) throw error;
@@ -552,8 +502,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           const error = result.failed[0]?.error;
           if (error) {
             stop ??= error;
-            p.item.attempts++;
-            p.item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(p.item.attempts)).toISOString();
+            ctx.queue.fail(p.item, error);
           } else settleContact(ctx, crm, s, p.item, p.sent, p.add.length, p.remove.length);
           await store.queue.save();
         }
@@ -572,13 +521,13 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     }
   } catch (error) {
     s.errors++;
-    s.stopped = error instanceof Error ? error.message : String(error);
+    s.stopped = describeFailure(error, source);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
     recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${store.queue.data.items.filter((i) => i.lane === lane).length} contact(s) waiting)`, message: describeFailure(error, source) });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;
-    s.counts.waiting = store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_KIND).length;
+    s.counts.waiting = ctx.queue.list(CRM_KIND, lane).length;
     await Promise.all([store.queue.save(), store.issues.save(), store.carts.save(), store.main.save()]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
@@ -593,8 +542,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
  * they were read, keeps it queued (without the settled changes), so the CRM converges to what the
  * orders imply instead of keeping what it was sent first.
  */
-function settleContact(ctx: JobContext, crm: CrmConnection, s: JobSummary, item: QueueItem, sent: Sent, added: number, removed: number): void {
-  const work = workOf(item);
+function settleContact(ctx: JobContext, crm: CrmConnection, s: JobSummary, item: ContactItem, sent: Sent, added: number, removed: number): void {
+  const work = item.payload;
   const settled = new Set(sent.keys);
   settled.forEach((k) => ctx.queue.markDone(k));
   for (const op of work.ops) op.keys = op.keys.filter((k) => !settled.has(k));
@@ -605,7 +554,7 @@ function settleContact(ctx: JobContext, crm: CrmConnection, s: JobSummary, item:
   bump(s, 'untagged', removed);
   bump(s, 'contacts');
   if (work.ops.length === 0 && sent.fields === signature) {
-    ctx.store.queue.data.items = ctx.store.queue.data.items.filter((i) => i !== item);
+    ctx.queue.remove(CRM_KIND, item.id);
     return;
   }
   // Sent again, the ordinary way, with what reached it meanwhile.
@@ -621,12 +570,11 @@ function settleContact(ctx: JobContext, crm: CrmConnection, s: JobSummary, item:
  * that later changes for the contact started meanwhile: its changes are older, so of an add and a
  * remove of one tag the later item's wins, as when both are queued together.
  */
-function mergeIntoLaterItem(ctx: JobContext, item: QueueItem): void {
-  const { queue } = ctx.store;
-  const work = workOf(item);
-  const later = queue.data.items.find((i) => i !== item && i.lane === item.lane && i.kind === CRM_KIND && workOf(i).email === work.email && !workOf(i).batch);
+function mergeIntoLaterItem(ctx: JobContext, item: ContactItem): void {
+  const work = item.payload;
+  const later = ctx.queue.list(CRM_KIND, item.lane).find((i) => i !== item && i.payload.email === work.email && !i.payload.batch);
   if (!later) return;
-  const laterWork = workOf(later);
+  const laterWork = later.payload;
   const older: TagOp[] = [];
   for (const op of work.ops) {
     const same = laterWork.ops.find((o) => o.tag === op.tag && o.op === op.op);
@@ -637,7 +585,7 @@ function mergeIntoLaterItem(ctx: JobContext, item: QueueItem): void {
   }
   laterWork.ops.unshift(...older);
   laterWork.meta = { ...work.meta, ...laterWork.meta };
-  queue.data.items = queue.data.items.filter((i) => i !== item);
+  ctx.queue.remove(CRM_KIND, item.id);
 }
 
 /**
@@ -663,9 +611,8 @@ async function runBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConne
     // The intent's id is in every operation id, so its results can be told from any other batch's.
     operations: contacts.map((p, n) => ({ operationId: `backroom-${id}-${n}`, itemId: p.item.id, change: { ref: p.ref, apply: p.add.map((o) => o.tag), remove: p.remove.map((o) => o.tag) }, keys: p.sent.keys, fields: p.sent.fields })),
   };
-  const batchItem: QueueItem = { id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent as unknown as Record<string, unknown>, enqueuedAt: intent.notedAt, attempts: 0 };
+  const batchItem = ctx.queue.upsert({ id: intent.intent, lane: crmLane(crm.name), kind: CRM_BATCH_KIND, payload: intent, enqueuedAt: intent.notedAt, attempts: 0 }, { first: true });
   for (const p of contacts) p.work.batch = intent.intent;
-  store.queue.data.items.unshift(batchItem);
   await store.queue.save();
   try {
     const { batchId } = await connector.batches!.submit(intent.operations.map((o) => ({ operationId: o.operationId, change: o.change })));
@@ -684,9 +631,9 @@ async function runBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConne
 /** Picks up batches an earlier run (or a run before a crash) submitted. */
 async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary): Promise<void> {
   const lane = crmLane(crm.name);
-  for (const item of ctx.store.queue.data.items.filter((i) => i.lane === lane && i.kind === CRM_BATCH_KIND)) {
+  for (const item of ctx.queue.list(CRM_BATCH_KIND, lane)) {
     if (ctx.signal?.aborted) return;
-    const intent = intentOf(item);
+    const intent = item.payload;
     if (intent.via === 'import' ? !connector.imports : !connector.batches) {
       await releaseBatch(ctx, item);
       continue;
@@ -712,8 +659,8 @@ async function resumeBatches(ctx: JobContext, crm: CrmConnection, connector: Crm
 }
 
 /** Polls a submitted batch or import on the engine clock until it finishes (then settles it) or this run's wait is over. */
-async function waitForBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: QueueItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
-  const intent = intentOf(item);
+async function waitForBatch(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: BatchItem, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
+  const intent = item.payload;
   const ids = intent.operations.map((o) => o.operationId);
   const finished = await pollOnClock(ctx, async () => {
     if (intent.via === 'import') {
@@ -736,29 +683,28 @@ async function waitForBatch(ctx: JobContext, crm: CrmConnection, connector: CrmC
 }
 
 /** Settles each contact of a finished batch by its own result; failed ones are retried on their own later. */
-async function settleBatch(ctx: JobContext, crm: CrmConnection, s: JobSummary, batchItem: QueueItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
+async function settleBatch(ctx: JobContext, crm: CrmConnection, s: JobSummary, batchItem: BatchItem, succeeded: Set<string>, failed: Map<string, PlatformError>, failures?: { itemId: string; error: PlatformError }[]): Promise<PlatformError | null> {
   const { store } = ctx;
   let first: PlatformError | null = null;
-  for (const op of intentOf(batchItem).operations) {
-    const item = store.queue.data.items.find((i) => i.id === op.itemId && i.kind === CRM_KIND);
+  for (const op of batchItem.payload.operations) {
+    const item = ctx.queue.get(CRM_KIND, op.itemId);
     if (!item) continue;
-    delete workOf(item).batch;
+    delete item.payload.batch;
     if (succeeded.has(op.operationId)) {
       // An intent of an earlier version names no keys: it carried every change its contact had then.
-      const sent: Sent = { keys: op.keys ?? workOf(item).ops.flatMap((o) => o.keys), fields: op.fields };
+      const sent: Sent = { keys: op.keys ?? item.payload.ops.flatMap((o) => o.keys), fields: op.fields };
       settleContact(ctx, crm, s, item, sent, op.change.apply.length, op.change.remove.length);
-      bump(s, intentOf(batchItem).via === 'import' ? 'imported' : 'batched');
+      bump(s, batchItem.payload.via === 'import' ? 'imported' : 'batched');
     } else {
       first ??= failed.get(op.operationId) ?? null;
       const error = failed.get(op.operationId);
       if (error) failures?.push({ itemId: item.id, error });
       // A contact an import failed for goes one by one next time, which gives the CRM's own message.
-      if (intentOf(batchItem).via === 'import') workOf(item).oneByOne = true;
-      item.attempts++;
-      item.notBefore = new Date(ctx.clock.now().getTime() + backoffMs(item.attempts)).toISOString();
+      if (batchItem.payload.via === 'import') item.payload.oneByOne = true;
+      ctx.queue.fail(item, error);
     }
   }
-  store.queue.data.items = store.queue.data.items.filter((i) => i !== batchItem);
+  ctx.queue.remove(CRM_BATCH_KIND, batchItem.id);
   await store.queue.save();
   return first;
 }
@@ -767,15 +713,15 @@ async function settleBatch(ctx: JobContext, crm: CrmConnection, s: JobSummary, b
  * A batch the CRM never accepted: its contacts go back to ordinary, in-order processing; with
  * `oneByOne`, never in bulk again (an import that may or may not have been queued).
  */
-async function releaseBatch(ctx: JobContext, batchItem: QueueItem, oneByOne = false): Promise<void> {
+async function releaseBatch(ctx: JobContext, batchItem: BatchItem, oneByOne = false): Promise<void> {
   const { store } = ctx;
-  const ids = new Set(intentOf(batchItem).operations.map((o) => o.itemId));
-  for (const item of store.queue.data.items) {
-    if (!ids.has(item.id) || item.kind !== CRM_KIND) continue;
-    delete workOf(item).batch;
-    if (oneByOne) workOf(item).oneByOne = true;
+  const ids = new Set(batchItem.payload.operations.map((o) => o.itemId));
+  for (const item of ctx.queue.list(CRM_KIND)) {
+    if (!ids.has(item.id)) continue;
+    delete item.payload.batch;
+    if (oneByOne) item.payload.oneByOne = true;
   }
-  store.queue.data.items = store.queue.data.items.filter((i) => i !== batchItem);
+  ctx.queue.remove(CRM_BATCH_KIND, batchItem.id);
   await store.queue.save();
 }
 

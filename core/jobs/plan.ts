@@ -120,9 +120,8 @@ async function planStock(ctx: JobContext, shop: Shop, commitments: Record<string
 async function planShipments(ctx: JobContext, shop: Shop): Promise<ShopPlan['shipments']> {
   const lane = shopLane(shop.name);
   const out: ShopPlan['shipments'] = [];
-  for (const item of ctx.store.queue.data.items) {
-    if (item.lane !== lane || item.kind !== SHIPPING_KIND) continue;
-    const order = await ctx.store.orders.findByNumber(String(item.payload.order));
+  for (const item of ctx.queue.list(SHIPPING_KIND, lane)) {
+    const order = await ctx.store.orders.findByNumber(item.payload.order);
     if (!order) continue;
     const due = shippingDue(order, shop);
     if (due.state === 'nothing') continue;
@@ -139,22 +138,14 @@ async function planShipments(ctx: JobContext, shop: Shop): Promise<ShopPlan['shi
   return out;
 }
 
-interface QueuedContact {
-  email?: unknown;
-  ops?: { tag?: unknown; op?: unknown }[];
-}
-
 /** CRM work already queued, and what the planned orders would queue (the rules decide it, the ledger drops what was done). */
 function planCrm(ctx: JobContext, events: TagEvent[]): CrmPlanLine[] {
   const out: CrmPlanLine[] = [];
   for (const crm of ctx.store.main.data.crms) {
     const lane = crmLane(crm.name);
-    for (const item of ctx.store.queue.data.items) {
-      if (item.lane !== lane || item.kind !== CRM_KIND) continue;
-      const work = item.payload as QueuedContact;
-      const ops = Array.isArray(work.ops) ? work.ops : [];
-      const tags = (op: string) => ops.filter((o) => o.op === op && typeof o.tag === 'string').map((o) => String(o.tag));
-      out.push({ crm: crm.name, email: String(work.email ?? ''), add: tags('add'), remove: tags('remove'), source: 'queued' });
+    for (const { payload: work } of ctx.queue.list(CRM_KIND, lane)) {
+      const tags = (op: 'add' | 'remove') => work.ops.filter((o) => o.op === op).map((o) => o.tag);
+      out.push({ crm: crm.name, email: work.email, add: tags('add'), remove: tags('remove'), source: 'queued' });
     }
     for (const event of events) {
       if (event.crm && event.crm !== crm.name) continue;

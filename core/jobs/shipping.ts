@@ -1,13 +1,13 @@
-import { clearError, recordError } from '../runtime/issues';
-import { backoffMs, newId, type WorkOutcome } from '../runtime/queue';
+import { clearError } from '../runtime/issues';
+import { newId, type WorkOutcome } from '../runtime/queue';
 import { RELEASING_STATUSES, unitsOf, type Order, type Shipment, type Shop } from '../model';
-import { describeFailure, PlatformError } from '../platforms/errors';
-import type { QueueItem } from '../store';
+import { SHIPPING_PUSH, type WorkOf } from '../model/work';
+import { PlatformError } from '../platforms/errors';
 import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { addOnHand } from './stock-changes';
 
-export const SHIPPING_KIND = 'shipping.push';
+export const SHIPPING_KIND = SHIPPING_PUSH;
 export const shopLane = (shop: string) => `shop:${shop}`;
 export const shippingOperation = (shop: string, order: string) => ({ kind: SHIPPING_KIND, args: { shop, order } });
 
@@ -86,10 +86,9 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
 /** Queues the order's shipping push in memory (saved by the next checkpoint), unless it is queued already. */
 function queueShippingPush(ctx: JobContext, shop: Shop, order: Order): void {
   const lane = shopLane(shop.name);
-  const dedupeKey = `ship:${order.number}`;
-  const items = ctx.store.queue.data.items;
-  if (items.some((i) => i.lane === lane && i.payload.dedupeKey === dedupeKey)) return;
-  items.push({ id: newId('q'), lane, kind: SHIPPING_KIND, payload: { order: order.number, createdAt: order.createdAt, remoteId: order.remoteId, dedupeKey }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
+  // One push per order: one already queued (perhaps waiting out a back-off) stays as it is.
+  if (ctx.queue.get(SHIPPING_KIND, order.number)) return;
+  ctx.queue.upsert({ id: newId('q'), lane, kind: SHIPPING_KIND, payload: { order: order.number, createdAt: order.createdAt, remoteId: order.remoteId, dedupeKey: `ship:${order.number}` }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
 }
 
 /**
@@ -178,24 +177,24 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
   const before = connector.stats.requests;
   const source = { kind: 'shop' as const, name: shop.name };
   try {
-    const handle = async (item: QueueItem): Promise<WorkOutcome> => {
-      const orderNumber = String(item.payload.order);
+    const handle = async (item: WorkOf<typeof SHIPPING_KIND>): Promise<WorkOutcome> => {
+      const orderNumber = item.payload.order;
       const operation = shippingOperation(shop.name, orderNumber);
       try {
         const outcome = await pushOrderShipping(ctx, shop, orderNumber);
         clearError(ctx.store, operation);
         bump(s, outcome);
         // `waiting` (partly shipped, whole-order mode) stays queued until the rest ships.
-        return outcome === 'waiting' ? { status: 'retry', afterMs: 0, message: 'waiting for the rest of the order' } : { status: 'done' };
+        return outcome === 'waiting' ? { status: 'wait', afterMs: 0, message: 'waiting for the rest of the order' } : { status: 'done' };
       } catch (error) {
         s.errors++;
-        recordError(ctx.store, ctx.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message: describeFailure(error) });
         // Stays queued with back-off; the error entry tells the merchant, and `errors retry` runs it now.
-        if (error instanceof PlatformError) return { status: 'retry', afterMs: backoffMs(item.attempts), message: error.message };
+        ctx.queue.fail(item, error, { issue: { source, operation, object: `shipping of order ${orderNumber}` } });
+        if (error instanceof PlatformError) return { status: 'retry' };
         throw error;
       }
     };
-    const result = await ctx.queue.drain(shopLane(shop.name), handle, { kinds: [SHIPPING_KIND], signal: ctx.signal });
+    const result = await ctx.queue.drain(shopLane(shop.name), SHIPPING_KIND, handle, { signal: ctx.signal });
     s.counts.waiting = result.waiting;
     if (ctx.signal?.aborted) s.stopped = STOPPING;
   } finally {

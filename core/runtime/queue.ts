@@ -1,27 +1,50 @@
-import { randomBytes } from 'node:crypto';
-import type { QueueItem, Store } from '../store';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Operation, Source } from '../model';
+import { workKey, type QueuedWork, type WorkKind, type WorkOf } from '../model/work';
+import { describeFailure } from '../platforms/errors';
+import type { Store } from '../store';
 import type { Clock } from './clock';
+import { recordError } from './issues';
 
-export type WorkOutcome = { status: 'done' } | { status: 'retry'; afterMs: number; message: string } | { status: 'failed'; message: string };
+/**
+ * What a handler of `drain` reports: done (the item leaves the queue); wait (it stays, tried again
+ * after `afterMs`, e.g. a partly shipped order); or retry, after the handler has recorded its failure
+ * with `WorkQueue.fail`, which set the next try.
+ */
+export type WorkOutcome = { status: 'done' } | { status: 'wait'; afterMs: number; message: string } | { status: 'retry' };
 
 export interface DrainResult {
   done: number;
   retried: number;
-  failed: number;
   /** Items still waiting (not yet due, or left for the next run). */
   waiting: number;
 }
+
+/** Where a failure shows in the error list: who, which operation (so a retry re-runs it), on what. */
+export interface FailureIssue {
+  source: Source;
+  operation: Operation;
+  object: string;
+}
+
+/** The error entry's operation for an item of queue.json that could not be read. */
+export const UNREADABLE_KIND = 'queue.unreadable';
 
 /**
  * The persistent work queue: work that must happen exactly once, even across restarts (shipping
  * pushes, CRM calls). An item is written to queue.json before it is acknowledged and removed only
  * after its handler reports it done, so a crash re-runs it — handlers check the platform first
  * (or use the ledger) so a re-run never repeats an effect.
+ *
+ * Items are typed by kind (model/work.ts): `list`, `get` and `drain` give the kind's own type.
+ * Changes are made in memory; `save` (or a store checkpoint) writes them.
  */
 export class WorkQueue {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(private readonly store: Store, private readonly clock: Clock) {
+    this.reportUnreadable();
+  }
 
-  get items(): readonly QueueItem[] {
+  get items(): readonly QueuedWork[] {
     return this.store.queue.data.items;
   }
 
@@ -29,48 +52,74 @@ export class WorkQueue {
     return this.store.queue.data.items.filter((i) => !lane || i.lane === lane).length;
   }
 
-  /** Adds work unless an item with the same `dedupeKey` is already waiting. Resolves once it is on disk. */
-  async enqueue(lane: string, kind: string, payload: Record<string, unknown>, dedupeKey?: string): Promise<QueueItem | null> {
-    const data = this.store.queue.data;
-    if (dedupeKey && data.items.some((i) => i.lane === lane && i.payload.dedupeKey === dedupeKey)) return null;
-    const item: QueueItem = {
-      id: randomBytes(6).toString('hex'),
-      lane,
-      kind,
-      payload: dedupeKey ? { ...payload, dedupeKey } : payload,
-      enqueuedAt: this.clock.now().toISOString(),
-      attempts: 0,
-    };
-    data.items.push(item);
-    await this.store.queue.save();
+  /** The items of one kind (of one lane), in queue order. */
+  list<K extends WorkKind>(kind: K, lane?: string): WorkOf<K>[] {
+    return this.store.queue.data.items.filter((i): i is WorkOf<K> => i.kind === kind && (lane === undefined || i.lane === lane));
+  }
+
+  get<K extends WorkKind>(kind: K, key: string): WorkOf<K> | undefined {
+    return this.list(kind).find((i) => workKey(i) === key);
+  }
+
+  /**
+   * Puts an item on the queue, or in place of the item of its kind with its key (keeping that one's
+   * place). `first`: at the front, where a CRM batch goes so it is settled before anything behind it.
+   */
+  upsert<T extends QueuedWork>(item: T, options: { first?: boolean } = {}): T {
+    const items = this.store.queue.data.items;
+    const key = workKey(item);
+    const at = items.findIndex((i) => i.kind === item.kind && workKey(i) === key);
+    if (at !== -1) items[at] = item;
+    else if (options.first) items.unshift(item);
+    else items.push(item);
     return item;
   }
 
-  /** Runs the due items of one lane in order. An item that must wait keeps its place; later items of the lane still run. */
-  async drain(lane: string, handler: (item: QueueItem) => Promise<WorkOutcome>, options: { kinds?: string[]; limit?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
-    const result: DrainResult = { done: 0, retried: 0, failed: 0, waiting: 0 };
+  /** Takes the item of `kind` with `key` off the queue (its work is done, or no longer wanted). True when there was one. */
+  remove(kind: WorkKind, key: string): boolean {
+    const before = this.store.queue.data.items.length;
+    this.store.queue.data.items = this.store.queue.data.items.filter((i) => !(i.kind === kind && workKey(i) === key));
+    return this.store.queue.data.items.length !== before;
+  }
+
+  /**
+   * The one place a failed item is recorded: one more attempt, the next try after the back-off on the
+   * engine clock (at once with `now`, e.g. refused credentials that the merchant may fix any moment),
+   * and, with `issue`, the error entry in the merchant's words. Returns those words.
+   */
+  fail(item: QueuedWork, error: unknown, options: { issue?: FailureIssue; now?: boolean } = {}): string {
+    item.attempts++;
+    item.notBefore = new Date(this.clock.now().getTime() + (options.now ? 0 : backoffMs(item.attempts))).toISOString();
+    const message = describeFailure(error, options.issue?.source);
+    if (options.issue) recordError(this.store, this.clock.now(), { ...options.issue, message });
+    return message;
+  }
+
+  save(): Promise<void> {
+    return this.store.queue.save();
+  }
+
+  /** Runs the due items of one kind in one lane, in order. An item that must wait keeps its place; later items of the lane still run. */
+  async drain<K extends WorkKind>(lane: string, kind: K, handler: (item: WorkOf<K>) => Promise<WorkOutcome>, options: { limit?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
+    const result: DrainResult = { done: 0, retried: 0, waiting: 0 };
     const now = () => this.clock.now();
-    const due = this.store.queue.data.items.filter((i) => i.lane === lane && (!options.kinds || options.kinds.includes(i.kind)));
     let handled = 0;
-    for (const item of due) {
+    for (const item of this.list(kind, lane)) {
       if (options.limit !== undefined && handled >= options.limit) break;
       // Stopping: each item handled so far is saved; the rest waits in the queue for the next start.
       if (options.signal?.aborted) break;
-      if (item.notBefore && item.notBefore > now().toISOString()) {
-        result.waiting++;
-        continue;
-      }
+      if (item.notBefore && item.notBefore > now().toISOString()) continue;
       handled++;
-      item.attempts++;
       const outcome = await handler(item);
-      if (outcome.status === 'done' || outcome.status === 'failed') {
+      if (outcome.status === 'done') {
         this.store.queue.data.items = this.store.queue.data.items.filter((i) => i !== item);
-        result[outcome.status === 'done' ? 'done' : 'failed']++;
-      } else {
+        result.done++;
+      } else if (outcome.status === 'wait') {
+        item.attempts++;
         item.notBefore = new Date(now().getTime() + outcome.afterMs).toISOString();
         result.retried++;
-      }
-      await this.store.queue.save();
+      } else result.retried++;
+      await this.save();
     }
     result.waiting = this.depth(lane);
     return result;
@@ -83,6 +132,28 @@ export class WorkQueue {
 
   markDone(key: string): void {
     this.store.queue.data.ledger[key] = this.clock.now().toISOString();
+  }
+
+  /**
+   * Each item of queue.json this version could not read gets an error entry naming it and saying why,
+   * once (a dismissed one stays dismissed). The item itself stays in the file, aside, and never runs.
+   */
+  private reportUnreadable(): void {
+    for (const { item, problem } of this.store.queue.data.unreadable ?? []) {
+      const fields: Record<string, unknown> = typeof item === 'object' && item !== null ? Object.fromEntries(Object.entries(item)) : {};
+      const id = typeof fields.id === 'string' && fields.id ? fields.id : createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 8);
+      const operation: Operation = { kind: UNREADABLE_KIND, args: { id } };
+      if (this.store.issues.data.errors.some((e) => e.operation.kind === UNREADABLE_KIND && e.operation.args.id === id)) continue;
+      const kind = typeof fields.kind === 'string' ? ` (${fields.kind.slice(0, 60)})` : '';
+      recordError(this.store, this.clock.now(), {
+        source: { kind: 'backroom', name: 'Work queue' },
+        operation,
+        object: `queued work ${id}${kind}`,
+        message:
+          `Backroom could not read queued work ${id}${kind} in queue.json: ${problem}. It is kept as it was, under "unreadable" in queue.json, ` +
+          'and is not run; the rest of the queue carries on. If that work still matters, restore queue.json from the backups folder; otherwise dismiss this error.',
+      });
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Alert, Cart, Commitment, CrmConnection, ErrorEntry, Location, Rule, Settings, Shipment, Shop, StockItem, type Order } from '../model';
 import type { DocumentSpec } from './json-document';
+import { QueuedWork, UnreadableWork } from '../model/work';
 import { LedgerState } from './ledger';
+import { sortQueueItems } from './queue-file';
 import { StockExtras } from './stock-extras';
 
 /**
@@ -168,22 +170,15 @@ export const cartsSpec: DocumentSpec<CartsData> = {
   validate: (data) => parseWith(CartsData, data),
 };
 
-/** A unit of persistent work (CRM calls, pushes) that must survive restarts. */
-export const QueueItem = z.object({
-  id: z.string(),
-  /** Which lane it runs in, e.g. `crm:Main list`; each lane has its own rate limit. */
-  lane: z.string(),
-  kind: z.string(),
-  payload: z.record(z.string(), z.unknown()),
-  enqueuedAt: z.string(),
-  attempts: z.number().int().default(0),
-  notBefore: z.string().optional(),
-});
-export type QueueItem = z.infer<typeof QueueItem>;
+/** A unit of persistent work (CRM calls, pushes) that must survive restarts: one of the kinds in model/work.ts. */
+export const QueueItem = QueuedWork;
+export type QueueItem = QueuedWork;
 
 export const QueueData = z.object({
   schemaVersion: z.number(),
   items: z.array(QueueItem),
+  /** Items this version could not read, kept as they were (see queue-file.ts); absent when there are none. */
+  unreadable: z.array(UnreadableWork).optional(),
   /** Exactly-once ledger: keys of work already done (e.g. `event|contact|tag|add`). */
   ledger: z.record(z.string(), z.string()),
   /**
@@ -207,7 +202,7 @@ export const queueSpec: DocumentSpec<QueueData> = {
   label: FILES.queue,
   version: 1,
   create: () => ({ schemaVersion: 1, items: [], ledger: {}, customers: {}, crmSent: {} }),
-  validate: (data) => parseWith(QueueData, data),
+  validate: (data) => parseWith(QueueData, sortQueueItems(data)),
 };
 
 /** One month of orders. Not validated field by field on load: orders are validated when imported. */

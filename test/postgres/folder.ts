@@ -54,7 +54,7 @@ export async function makeFolder(orders: number): Promise<string> {
     capturedAt: '2026-11-20T09:00:00.000Z', updatedAt: '2026-11-20T09:05:00.000Z', state: 'abandoned', stateChangedAt: '2026-11-20T09:30:00.000Z', crmBlocked: false, crmChecks: {}, history: false,
   };
   store.queue.data.ledger['order:Main#1|c1@example.com|VIP|add'] = '2026-11-20T09:00:00.000Z';
-  store.queue.data.items.push({ id: 'q1', lane: 'crm:AC', kind: 'contact', payload: { email: 'c1@example.com', tags: ['VIP'] }, enqueuedAt: '2026-11-20T09:00:00.000Z', attempts: 1 });
+  store.queue.data.items.push({ id: 'q1', lane: 'crm:AC', kind: 'crm.contact', payload: { email: 'c1@example.com', contact: {}, meta: {}, ops: [{ tag: 'VIP', op: 'add', keys: ['order:Main#1|c1@example.com|VIP|add'], fromCart: false }] }, enqueuedAt: '2026-11-20T09:00:00.000Z', attempts: 1 });
   store.issues.data.errors.push({ id: 'e1', source: { kind: 'shop', name: 'Main' }, operation: { kind: 'push-stock', args: { sku: 'SKU-1' } }, object: 'SKU SKU-1', message: 'WooCommerce answered 503', firstAt: '2026-11-20T09:00:00.000Z', lastAt: '2026-11-20T09:10:00.000Z', attempts: 2, dismissed: false });
   store.issues.data.alerts.push({ id: 'a1', key: 'unknown-sku:Main:X', source: { kind: 'shop', name: 'Main' }, kind: 'unknown-sku', message: 'order WO:1 names SKU X', count: 3, firstAt: '2026-11-20T09:00:00.000Z', lastAt: '2026-11-20T09:10:00.000Z', dismissed: false });
   await store.checkpoint({
