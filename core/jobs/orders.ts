@@ -208,13 +208,15 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
         }
         const order = entry.order;
         noteOrderForCarts(ctx, shop, order, cartTransitions);
+        // The carts it recovers and their CRM work together, before the next await: a save of
+        // carts.json in between would hold a recovered cart whose event is in no queue.json.
+        if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
         await ingestOrder(ctx, shop, order, state, s);
         // Most pulls have no open error at all: then there is none of this order's to clear.
         if (store.issues.data.errors.length) clearError(store, importOperation(shop.name, order.remoteId));
       }
       // Every order up to the checkpoint has now been ingested; it reaches the disk with the next checkpoint.
       if (checkpoint && (!readTo || Date.parse(checkpoint) > Date.parse(readTo))) readTo = checkpoint;
-      if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
       if (++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
         await saveCheckpoint();
         pagesSinceCheckpoint = 0;
