@@ -365,13 +365,12 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
  * failure goes to `failures`. True when at least one import finished (its contacts may have more to do).
  */
 async function awaitImports(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, failures: { itemId: string; error: PlatformError }[]): Promise<boolean> {
-  const { store } = ctx;
   const lane = crmLane(crm.name);
   let settled = false;
   for (const item of ctx.queue.list(CRM_BATCH_KIND, lane).filter((i) => i.payload.via === 'import' && i.payload.batchId)) {
     if (ctx.signal?.aborted) break;
     await waitForBatch(ctx, crm, connector, s, item, failures);
-    if (!store.queue.data.items.includes(item)) settled = true;
+    if (!ctx.queue.items.includes(item)) settled = true;
   }
   return settled;
 }
@@ -426,7 +425,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
         const outcome = await runImport(ctx, crm, connector, s, bulk);
         await Promise.all([store.queue.save(), store.carts.save()]);
-        ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
+        ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
         if (outcome.stop) throw outcome.stop;
         deferred.push(...outcome.failed);
         // An import still running is left for the next run; its contacts stay parked meanwhile.
@@ -508,10 +507,10 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         }
       }
       await Promise.all([store.queue.save(), store.carts.save()]);
-      ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + store.queue.data.items.filter((i) => i.lane === lane).length });
+      ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
       if (stop) throw stop;
     }
-    const unresolved = deferred.find((d) => store.queue.data.items.some((i) => i.id === d.itemId));
+    const unresolved = deferred.find((d) => ctx.queue.items.some((i) => i.id === d.itemId));
     if (unresolved) throw unresolved.error;
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
@@ -523,7 +522,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     s.errors++;
     s.stopped = describeFailure(error, source);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${store.queue.data.items.filter((i) => i.lane === lane).length} contact(s) waiting)`, message: describeFailure(error, source) });
+    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${ctx.queue.depth(lane)} contact(s) waiting)`, message: describeFailure(error, source) });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;
