@@ -3,13 +3,14 @@
 // that keeps syncing after the window is closed. Thin on purpose: the logic lives in core/ and in
 // tray.main.ts (tested without Electron); this file is wiring.
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, nativeImage, Tray, type BrowserWindow, type NativeImage } from 'electron';
+import { app, dialog, ipcMain, Menu, nativeImage, Notification, Tray, type BrowserWindow, type NativeImage } from 'electron';
 import type { ApiClient, RawCall } from '../core/api/client';
 import { dispatch } from '../core/api/server';
 import type { EventName } from '../core/runtime/events';
 import { hostOrAttach } from '../core/host/host';
 import { resolveDataDir } from '../core/store/paths';
 import { registerIpc, type IpcBackend } from './ipc.main';
+import { createLowStockNotifications, type Notifier } from './low-stock-notify.main';
 import { createTrayController, type TrayController, type TrayPort, type TrayState } from './tray.main';
 import { createMainWindow, lockDownSession, registerAppScheme, rendererDirFrom, serveRenderer } from './window.main';
 
@@ -36,6 +37,21 @@ async function openBackend(dataDir: string): Promise<Backend> {
     return () => offs.forEach((off) => off());
   };
   return { client, hosted: false, call: (m, p) => (client.call as unknown as RawCall)(m, p), subscribe, close: () => client.close() };
+}
+
+/** Electron's notifications behind the notifier port; each is kept until closed, so its click still arrives. */
+function electronNotifier(icon: string): Notifier | null {
+  if (!Notification.isSupported()) return null;
+  const live = new Set<Notification>();
+  return {
+    show: ({ title, body }, onClick) => {
+      const n = new Notification({ title, body, icon });
+      live.add(n);
+      n.on('click', onClick);
+      n.on('close', () => live.delete(n));
+      n.show();
+    },
+  };
 }
 
 function trayIcons(assets: string): (state: TrayState) => NativeImage {
@@ -150,6 +166,14 @@ async function start(): Promise<void> {
       },
       reportError: (error) => dialog.showErrorBox('Backroom', (error as Error).message ?? String(error)),
     },
+  });
+  // One desktop notification per low-stock crossing (main/low-stock-notify.main.ts decides which).
+  createLowStockNotifications({
+    fetchAlerts: () => client.call('alerts.list', {}),
+    onChanged: (listener) => client.on('changed', (e) => (e.area === 'stock' || e.area === 'issues') && listener()),
+    createNotifier: () => electronNotifier(join(assets, 'icon.png')),
+    openWindow: showWindow,
+    startedAt: new Date(),
   });
   win = openWindow(startHidden);
 }

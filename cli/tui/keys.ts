@@ -35,6 +35,8 @@ export enum Command {
   Connection = 'connection',
   Why = 'why',
   ReorderPoint = 'reorderPoint',
+  StockAt = 'stockAt',
+  Export = 'export',
   Link = 'link',
   Ignore = 'ignore',
   // In forms.
@@ -93,6 +95,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: Command.Connection, keys: [{ input: 'c' }], label: 'c', description: 'address/keys' },
   { command: Command.Why, keys: [{ input: 'w' }], label: 'w', description: 'why (its story)' },
   { command: Command.ReorderPoint, keys: [{ input: 'o' }], label: 'o', description: 'reorder point' },
+  { command: Command.StockAt, keys: [{ input: 'h' }], label: 'h', description: 'stock on a past day' },
+  { command: Command.Export, keys: [{ input: 'v' }], label: 'v', description: 'export CSV' },
   { command: Command.Link, keys: [{ input: 'l' }], label: 'l', description: 'link to a SKU' },
   { command: Command.Ignore, keys: [{ input: 'i' }], label: 'i', description: 'ignore' },
   { command: Command.Submit, keys: [{ key: 'return' }], label: 'enter', description: 'save' },

@@ -13,9 +13,11 @@ import { useList } from '../hooks/use-list';
 import { Command, matches } from '../keys';
 import type { ScreenProps } from './types';
 import { NotLoaded } from '../components/not-loaded';
+import { StockAt } from './stock-at';
+import { StockExport } from './stock-export';
 import { StockWhy } from './stock-why';
 
-type Mode = { kind: 'list' } | { kind: 'edit'; sku: string; location: string; quantity: number | null } | { kind: 'add' } | { kind: 'filter' } | { kind: 'why'; sku: string } | { kind: 'reorder'; sku: string };
+type Mode = { kind: 'list' } | { kind: 'edit'; sku: string; location: string; quantity: number | null } | { kind: 'add' } | { kind: 'filter' } | { kind: 'why'; sku: string } | { kind: 'reorder'; sku: string } | { kind: 'at' } | { kind: 'export' };
 
 export function Stock({ width, height }: ScreenProps) {
   const client = useClient();
@@ -36,7 +38,7 @@ export function Stock({ width, height }: ScreenProps) {
   const list = useList(items.length, height - 5, { isActive: mode.kind === 'list' });
   const selected = () => items[list.current()];
   const location = locations[Math.min(column, Math.max(0, locations.length - 1))];
-  useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Why, Command.ReorderPoint, Command.Filter, Command.ClearFilter] : []);
+  useScreenHelp(mode.kind === 'list' ? [Command.Up, Command.Left, Command.Edit, Command.Add, Command.Why, Command.ReorderPoint, Command.StockAt, Command.Export, Command.Filter, Command.ClearFilter] : []);
 
   useKeypress(
     (input, key) => {
@@ -47,6 +49,8 @@ export function Stock({ width, height }: ScreenProps) {
       else if (matches(Command.Add, input, key)) setMode({ kind: 'add' });
       else if (matches(Command.Why, input, key) && picked) setMode({ kind: 'why', sku: picked.sku });
       else if (matches(Command.ReorderPoint, input, key) && picked) setMode({ kind: 'reorder', sku: picked.sku });
+      else if (matches(Command.StockAt, input, key)) setMode({ kind: 'at' });
+      else if (matches(Command.Export, input, key)) setMode({ kind: 'export' });
       else if (matches(Command.Filter, input, key)) setMode({ kind: 'filter' });
       else if (matches(Command.ClearFilter, input, key)) setFilter('');
       else return false;
@@ -89,6 +93,8 @@ export function Stock({ width, height }: ScreenProps) {
       />
     );
   }
+  if (mode.kind === 'at') return <StockAt width={width} height={height} onBack={() => setMode({ kind: 'list' })} />;
+  if (mode.kind === 'export') return <StockExport onDone={() => setMode({ kind: 'list' })} />;
   if (mode.kind === 'why') return <StockWhy sku={mode.sku} width={width} height={height} onBack={() => setMode({ kind: 'list' })} />;
   if (mode.kind === 'reorder') {
     return (

@@ -15,7 +15,7 @@ const MODES: Record<string, Command[]> = {
   errors: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Open, Command.Retry, Command.Dismiss, Command.ShowAll],
   errorDetail: [Command.Retry, Command.Dismiss, Command.Back],
   orders: [Command.Up, Command.Down, Command.Open, Command.Filter, Command.ClearFilter, Command.Ship],
-  stock: [Command.Up, Command.Down, Command.Left, Command.Right, Command.Edit, Command.Add, Command.Filter, Command.ClearFilter],
+  stock: [Command.Up, Command.Down, Command.Left, Command.Right, Command.Edit, Command.Add, Command.Why, Command.ReorderPoint, Command.StockAt, Command.Export, Command.Filter, Command.ClearFilter],
   carts: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Open, Command.StateFilter, Command.ClearFilter],
   cartDetail: [Command.Back],
   settings: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Edit, Command.Add, Command.Remove, Command.Test, Command.Replay],

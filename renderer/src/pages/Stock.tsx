@@ -3,6 +3,7 @@ import type { StockImportResult } from '../../../core/api/namespaces/stock';
 import { useAction, useEvent, useQuery, type Problem } from '../hooks';
 import { StockHistoryChart } from '../charts/StockHistory';
 import { LowStock, StockStory } from './StockStory';
+import { ExportCsv, StockAt } from './StockPast';
 import { Card, Empty, Field, Note, Page, ProblemNote } from '../ui';
 
 export function Stock() {
@@ -98,6 +99,10 @@ export function Stock() {
           <CsvImport />
         </div>
       ) : null}
+      <div className="grid-2">
+        <StockAt />
+        <ExportCsv />
+      </div>
     </Page>
   );
 }
