@@ -131,9 +131,9 @@ export interface CrmConnector {
   readonly limits: CrmLimits;
   /**
    * Requests made so far, retries included (the benches and the sync summary report these);
-   * `answered`, where the connector counts it, the answers received (tests tell from it that nothing is in flight).
+   * `settled`, where the connector counts it, the attempts that ended (tests tell from it that nothing is in flight).
    */
-  readonly stats: { requests: number; retries: number; answered?: number };
+  readonly stats: { requests: number; retries: number; settled?: number };
   /** Checks the key and (Mailchimp) the audience; names the account. */
   test(): Promise<CrmTestReport>;
   /** Creates or updates the contact by email. Never changes an existing contact's subscription status. */

@@ -76,10 +76,11 @@ export interface HttpClientOptions {
 export interface HttpClient {
   request<T>(req: HttpRequest<T>): Promise<HttpResponse<T>>;
   /**
-   * Requests sent, retries included: the benches and tests count these. `answered` counts the
-   * answers received (any status), so requests − answered is what is on the wire or failed on it.
+   * Requests sent, retries included: the benches and tests count these. `settled` counts the
+   * attempts that ended (an answer of any status, or a failed connection), so requests − settled
+   * is what is on the wire now.
    */
-  readonly stats: { requests: number; retries: number; answered: number };
+  readonly stats: { requests: number; retries: number; settled: number };
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -99,7 +100,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (isRefusedPlainHttp(new URL(options.baseUrl), options)) {
     throw new PlatformError('rejected', `The ${platformName} address ${new URL(options.baseUrl).origin} uses plain http, which Backroom refuses unless you allow it for this connection (--allow-http).`);
   }
-  const stats = { requests: 0, retries: 0, answered: 0 };
+  const stats = { requests: 0, retries: 0, settled: 0 };
   const clock = options.clock ?? realPacerClock;
   const queue = new PQueue({
     concurrency: limits.concurrency,
@@ -132,14 +133,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     hooks: {
       // beforeRequest runs for every attempt, so retries are paced too; got starts its timeout after it.
       beforeRequest: [async () => { await pacer.acquire(); stats.requests++; }],
-      beforeRetry: [() => { stats.retries++; }],
+      // An attempt that failed without an answer settles here (an answer already settled in afterResponse).
+      beforeRetry: [(error) => { stats.retries++; if (!(error instanceof HTTPError)) stats.settled++; }],
+      beforeError: [(error) => { if (!(error instanceof HTTPError)) stats.settled++; return error; }],
       afterResponse: [
         (response) => {
           // A Retry-After speaks for the whole account: every request waits, counted from this answer's arrival.
           const now = clock.now();
           const wait = response.statusCode === 429 || response.statusCode === 503 ? retryAfterMs(response.headers['retry-after'], now) : undefined;
           if (wait !== undefined) pacer.holdUntil(now + Math.min(wait, limits.maxRetryAfterMs));
-          stats.answered++;
+          stats.settled++;
           return response;
         },
       ],

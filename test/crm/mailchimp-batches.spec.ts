@@ -1,46 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/runtime/clock';
-import type { CrmConnectorFactory } from '../../core/engine/engine';
+import type { CrmConnector } from '../../core/platforms/crm-types';
 import { PlatformError } from '../../core/platforms/errors';
-import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';
-import { removeTempDirs } from '../helpers';
-import { openWorld, quickCrmFactory, type World } from '../sync/world';
+import type { MailchimpSandbox } from '../../sandbox/mailchimp/server';
+import { closeCrmWorlds, copyConnector, openCrmWorld } from '../helpers/crm-world';
 
-let world: World | undefined;
-let mc: MailchimpSandbox | undefined;
-afterEach(async () => {
-  await world?.close();
-  await mc?.close();
-  world = undefined;
-  mc = undefined;
-  await removeTempDirs();
-});
+afterEach(closeCrmWorlds);
 
-/** Moves the engine clock on while `work` runs, so batch polling (timed on that clock) proceeds without real waits. */
-async function drive<T>(clock: FakeClock, work: Promise<T>): Promise<T> {
-  let done = false;
-  const result = work.finally(() => {
-    done = true;
-  });
-  while (!done) {
-    await clock.advance(1000);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  return result;
-}
-
-async function setup(contacts: number, crmFactory?: CrmConnectorFactory) {
-  const clock = new FakeClock('2026-05-04T09:00:00Z');
-  mc = await startMailchimpSandbox();
-  world = await openWorld({ clock, crmFactory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 4 } } }] });
-  const api = world.host.client;
-  await api.call('crm.add', { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
-  await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
-  const shop = world.shops.get('Main')!;
+async function setup(contacts: number, wrap?: (real: CrmConnector) => CrmConnector) {
+  const w = await openCrmWorld({ platform: 'mailchimp', wrap });
+  await w.world.host.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
   const emails = Array.from({ length: contacts }, (_, i) => `c${i}@example.com`);
-  const orders = emails.map((email) => shop.addOrder({ status: 'processing', email }));
-  const sync = async () => (await drive(clock, world!.host.client.call('sync.run', {}))).summaries.find((s) => s.job === 'crm')!;
-  return { clock, api, shop, emails, orders, sync, mc: mc! };
+  const orders = emails.map((email) => w.shop.addOrder({ status: 'processing', email }));
+  return { ...w, mc: w.mc!, emails, orders };
 }
 
 const batchSubmits = (sandbox: MailchimpSandbox) => sandbox.log.filter((l) => l.method === 'POST' && l.path === '/3.0/batches').length;
@@ -94,13 +65,9 @@ describe('Mailchimp batches', () => {
   it('finds a batch whose submit answer was lost and polls it, instead of submitting it again', async () => {
     let loseAnswer = true;
     // The real connector, except that the first batch submit reaches Mailchimp but its answer is lost.
-    const factory: CrmConnectorFactory = async (crm, credentials) => {
-      const real = await quickCrmFactory(crm, credentials);
+    const wrap = (real: CrmConnector): CrmConnector => {
       const batches = real.batches!;
-      return {
-        ...real,
-        stats: real.stats,
-        limits: real.limits,
+      return copyConnector(real, {
         batches: {
           ...batches,
           async submit(operations) {
@@ -110,9 +77,9 @@ describe('Mailchimp batches', () => {
             throw new PlatformError('network', 'Could not reach Mailchimp (ECONNRESET: socket hang up) after retrying.');
           },
         },
-      };
+      });
     };
-    const { clock, emails, sync, mc } = await setup(12, factory);
+    const { clock, emails, sync, mc } = await setup(12, wrap);
     const first = await sync();
     expect(first.errors).toBe(1);
     clock.set('2026-05-04T09:05:00Z');

@@ -4,46 +4,22 @@
 // orders earn and with the order count and total spent the orders imply. Kill-free: the new order is
 // pulled from inside the CRM call, at exactly the moment a race would deliver it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/runtime/clock';
-import type { CrmConnectorFactory } from '../../core/engine/engine';
 import type { CrmConnector } from '../../core/platforms/crm-types';
 import { orderTotal, type OrderRecord } from '../../sandbox/woocommerce/state';
-import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mailchimp/server';
-import { removeTempDirs } from '../helpers';
-import { openWorld, quickCrmFactory, type World } from '../sync/world';
+import { closeCrmWorlds, copyConnector, openCrmWorld, type CrmPlatform } from '../helpers/crm-world';
 
-let world: World | undefined;
-let mc: MailchimpSandbox | undefined;
-afterEach(async () => {
-  await world?.close();
-  await mc?.close();
-  world = undefined;
-  mc = undefined;
-  await removeTempDirs();
-});
+afterEach(closeCrmWorlds);
 
 const FIELDS = { orderCount: 'ORDER_COUNT', totalSpent: 'TOTAL_SPENT' };
 
-/** Moves the engine clock on while `work` runs, so polls of bulk calls (timed on that clock) proceed. */
-async function drive<T>(clock: FakeClock, work: Promise<T>): Promise<T> {
-  let done = false;
-  const result = work.finally(() => {
-    done = true;
-  });
-  while (!done) {
-    await clock.advance(1000);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  return result;
-}
-
 type Step = 'upsertContact' | 'importFit' | 'importSubmit';
+type Imports = NonNullable<CrmConnector['imports']>;
 
 /**
- * CRM connectors that are the real ones, except that at `step` (once, when armed) they first run
- * `during` — the order pull that lands in the middle of the CRM's work.
+ * The real connector, except that at `step` (once, when armed) it first runs `during` — the order
+ * pull that lands in the middle of the CRM's work.
  */
-function racingFactory(step: Step, during: () => Promise<void>): { factory: CrmConnectorFactory; arm: () => void; fired: () => boolean } {
+function racing(step: Step, during: () => Promise<void>) {
   let armed = false;
   let fired = false;
   const once = async () => {
@@ -52,127 +28,99 @@ function racingFactory(step: Step, during: () => Promise<void>): { factory: CrmC
     fired = true;
     await during();
   };
-  const factory: CrmConnectorFactory = async (crm, credentials) => {
-    const real = await quickCrmFactory(crm, credentials);
+  const wrap = (real: CrmConnector): CrmConnector => {
     const imports = real.imports && {
       ...real.imports,
-      fit: async (contacts: Parameters<NonNullable<CrmConnector['imports']>['fit']>[0]) => {
+      fit: async (contacts: Parameters<Imports['fit']>[0]) => {
         if (step === 'importFit') await once();
         return real.imports!.fit(contacts);
       },
-      submit: async (contacts: Parameters<NonNullable<CrmConnector['imports']>['submit']>[0]) => {
+      submit: async (contacts: Parameters<Imports['submit']>[0]) => {
         if (step === 'importSubmit') await once();
         return real.imports!.submit(contacts);
       },
     };
-    return {
-      ...real,
-      stats: real.stats,
-      limits: real.limits,
+    return copyConnector(real, {
       imports,
       upsertContact: async (input) => {
         if (step === 'upsertContact') await once();
         return real.upsertContact(input);
       },
-    } satisfies CrmConnector;
+    });
   };
-  return { factory, arm: () => (armed = true), fired: () => fired };
-}
-
-async function setup(step: Step, crmPlatform: 'activecampaign' | 'mailchimp') {
-  const clock = new FakeClock('2026-05-04T09:00:00Z');
-  let pullDuring: () => Promise<void> = () => Promise.resolve();
-  const race = racingFactory(step, () => pullDuring());
-  world = await openWorld({ clock, crms: crmPlatform === 'activecampaign' ? ['AC'] : [], crmFactory: race.factory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 4 } } }] });
-  const api = world.host.client;
-  if (crmPlatform === 'mailchimp') {
-    mc = await startMailchimpSandbox();
-    mc.addMergeField(FIELDS.orderCount, 'Order count');
-    mc.addMergeField(FIELDS.totalSpent, 'Total spent');
-    await api.call('crm.add', { platform: 'mailchimp', name: 'MC', key: mc.key, listId: mc.listId, server: mc.server });
-  } else {
-    const ac = world.crms.get('AC')!;
-    ac.addField('Order count', FIELDS.orderCount);
-    ac.addField('Total spent', FIELDS.totalSpent);
-  }
-  await api.call('settings.update', { crmFields: FIELDS });
-  await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
-  await api.call('rules.add', { trigger: { kind: 'product', sku: 'SKU-00002' }, applyTags: ['Bought SKU-00002'] });
-  const shop = world.shops.get('Main')!;
-  const w = world;
-  const run = (job?: 'orders' | 'crm') => drive(clock, w.host.client.call('sync.run', job ? { job } : {}));
-  const setDuring = (fn: () => Promise<void>) => (pullDuring = fn);
-  const pullNow = () => w.host.ctx.engine.run('orders', 'Main').then(() => undefined);
-  const crm = {
-    tagsOf: (email: string) => (mc ? mc.tagsOf(email) : w.crms.get('AC')!.tagsOf(email).sort()),
-    fieldsOf: (email: string) => (mc ? (mc.member(email)?.mergeFields ?? {}) : w.crms.get('AC')!.fieldsOf(email)),
-  };
-  return { clock, shop, run, race, setDuring, pullNow, crm };
+  return { wrap, arm: () => (armed = true), fired: () => fired };
 }
 
 const totals = (orders: OrderRecord[]) => (orders.reduce((sum, o) => sum + Math.round(Number(orderTotal(o)) * 100), 0) / 100).toFixed(2);
 
+interface RaceCase {
+  step: Step;
+  platform: CrmPlatform;
+  /** Customers, each with a first order of SKU-00001. */
+  emails: string[];
+  /** Those whose second order (`quantity` × SKU-00002) is pulled in the middle of the CRM call. */
+  racing: string[];
+  quantity: number;
+}
+
+/**
+ * Pulls every first order, then runs the CRM job with the second orders pulled from inside the
+ * CRM call at `step`; after two more passes with nothing new, every contact must carry all the
+ * tags its orders earn and the exact order count and total spent.
+ */
+async function raceOrdersWithCrm(c: RaceCase): Promise<void> {
+  let during: () => Promise<void> = () => Promise.resolve();
+  const race = racing(c.step, () => during());
+  const { world, shop, run, ac, mc } = await openCrmWorld({ platform: c.platform, wrap: race.wrap });
+  const api = world.host.client;
+  if (ac) {
+    ac.addField('Order count', FIELDS.orderCount);
+    ac.addField('Total spent', FIELDS.totalSpent);
+  } else {
+    mc!.addMergeField(FIELDS.orderCount, 'Order count');
+    mc!.addMergeField(FIELDS.totalSpent, 'Total spent');
+  }
+  await api.call('settings.update', { crmFields: FIELDS });
+  await api.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing'] }, applyTags: ['Customer'] });
+  await api.call('rules.add', { trigger: { kind: 'product', sku: 'SKU-00002' }, applyTags: ['Bought SKU-00002'] });
+  const tagsOf = (email: string) => (mc ? mc.tagsOf(email) : ac!.tagsOf(email).sort());
+  const fieldsOf = (email: string) => (mc ? (mc.member(email)?.mergeFields ?? {}) : ac!.fieldsOf(email));
+
+  const orders = new Map(c.emails.map((email) => [email, [shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00001', quantity: 1 }] })]]));
+  await run('orders');
+  during = async () => {
+    for (const email of c.racing) orders.get(email)!.push(shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00002', quantity: c.quantity }] }));
+    await world.host.ctx.engine.run('orders', 'Main');
+  };
+  race.arm();
+  await run('crm');
+  expect(race.fired()).toBe(true);
+  // Later passes with nothing new must bring the CRM level with the orders.
+  await run();
+  await run();
+  for (const email of c.emails) {
+    const bought = orders.get(email)!.length > 1;
+    expect(tagsOf(email), email).toEqual(bought ? ['Bought SKU-00002', 'Customer'] : ['Customer']);
+    expect(fieldsOf(email), email).toMatchObject({ ORDER_COUNT: String(orders.get(email)!.length), TOTAL_SPENT: totals(orders.get(email)!) });
+  }
+}
+
+const customers = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
+
 describe('orders pulled while the CRM job is sending their contact', () => {
   it('one by one: the contact ends with the order count and total spent of every order (ActiveCampaign)', async () => {
-    const { shop, run, race, setDuring, pullNow, crm } = await setup('upsertContact', 'activecampaign');
-    const first = shop.addOrder({ status: 'processing', email: 'ann@example.com', lines: [{ sku: 'SKU-00001', quantity: 1 }] });
-    await run('orders');
-    let second: ReturnType<typeof shop.addOrder> | undefined;
-    setDuring(async () => {
-      second = shop.addOrder({ status: 'processing', email: 'ann@example.com', lines: [{ sku: 'SKU-00002', quantity: 2 }] });
-      await pullNow();
-    });
-    race.arm();
-    await run('crm');
-    expect(race.fired()).toBe(true);
-    // Later passes with nothing new must bring the CRM level with the orders.
-    await run();
-    await run();
-    expect(crm.tagsOf('ann@example.com')).toEqual(['Bought SKU-00002', 'Customer']);
-    expect(crm.fieldsOf('ann@example.com')).toMatchObject({ ORDER_COUNT: '2', TOTAL_SPENT: totals([first, second!]) });
-  }, 60_000);
+    await raceOrdersWithCrm({ step: 'upsertContact', platform: 'activecampaign', emails: ['ann@example.com'], racing: ['ann@example.com'], quantity: 2 });
+  });
 
   for (const step of ['importFit', 'importSubmit'] as const) {
     it(`bulk import (order pulled at ${step}): every contact ends with all its tags and exact totals (ActiveCampaign)`, async () => {
-      const { shop, run, race, setDuring, pullNow, crm } = await setup(step, 'activecampaign');
-      const emails = Array.from({ length: 14 }, (_, i) => `imp${i}@example.com`);
-      const orders = new Map(emails.map((email) => [email, [shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00001', quantity: 1 }] })]]));
-      await run('orders');
-      setDuring(async () => {
-        for (const email of emails.slice(2, 6)) orders.get(email)!.push(shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00002', quantity: 1 }] }));
-        await pullNow();
-      });
-      race.arm();
-      await run('crm');
-      expect(race.fired()).toBe(true);
-      await run();
-      await run();
-      for (const email of emails) {
-        const bought = orders.get(email)!.length > 1;
-        expect(crm.tagsOf(email), email).toEqual(bought ? ['Bought SKU-00002', 'Customer'] : ['Customer']);
-        expect(crm.fieldsOf(email), email).toMatchObject({ ORDER_COUNT: String(orders.get(email)!.length), TOTAL_SPENT: totals(orders.get(email)!) });
-      }
-    }, 90_000);
+      const emails = customers('imp', 14);
+      await raceOrdersWithCrm({ step, platform: 'activecampaign', emails, racing: emails.slice(2, 6), quantity: 1 });
+    });
   }
 
   it('bulk upsert through /batches: every member ends with all its tags and exact totals (Mailchimp)', async () => {
-    const { shop, run, race, setDuring, pullNow, crm } = await setup('importSubmit', 'mailchimp');
-    const emails = Array.from({ length: 60 }, (_, i) => `mc${i}@example.com`);
-    const orders = new Map(emails.map((email) => [email, [shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00001', quantity: 1 }] })]]));
-    await run('orders');
-    setDuring(async () => {
-      for (const email of emails.slice(5, 10)) orders.get(email)!.push(shop.addOrder({ status: 'processing', email, lines: [{ sku: 'SKU-00002', quantity: 1 }] }));
-      await pullNow();
-    });
-    race.arm();
-    await run('crm');
-    expect(race.fired()).toBe(true);
-    await run();
-    await run();
-    for (const email of emails) {
-      const bought = orders.get(email)!.length > 1;
-      expect(crm.tagsOf(email), email).toEqual(bought ? ['Bought SKU-00002', 'Customer'] : ['Customer']);
-      expect(crm.fieldsOf(email), email).toMatchObject({ ORDER_COUNT: String(orders.get(email)!.length), TOTAL_SPENT: totals(orders.get(email)!) });
-    }
-  }, 90_000);
+    const emails = customers('mc', 60);
+    await raceOrdersWithCrm({ step: 'importSubmit', platform: 'mailchimp', emails, racing: emails.slice(5, 10), quantity: 1 });
+  });
 });

@@ -11,12 +11,12 @@ export function pacerClock(clock: FakeClock): PacerClock {
 
 /** Something that counts the requests it started and the answers it received. */
 export interface Counted {
-  readonly stats: { requests: number; answered?: number };
+  readonly stats: { requests: number; settled?: number };
 }
 
-/** True when every request these connectors started has been answered: nothing is on the wire. */
+/** True when every request these connectors started has been settled: nothing is on the wire. */
 export function nothingInFlight(connectors: Iterable<Counted>): boolean {
-  for (const c of connectors) if (c.stats.answered === undefined || c.stats.requests > c.stats.answered) return false;
+  for (const c of connectors) if (c.stats.settled === undefined || c.stats.requests > c.stats.settled) return false;
   return true;
 }
 
