@@ -164,8 +164,15 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   /** What an order's refunds put back in stock; asked only of orders Shopify says are (partly) refunded. */
   async function restocksOf(order: ShopifyOrder) {
     if (!(order.displayFinancialStatus ?? '').toUpperCase().includes('REFUNDED')) return undefined;
-    const { order: found } = await gql.run({ name: 'BackroomOrderRefunds', query: ORDER_REFUNDS_QUERY, variables: { id: order.id }, schema: RefundsData, idempotent: true });
-    return found ? toRestocks(found.refunds) : undefined;
+    try {
+      const { order: found } = await gql.run({ name: 'BackroomOrderRefunds', query: ORDER_REFUNDS_QUERY, variables: { id: order.id }, schema: RefundsData, idempotent: true });
+      return found ? toRestocks(found.refunds) : undefined;
+    } catch (error) {
+      // Refunds that cannot be read must not keep the order out (it still imports and releases its
+      // stock): its restocks are booked when a later read of the order can read them.
+      if (error instanceof PlatformError && error.kind === 'malformed') return undefined;
+      throw error;
+    }
   }
 
   /**
