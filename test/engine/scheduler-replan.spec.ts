@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
 import { removeTempDirs } from '../helpers';
+import { settle } from '../helpers/scheduler';
 import { openWorld, type World } from '../sync/world';
 
 let world: World | undefined;
@@ -11,11 +12,6 @@ afterEach(async () => {
   world = undefined;
   await removeTempDirs();
 });
-
-async function settle(w: World): Promise<void> {
-  for (let i = 0; i < 50 && w.host.ctx.engine.runningJobs.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  await w.host.ctx.engine.idle();
-}
 
 describe('re-planning after a settings change', () => {
   it('keeps the hourly reconcile on its hour when any setting changes in between', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
 import { removeTempDirs } from '../helpers';
+import { settle } from '../helpers/scheduler';
 import { openWorld, type World } from '../sync/world';
 
 let world: World | undefined;
@@ -9,12 +10,6 @@ afterEach(async () => {
   world = undefined;
   await removeTempDirs();
 });
-
-/** Lets the jobs started by a fired timer finish their HTTP round trips. */
-async function settle(w: World): Promise<void> {
-  for (let i = 0; i < 50 && w.host.ctx.engine.runningJobs.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  await w.host.ctx.engine.idle();
-}
 
 describe('the scheduler, on a fake clock', () => {
   it('pulls each shop on its interval, pushes stock a debounce after a change, and stops when paused', async () => {

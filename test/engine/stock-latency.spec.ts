@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/runtime/clock';
 import { Scheduler } from '../../core/engine/scheduler';
 import { removeTempDirs } from '../helpers';
+import { settle } from '../helpers/scheduler';
 import { aroundPages } from '../pages';
 import { openWorld, wrappedShopFactory, type World } from '../sync/world';
 
@@ -14,12 +15,6 @@ afterEach(async () => {
   world = undefined;
   await removeTempDirs();
 });
-
-/** Lets the jobs started by a fired timer finish their HTTP round trips (real loopback I/O, no timing asserted). */
-async function settle(w: World): Promise<void> {
-  for (let i = 0; i < 50 && w.host.ctx.engine.runningJobs.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  await w.host.ctx.engine.idle();
-}
 
 describe('a sale on one shop reaches the other shops', () => {
   it('within seconds of the pull that imports it, not at the other shop\'s own next poll', async () => {

@@ -41,7 +41,10 @@ export function Carts({ width, height }: ScreenProps) {
   const [detail, setDetail] = useState<string | null>(null);
   const now = useNow(30_000);
   // Live: the cart sweep emits `changed: carts` whenever it captures a cart or moves one on.
-  const query = useApiQuery(['carts', state], async (c) => ({ carts: await c.call('carts.list', { state }), fetchedAt: Date.now() }), { areas: ['carts', 'settings'] });
+  // The answer carries the state it was asked for: while the next state's carts load, the previous
+  // list stays on screen, and its title and empty line must keep naming the state it holds.
+  const query = useApiQuery(['carts', state], async (c) => ({ carts: await c.call('carts.list', { state }), fetchedAt: Date.now(), state }), { areas: ['carts', 'settings'] });
+  const shownState = query.data?.state;
   const carts = query.data?.carts ?? [];
   const fetchedAt = query.data?.fetchedAt ?? Date.now();
   const blocked = carts.some((c) => c.crmBlocked);
@@ -88,7 +91,7 @@ export function Carts({ width, height }: ScreenProps) {
   const manyShops = new Set(carts.map((c) => c.shop)).size > 1;
   const columns = manyShops ? [...COLUMNS, SHOP_COLUMN] : COLUMNS;
   const rows = carts.map((c) => [c.state, c.email, c.name, `${c.total} ${c.currency}`, age(minutesOld(c, fetchedAt, now)), c.crmBlocked ? NO_CRM : '', ...(manyShops ? [c.shop] : [])]);
-  const title = `Carts${state ? ` (state ${state})` : ''}: ${carts.length.toLocaleString('en')} · age = since the checkout's last activity`;
+  const title = `Carts${shownState ? ` (state ${shownState})` : ''}: ${carts.length.toLocaleString('en')} · age = since the checkout's last activity`;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">{title}</Text>
@@ -100,7 +103,7 @@ export function Carts({ width, height }: ScreenProps) {
         height={listHeight}
         selected={list.index}
         start={list.start}
-        empty={state ? `No ${state} carts (f next state, c all carts).` : 'No carts yet: a checkout with an email and no paid order is captured by the next sweep.'}
+        empty={shownState ? `No ${shownState} carts (f next state, c all carts).` : 'No carts yet: a checkout with an email and no paid order is captured by the next sweep.'}
       />
     </Box>
   );

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineHost } from '../../../core/host/host';
 import { removeTempDirs } from '../../../test/helpers';
 import { openWorld, type World } from '../../../test/sync/world';
-import { KEYS, putCart, renderTui, seed, testEngine, type Rendered } from './render';
+import { gatedClient, KEYS, putCart, renderTui, seed, testEngine, type Rendered } from './render';
 
 let host: EngineHost;
 let ui: Rendered | undefined;
@@ -76,9 +76,39 @@ describe('Carts', () => {
     expect(ui!.frame()).toContain('No lost carts (f next state, c all carts).');
     await ui!.press('f', 'f');
     await ui!.waitFor('Carts: 3');
-    await ui!.press('f', 'f', 'c');
+    // Two steps away from all carts first, so that `c` has something to clear (a frame left over
+    // from before the keys would otherwise already say "Carts: 3").
+    await ui!.press('f', 'f');
+    await ui!.waitFor('Carts (state abandoned): 1');
+    await ui!.press('c');
     await ui!.waitFor('Carts: 3');
     expect(ui!.frame()).toMatch(/f next state\s+c clear filter/);
+  });
+
+  it('while the next state\'s carts load, the title names the state of the carts it shows', async () => {
+    await seedCarts();
+    // The abandoned carts are held back, as a busy machine or a slow engine would.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const client = gatedClient(host, async (method, params) => {
+      if (method === 'carts.list' && JSON.stringify(params).includes('abandoned')) await held;
+    });
+    ui = renderTui({ client, columns: 100, rows: 24 });
+    await ui.waitFor('Main shop');
+    await ui.press('6');
+    await ui.waitFor('Carts: 3');
+    await ui.press('f');
+    await ui.waitFor('Carts (state capturing): 1');
+    await ui.press('f');
+    // Still the capturing cart on screen, so still its title: never "abandoned" over tom's row.
+    const waiting = ui.frame();
+    expect(waiting).toContain('tom@spam.test');
+    expect(waiting).toContain('Carts (state capturing): 1');
+    expect(waiting).not.toContain('state abandoned');
+    release();
+    await ui.waitFor('Carts (state abandoned): 1');
+    expect(ui.frame()).toContain('lena@example.com');
+    expect(ui.frame()).not.toContain('tom@spam.test');
   });
 
   it('enter shows a cart in detail, with why a blacklisted one gets no CRM action; esc goes back', async () => {

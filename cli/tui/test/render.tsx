@@ -2,7 +2,8 @@
 // with a chosen terminal size, against a real engine on a temp data directory.
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import type { ApiClient } from '../../../core/api/client';
+import { typedClient, type ApiClient } from '../../../core/api/client';
+import { dispatch } from '../../../core/api/server';
 import { hostEngine, type EngineHost } from '../../../core/host/host';
 import type { Cart, Order } from '../../../core/model';
 import { applyCommitment } from '../../../core/jobs/commitments';
@@ -73,11 +74,19 @@ export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
       await tick(10);
     },
     async waitFor(text, timeoutMs = 4000) {
-      const deadline = Date.now() + timeoutMs;
+      // The budget is this process's CPU time, not the wall clock: on a busy machine the UI gets the
+      // CPU it needs later, not less of it. A UI that sits idle without ever showing the text still
+      // fails, after five budgets of wall time (well inside the test's own limit).
+      const cpuMs = () => {
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1000;
+      };
+      const cpuStart = cpuMs();
+      const wallDeadline = Date.now() + 5 * timeoutMs;
       for (;;) {
         const current = frame();
         if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
-        if (Date.now() > deadline) throw new Error(`the frame never showed ${String(text)}; last frame:\n${current}`);
+        if (cpuMs() - cpuStart > timeoutMs || Date.now() > wallDeadline) throw new Error(`the frame never showed ${String(text)}; last frame:\n${current}`);
         await tick(10);
       }
     },
@@ -95,6 +104,23 @@ export async function testEngine(): Promise<EngineHost> {
   const host = await hostEngine({ dataDir: await tempDir('br-tui-'), serve: false });
   if (!host) throw new Error('could not host a test engine');
   return host;
+}
+
+/**
+ * The engine's API with a gate in front of every call: `gate` may hold a call (a slow engine, a
+ * busy machine) until the test lets it through, so what the UI shows meanwhile is tested on purpose
+ * instead of by the luck of timing.
+ */
+export function gatedClient(host: EngineHost, gate: (method: string, params: unknown) => Promise<void>): ApiClient {
+  return typedClient(
+    'direct',
+    async (method, params) => {
+      await gate(method, params);
+      return structuredClone(await dispatch(host.ctx, method, params));
+    },
+    (listener) => host.ctx.events.onAny(listener),
+    async () => undefined,
+  );
 }
 
 /** Seeds a location, stock, a shop (no network is touched), errors, alerts and orders. */
