@@ -77,7 +77,7 @@ describe('Plan screen', () => {
     const frame = await ui.waitFor('Nothing was changed');
     expect(frame).toContain('Nothing was changed');
     expect(frame).toContain('Orders: 1 to import or update');
-    expect(await ui.waitFor(new RegExp(`${sku}\\s+\\S+\\s+5\\s+push`))).toContain('Stock:');
+    expect(await ui.waitFor(new RegExp(`${sku}\\s+\\S+\\s+5\\s+to push`))).toContain('Stock:');
     expect(await host.client.call('orders.list', {})).toMatchObject({ total: 0 });
   });
 });
