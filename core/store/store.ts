@@ -54,15 +54,32 @@ export interface OpenStoreOptions {
    * owner recounts when it starts, so they are exact again. Reads every month file once.
    */
   recountOrders?: boolean;
+  /**
+   * Called just before each write of a document (settings, stock, issues, carts, queue, catalogue,
+   * cursors) with its file name. For crash tests: a copy of the folder taken there is what a kill
+   * at that moment leaves behind.
+   */
+  beforeWrite?: (file: string) => void;
 }
 
 /** Opens the store. The caller must hold the data directory lock. */
 export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const onMigrate = (path: string, from: number) => backupBeforeMigration(dataDir, path, from);
-  const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
+  const watched = <T extends Versioned>(name: string, spec: DocumentSpec<T>): DocumentSpec<T> => {
+    const { beforeWrite } = options;
+    if (!beforeWrite) return spec;
+    return {
+      ...spec,
+      serialize: (data) => {
+        beforeWrite(name);
+        return spec.serialize ? spec.serialize(data) : JSON.stringify(data);
+      },
+    };
+  };
+  const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), watched(name, spec), onMigrate);
 
-  const cursors = await openCursors(dataDir, onMigrate);
+  const cursors = await openCursors(dataDir, onMigrate, watched(FILES.cursors, cursorsSpec));
   const ledgerFiles = jsonLedger(dataDir);
   const stockWithLedger: DocumentSpec<StockData> = {
     ...stockSpec,
@@ -131,8 +148,8 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
  * Opens cursors.json. A data folder from before it existed has its markers in backroom.json:
  * they are written to cursors.json first, durably, so the settings migration can drop them.
  */
-async function openCursors(dataDir: string, onMigrate: (path: string, from: number) => Promise<void>) {
-  const { doc, existed } = await JsonDocument.open(join(dataDir, FILES.cursors), cursorsSpec, onMigrate);
+async function openCursors(dataDir: string, onMigrate: (path: string, from: number) => Promise<void>, spec: DocumentSpec<CursorsData>) {
+  const { doc, existed } = await JsonDocument.open(join(dataDir, FILES.cursors), spec, onMigrate);
   if (!existed) {
     const carried = await markersFromOldSettings(join(dataDir, FILES.main));
     if (carried) {
