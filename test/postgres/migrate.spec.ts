@@ -140,7 +140,7 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     expect((error as Error).message).toContain('Migration 1 (initial) differs from the one this database was set up with');
   });
 
-  it('runs as a role that owns only its schema, in a database it may not create schemas in', async () => {
+  it('runs as a role that owns only its schema and its jobs schema, in a database it may not create schemas in', async () => {
     const admin = new pg.Client({ connectionString: server.adminUrl });
     await admin.connect();
     const password = 'only-its-own-schema-pw';
@@ -157,6 +157,8 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     try {
       await adminShared.query('revoke create on schema public from public');
       await adminShared.query('create schema merchant authorization narrow');
+      // The job queue's schema beside it, which the migration fills (jobs-schema.ts).
+      await adminShared.query('create schema merchant_jobs authorization narrow');
     } finally {
       await adminShared.end();
     }
