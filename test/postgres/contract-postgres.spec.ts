@@ -1,7 +1,7 @@
 // The repository contract (test/store/contract.ts) against a real PostgreSQL server: the same suite
 // the JSON folder passes. Each subject is a fresh schema, migrated as a start would. A crash state
 // is what the database holds at a moment during the units: a REPEATABLE READ snapshot exported
-// right after each commit (and before the first), read back through the same repositories — only
+// right after each commit, before the first and as each unit's first write starts, read back through the same repositories — only
 // committed transactions are in it, exactly what a kill of every client at that moment leaves.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -9,11 +9,28 @@ import { parseStoreAddress } from '../../core/store/postgres/connection';
 import { loadMigrations, migrate, type Migration } from '../../core/store/postgres/migrate';
 import { openStorePool, type StorePool } from '../../core/store/postgres/pool';
 import { postgresReaders, postgresRepositories } from '../../core/store/postgres/repositories';
-import type { Repositories } from '../../core/store/repositories';
+import type { Repositories, RepositoryWriters } from '../../core/store/repositories';
 import { repositoryContract, type OpenedStore } from '../store/contract';
 import { postgresForSuite } from './server';
 
 const started = await postgresForSuite('postgres repository contract');
+
+/** The writers, each method first awaiting `before`. */
+function watchWriters(w: RepositoryWriters, before: () => Promise<void>): RepositoryWriters {
+  const wrap = <T extends object>(repo: T): T =>
+    new Proxy(repo, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        // byMonth hands out an async iterator, not a promise: passed through as it is.
+        if (typeof value !== 'function' || name === 'byMonth') return value;
+        return async (...args: unknown[]) => {
+          await before();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return { orders: wrap(w.orders), stock: wrap(w.stock), carts: wrap(w.carts), crmLedger: wrap(w.crmLedger), queue: wrap(w.queue), settings: wrap(w.settings) };
+}
 
 describe.skipIf(!started.ok)('PostgreSQL repositories', () => {
   const server = started.ok ? started.server : undefined!;
@@ -82,7 +99,15 @@ describe.skipIf(!started.ok)('PostgreSQL repositories', () => {
           const watched: Repositories = {
             ...repos,
             async write(work, moves) {
-              const result = await repos.write(work, moves);
+              // Also a state inside the unit, as its first write starts: what a kill there leaves.
+              let inside = false;
+              const firstCall = async () => {
+                if (inside) return;
+                inside = true;
+                states.push(await snapshotNow(schema));
+              };
+              const watchedWork = (w: RepositoryWriters) => work(watchWriters(w, firstCall));
+              const result = await repos.write(watchedWork, moves);
               states.push(await snapshotNow(schema));
               return result;
             },
