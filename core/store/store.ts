@@ -6,6 +6,7 @@ import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, typ
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { jsonLedger, type StockLedger } from './ledger';
 import { OrderBook } from './order-book';
+import { recountChangedMonths } from './order-counts';
 import { CATALOGUE_FILE, catalogueSpec } from './catalogue';
 import type { CatalogueData } from '../model';
 import { openSecretStore, type SecretStore } from './secrets';
@@ -51,7 +52,8 @@ export interface OpenStoreOptions {
   /**
    * Count each shop's orders from the order files and correct the kept counts. A kill between a
    * checkpoint's order write and its marker write leaves counts short (never long): the engine's
-   * owner recounts when it starts, so they are exact again. Reads every month file once.
+   * owner recounts when it starts, so they are exact again. Reads only the month files written since
+   * the counts were last made (order-counts.ts).
    */
   recountOrders?: boolean;
   /**
@@ -109,7 +111,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day);
   };
   if (options.backupDay) await backup(options.backupDay);
-  if (options.recountOrders) await recountOrders(orders, cursors);
+  if (options.recountOrders) await recountChangedMonths(join(dataDir, FILES.ordersDir), cursors);
   // Write the settings file on first open so the data directory is recognisably Backroom's.
   if (!main.existed) await main.doc.save();
 
@@ -174,13 +176,4 @@ async function carryCrmRunsFromSettings(main: JsonDocument<MainData>, cursors: J
   await main.save();
 }
 
-/** Sets each shop's order count to the orders on disk: derived from the data itself, so it may be written at any time. */
-async function recountOrders(orders: OrderBook, cursors: JsonDocument<CursorsData>): Promise<void> {
-  const counts: Record<string, number> = {};
-  for await (const order of orders.all()) counts[order.shop] = (counts[order.shop] ?? 0) + 1;
-  const kept = cursors.data.orderCounts;
-  const same = Object.keys({ ...counts, ...kept }).every((shop) => (counts[shop] ?? 0) === (kept[shop] ?? 0));
-  if (same) return;
-  cursors.data.orderCounts = counts;
-  await cursors.save();
-}
+
