@@ -6,9 +6,9 @@ export const BACKUPS_KEPT = 7;
 /**
  * Keeps one snapshot a day of the data files, the last `keep` days. Files are hard-linked where
  * the file system allows: every save replaces a data file by rename, so a link keeps the old
- * contents for free. Otherwise they are copied.
+ * contents for free. Otherwise, and for files written in place (`appendOnly`), they are copied.
  */
-export async function rotateBackups(dataDir: string, files: string[], today: string, keep = BACKUPS_KEPT): Promise<string | null> {
+export async function rotateBackups(dataDir: string, files: string[], today: string, keep = BACKUPS_KEPT, appendOnly: ReadonlySet<string> = new Set()): Promise<string | null> {
   const root = join(dataDir, 'backups');
   const target = join(root, today);
   if (await exists(target)) return null;
@@ -20,7 +20,9 @@ export async function rotateBackups(dataDir: string, files: string[], today: str
   for (const file of present) {
     const to = join(staging, relative(dataDir, file));
     await mkdir(dirname(to), { recursive: true });
-    await link(file, to).catch(() => copyFile(file, to));
+    // A file that grows in place (appended, then emptied) would change under a link: copied.
+    if (appendOnly.has(file)) await copyFile(file, to);
+    else await link(file, to).catch(() => copyFile(file, to));
   }
   await rename(staging, target);
   const days = (await readdir(root)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();

@@ -25,13 +25,15 @@ export const CursorsData = z.object({
    * recount fills it.
    */
   orderMonths: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).default({}),
+  /** Each month file's size and modified time when its orders were last counted (order-counts.ts). */
+  orderFiles: z.record(z.string(), z.string().max(100)).default({}),
 });
 export type CursorsData = z.infer<typeof CursorsData>;
 
 export const cursorsSpec: DocumentSpec<CursorsData> = {
   label: FILES.cursors,
   version: 1,
-  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {}, crmLastRun: {}, orderMonths: {} }),
+  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {}, crmLastRun: {}, orderMonths: {}, orderFiles: {} }),
   validate: (data) => {
     const result = CursorsData.safeParse(data);
     if (!result.success) {
