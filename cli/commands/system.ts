@@ -10,7 +10,7 @@ export function formatStatus(s: StatusReport, timeZone?: string): string {
   const lines = [
     `Backroom data: ${s.dataDir}`,
     s.engine ? `Engine: running (pid ${s.engine.pid}, since ${localTime(s.engine.startedAt, timeZone)}${s.engine.paused ? ', paused' : ''})` : 'Engine: not running (this command opened the data directly)',
-    `Credentials kept in: ${s.secrets === 'keychain' ? 'the OS keychain' : 'a file readable only by you (secrets.json)'}`,
+    `Credentials kept in: ${s.secrets === 'keychain' ? 'the OS keychain' : s.secrets === 'database' ? 'the database, encrypted with the store key' : 'a file readable only by you (secrets.json)'}`,
     `Health: ${HEALTH_LABEL[s.health.overall]} — ${s.health.reason}`,
     `Locations: ${s.locations}   SKUs: ${s.skus}   Open errors: ${s.errors}   Alerts: ${s.alerts}`,
   ];

@@ -6,15 +6,16 @@ export const BACKUPS_KEPT = 7;
 /**
  * Keeps one snapshot a day of the data files, the last `keep` days. Files are hard-linked where
  * the file system allows: every save replaces a data file by rename, so a link keeps the old
- * contents for free. Otherwise they are copied. Files in `appended` (the ledger's month files) are
- * written in place, by append, so they are always copied: a link would take in later appends.
+ * contents for free. Otherwise they are copied. Files in `appended` (the ledger's month files, the
+ * stock change log) are written in place, by append, so they are always copied: a link would take in
+ * later appends. Files are taken in the order given (`appended` ones not in `files` last).
  */
 export async function rotateBackups(dataDir: string, files: string[], today: string, keep = BACKUPS_KEPT, appended: readonly string[] = []): Promise<string | null> {
   const root = join(dataDir, 'backups');
   const target = join(root, today);
   if (await exists(target)) return null;
   const present = [];
-  for (const file of [...files, ...appended]) if (await exists(file)) present.push(file);
+  for (const file of new Set([...files, ...appended])) if (await exists(file)) present.push(file);
   const copyOnly = new Set(appended);
   if (present.length === 0) return null;
   const staging = `${target}.partial`;

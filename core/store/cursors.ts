@@ -18,13 +18,22 @@ export const CursorsData = z.object({
   orderCounts: z.record(z.string(), z.number().int().min(0)),
   /** When each CRM connection last worked through its queue without a failure (health's "last success"). */
   crmLastRun: z.record(z.string(), z.string()).default({}),
+  /**
+   * Imported orders per month (`YYYY-MM`, the order file's partition) and shop. Kept beside the
+   * totals so that a start checks only the months written since the counts were (see store.ts)
+   * instead of reading every order file. Empty in a folder from before it existed: the first
+   * recount fills it.
+   */
+  orderMonths: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).default({}),
+  /** Each month file's size and modified time when its orders were last counted (order-counts.ts). */
+  orderFiles: z.record(z.string(), z.string().max(100)).default({}),
 });
 export type CursorsData = z.infer<typeof CursorsData>;
 
 export const cursorsSpec: DocumentSpec<CursorsData> = {
   label: FILES.cursors,
   version: 1,
-  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {}, crmLastRun: {} }),
+  create: () => ({ schemaVersion: 1, shops: {}, orderCounts: {}, crmLastRun: {}, orderMonths: {}, orderFiles: {} }),
   validate: (data) => {
     const result = CursorsData.safeParse(data);
     if (!result.success) {
@@ -53,6 +62,8 @@ export interface ShopCursorMove {
   /** SKUs the shop cannot take, with what was wanted; `null` forgets one (pushed, or gone from the catalogue). */
   skipped?: Record<string, SkippedStock | null>;
   ordersImported?: number;
+  /** Of `ordersImported` (or on their own), how many were new in each month (`YYYY-MM`). */
+  ordersImportedIn?: Record<string, number>;
 }
 
 /** How one checkpoint moves a CRM connection's marker: when it last ran without a failure; `null` forgets it (the CRM was removed). */
@@ -70,6 +81,8 @@ export interface CursorReader {
   orderCount(shop: string): number;
   orderCounts(): Record<string, number>;
   crmLastRun(crm: string): string | undefined;
+  /** Imported orders per month and shop, as kept (a copy). */
+  orderMonths(): Record<string, Record<string, number>>;
 }
 
 export function cursorReader(doc: JsonDocument<CursorsData>): CursorReader {
@@ -81,6 +94,7 @@ export function cursorReader(doc: JsonDocument<CursorsData>): CursorReader {
     orderCount: (shop) => doc.data.orderCounts[shop] ?? 0,
     orderCounts: () => ({ ...doc.data.orderCounts }),
     crmLastRun: (crm) => doc.data.crmLastRun[crm],
+    orderMonths: () => structuredClone(doc.data.orderMonths),
   };
 }
 
@@ -107,6 +121,11 @@ export function applyCursorMove(data: CursorsData, move: CursorMove): void {
     if (cursor.skipped && Object.keys(cursor.skipped).length === 0) delete cursor.skipped;
   }
   if (move.ordersImported) data.orderCounts[move.shop] = (data.orderCounts[move.shop] ?? 0) + move.ordersImported;
+  for (const [month, count] of Object.entries(move.ordersImportedIn ?? {})) {
+    if (!count) continue;
+    const months = (data.orderMonths[month] ??= {});
+    months[move.shop] = (months[move.shop] ?? 0) + count;
+  }
 }
 
 /**

@@ -31,11 +31,22 @@ export interface DocumentSpec<T extends Versioned> {
   serialize?(data: T): string | Uint8Array;
   /** Runs after each durable write, before the save resolves (the stock ledger moves its staged entries on). */
   afterWrite?(): Promise<void>;
+  /** Amends the contents as read (after migration, before validation): stock.json applies its change log. */
+  replay?(raw: Record<string, unknown>): Promise<void>;
+  /**
+   * Makes the contents durable in place of the plain atomic rewrite; `whole` is that rewrite. Lets
+   * stock.json append a small change to its log instead of rewriting every SKU.
+   */
+  write?(data: T, whole: (contents: string | Uint8Array) => Promise<void>): Promise<void>;
 }
 
 /** lowdb adapter: reads strictly (a file that does not parse is an error, never "empty") and writes atomically and durably. */
 class DurableJsonFile<T> implements Adapter<T> {
-  constructor(private readonly path: string, private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data)) {}
+  constructor(
+    private readonly path: string,
+    private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data),
+    private readonly custom?: (data: T, whole: (contents: string | Uint8Array) => Promise<void>) => Promise<void>,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -55,7 +66,8 @@ class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.path, this.serialize(data));
+    if (this.custom) await this.custom(data, (contents) => writeFileAtomic(this.path, contents));
+    else await writeFileAtomic(this.path, this.serialize(data));
   }
 }
 
@@ -72,7 +84,7 @@ export class JsonDocument<T extends Versioned> {
   writes = 0;
 
   private constructor(readonly path: string, readonly spec: DocumentSpec<T>) {
-    this.low = new Low<T>(new DurableJsonFile<T>(path, spec.serialize?.bind(spec)), spec.create());
+    this.low = new Low<T>(new DurableJsonFile<T>(path, spec.serialize?.bind(spec), spec.write?.bind(spec)), spec.create());
   }
 
   get data(): T {
@@ -103,6 +115,7 @@ export class JsonDocument<T extends Versioned> {
         data = { ...step.migrate(data), schemaVersion: data.schemaVersion + 1 } as typeof data;
       }
     }
+    await spec.replay?.(data);
     try {
       doc.low.data = spec.validate ? spec.validate(data) : (data as unknown as T);
     } catch (error) {

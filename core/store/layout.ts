@@ -141,8 +141,11 @@ function isPlainStockData(data: unknown): data is StockData {
 
 export const stockSpec: DocumentSpec<StockData> = {
   label: FILES.stock,
-  version: 1,
-  create: () => ({ schemaVersion: 1, items: {}, commitments: {} }),
+  // 2: small changes live in stock.changes.jsonl beside it until compacted (stock-log.ts). An older
+  // Backroom, which would read the file without its log, refuses it rather than lose them.
+  version: 2,
+  create: () => ({ schemaVersion: 2, items: {}, commitments: {} }),
+  migrations: [{ from: 1, migrate: (data) => data }],
   validate: (data) => (isPlainStockData(data) ? data : parseWith(StockData, data)),
 };
 

@@ -83,6 +83,8 @@ export function jsonLedger(dataDir: string, now: () => Date = () => new Date()):
 
   /** Appends the pending entries that stock.json already holds durably to their month files, in seq order. */
   async function move(): Promise<void> {
+    // A write before the ledger is open (stock.json migrated as it is read): open() moves what is pending.
+    if (!doc) return;
     const through = serializedThrough;
     const ready = state().pending.filter((e) => e.seq <= through);
     if (ready.length === 0) return;

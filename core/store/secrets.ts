@@ -10,7 +10,7 @@ export type Credentials = Record<string, string>;
 
 export interface SecretStore {
   /** `keychain` (the OS keychain) or `file` (a file readable only by this user). */
-  readonly kind: 'keychain' | 'file';
+  readonly kind: 'keychain' | 'file' | 'database';
   get(ref: string): Promise<Credentials | undefined>;
   set(ref: string, value: Credentials): Promise<void>;
   delete(ref: string): Promise<void>;

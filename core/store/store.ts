@@ -6,6 +6,8 @@ import { applyCursorMove, cursorReader, cursorsSpec, markersFromOldSettings, typ
 import { cartsSpec, FILES, issuesSpec, mainSpec, queueSpec, stockSpec, type CartsData, type IssuesData, type MainData, type QueueData, type StockData } from './layout';
 import { jsonLedger, type StockLedger } from './ledger';
 import { OrderBook } from './order-book';
+import { stockLog } from './stock-log';
+import { recountChangedMonths } from './order-counts';
 import { CATALOGUE_FILE, catalogueSpec } from './catalogue';
 import type { CatalogueData } from '../model';
 import { openSecretStore, type SecretStore } from './secrets';
@@ -51,24 +53,52 @@ export interface OpenStoreOptions {
   /**
    * Count each shop's orders from the order files and correct the kept counts. A kill between a
    * checkpoint's order write and its marker write leaves counts short (never long): the engine's
-   * owner recounts when it starts, so they are exact again. Reads every month file once.
+   * owner recounts when it starts, so they are exact again. Reads only the month files written since
+   * the counts were last made (order-counts.ts).
    */
   recountOrders?: boolean;
+  /**
+   * Called just before each write of a document (settings, stock, issues, carts, queue, catalogue,
+   * cursors) with its file name. For crash tests: a copy of the folder taken there is what a kill
+   * at that moment leaves behind.
+   */
+  beforeWrite?: (file: string) => void;
 }
 
 /** Opens the store. The caller must hold the data directory lock. */
 export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const onMigrate = (path: string, from: number) => backupBeforeMigration(dataDir, path, from);
-  const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), spec, onMigrate);
+  const watched = <T extends Versioned>(name: string, spec: DocumentSpec<T>): DocumentSpec<T> => {
+    const { beforeWrite } = options;
+    if (!beforeWrite) return spec;
+    const { write } = spec;
+    return {
+      ...spec,
+      serialize: (data) => {
+        beforeWrite(name);
+        return spec.serialize ? spec.serialize(data) : JSON.stringify(data);
+      },
+      ...(write && {
+        write: (data: T, whole: (contents: string | Uint8Array) => Promise<void>) => {
+          beforeWrite(name);
+          return write(data, whole);
+        },
+      }),
+    };
+  };
+  const open = async <T extends Versioned>(name: string, spec: DocumentSpec<T>) => JsonDocument.open(join(dataDir, name), watched(name, spec), onMigrate);
 
-  const cursors = await openCursors(dataDir, onMigrate);
+  const cursors = await openCursors(dataDir, onMigrate, watched(FILES.cursors, cursorsSpec));
   const ledgerFiles = jsonLedger(dataDir);
+  const stockChanges = stockLog(dataDir);
   const stockWithLedger: DocumentSpec<StockData> = {
     ...stockSpec,
-    serialize: (data) => {
+    replay: (raw) => stockChanges.replay(raw),
+    // The ledger learns what this write holds (a log line or the whole file carries its pending entries).
+    write: (data, whole) => {
       ledgerFiles.hooks.serialized(data);
-      return JSON.stringify(data);
+      return stockChanges.write(data, whole);
     },
     afterWrite: () => ledgerFiles.hooks.written(),
   };
@@ -85,14 +115,16 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   // What a checkpoint makes durable before it moves a marker: everything a marker can cover.
   const covered = [stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
+  stockChanges.opened(stock.doc.data, stock.existed);
   const ledger = await ledgerFiles.open(stock.doc);
 
   const backup = async (day: string) => {
     const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));
-    return rotateBackups(dataDir, [...documents.map((d) => d.path), ...monthFiles], day, undefined, await ledger.monthFiles());
+    // The stock change log before stock.json: a copy of an older log beside a newer stock.json is skipped by line number.
+    return rotateBackups(dataDir, [stockChanges.path, ...documents.map((d) => d.path), ...monthFiles], day, undefined, [stockChanges.path, ...(await ledger.monthFiles())]);
   };
   if (options.backupDay) await backup(options.backupDay);
-  if (options.recountOrders) await recountOrders(orders, cursors);
+  if (options.recountOrders) await recountChangedMonths(join(dataDir, FILES.ordersDir), cursors);
   // Write the settings file on first open so the data directory is recognisably Backroom's.
   if (!main.existed) await main.doc.save();
 
@@ -139,8 +171,8 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
  * Opens cursors.json. A data folder from before it existed has its markers in backroom.json:
  * they are written to cursors.json first, durably, so the settings migration can drop them.
  */
-async function openCursors(dataDir: string, onMigrate: (path: string, from: number) => Promise<void>) {
-  const { doc, existed } = await JsonDocument.open(join(dataDir, FILES.cursors), cursorsSpec, onMigrate);
+async function openCursors(dataDir: string, onMigrate: (path: string, from: number) => Promise<void>, spec: DocumentSpec<CursorsData>) {
+  const { doc, existed } = await JsonDocument.open(join(dataDir, FILES.cursors), spec, onMigrate);
   if (!existed) {
     const carried = await markersFromOldSettings(join(dataDir, FILES.main));
     if (carried) {
@@ -165,13 +197,4 @@ async function carryCrmRunsFromSettings(main: JsonDocument<MainData>, cursors: J
   await main.save();
 }
 
-/** Sets each shop's order count to the orders on disk: derived from the data itself, so it may be written at any time. */
-async function recountOrders(orders: OrderBook, cursors: JsonDocument<CursorsData>): Promise<void> {
-  const counts: Record<string, number> = {};
-  for await (const order of orders.all()) counts[order.shop] = (counts[order.shop] ?? 0) + 1;
-  const kept = cursors.data.orderCounts;
-  const same = Object.keys({ ...counts, ...kept }).every((shop) => (counts[shop] ?? 0) === (kept[shop] ?? 0));
-  if (same) return;
-  cursors.data.orderCounts = counts;
-  await cursors.save();
-}
+

@@ -8,13 +8,14 @@ import { shopifyBench } from './shopify';
 import { growthBench } from './growth';
 import { latencyBench } from './latency';
 import { ledgerBench } from './ledger';
+import { postgresBench } from './postgres';
 import { rendererBench } from './renderer';
 import { storeBench } from './store';
 import { syncBench } from './sync';
 import { tuiBench } from './tui';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench, ledgerBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench];
+const benches: Bench[] = [storeBench, ledgerBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench, postgresBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;
@@ -24,7 +25,7 @@ function format(figure: Figure): string {
 }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches;
+const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches.filter((b) => !b.onlyWhenNamed);
 if (selected.length === 0) {
   process.stderr.write(`No bench called ${wanted.join(', ')}. Benches: ${benches.map((b) => b.name).join(', ')}\n`);
   process.exit(2);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Order } from '../../core/model';
+import { monthFingerprint } from '../../core/store/order-counts';
 import { ensureCliBuilt, BIN, ROOT } from '../helpers';
 import { median, percentile, type Bench } from './types';
 
@@ -75,6 +76,7 @@ export async function buildDataDir(dir: string, now = new Date(), size: DataSize
   };
   const commitments: Record<string, { location: string | null; lines: Record<string, number> }> = {};
   const counts: Record<string, number> = {};
+  const monthCounts: Record<string, Record<string, number>> = {};
   const samples: Sample[] = [];
   const recent = now.getTime() - 90 * 86_400_000;
   for (let i = 0; i < orderCount; i++) {
@@ -114,6 +116,8 @@ export async function buildDataDir(dir: string, now = new Date(), size: DataSize
     }
     orders[`${shop.name}#${remoteId}`] = order;
     counts[shop.name] = (counts[shop.name] ?? 0) + 1;
+    const inMonth = (monthCounts[month] ??= {});
+    inMonth[shop.name] = (inMonth[shop.name] ?? 0) + 1;
     if (open) commitments[`${shop.name}#${remoteId}`] = { location: shop.name === 'Main shop' ? 'Warehouse' : null, lines: Object.fromEntries(lines.map((l) => [l.sku, l.quantity])) };
     if (created.getTime() > recent && rand(20) === 0) samples.push({ shop: shop.name, remoteId, createdAt });
   }
@@ -127,6 +131,9 @@ export async function buildDataDir(dir: string, now = new Date(), size: DataSize
     schemaVersion: 1,
     shops: Object.fromEntries(SHOPS.map((s) => [s.name, { ordersModifiedAfter: at, lastRun: { orders: at }, lastSent: {} }])),
     orderCounts: counts,
+    // As a Backroom that has started once keeps them: each month's counts, and its file as counted.
+    orderMonths: monthCounts,
+    orderFiles: Object.fromEntries(await Promise.all(Object.keys(monthCounts).map(async (m) => [m, monthFingerprint(await stat(join(dir, 'orders', `${m}.json`)))]))),
   });
   await writeJson(join(dir, 'backroom.json'), {
     schemaVersion: 3,

@@ -11,6 +11,8 @@ export interface Figure {
 export interface Bench {
   name: string;
   description: string;
+  /** Run only when named (`npm run bench -- NAME`): for benches that take minutes. */
+  onlyWhenNamed?: boolean;
   run(report: (figure: Figure) => void, log: (line: string) => void): Promise<void>;
 }
 

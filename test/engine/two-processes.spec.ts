@@ -10,6 +10,7 @@ import { connectSocket } from '../../core/api/socket-transport';
 import { attachToEngine, hostEngine, openApi } from '../../core/host/host';
 import { readOwnerInfo } from '../../core/store';
 import { BIN, ensureCliBuilt, removeTempDirs, ROOT, runBin, spawnTs, tempDir, type Child, type CliRun } from '../helpers';
+import { readStockOnDisk } from '../../core/store/stock-log';
 
 const children: Child[] = [];
 function startEngine(dataDir: string): Child {
@@ -152,7 +153,8 @@ describe('two processes on one data directory', () => {
       })));
     for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0 });
     for (const run of runs) expect((JSON.parse(run.stdout) as { result: { via?: string } }).result).toBeDefined();
-    const stock = JSON.parse(await readFile(join(dir, 'stock.json'), 'utf8')) as { items: Record<string, { onHand: Record<string, number> }> };
+    // stock.json with its change log applied: what the next open reads.
+    const stock = (await readStockOnDisk(dir)) as { items: Record<string, { onHand: Record<string, number> }> };
     expect(Object.fromEntries(Object.entries(stock.items).map(([k, v]) => [k, v.onHand.Warehouse]))).toEqual({ 'SKU-A': 10, 'SKU-B': 11, 'SKU-C': 12, 'SKU-D': 13 });
     // Nobody holds the lock afterwards.
     const host = await hostEngine({ dataDir: dir, lock: { waitMs: 0 } });

@@ -48,8 +48,9 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     const schema = freshSchema();
     expect(await migrate(store.pool, schema, migrations)).toEqual({ from: 0, to: migrations.length, applied: migrations.map((m) => m.version) });
     expect(await tablesIn(store.pool, schema)).toEqual([
-      'app_settings', 'carts', 'crm_connections', 'crm_customer_orders', 'crm_ledger', 'folder_copy', 'issue_alerts', 'issue_errors', 'locations', 'order_months', 'orders',
-      'queue_items', 'rules', 'schema_version', 'shop_cursors', 'shop_last_sent', 'shop_skipped_stock', 'shops', 'stock', 'stock_commitments',
+      'app_settings', 'carts', 'catalogue', 'crm_connections', 'crm_cursors', 'crm_customer_orders', 'crm_ledger', 'crm_sent_fields', 'folder_copy', 'issue_alerts', 'issue_errors', 'locations', 'order_months', 'orders',
+      'queue_items', 'rules', 'schema_version', 'sealed_secrets', 'shipments_in_transit', 'shop_cursors', 'shop_last_sent', 'shop_skipped_stock', 'shops', 'stock', 'stock_commitments',
+      'stock_committed', 'stock_ledger', 'stock_reorder_points',
     ]);
     expect(await migrate(store.pool, schema, migrations)).toEqual({ from: migrations.length, to: migrations.length, applied: [] });
   });
@@ -139,7 +140,7 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     expect((error as Error).message).toContain('Migration 1 (initial) differs from the one this database was set up with');
   });
 
-  it('runs as a role that owns only its schema, in a database it may not create schemas in', async () => {
+  it('runs as a role that owns only its schema and its jobs schema, in a database it may not create schemas in', async () => {
     const admin = new pg.Client({ connectionString: server.adminUrl });
     await admin.connect();
     const password = 'only-its-own-schema-pw';
@@ -156,6 +157,8 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     try {
       await adminShared.query('revoke create on schema public from public');
       await adminShared.query('create schema merchant authorization narrow');
+      // The job queue's schema beside it, which the migration fills (jobs-schema.ts).
+      await adminShared.query('create schema merchant_jobs authorization narrow');
     } finally {
       await adminShared.end();
     }

@@ -99,7 +99,12 @@ async function connectWhenReady(config: pg.ClientConfig, deadline: number, logFi
 }
 
 /** Starts a throwaway PostgreSQL server, or says why it cannot. */
-export async function startPostgres(): Promise<PostgresStart> {
+export interface StartOptions {
+  /** Keep fsync and synchronous commit on (the bench measures what a commit really costs). */
+  durable?: boolean;
+}
+
+export async function startPostgres(start: StartOptions = {}): Promise<PostgresStart> {
   const bin = findPostgresBin();
   if (!bin && process.env.BACKROOM_PG_BIN) return { ok: false, reason: `BACKROOM_PG_BIN=${process.env.BACKROOM_PG_BIN} holds no initdb` };
   if (!bin) return { ok: false, reason: 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; .ci/run installs it with apt-get install postgresql)' };
@@ -134,8 +139,8 @@ export async function startPostgres(): Promise<PostgresStart> {
   let lastReason = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    // Test settings: no fsync (a throwaway cluster), small memory, the socket in our own folder.
-    const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB -c max_connections=60`;
+    // Test settings: no fsync (a throwaway cluster) unless asked, small memory, the socket in our own folder.
+    const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} ${start.durable ? '-c shared_buffers=256MB' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB'} -c max_connections=60`;
     try {
       await run(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', options, '-W', 'start'], runAs, READY_TIMEOUT_MS);
       const admin = { host: '127.0.0.1', port, user: ADMIN_USER, password: adminPassword, database: 'postgres' };

@@ -9,7 +9,7 @@ export interface StatusReport {
   /** `engine`: answered by a running engine; `direct`: this process opened the store itself. */
   via: 'engine' | 'direct';
   engine: { pid: number; startedAt: string; paused: boolean } | null;
-  secrets: 'keychain' | 'file';
+  secrets: 'keychain' | 'file' | 'database';
   shops: { name: string; platform: string; prefix: string; location: string; orders: number; lastRun: Record<string, string>; health: TargetHealth }[];
   crms: { name: string; platform: string; health: TargetHealth }[];
   /** Every shop and CRM in one word with the reason (the tray, the window, the TUI and `status` show this). */

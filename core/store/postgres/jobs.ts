@@ -54,11 +54,14 @@ export function jobSchemaFor(storeSchema: string): string {
   return schema;
 }
 
-/** Starts pg-boss on the store's pool (creating or upgrading its schema) and makes sure every job kind's queue exists. */
+/**
+ * Starts pg-boss on the store's pool and makes sure every job kind's queue exists. Its schema is
+ * the migration's to create and upgrade (jobs-schema.ts): pg-boss only checks it is current.
+ */
 export async function startJobQueue(pool: pg.Pool, storeSchema: string, options: JobQueueOptions = {}): Promise<JobQueue> {
   const schema = jobSchemaFor(storeSchema);
   const retry = options.retry ?? DEFAULT_RETRY;
-  const boss = new PgBoss({ db: sqlOn(pool), schema, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) });
+  const boss = new PgBoss({ db: sqlOn(pool), schema, migrate: false, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) });
   // pg-boss reports maintenance failures as events; without a listener Node would throw them.
   boss.on('error', () => undefined);
   await boss.start();

@@ -3,7 +3,8 @@
  * one transaction under a transaction-level advisory lock, so two daemons starting together never
  * migrate at once (the second waits, then finds the work done). `schema_version` records each
  * applied file with a checksum. A database that a newer Backroom set up is refused, never touched.
- * Everything lives in Backroom's own schema; nothing outside it is created or changed.
+ * Everything lives in Backroom's own schema and pg-boss's beside it (jobs-schema.ts); nothing else
+ * is created or changed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { JobSchemaError, migrateJobSchema } from './jobs-schema';
 
 /**
  * The migration files: beside this module when run from source, or in the project's core/ folder
@@ -127,6 +129,13 @@ export async function migrate(pool: pg.Pool, schema: string, migrations: readonl
       await client.query(migration.sql);
       await client.query('insert into schema_version (version, name, checksum) values ($1, $2, $3)', [migration.version, migration.name, checksum(migration.sql)]);
       applied.push(migration.version);
+    }
+    // pg-boss's schema beside ours, in this same transaction: pg-boss itself never migrates (jobs.ts).
+    try {
+      await migrateJobSchema(client, schema);
+    } catch (error) {
+      if (error instanceof JobSchemaError) throw new SchemaVersionError(error.message, error.reason === 'newer' ? 'newer' : 'changed');
+      throw error;
     }
     if (options.beforeCommit) await options.beforeCommit();
     await client.query('commit');

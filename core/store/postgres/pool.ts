@@ -34,16 +34,23 @@ export async function openStorePool(address: StoreAddress, options: { max?: numb
       const client = await pool.connect().catch((error: unknown) => {
         throw describeConnectionError(error, address);
       });
+      // A checked-out connection the server kills reports an 'error' event, which without a
+      // listener would end the process; the pending query fails on its own, and the dead
+      // connection is dropped instead of going back to the pool.
+      let broken: Error | undefined;
+      const lost = (error: Error) => (broken = error);
+      client.on('error', lost);
       try {
         await client.query('begin');
         const result = await work(client);
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((failed: unknown) => (broken ??= failed instanceof Error ? failed : new Error(String(failed))));
         throw error;
       } finally {
-        client.release();
+        client.off('error', lost);
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -273,7 +273,7 @@ function About({ transport }: { transport: 'desktop' | 'web' }) {
         <dt>Data folder</dt>
         <dd className="mono">{s?.dataDir ?? '…'}</dd>
         <dt>Keys stored in</dt>
-        <dd>{s ? (s.secrets === 'keychain' ? 'the system keychain' : 'a file only your user can read') : '…'}</dd>
+        <dd>{s ? (s.secrets === 'keychain' ? 'the system keychain' : s.secrets === 'database' ? 'the database, encrypted with the store key' : 'a file only your user can read') : '…'}</dd>
         <dt>Engine</dt>
         <dd>{s?.engine ? `running since ${day(s.engine.startedAt)} (process ${s.engine.pid})` : s ? 'opened directly' : '…'}</dd>
         <dt>Connected through</dt>

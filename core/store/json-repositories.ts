@@ -1,0 +1,245 @@
+/**
+ * The repositories (repositories.ts) over the JSON folder: a thin layer over the open Store's
+ * documents, its OrderBook and its checkpoint, so that what the interfaces promise is exactly what
+ * the folder already guarantees. A unit's writes change the documents in memory; `write` then runs
+ * one checkpoint, which makes them durable and only then moves the markers.
+ */
+import type { Commitment, LedgerEntry, NewLedgerEntry } from '../model';
+import type { CursorMove, ShopCursorMove } from './cursors';
+import { monthOf } from './order-book';
+import type {
+  CartReader,
+  CartWriter,
+  CrmLedgerReader,
+  CrmLedgerWriter,
+  CursorRepository,
+  OrderReader,
+  OrderWriter,
+  QueueEntry,
+  QueueReader,
+  QueueWriter,
+  Repositories,
+  RepositoryWriters,
+  SettingsReader,
+  SettingsSnapshot,
+  SettingsWriter,
+  StockReader,
+  StockReason,
+  StockWriter,
+} from './repositories';
+import { extrasOf } from './stock-extras';
+import type { Store } from './store';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** One shop's new orders in one month, counted as the unit's puts find them. */
+type NewOrders = Map<string, Map<string, number>>;
+
+export function jsonRepositories(store: Store): Repositories {
+  // New orders put but not yet counted by a checkpoint. Taken (and cleared) just before the
+  // checkpoint that writes them: a checkpoint that fails then leaves the counts short, never long,
+  // which is what the owner's recount on start corrects (store.ts).
+  let uncounted: NewOrders = new Map();
+  let settingsTouched = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const orders: OrderReader & OrderWriter = {
+    async get(shop, remoteId, createdAt) {
+      const found = await store.orders.get(shop, remoteId, createdAt);
+      return found && copy(found);
+    },
+    async findByNumber(number) {
+      const found = await store.orders.findByNumber(number);
+      return found && copy(found);
+    },
+    async *byMonth() {
+      for await (const month of store.orders.byMonth()) yield month.map(copy);
+    },
+    counts: async () => store.cursors.orderCounts(),
+    monthCounts: async () => store.cursors.orderMonths(),
+    async put(order) {
+      const known = await store.orders.get(order.shop, order.remoteId, order.createdAt);
+      if (!known) {
+        const months = uncounted.get(order.shop) ?? uncounted.set(order.shop, new Map()).get(order.shop)!;
+        const month = monthOf(order.createdAt);
+        months.set(month, (months.get(month) ?? 0) + 1);
+      }
+      await store.orders.stage(copy(order));
+    },
+  };
+
+  const stockData = () => store.stock.data;
+  const entry = (why: StockReason, rest: Omit<NewLedgerEntry, 'at' | 'cause' | 'ref'>): NewLedgerEntry => ({
+    at: why.at,
+    ...rest,
+    cause: why.cause,
+    ...(why.ref ? { ref: why.ref.slice(0, 300) } : {}),
+  });
+
+  const stock: StockReader & StockWriter = {
+    async item(sku) {
+      const found = stockData().items[sku];
+      return found && copy(found);
+    },
+    items: async () => Object.values(stockData().items).map(copy).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
+    async commitment(key) {
+      const found = stockData().commitments[key];
+      return found && copy(found);
+    },
+    commitments: async () => copy(stockData().commitments),
+    committed: async (sku, location) => store.ledger.committed(sku, location),
+    history: (sku, location): Promise<LedgerEntry[]> => store.ledger.history(sku, location),
+    shipmentsInTransit: async () => copy(stockData().shipments ?? {}),
+    reorderPoint: async (sku) => stockData().extras?.reorderPoints[sku],
+
+    async setOnHand(sku, location, quantity, why) {
+      const item = (stockData().items[sku] ??= { sku, onHand: {} });
+      const delta = quantity - (item.onHand[location] ?? 0);
+      item.onHand[location] = quantity;
+      // The entry goes into stock.json itself, so the change and its entry share one atomic write.
+      if (delta !== 0) store.ledger.append([entry(why, { sku, location, measure: 'onHand', delta, after: quantity })]);
+      return delta;
+    },
+    async commit(key, next, why) {
+      const commitments = stockData().commitments;
+      const current = commitments[key];
+      if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
+      const deltas = new Map<string, { sku: string; location: string | null; delta: number }>();
+      const add = (c: Commitment | undefined | null, sign: number) => {
+        for (const [sku, qty] of Object.entries(c?.lines ?? {})) {
+          const id = `${sku}\u0000${c!.location ?? '\u0000'}`;
+          const row = deltas.get(id) ?? deltas.set(id, { sku, location: c!.location, delta: 0 }).get(id)!;
+          row.delta += sign * qty;
+        }
+      };
+      add(current, -1);
+      add(next, 1);
+      const entries: NewLedgerEntry[] = [];
+      for (const { sku, location, delta } of deltas.values()) {
+        if (delta !== 0) entries.push(entry(why, { sku, location, measure: 'committed', delta, after: Math.max(0, store.ledger.committed(sku, location) + delta) }));
+      }
+      if (next) commitments[key] = copy(next);
+      else delete commitments[key];
+      store.ledger.append(entries);
+      return true;
+    },
+    async setReorderPoint(sku, point) {
+      const extras = extrasOf(stockData());
+      if (point > 0) extras.reorderPoints[sku] = point;
+      else delete extras.reorderPoints[sku];
+    },
+    async shipmentInTransit(id, shipment) {
+      const data = stockData();
+      if (shipment) (data.shipments ??= {})[id] = copy(shipment);
+      else if (data.shipments) delete data.shipments[id];
+    },
+  };
+
+  const carts: CartReader & CartWriter = {
+    async get(id) {
+      const found = store.carts.data.carts[id];
+      return found && copy(found);
+    },
+    list: async (filter = {}) =>
+      Object.values(store.carts.data.carts)
+        .filter((c) => (filter.shop === undefined || c.shop === filter.shop) && (filter.state === undefined || c.state === filter.state))
+        .map(copy),
+    async put(cart) {
+      store.carts.data.carts[cart.id] = copy(cart);
+    },
+    async remove(id) {
+      delete store.carts.data.carts[id];
+    },
+  };
+
+  const queueData = () => store.queue.data;
+  const crmLedger: CrmLedgerReader & CrmLedgerWriter = {
+    done: async (key) => Object.hasOwn(queueData().ledger, key),
+    customerOrders: async (email) => copy(queueData().customers[email.toLowerCase()] ?? {}),
+    sentFields: async (crm, email) => queueData().crmSent[crm]?.[email.toLowerCase()],
+    async markDone(key, at) {
+      queueData().ledger[key] = at;
+    },
+    async customerOrder(email, key, order) {
+      (queueData().customers[email.toLowerCase()] ??= {})[key] = { cents: order.cents, at: order.at };
+    },
+    async setSentFields(crm, email, signature) {
+      (queueData().crmSent[crm] ??= {})[email.toLowerCase()] = signature;
+    },
+  };
+
+  const work: QueueReader & QueueWriter = {
+    list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
+    async get(id) {
+      const found = queueData().items.find((i) => i.id === id);
+      return found && copy(found);
+    },
+    async put(item) {
+      const items = queueData().items;
+      const at = items.findIndex((i) => i.id === item.id);
+      if (at >= 0) items[at] = copy(item);
+      else items.push(copy(item));
+    },
+    async remove(id) {
+      queueData().items = queueData().items.filter((i) => i.id !== id);
+    },
+  };
+
+  const settings: SettingsReader & SettingsWriter = {
+    async get(): Promise<SettingsSnapshot> {
+      const { settings: s, shops, locations, crms, rules } = store.main.data;
+      return copy({ settings: s, shops, locations, crms, rules, catalogue: store.catalogue.data });
+    },
+    async update(change) {
+      const main = store.main.data;
+      const { catalogue, ...rest } = copy(change);
+      if (catalogue) Object.assign(store.catalogue.data, catalogue);
+      if (Object.keys(rest).length) {
+        Object.assign(main, rest);
+        settingsTouched = true;
+      }
+    },
+  };
+
+  const cursors: CursorRepository = {
+    of: async (shop) => store.cursors.of(shop),
+    crmLastRun: async (crm) => store.cursors.crmLastRun(crm),
+  };
+
+  const writers: RepositoryWriters = { orders, stock, carts, crmLedger, queue: work, settings };
+
+  async function unit<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> {
+    const result = await run(writers);
+    const counted = uncounted;
+    uncounted = new Map();
+    const countMoves: ShopCursorMove[] = [...counted].map(([shop, months]) => ({
+      shop,
+      ordersImported: [...months.values()].reduce((a, b) => a + b, 0),
+      ordersImportedIn: Object.fromEntries(months),
+    }));
+    // Settings are not among what a checkpoint covers (no marker depends on them): saved first, on their own.
+    if (settingsTouched) {
+      settingsTouched = false;
+      await store.main.save();
+    }
+    await store.checkpoint(...moves, ...countMoves);
+    return result;
+  }
+
+  return {
+    orders,
+    stock,
+    carts,
+    crmLedger,
+    queue: work,
+    settings,
+    cursors,
+    write<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[] = []): Promise<T> {
+      // One unit at a time, in call order: a unit's reads see every earlier unit's writes.
+      const next = queue.then(() => unit(run, moves));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    flush: () => store.flush(),
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The store behind interfaces: what jobs and handlers may read and write, independent of how it is
+ * kept. The JSON folder (json-repositories.ts) is the embedded default; a PostgreSQL implementation
+ * plugs into the same types, one table family per repository (migrations/0001_initial.sql).
+ *
+ * Types only. Two rules shape every method here:
+ * - Reads may touch the disk or the network, so they are async, and they return copies: changing a
+ *   returned record changes nothing stored.
+ * - Every write goes through `Repositories.write(work, moves)`: the writes `work` makes and the marker
+ *   moves become durable as one unit. A database does it in one transaction; the JSON folder makes
+ *   the data durable first and moves the markers only after, so a crash anywhere leaves markers that
+ *   cover at most the data on disk — never a marker ahead of its data.
+ */
+import type {
+  Cart,
+  CatalogueData,
+  Commitment,
+  CrmConnection,
+  LedgerCause,
+  LedgerEntry,
+  Location,
+  Order,
+  Rule,
+  Settings,
+  Shipment,
+  Shop,
+  StockItem,
+} from '../model';
+import type { CursorMove, ShopCursorView } from './cursors';
+
+// ——— orders ———
+
+/** Orders, de-duplicated by (shop, remote id); partitioned by the UTC month they were created in. */
+export interface OrderReader {
+  /** `createdAt` names the partition (its month); a database may ignore it. */
+  get(shop: string, remoteId: string, createdAt: string): Promise<Order | undefined>;
+  findByNumber(number: string): Promise<Order | undefined>;
+  /** Each month's orders, newest month first; a month is read only when the caller gets that far. */
+  byMonth(): AsyncIterable<Order[]>;
+  /** Imported orders per shop (kept, never counted on demand). */
+  counts(): Promise<Record<string, number>>;
+  /** Imported orders per month and shop (`YYYY-MM` → shop → count); kept like `counts`, the table order_months. */
+  monthCounts(): Promise<Record<string, Record<string, number>>>;
+}
+
+export interface OrderWriter {
+  /**
+   * Inserts or replaces an order. A new (shop, remote id) adds one to its shop's and its month's
+   * counts in the same unit, so a count never runs ahead of the orders it counts.
+   */
+  put(order: Order): Promise<void>;
+}
+
+// ——— stock ———
+
+/** Why a quantity changed: what its ledger entry records. */
+export interface StockReason {
+  at: string;
+  cause: LedgerCause;
+  /** Order number, `file line N`, shop name; at most 300 characters. */
+  ref?: string;
+}
+
+export interface StockReader {
+  item(sku: string): Promise<StockItem | undefined>;
+  /** Every SKU, in SKU order. */
+  items(): Promise<StockItem[]>;
+  /** The stock an order holds (order key `shop#remoteId`), or undefined. */
+  commitment(orderKey: string): Promise<Commitment | undefined>;
+  commitments(): Promise<Record<string, Commitment>>;
+  /** Units held for orders now, for a SKU at a location (null: shops on all locations combined). */
+  committed(sku: string, location: string | null): Promise<number>;
+  /** The ledger of one SKU (optionally one location), oldest first. */
+  history(sku: string, location?: string): Promise<LedgerEntry[]>;
+  /** Shipments whose units are off the shelf but not yet on their order (see layout.ts `StockData.shipments`). */
+  shipmentsInTransit(): Promise<Record<string, Shipment>>;
+  reorderPoint(sku: string): Promise<number | undefined>;
+}
+
+/**
+ * Every change records its ledger entry in the same unit as the change (entry and change durable
+ * together or not at all; never twice).
+ */
+export interface StockWriter {
+  /** Sets on hand at a location; returns the change (0: nothing changed, nothing recorded). */
+  setOnHand(sku: string, location: string, quantity: number, why: StockReason): Promise<number>;
+  /** Replaces (null: removes) what an order holds; returns true when it changed. */
+  commit(orderKey: string, next: Commitment | null, why: StockReason): Promise<boolean>;
+  /** 0 clears the point. */
+  setReorderPoint(sku: string, point: number): Promise<void>;
+  /** Records (null: forgets) a shipment taken off the shelf and not yet on its order. */
+  shipmentInTransit(id: string, shipment: Shipment | null): Promise<void>;
+}
+
+// ——— carts ———
+
+export interface CartReader {
+  get(id: string): Promise<Cart | undefined>;
+  /** The carts of one shop, or all. */
+  list(filter?: { shop?: string; state?: Cart['state'] }): Promise<Cart[]>;
+}
+
+export interface CartWriter {
+  put(cart: Cart): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+// ——— CRM ledger ———
+
+/** One order of a customer, as the CRM's derived fields (order count, total spent, last order date) count it. */
+export interface CustomerOrder {
+  cents: number;
+  at: string;
+}
+
+/** The CRM's exactly-once ledger and the per-customer order list its fields are derived from. */
+export interface CrmLedgerReader {
+  /** True when the work with this key (`event|contact|tag|add`) is already done. */
+  done(key: string): Promise<boolean>;
+  /** A customer's orders (email in any case), keyed by order key. */
+  customerOrders(email: string): Promise<Record<string, CustomerOrder>>;
+  /** The derived fields as last sent to one CRM for one contact (`fieldsSignature` form). */
+  sentFields(crm: string, email: string): Promise<string | undefined>;
+}
+
+export interface CrmLedgerWriter {
+  markDone(key: string, at: string): Promise<void>;
+  /** Records one order of a customer; the same order key again replaces, never adds. */
+  customerOrder(email: string, orderKey: string, order: CustomerOrder): Promise<void>;
+  setSentFields(crm: string, email: string, signature: string): Promise<void>;
+}
+
+// ——— the work queue ———
+
+/** A unit of persistent work; the same shape as layout.ts `QueueItem` (and the table queue_items). */
+export interface QueueEntry {
+  id: string;
+  lane: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  enqueuedAt: string;
+  attempts: number;
+  notBefore?: string;
+}
+
+export interface QueueReader {
+  /** The items of a lane (or all), in the order they were enqueued. */
+  list(lane?: string): Promise<QueueEntry[]>;
+  get(id: string): Promise<QueueEntry | undefined>;
+}
+
+export interface QueueWriter {
+  /** Adds an item, or replaces the one with its id (attempts, notBefore). */
+  put(item: QueueEntry): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+// ——— settings ———
+
+/** What backroom.json holds (the tables app_settings, shops, locations, crm_connections, rules), and the catalogue. */
+export interface SettingsSnapshot {
+  settings: Settings;
+  shops: Shop[];
+  locations: Location[];
+  crms: CrmConnection[];
+  rules: Rule[];
+  catalogue: CatalogueData;
+}
+
+export interface SettingsReader {
+  get(): Promise<SettingsSnapshot>;
+}
+
+export interface SettingsWriter {
+  /** Replaces the parts given; the rest stays. */
+  update(change: Partial<SettingsSnapshot>): Promise<void>;
+}
+
+// ——— cursors ———
+
+/** Sync markers, read-only: they move only with the unit of `Repositories.write`. */
+export interface CursorRepository {
+  of(shop: string): Promise<ShopCursorView>;
+  crmLastRun(crm: string): Promise<string | undefined>;
+}
+
+// ——— together ———
+
+export interface RepositoryReaders {
+  orders: OrderReader;
+  stock: StockReader;
+  carts: CartReader;
+  crmLedger: CrmLedgerReader;
+  queue: QueueReader;
+  settings: SettingsReader;
+  cursors: CursorRepository;
+}
+
+/** The writers of one unit. Reads through them see the unit's own writes. */
+export interface RepositoryWriters {
+  orders: OrderWriter & OrderReader;
+  stock: StockWriter & StockReader;
+  carts: CartWriter & CartReader;
+  crmLedger: CrmLedgerWriter & CrmLedgerReader;
+  queue: QueueWriter & QueueReader;
+  settings: SettingsWriter & SettingsReader;
+}
+
+export interface Repositories extends RepositoryReaders {
+  /**
+   * Runs `work`, then makes everything it wrote durable and only then moves `moves`: "write these
+   * orders and move this cursor" is this one call. When `work` throws, nothing it wrote is kept by
+   * a transactional implementation; the JSON folder keeps its in-memory changes for the next unit
+   * (as `Store.checkpoint` does) but moves no marker. Units run one at a time, in call order.
+   */
+  write<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves?: readonly CursorMove[]): Promise<T>;
+  /** Waits for every write asked for so far. */
+  flush(): Promise<void>;
+}
