@@ -26,6 +26,7 @@ import type {
   Shop,
   StockItem,
 } from '../model';
+import type { QueuedWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 
 // ——— orders ———
@@ -132,16 +133,8 @@ export interface CrmLedgerWriter {
 
 // ——— the work queue ———
 
-/** A unit of persistent work; the same shape as layout.ts `QueueItem` (and the table queue_items). */
-export interface QueueEntry {
-  id: string;
-  lane: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  enqueuedAt: string;
-  attempts: number;
-  notBefore?: string;
-}
+/** A unit of persistent work: one of the kinds core/model/work.ts defines (and the table queue_items holds). */
+export type QueueEntry = QueuedWork;
 
 export interface QueueReader {
   /** The items of a lane (or all), in the order they were enqueued. */

@@ -105,7 +105,7 @@ async function apply(w: RepositoryWriters, op: Op): Promise<void> {
     case 'customer':
       return w.crmLedger.customerOrder(op.email, op.orderKey, { cents: op.cents, at: why.at });
     case 'enqueue':
-      return w.queue.put({ id: op.id, lane: op.lane, kind: 'contact', payload: { email: 'a@x' }, enqueuedAt: why.at, attempts: 0 });
+      return w.queue.put({ id: op.id, lane: op.lane, kind: 'crm.contact', payload: { email: 'a@x', contact: {}, meta: {}, ops: [{ tag: 'Customer', op: 'add', keys: [`k-${op.id}`], fromCart: false }] }, enqueuedAt: why.at, attempts: 0 });
     case 'dequeue':
       return w.queue.remove(op.id);
     case 'reorder':

@@ -4,6 +4,7 @@
  * an upsert or delete takes. Emails are kept lower-case, as the JSON store keys them.
  */
 import type { Cart } from '../../../model';
+import { QueuedWork } from '../../../model/work';
 import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueEntry, QueueReader, QueueWriter } from '../../repositories';
 import { iso, type Db, type Tables } from './db';
 
@@ -74,7 +75,8 @@ interface QueueRow {
   not_before: Date | null;
 }
 
-const entryOf = (r: QueueRow): QueueEntry => ({
+/** A row as queued work, checked by the one schema of queued work (as queue.json's items are). */
+const entryOf = (r: QueueRow): QueueEntry => QueuedWork.parse({
   id: r.id, lane: r.lane, kind: r.kind, payload: r.payload, enqueuedAt: iso(r.enqueued_at)!, attempts: r.attempts,
   ...(r.not_before ? { notBefore: iso(r.not_before)! } : {}),
 });
