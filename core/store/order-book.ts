@@ -82,6 +82,12 @@ interface Staged {
   seq: number;
 }
 
+/** True when the record has a key (without listing thousands of them). */
+function hasAny(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
 interface Partition {
   doc: JsonDocument<OrdersMonth>;
   text: MonthText;
@@ -90,8 +96,6 @@ interface Partition {
    * They enter `doc.data` only through `write(sealed)`, after what they imply is on disk.
    */
   staged: Map<string, Staged>;
-  /** The staging number of the order each key last took into `doc.data`: an older sealed batch never replaces a newer order. */
-  applied: Map<string, number>;
 }
 
 /**
@@ -114,13 +118,16 @@ interface Batch extends SealedOrders {
  * A staged order is seen at once by every reader, but reaches its month file only with the
  * checkpoint that sealed it (see `Store.checkpoint`): an order on disk is skipped by the re-pull as
  * unchanged, so it must never be written by a checkpoint whose queue.json and stock.json were
- * already being written when it was staged. Change an order by staging a new object; an order
- * handed out by a reader is the one the month file is written from and must not be changed in place.
+ * already being written when it was staged. Change an order by staging a new object: an order
+ * handed out by a reader may be the one its month file is written from, so a change made to it in
+ * place could reach the disk with another order's write, ahead of what it implies.
  */
 export class OrderBook {
   private readonly months = new Map<string, Partition>();
   private byNumber: Map<string, string> | null = null;
   private seq = 0;
+  /** The staging number each order object entered its month document with: an older sealed batch never replaces a newer order. */
+  private readonly applied = new WeakMap<Order, number>();
   /** Months whose last write failed: written again with the next batch, whatever it holds. */
   private readonly unwritten = new Set<Partition>();
 
@@ -140,7 +147,7 @@ export class OrderBook {
   /** The months on disk and those only staged orders are in so far, oldest first. */
   private async readableMonths(): Promise<string[]> {
     const months = new Set(await this.listMonths());
-    for (const [month, p] of this.months) if (p.staged.size || Object.keys(p.doc.data.orders).length) months.add(month);
+    for (const [month, p] of this.months) if (p.staged.size || hasAny(p.doc.data.orders)) months.add(month);
     return [...months].sort();
   }
 
@@ -151,7 +158,7 @@ export class OrderBook {
     const spec = { ...ordersMonthSpec(month), serialize: (data: OrdersMonth) => text.serialize(data) };
     const { doc } = await JsonDocument.open(join(this.dir, `${month}.json`), spec, this.onMigrate);
     // Two callers may open the same month at once: both get the first copy, so no change lands in a discarded one.
-    const partition = this.months.get(month) ?? { doc, text, staged: new Map(), applied: new Map() };
+    const partition = this.months.get(month) ?? { doc, text, staged: new Map() };
     this.months.set(month, partition);
     return partition;
   }
@@ -166,9 +173,10 @@ export class OrderBook {
 
   /** Puts a staged order into its month document (and so into its next write), unless a newer one is there already. */
   private apply(p: Partition, key: string, staged: Staged): void {
-    if ((p.applied.get(key) ?? 0) < staged.seq) {
+    const current = p.doc.data.orders[key];
+    if (!current || (this.applied.get(current) ?? 0) <= staged.seq) {
       p.doc.data.orders[key] = staged.order;
-      p.applied.set(key, staged.seq);
+      this.applied.set(staged.order, staged.seq);
       // Made again at the next write, also when it is the same object as before.
       p.text.forget(key);
     }
