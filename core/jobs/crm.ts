@@ -5,6 +5,7 @@ import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, Cr
 import { describeFailure, PlatformError } from '../platforms/errors';
 import { CRM_BATCH, CRM_CONTACT, type TagOp, type WorkOf } from '../model/work';
 import { bump, summary, type JobContext, type JobSummary } from './context';
+import { addedKey, tagsAddedBefore } from './crm-added';
 import type { TagEvent } from './crm-events';
 
 export const CRM_KIND = CRM_CONTACT;
@@ -217,13 +218,12 @@ function contactInput(ctx: JobContext, work: ContactWork): CrmContactInput {
  * cart tags (which stop when the contact has unsubscribed) and contacts an import already failed for
  * go one by one.
  */
-function bulkable(ctx: JobContext, crm: CrmConnection, work: ContactWork, appliesTags: boolean): boolean {
+function bulkable(work: ContactWork, appliesTags: boolean, added: ReadonlySet<string>): boolean {
   if (!appliesTags) return true;
-  // An import sends its tags without reading the contact's first, so it is only for contacts this
-  // CRM was never sent: one it was sent may have the tag already (Customer from an earlier order),
-  // and the one-by-one path reads their tags and sends only what is missing (SPEC: a tag is sent once).
-  if (ctx.store.queue.data.crmSent[crm.name]?.[work.email] !== undefined) return false;
-  return !work.oneByOne && work.ops.every((o) => o.op === 'add' && !o.fromCart);
+  // An import sends its tags without reading the contact's first: a contact due a tag Backroom
+  // already gave them (Customer from an earlier order) goes one by one, which reads their tags and
+  // sends only what is missing (SPEC: a tag is sent once).
+  return !work.oneByOne && work.ops.every((o) => o.op === 'add' && !o.fromCart && !added.has(addedKey(work.email, o.tag)));
 }
 
 /**
@@ -425,7 +425,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const probing = probe;
       probe = false;
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
-      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(ctx, crm, i.payload, imports.appliesTags)).slice(0, imports.maxContacts) : [];
+      const added = !probing && imports?.appliesTags ? tagsAddedBefore(store.queue.data.ledger, crm.name) : new Set<string>();
+      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags, added)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
         const outcome = await runImport(ctx, crm, connector, s, bulk);
         await Promise.all([store.queue.save(), store.carts.save()]);
