@@ -5,6 +5,7 @@ import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, Cr
 import { describeFailure, PlatformError } from '../platforms/errors';
 import { CRM_BATCH, CRM_CONTACT, type TagOp, type WorkOf } from '../model/work';
 import { bump, summary, type JobContext, type JobSummary } from './context';
+import { addedKey, tagsAddedBefore } from './crm-added';
 import type { TagEvent } from './crm-events';
 
 export const CRM_KIND = CRM_CONTACT;
@@ -217,9 +218,12 @@ function contactInput(ctx: JobContext, work: ContactWork): CrmContactInput {
  * cart tags (which stop when the contact has unsubscribed) and contacts an import already failed for
  * go one by one.
  */
-function bulkable(work: ContactWork, appliesTags: boolean): boolean {
+function bulkable(work: ContactWork, appliesTags: boolean, added: ReadonlySet<string>): boolean {
   if (!appliesTags) return true;
-  return !work.oneByOne && work.ops.every((o) => o.op === 'add' && !o.fromCart);
+  // An import sends its tags without reading the contact's first: a contact due a tag Backroom
+  // already gave them (Customer from an earlier order) goes one by one, which reads their tags and
+  // sends only what is missing (SPEC: a tag is sent once).
+  return !work.oneByOne && work.ops.every((o) => o.op === 'add' && !o.fromCart && !added.has(addedKey(work.email, o.tag)));
 }
 
 /**
@@ -421,7 +425,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const probing = probe;
       probe = false;
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
-      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags)).slice(0, imports.maxContacts) : [];
+      const added = !probing && imports?.appliesTags ? tagsAddedBefore(store.queue.data.ledger, crm.name) : new Set<string>();
+      const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags, added)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
         const outcome = await runImport(ctx, crm, connector, s, bulk);
         await Promise.all([store.queue.save(), store.carts.save()]);
@@ -490,8 +495,14 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const withChanges = prepared.filter((p) => p.add.length || p.remove.length);
       // Contacts with nothing left to change are done at once.
       for (const p of prepared) if (!withChanges.includes(p)) settleContact(ctx, crm, s, p.item, p.sent, p.add.length, p.remove.length);
+      const viaBatch = connector.batches !== undefined && withChanges.length >= connector.limits.batchThreshold;
+      // Sent one by one, a contact's tags may reach the CRM and the process die before they are noted:
+      // written down first (in the save below), such a contact is never put in an import after a
+      // restart, which would send its tags again unread; it goes one by one, reading its tags first.
+      // A failed send keeps the mark too: some of its tags may have been applied.
+      if (!viaBatch && imports?.appliesTags) for (const p of withChanges) p.work.oneByOne = true;
       await store.queue.save();
-      if (connector.batches && withChanges.length >= connector.limits.batchThreshold) {
+      if (viaBatch) {
         stop ??= await runBatch(ctx, crm, connector, s, withChanges);
       } else {
         // One contact per request, its progress saved as soon as the CRM has answered.
@@ -715,10 +726,13 @@ async function settleBatch(ctx: JobContext, crm: CrmConnection, s: JobSummary, b
 async function releaseBatch(ctx: JobContext, batchItem: BatchItem, oneByOne = false): Promise<void> {
   const { store } = ctx;
   const ids = new Set(batchItem.payload.operations.map((o) => o.itemId));
+  const emails = new Set(ctx.queue.list(CRM_KIND).filter((i) => ids.has(i.id)).map((i) => i.payload.email));
   for (const item of ctx.queue.list(CRM_KIND)) {
+    // Later items of those contacts (changes that came while they were parked) too: the import may
+    // have tagged them, so none of their work may go in an import that sends tags unread.
+    if (oneByOne && item.lane === batchItem.lane && emails.has(item.payload.email)) item.payload.oneByOne = true;
     if (!ids.has(item.id)) continue;
     delete item.payload.batch;
-    if (oneByOne) item.payload.oneByOne = true;
   }
   ctx.queue.remove(CRM_BATCH_KIND, batchItem.id);
   await store.queue.save();

@@ -38,7 +38,12 @@ export interface ActiveCampaignState {
   tagCreations: number;
   /** Requests refused with 429. */
   rateLimited: number;
-  /** Every accepted tag application (POST contactTags or an import), also of a tag the contact already had: a test's double-tagging detector. */
+  /**
+   * Every accepted tag application (POST contactTags or an import), also of a tag the contact already
+   * had: a test's double-tagging detector. ActiveCampaign itself answers such a repeat with the link it
+   * has, so this is stricter than the account: it holds Backroom to sending a tag once (SPEC), which
+   * is what keeps a tag removed meanwhile from coming back. `tagsOf` gives what the account would show.
+   */
   applications: { contact: string; tag: string }[];
   /** Bulk imports by batch id, in the order they were submitted. */
   imports: Map<string, AcImport>;

@@ -179,11 +179,14 @@ describe('CRM exactly-once ledger under duplicated and reordered events', () => 
     await deliverAndCheck(a, before, { eager: false, checkTags: true, contacts: BULK_CONTACTS });
   }, 180_000);
 
-  // A backlog of purchases for every contact goes through the import: the property above must reach that path.
-  it('a purchase backlog of many contacts is imported, and imported once', async () => {
+  // A backlog of purchases for every contact goes through the import: the property above must reach
+  // that path. The second backlog earns "Mug buyer" again, which every contact already has: an import
+  // would send it unread, so those contacts go one by one (their tags read, only "Loyal" sent).
+  it('a purchase backlog of many contacts is imported, and imported once; a second one due tags they have goes one by one', async () => {
     const before = w.imported.length;
     await deliverAndCheck([{ kind: 'deliverAll', what: 0 }, { kind: 'crm' }, { kind: 'deliverAll', what: 3 }], [], { eager: false, checkTags: true, contacts: BULK_CONTACTS });
-    expect(w.imported.length - before).toBeGreaterThanOrEqual(2 * (BULK_CONTACTS - 1));
+    expect(w.imported.length - before).toBeGreaterThanOrEqual(BULK_CONTACTS - 1);
+    expect(w.imported.length - before).toBeLessThan(2 * (BULK_CONTACTS - 1));
   }, 60_000);
 
   // Smallest case the batched property found while add + remove cancelled out.
