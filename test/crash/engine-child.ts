@@ -15,7 +15,9 @@ const host = await hostEngine({
   serve: true,
   // As `backroom daemon` runs it: timed jobs and debounced stock pushes, running beside the passes below.
   schedule: mode !== 'settle',
-  connectorFactory: (shop, credentials) => createShopConnector(shop, credentials, { limits: { backoffLimitMs: 250 } }),
+  // A Shopify history of a few hundred orders is read by a bulk query, as a large shop's would be
+  // (10,000 orders and more), so kills land in the bulk read and in the live pages after it.
+  connectorFactory: (shop, credentials) => createShopConnector(shop, credentials, { limits: { backoffLimitMs: 250 }, bulkThreshold: 100 }),
   crmConnectorFactory: (crm, credentials) => createCrmConnector(crm, credentials, { limits: { retries: 1, backoffLimitMs: 200, maxRetryAfterMs: 2000 } }),
 });
 if (!host) {

@@ -4,7 +4,12 @@
 // shipping and CRM work — and restarted, over and over. At the end it settles, and everything is
 // compared with the sandboxes: no order lost or doubled, no shipment entry or tag applied twice on
 // either CRM, each customer's order count and total spent on the CRMs equal to their paid orders on
-// the shop, each shop's stock what the hub says.
+// the shops, each shop's stock what the hub offers it.
+//
+// Two shops, on two hub locations: a WooCommerce shop (Warehouse) and a Shopify shop (Store) at its
+// declared cost bucket, whose history is read by a bulk query, whose orders ship from two Shopify
+// locations (one fulfilment per location) and whose stock Backroom sets at one of them. The same
+// regular customers buy on both, so the CRM totals add up orders of both shops.
 //
 // BACKROOM_CRASH_KILLS (default 20; `npm run fault` sets 200), BACKROOM_CRASH_SEED (default: random,
 // printed), BACKROOM_CRASH_CRMS (default `activecampaign,mailchimp`; empty for none).
@@ -17,6 +22,7 @@ import { startMailchimpSandbox, type MailchimpSandbox } from '../../sandbox/mail
 import { orderTotal } from '../../sandbox/woocommerce/state';
 import { startWooSandbox, type WooSandbox } from '../../sandbox/woocommerce';
 import { removeTempDirs, spawnTs, tempDir, type Child } from '../helpers';
+import { offeredAt, shopifyOrderCents, shopifyShipmentProblems, SHOPIFY_STOCK_LOCATION, startCrashShopify, type CrashShopify } from './shopify-shop';
 
 afterAll(removeTempDirs);
 
@@ -26,6 +32,10 @@ const KNOWN_CRMS = ['activecampaign', 'mailchimp'];
 const CRMS = new Set((process.env.BACKROOM_CRASH_CRMS ?? KNOWN_CRMS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 for (const name of CRMS) if (!KNOWN_CRMS.includes(name)) throw new Error(`BACKROOM_CRASH_CRMS: "${name}" is not wired into the crash test (known: ${KNOWN_CRMS.join(', ')})`);
 const FIRST_SYNC_ORDERS = 3000;
+/** The Shopify shop's history: above the child's bulk threshold, so the first pull is a bulk query. */
+const SHOPIFY_HISTORY = 300;
+/** Hub stock of every SKU at the Shopify shop's location: small, so the Store location bounds what Shopify is offered. */
+const STORE_STOCK = 400;
 const TAGGED_SKUS = ['SKU-00001', 'SKU-00002', 'SKU-00005'];
 /** Applied for every paid order, so every buyer's contact (and its order count and total spent) is sent. */
 const CUSTOMER_TAG = 'Customer';
@@ -76,16 +86,23 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
     const shop: WooSandbox = await startWooSandbox({ seed: { products: 20, customers: 40, random: SEED }, shipmentTracking: true });
     const ac: ActiveCampaignSandbox | undefined = CRMS.has('activecampaign') ? await startActiveCampaignSandbox({ requestsPerSecond: 50 }) : undefined;
     const mc: MailchimpSandbox | undefined = CRMS.has('mailchimp') ? await startMailchimpSandbox() : undefined;
+    const shopify: CrashShopify = await startCrashShopify(SEED, shop.state.settings.currency);
     let child: Child | undefined;
     try {
       // Set up the hub as a merchant would, then let the engine go.
       const setup = (await hostEngine({ dataDir, serve: false }))!;
       await setup.client.call('location.add', { name: 'Warehouse' });
+      await setup.client.call('location.add', { name: 'Store' });
       // Stock pushes follow a change quickly, so they run while orders are being pulled.
       await setup.client.call('settings.update', { stockPushDebounceMs: 100 });
       const skus = shop.state.stockItems().map((i) => i.sku);
-      for (const sku of skus) await setup.client.call('stock.set', { sku, quantity: 5000, location: 'Warehouse' });
+      const allSkus = [...new Set([...skus, ...shopify.skus])];
+      for (const sku of allSkus) {
+        await setup.client.call('stock.set', { sku, quantity: 5000, location: 'Warehouse' });
+        await setup.client.call('stock.set', { sku, quantity: STORE_STOCK, location: 'Store' });
+      }
       await setup.client.call('shop.add', { platform: 'woocommerce', name: 'Main', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'Warehouse' });
+      await setup.client.call('shop.add', { platform: 'shopify', name: 'Shopify', domain: shopify.sandbox.domain, token: shopify.sandbox.token, location: 'Store', shopifyLocation: SHOPIFY_STOCK_LOCATION });
       if (ac) {
         ac.addField('Order count', FIELDS.orderCount);
         ac.addField('Total spent', FIELDS.totalSpent);
@@ -117,6 +134,14 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       ];
       for (let i = 0; i < FIRST_SYNC_ORDERS; i++) paid.add(shop.addOrder({ status: 'processing', createdMs: start + i * 60_000, modifiedMs: start + i * 60_000, lines: lines(rng.chance(1 / 30)), customerId: customerId() }).id);
       for (let i = 0; i < 100; i++) shop.addOrder({ status: 'on-hold', createdMs: start + i * 600_000, modifiedMs: start + i * 600_000 });
+      // The same customers buy on Shopify; one order in four ships from both Shopify locations.
+      const buyer = () => shop.state.customers.get(customerId())!;
+      const shopifyLines = (tagged: boolean) => [
+        { sku: shopify.skus[rng.int(0, shopify.skus.length - 1)]!, quantity: rng.int(1, 3) },
+        ...(rng.chance(0.25) ? [{ sku: shopify.skus[rng.int(0, shopify.skus.length - 1)]!, quantity: 1 }] : []),
+        ...(tagged ? [{ sku: TAGGED_SKUS[rng.int(0, TAGGED_SKUS.length - 1)]!, quantity: 1 }] : []),
+      ];
+      for (let i = 0; i < SHOPIFY_HISTORY; i++) shopify.place(buyer(), shopifyLines(rng.chance(1 / 30)), { createdAt: Date.now() - (SHOPIFY_HISTORY - i) * 60_000, splitLocation: rng.chance(0.25) });
 
       let kills = 0;
       let shipments = 0;
@@ -127,10 +152,12 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
         await new Promise((r) => setTimeout(r, rng.chance(0.25) ? rng.int(2000, 6000) : rng.int(0, 2000)));
         // Work arrives while the engine runs: new orders, stock changes, shipments recorded.
         if (rng.chance(0.5)) for (let n = rng.int(1, 15); n > 0; n--) paid.add(shop.addOrder({ status: 'processing', lines: lines(rng.chance(0.1)), customerId: customerId() }).id);
+        if (rng.chance(0.5)) for (let n = rng.int(1, 8); n > 0; n--) shopify.place(buyer(), shopifyLines(rng.chance(0.1)), { splitLocation: rng.chance(0.25) });
         if (rng.chance(0.4)) {
-          const sku = skus[rng.int(0, skus.length - 1)]!;
-          const quantity = rng.int(0, 6000);
-          await tryCall(dataDir, (api) => api.call('stock.set', { sku, quantity, location: 'Warehouse' }));
+          const sku = allSkus[rng.int(0, allSkus.length - 1)]!;
+          const store = rng.chance(0.5);
+          const quantity = store ? rng.int(0, STORE_STOCK) : rng.int(0, 6000);
+          await tryCall(dataDir, (api) => api.call('stock.set', { sku, quantity, location: store ? 'Store' : 'Warehouse' }));
         }
         if (rng.chance(0.7)) {
           // Ship a few orders the hub has imported and not yet shipped, as the merchant would.
@@ -142,7 +169,7 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
             for (const pick of picks) {
               const order = open.splice(Math.floor(pick * open.length), 1)[0];
               if (!order) return;
-              await api.call('ship', { orderNumber: order.number, carrier: 'DHL', tracking: `DHL-${order.number.slice(3)}` });
+              await api.call('ship', { orderNumber: order.number, carrier: 'DHL', tracking: `DHL-${order.number.replace(':', '-')}` });
               shipments++;
             }
           });
@@ -166,35 +193,47 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
       try {
         const orders = [];
         for await (const order of hub.store.orders.all()) orders.push(order);
-        const byId = new Map(orders.map((o) => [Number(o.remoteId), o]));
+        const wooOrders = orders.filter((o) => o.shop === 'Main');
+        const shopifyOrders = orders.filter((o) => o.shop === 'Shopify');
+        const byId = new Map(wooOrders.map((o) => [Number(o.remoteId), o]));
+        const byShopifyId = new Map(shopifyOrders.map((o) => [Number(o.remoteId), o]));
 
-        // Orders: each paid order on the shop exactly once in the hub, and nothing else.
-        const lost = [...paid].filter((id) => !byId.has(id));
+        // Orders: each paid order on each shop exactly once in the hub, and nothing else.
+        const lost = [...[...paid].filter((id) => !byId.has(id)).map((id) => `WooCommerce ${id}`), ...[...shopify.paid].filter((id) => !byShopifyId.has(id)).map((id) => `Shopify ${id}`)];
         const numbers = orders.map((o) => o.number);
         const twice = numbers.filter((n, i) => numbers.indexOf(n) !== i);
-        const extra = orders.filter((o) => !paid.has(Number(o.remoteId))).map((o) => o.number);
-        console.log(`crash test: ${kills} kills survived; ${paid.size} paid orders on the shop, ${orders.length} in the hub; ${shipments} shipments recorded; calls refused or cut: ${refusals.length} (${[...new Set(refusals)].slice(0, 3).join(' | ')})`);
+        const extra = [...wooOrders.filter((o) => !paid.has(Number(o.remoteId))), ...shopifyOrders.filter((o) => !shopify.paid.has(Number(o.remoteId))), ...orders.filter((o) => o.shop !== 'Main' && o.shop !== 'Shopify')].map((o) => o.number);
+        console.log(`crash test: ${kills} kills survived; ${paid.size} + ${shopify.paid.size} paid orders on WooCommerce + Shopify, ${wooOrders.length} + ${shopifyOrders.length} in the hub; ${shipments} shipments recorded; calls refused or cut: ${refusals.length} (${[...new Set(refusals)].slice(0, 3).join(' | ')})`);
+        const ops = shopify.sandbox.operations;
+        console.log(`crash test: Shopify: ${ops.length} GraphQL calls, ${ops.filter((o) => o.throttled).length} throttled, ${ops.filter((o) => o.name === 'BackroomBulkRun').length} bulk reads, ${ops.filter((o) => o.name === 'BackroomFulfil').length} fulfilment calls, ${ops.filter((o) => o.name === 'BackroomSetStock').length} stock sets`);
         expect(lost, `${lost.length} orders lost`).toEqual([]);
         expect(twice, `${twice.length} orders twice`).toEqual([]);
         expect(extra).toEqual([]);
-        expect((await hub.client.call('status', {})).shops[0]!.orders).toBe(paid.size);
+        const status = await hub.client.call('status', {});
+        expect(status.shops.find((s) => s.name === 'Main')!.orders).toBe(paid.size);
+        expect(status.shops.find((s) => s.name === 'Shopify')!.orders).toBe(shopify.paid.size);
 
         // Shipments: every shipment recorded in the hub is on the shop once, and only those.
         const shippedInHub = orders.filter((o) => o.shipments.length > 0);
         expect(shippedInHub.length).toBeGreaterThan(0);
+        expect(shopifyOrders.filter((o) => o.shipments.length > 0).length, 'Shopify orders shipped').toBeGreaterThan(0);
         for (const [id, record] of shop.state.orders) {
           const inHub = byId.get(id);
           const trackings = record.trackings.map((t) => t.number);
           expect(trackings, `tracking entries of order WO:${id}`).toEqual((inHub?.shipments ?? []).map((s) => s.tracking));
         }
+        const shopifyProblems = shopifyShipmentProblems(shopify.sandbox, new Map(shopifyOrders.map((o) => [Number(o.remoteId), o.shipments.map((s) => s.tracking)])));
+        expect(shopifyProblems, `${shopifyProblems.length} Shopify fulfilments differ from the hub's shipments (seed ${SEED})`).toEqual([]);
 
-        // Stock: each managed SKU on the shop shows what the hub says is available.
-        const stock = await hub.client.call('stock.list', {});
+        // Stock: each managed SKU on each shop shows what the hub offers that shop from its location.
+        const { items: hubItems, commitments } = hub.store.stock.data;
         for (const item of shop.state.stockItems()) {
           if (!item.manageStock) continue;
-          const view = stock.find((s) => s.sku === item.sku);
-          expect(item.stockQuantity, `stock of ${item.sku} on the shop`).toBe(view?.available);
+          expect(item.stockQuantity, `stock of ${item.sku} on WooCommerce`).toBe(offeredAt('Warehouse', hubItems[item.sku], item.sku, commitments));
         }
+        const stockLocation = shopify.sandbox.state.locations.find((l) => l.name === SHOPIFY_STOCK_LOCATION)!.id;
+        const shopifyStock = shopify.skus.map((sku) => `${sku} ${shopify.sandbox.state.stockOf(sku, stockLocation)}`);
+        expect(shopifyStock, `stock on Shopify at ${SHOPIFY_STOCK_LOCATION}`).toEqual(shopify.skus.map((sku) => `${sku} ${offeredAt('Store', hubItems[sku], sku, commitments)}`));
 
         // Ledger: every change of stock has its entry and no entry lacks its change, whatever the
         // kill timings: replaying the ledger from zero gives the stock on hand and held, exactly.
@@ -221,6 +260,15 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
           entry.orders++;
           entry.cents += Math.round(Number(orderTotal(record)) * 100);
           for (const line of record.lines) if (TAGGED_SKUS.includes(line.sku)) entry.tags.add(`Bought ${line.sku}`);
+          truth.set(email, entry);
+        }
+        for (const id of shopify.paid) {
+          const record = shopify.sandbox.state.order(id);
+          const email = (record.email ?? '').toLowerCase();
+          const entry = truth.get(email) ?? { orders: 0, cents: 0, tags: new Set([CUSTOMER_TAG]) };
+          entry.orders++;
+          entry.cents += shopifyOrderCents(record);
+          for (const line of record.lineItems) if (line.sku && TAGGED_SKUS.includes(line.sku)) entry.tags.add(`Bought ${line.sku}`);
           truth.set(email, entry);
         }
         // Every CRM figure behind (or ahead of) the orders, collected so one failure lists them all.
@@ -273,6 +321,7 @@ describe('SIGKILL the engine at random points, restart, and compare with the sho
         await child.exited;
       }
       await shop.close();
+      await shopify.sandbox.close();
       await ac?.close();
       await mc?.close();
     }
