@@ -27,7 +27,7 @@ export interface CrashShopify {
 }
 
 export async function startCrashShopify(random: number, currency: string): Promise<CrashShopify> {
-  // The sandbox's default bucket is the plan's (2000 points, 100 a second): the connector paces itself to it.
+  // The sandbox's default bucket: 2000 points, restored at 100 a second (Shopify's Standard plan); the connector paces itself to it.
   const sandbox = await startShopifySandbox({ locations: [SHOPIFY_STOCK_LOCATION, SHOPIFY_OTHER_LOCATION], currency, seed: { products: 20, random } });
   const skus: string[] = [];
   for (const v of sandbox.state.variants.values()) {
