@@ -26,6 +26,8 @@ import { failureEntryFor, recordJobFailure } from './failures';
 
 /** Where jobs that failed for good go, from every kind's queue, to be written into the error list. */
 export const FAILED_QUEUE = 'job-failed';
+/** How often the dead-letter queue is asked for failures to record (at least the work loops' interval). */
+const FAILED_POLLING_SECONDS = 10;
 
 export type JobSummary = Record<string, unknown>;
 /** Runs one job: `signal` aborts when the job runs past its time, loses its fence, or Backroom stops. */
@@ -182,10 +184,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     return { recorded: true };
   }
 
-  async function loop(name: string, work: (job: PgBoss.JobWithMetadata<unknown>) => Promise<JobSummary>): Promise<void> {
+  async function loop(name: string, work: (job: PgBoss.JobWithMetadata<unknown>) => Promise<JobSummary>, every = pollingIntervalSeconds): Promise<void> {
     // Known once work() has answered, which is before its first fetch can have returned a job.
     const self: { id?: string } = {};
-    self.id = await boss.work<unknown>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds }, async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
+    self.id = await boss.work<unknown>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: every }, async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
       if (!job) return {};
       try {
         return await track(work(job));
@@ -200,7 +202,8 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   for (const kind of kinds) {
     for (let i = 0; i < concurrency; i++) await loop(kind, (job) => runJob(kind, job));
   }
-  await loop(FAILED_QUEUE, recordFailed);
+  // Writing a failure into the error list can wait a little; asking less often keeps an idle worker cheap.
+  await loop(FAILED_QUEUE, recordFailed, Math.max(pollingIntervalSeconds, FAILED_POLLING_SECONDS));
   await loop(TICK_QUEUE, (job) => runTick(pool, queue, schema, tickOf(job.data)));
 
   const reseed = () => reseedSchedules(pool, queue, schema).catch((error: unknown) => emit({ type: 'error', message: `Mending schedules failed: ${describe(error)}` }));
