@@ -2,7 +2,7 @@ import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } fro
 import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { PlatformError, type PlatformErrorKind } from './errors';
-import { createPacer, realPacerClock, retryAfterMs, type PacerClock, type RollingWindow } from './pacer';
+import { createPacer, realPacerClock, retryAfterMs, type Pacer, type PacerClock, type RollingWindow } from './pacer';
 import { isRefusedPlainHttp } from './url-policy';
 
 /**
@@ -71,6 +71,11 @@ export interface HttpClientOptions {
    * engine's fake clock, and a sandbox counting on the same clock, so pacing never races the CPU.
    */
   clock?: PacerClock;
+  /**
+   * Paces the starts instead of an in-process pacer on `limits.rollingWindow`: a window shared by
+   * every worker process (store/postgres/rate-window.ts) when several send for one account.
+   */
+  pacer?: Pacer;
 }
 
 export interface HttpClient {
@@ -108,7 +113,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // window is stricter than fixed one-second windows, which would only add a wait on real time.
     ...(limits.requestsPerSecond && !limits.rollingWindow ? { intervalCap: limits.requestsPerSecond, interval: 1000 } : {}),
   });
-  const pacer = createPacer(limits.rollingWindow, clock);
+  const pacer = options.pacer ?? createPacer(limits.rollingWindow, clock);
   const connectMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxBytes = limits.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const auth = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` : undefined;

@@ -13,9 +13,10 @@ import { rendererBench } from './renderer';
 import { storeBench } from './store';
 import { syncBench } from './sync';
 import { tuiBench } from './tui';
+import { workersBench } from './workers';
 import type { Bench, Figure } from './types';
 
-const benches: Bench[] = [storeBench, ledgerBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench, postgresBench];
+const benches: Bench[] = [storeBench, ledgerBench, tuiBench, syncBench, crmBench, shopifyBench, latencyBench, growthBench, rendererBench, postgresBench, workersBench];
 
 function format(figure: Figure): string {
   const value = `${figure.value.toFixed(figure.decimals ?? 1)} ${figure.unit}`;

@@ -3,7 +3,7 @@ import { applyIndividually } from '../crm-bulk';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImporting, CrmImportOutcome, CrmLimits, CrmSubscription, CrmTagChange } from '../crm-types';
 import { registerSecret } from '../../store/redact';
 import { createHttpClient, PlatformError, type HttpClient, type PlatformLimits } from '../http';
-import { createPacer, type PacerClock } from '../pacer';
+import { createPacer, type Pacer, type PacerClock } from '../pacer';
 import {
   BulkImportInfo,
   BulkImportQueued,
@@ -60,6 +60,8 @@ export interface ActiveCampaignOptions {
   allowHttp?: boolean;
   /** What the pacing (5 a second, 100 imports a minute) runs on; default real time. */
   clock?: PacerClock;
+  /** The account's 5 a second kept by a window shared with other workers instead of this process alone. */
+  pacer?: Pacer;
 }
 
 /** The API base for an account URL: `https://example.api-us1.com` → `https://example.api-us1.com/api/3`. */
@@ -96,6 +98,7 @@ export function createActiveCampaignConnector(options: ActiveCampaignOptions): C
     platformName: 'ActiveCampaign',
     allowHttp: options.allowHttp,
     clock: options.clock,
+    pacer: options.pacer,
   });
   const get = async <T>(path: string, schema: z.ZodType<T>, searchParams?: Record<string, string | number | undefined>) =>
     (await http.request({ path, schema, searchParams })).body;

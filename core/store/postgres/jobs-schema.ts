@@ -58,6 +58,7 @@ export async function migrateJobSchema(client: pg.ClientBase, storeSchema: strin
   }
   if (found === JOB_SCHEMA_VERSION) return found;
   const plan = found === null ? PgBoss.getConstructionPlans(schema) : PgBoss.getMigrationPlans(schema, String(found));
-  await client.query(inOurTransaction(plan, schema, exists));
+  // Only the construction plan creates the schema; an upgrade's plans never hold a CREATE SCHEMA to take out.
+  await client.query(inOurTransaction(plan, schema, exists && found === null));
   return found;
 }

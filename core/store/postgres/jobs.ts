@@ -25,6 +25,13 @@ export interface JobQueueOptions {
   retry?: RetryPolicy;
   /** How often an idle worker asks for work (pg-boss allows 0.5 s and up). */
   pollingIntervalSeconds?: number;
+  /**
+   * How often this process runs pg-boss's upkeep (expiring jobs whose worker died, archiving): the
+   * upkeep of all processes together runs at most once per interval. Default pg-boss's 120 s.
+   */
+  maintenanceIntervalSeconds?: number;
+  /** pg-boss's cron clock; off when Backroom's own schedules (engine/workers) drive the timed work. */
+  cron?: boolean;
 }
 
 export interface JobQueue {
@@ -61,7 +68,10 @@ export function jobSchemaFor(storeSchema: string): string {
 export async function startJobQueue(pool: pg.Pool, storeSchema: string, options: JobQueueOptions = {}): Promise<JobQueue> {
   const schema = jobSchemaFor(storeSchema);
   const retry = options.retry ?? DEFAULT_RETRY;
-  const boss = new PgBoss({ db: sqlOn(pool), schema, migrate: false, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) });
+  const boss = new PgBoss({ db: sqlOn(pool), schema, migrate: false, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
+    ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+    ...(options.cron === false ? { schedule: false } : {}),
+  });
   // pg-boss reports maintenance failures as events; without a listener Node would throw them.
   boss.on('error', () => undefined);
   await boss.start();
@@ -73,7 +83,8 @@ export async function startJobQueue(pool: pg.Pool, storeSchema: string, options:
   return {
     boss,
     schema,
-    enqueue: (transaction, kind, target, data = {}) => boss.send(kind, { target, ...data }, { singletonKey: target, db: sqlOn(transaction) }),
+    // The kind travels in the data: a job that failed for good reaches the one dead-letter queue with it.
+    enqueue: (transaction, kind, target, data = {}) => boss.send(kind, { ...data, kind, target }, { singletonKey: target, db: sqlOn(transaction) }),
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }),
   };
 }
