@@ -1,7 +1,6 @@
 // Builds what runs outside the test runner: the CLI bundle, the Electron main and preload
-// bundles, and the renderer (Vite, about 3 s; skip it with --no-renderer). Dependencies stay
-// external (resolved from node_modules) so the esbuild part takes well under a second, except the
-// terminal UI's (see scripts/cli-bundle.mjs).
+// bundles, and the renderer (Vite, about 3 s; skip it with --no-renderer). The CLI bundles its
+// dependencies so a short command does not load them file by file (see scripts/cli-bundle.mjs).
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 import { cliBuildOptions } from './cli-bundle.mjs';
@@ -9,8 +8,8 @@ import { cliBuildOptions } from './cli-bundle.mjs';
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 
 const targets = [
-  // Split so the terminal UI (Ink and React bundled in), loaded with a dynamic import, lives in its own
-  // chunk and other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
+  // Split so the terminal UI (Ink and React), loaded with a dynamic import, lives in its own chunk and
+  // other commands' cold start never loads it. The entry stays dist/cli.mjs; chunks go to dist/chunks/.
   cliBuildOptions('.', 'dist'),
   // The Electron main process is CommonJS, and several dependencies (lowdb, got, p-queue, env-paths)
   // are ESM only: they are bundled in. Electron and native/optional modules stay external.

@@ -1,8 +1,8 @@
 import type { BuildOptions, Plugin } from 'esbuild';
 
-/** Packages bundled into the terminal UI's chunk, with everything they import. */
-export declare const TUI_PACKAGES: readonly string[];
-/** esbuild plugin: bare imports are external, unless they are a TUI package or imported from one. */
-export declare const bundleTuiPackages: Plugin;
+/** Packages resolved from node_modules at run time; every other dependency is bundled. */
+export declare const NEVER_BUNDLED: readonly string[];
+/** esbuild plugin: bare imports are bundled, except NEVER_BUNDLED (and zod's translations are left out). */
+export declare const bundleDependencies: Plugin;
 /** esbuild options for the CLI: dist/cli.mjs and dist/chunks/ (the terminal UI in its own chunk). */
 export declare function cliBuildOptions(root: string, outdir?: string): BuildOptions & { outdir: string };

@@ -5,11 +5,7 @@ import { openStore } from '../../core/store';
 import { FILES, mainSpec } from '../../core/store/layout';
 import { tryLockDataDir } from '../../core/store/lock';
 import { openSecretStore } from '../../core/store/secrets';
-import { parseStoreAddress, StoreAddressError } from '../../core/store/postgres/connection';
-import { copyFolder, type CopyReport } from '../../core/store/postgres/copy-folder';
-import { loadMigrations } from '../../core/store/postgres/migrate';
-import { openStorePool } from '../../core/store/postgres/pool';
-import { loadStoreKey, StoreKeyError } from '../../core/store/postgres/secret-box';
+import type { CopyReport } from '../../core/store/postgres/copy-folder';
 import { action, type CliDeps } from '../context';
 import { table, UsageError } from '../output';
 
@@ -48,6 +44,14 @@ export function registerMigrate(program: Command, deps: CliDeps): void {
       const dir = resolve(opts.from);
       const to = opts.to ?? deps.env.BACKROOM_STORE;
       if (!to) throw new UsageError('to', 'Give the PostgreSQL store to copy into with --to postgres://… (or set BACKROOM_STORE).');
+      // The PostgreSQL store (pg and pg-boss, some hundred files) is loaded by this command only.
+      const [{ parseStoreAddress, StoreAddressError }, { loadStoreKey, StoreKeyError }, { copyFolder }, { loadMigrations }, { openStorePool }] = await Promise.all([
+        import('../../core/store/postgres/connection'),
+        import('../../core/store/postgres/secret-box'),
+        import('../../core/store/postgres/copy-folder'),
+        import('../../core/store/postgres/migrate'),
+        import('../../core/store/postgres/pool'),
+      ]);
       let address;
       let key;
       try {

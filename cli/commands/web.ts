@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { newHttpToken, serveHttp } from '../../core/api/http-transport';
 import { resolveDataDir } from '../../core/store/paths';
 import type { CliDeps, GlobalOptions } from '../context';
 import { BOUNDS } from '../../core/model';
@@ -59,6 +58,8 @@ export function registerWeb(program: Command, deps: CliDeps): void {
       const staticDir = findRendererDir() ?? undefined;
       let server;
       try {
+        // The web server and its WebSocket library are loaded by this command only.
+        const { newHttpToken, serveHttp } = await import('../../core/api/http-transport');
         server = await serveHttp(host.ctx, { port, token: newHttpToken(), staticDir });
       } catch (error) {
         await host.close();

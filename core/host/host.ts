@@ -95,7 +95,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
       server = await serveSocket(ctx, where, token);
     }
     // The pictures' history (charts.json) follows every change made through this host.
-    charts = await startChartRecorder(ctx);
+    charts = await startChartRecorder(ctx, { sampleAtStart: Boolean(options.serve || options.schedule) });
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
     if (options.serve) {

@@ -16,11 +16,11 @@ import { JobSchemaError, migrateJobSchema } from './jobs-schema';
 
 /**
  * The migration files: beside this module when run from source, or in the project's core/ folder
- * when run from the bundled CLI in dist/. Resolved on use, so merely importing this module works
- * in any bundle.
+ * when run from the bundled CLI in dist/ (or from one of its chunks in dist/chunks/, where the
+ * `migrate` command loads it). Resolved on use, so merely importing this module works in any bundle.
  */
 export function migrationsDir(): string {
-  const candidates = ['./migrations/', '../core/store/postgres/migrations/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['./migrations/', '../core/store/postgres/migrations/', '../../core/store/postgres/migrations/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
   return candidates.find((dir) => existsSync(join(dir, '0001_initial.sql'))) ?? candidates[0]!;
 }
 
