@@ -1,4 +1,6 @@
 import type { Credentials, Store } from '../store';
+import { jsonRepositories } from '../store/json-repositories';
+import type { Repositories } from '../store/repositories';
 import type { Shop } from '../model';
 import type { ShopConnector } from '../platforms/types';
 import { describeFailure } from '../platforms/errors';
@@ -36,6 +38,8 @@ export interface JobDefinition {
 
 export interface EngineOptions {
   store: Store;
+  /** The repositories over `store`; built from it when not given. One instance: the API context uses the engine's. */
+  repos?: Repositories;
   clock: Clock;
   events: EventBus;
   connectorFactory: ShopConnectorFactory;
@@ -67,6 +71,8 @@ const crmTargets = (store: Store, only?: string) => (only ? [] : store.main.data
 export class Engine {
   readonly queue: WorkQueue;
   readonly jobs: JobContext;
+  /** The store behind its interfaces, the same instance the jobs write through. */
+  readonly repos: Repositories;
   private readonly definitions = new Map<JobName, JobDefinition>();
   private readonly running = new Map<string, Promise<JobSummary>>();
   private readonly rerun = new Map<string, Promise<JobSummary>>();
@@ -80,7 +86,9 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     const { store, clock, events } = options;
     this.queue = new WorkQueue(store, clock);
+    this.repos = options.repos ?? jsonRepositories(store);
     this.jobs = {
+      repos: this.repos,
       store,
       clock,
       events,

@@ -4,9 +4,15 @@ import type { WorkQueue } from '../runtime/queue';
 import type { CartTransition, Order, Shop } from '../model';
 import type { RemoteStockItem, ShopConnector } from '../platforms/types';
 import type { Store } from '../store';
+import type { Repositories } from '../store/repositories';
 
 /** What every job gets: the store, a clock, the event bus, the work queue and a way to reach each shop. No timers, no globals. */
 export interface JobContext {
+  /**
+   * The store behind its interfaces, one instance for the whole engine (its units run one at a
+   * time, in call order). Jobs move onto it one by one; `store` goes once none is left on it.
+   */
+  repos: Repositories;
   store: Store;
   clock: Clock;
   events: EventBus;

@@ -1,8 +1,10 @@
 import {
   desiredQuantities, explainOffer, indexCommitments, isKnownShopSku, orderKey, PLAN_ORDERS_READ, PLAN_ORDERS_SHOWN, resolveSku,
-  type Commitment, type CrmPlanLine, type Order, type Shop, type ShopPlan, type StockPlanLine, type SyncPlan,
+  type Commitment, type CrmPlanLine, type Order, type Shop, type ShopPlan, type StockItem, type StockPlanLine, type SyncPlan,
 } from '../model';
+import type { QueuedWork, WorkKind, WorkOf } from '../model/work';
 import type { RemoteStockItem } from '../platforms/types';
+import type { SettingsSnapshot } from '../store/repositories';
 import { commitmentFor } from './commitments';
 import type { JobContext } from './context';
 import { CRM_KIND, crmLane, ledgerKey } from './crm';
@@ -18,7 +20,19 @@ import { SHIPPING_KIND, shippingDue, shopLane } from './shipping';
  * push's choice of what differs, the shipping check and the CRM rules — on copies, so nothing is
  * written. It reads the shops (orders and stock, GET requests only) and writes nothing anywhere: no
  * file in the data folder, no request that changes a shop or a CRM.
+ *
+ * Backroom's side is read through the repositories once per plan (settings and catalogue, stock
+ * items and commitments), so every shop's plan is worked out from the same reading.
  */
+
+/** What the plan reads of Backroom's own data, once. */
+interface Known {
+  settings: SettingsSnapshot;
+  items: Record<string, StockItem>;
+  commitments: Record<string, Commitment>;
+}
+
+const ofKind = <K extends WorkKind>(kind: K) => (item: QueuedWork): item is WorkOf<K> => item.kind === kind;
 
 interface OrdersRead {
   plan: Pick<ShopPlan, 'orders' | 'moreOrders' | 'stoppedReading' | 'skippedByStatus' | 'problem'>;
@@ -27,8 +41,8 @@ interface OrdersRead {
 }
 
 /** Reads the shop's orders from its cursor as the pull would, and decides each without staging it. */
-async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
-  const { store } = ctx;
+async function planOrders(ctx: JobContext, known: Known, shop: Shop): Promise<OrdersRead> {
+  const { repos } = ctx;
   const now = ctx.clock.now();
   const plan: OrdersRead['plan'] = { orders: [], moreOrders: 0, skippedByStatus: {} };
   // An order re-read by keyset paging is decided once, by its newest reading.
@@ -36,7 +50,7 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
   const skipped = new Map<string, string>();
   try {
     const connector = await ctx.shop(shop);
-    const start = pullStart(store.cursors.of(shop.name).ordersModifiedAfter);
+    const start = pullStart((await repos.cursors.of(shop.name)).ordersModifiedAfter);
     let read = 0;
     // The same pages the pull reads (keyset paging in the connector); an order shown twice is decided once.
     pages: for await (const { items } of connector.orderPages({ modifiedAfter: start.after, bulk: false })) {
@@ -44,7 +58,7 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
         if (!entry.ok) continue;
         const remote = entry.order;
         read++;
-        const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
+        const existing = await repos.orders.get(shop.name, remote.remoteId, remote.createdAt);
         const decision = decideOrder(shop, existing, remote, start, now);
         if (decision.kind === 'import') decided.set(remote.remoteId, { previous: undefined, next: decision.order, action: 'import' });
         else if (decision.kind === 'update') decided.set(remote.remoteId, { previous: decision.previous, next: decision.next, action: decision.counted });
@@ -59,7 +73,7 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
     plan.problem = `Could not read the orders of ${shop.name}: ${describeFailure(error, { kind: 'shop', name: shop.name })}`;
   }
   for (const status of skipped.values()) plan.skippedByStatus[status] = (plan.skippedByStatus[status] ?? 0) + 1;
-  const catalogue = store.catalogue.data;
+  const { catalogue } = known.settings;
   const entries = [...decided.values()].sort((a, b) => a.next.createdAt.localeCompare(b.next.createdAt));
   for (const { next, action } of entries.slice(0, PLAN_ORDERS_SHOWN)) {
     plan.orders.push({
@@ -70,7 +84,7 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
       email: next.customer.email,
       lines: next.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       holds: commitmentFor(next, shop, catalogue)?.lines ?? {},
-      unknownSkus: action === 'import' ? next.lines.filter((l) => !l.sku || !isKnownShopSku(store.stock.data.items, catalogue, shop.name, l.sku)).map((l) => l.sku || `(no SKU: ${l.name})`) : [],
+      unknownSkus: action === 'import' ? next.lines.filter((l) => !l.sku || !isKnownShopSku(known.items, catalogue, shop.name, l.sku)).map((l) => l.sku || `(no SKU: ${l.name})`) : [],
     });
   }
   plan.moreOrders = Math.max(0, entries.length - PLAN_ORDERS_SHOWN);
@@ -78,12 +92,12 @@ async function planOrders(ctx: JobContext, shop: Shop): Promise<OrdersRead> {
 }
 
 /** The quantities the push would send once the planned orders hold their stock. */
-async function planStock(ctx: JobContext, shop: Shop, commitments: Record<string, Commitment>): Promise<Pick<ShopPlan, 'stock' | 'unchangedStock' | 'problem'>> {
-  const { store } = ctx;
-  const input = { items: store.stock.data.items, commitments, catalogue: store.catalogue.data };
+async function planStock(ctx: JobContext, known: Known, shop: Shop, commitments: Record<string, Commitment>): Promise<Pick<ShopPlan, 'stock' | 'unchangedStock' | 'problem'>> {
+  const { catalogue } = known.settings;
+  const input = { items: known.items, commitments, catalogue };
   const index = indexCommitments(commitments);
   const desired = desiredQuantities(input, shop, index);
-  const cursor = store.cursors.of(shop.name);
+  const cursor = await ctx.repos.cursors.of(shop.name);
   const lastSent = cursor.lastSent;
   let remote: Map<string, RemoteStockItem> | undefined;
   let problem: string | undefined;
@@ -97,7 +111,7 @@ async function planStock(ctx: JobContext, shop: Shop, commitments: Record<string
   const stock: StockPlanLine[] = [];
   const line = (sku: string, to: number, action: StockPlanLine['action']): StockPlanLine => {
     const item = remote?.get(sku);
-    const catalogueSku = resolveSku(store.catalogue.data.aliases, shop.name, sku);
+    const catalogueSku = resolveSku(catalogue.aliases, shop.name, sku);
     return {
       sku,
       ...(catalogueSku !== sku ? { catalogueSku } : {}),
@@ -120,8 +134,8 @@ async function planStock(ctx: JobContext, shop: Shop, commitments: Record<string
 async function planShipments(ctx: JobContext, shop: Shop): Promise<ShopPlan['shipments']> {
   const lane = shopLane(shop.name);
   const out: ShopPlan['shipments'] = [];
-  for (const item of ctx.queue.list(SHIPPING_KIND, lane)) {
-    const order = await ctx.store.orders.findByNumber(item.payload.order);
+  for (const item of (await ctx.repos.queue.list(lane)).filter(ofKind(SHIPPING_KIND))) {
+    const order = await ctx.repos.orders.findByNumber(item.payload.order);
     if (!order) continue;
     const due = shippingDue(order, shop);
     if (due.state === 'nothing') continue;
@@ -139,18 +153,24 @@ async function planShipments(ctx: JobContext, shop: Shop): Promise<ShopPlan['shi
 }
 
 /** CRM work already queued, and what the planned orders would queue (the rules decide it, the ledger drops what was done). */
-function planCrm(ctx: JobContext, events: TagEvent[]): CrmPlanLine[] {
+async function planCrm(ctx: JobContext, known: Known, events: TagEvent[]): Promise<CrmPlanLine[]> {
   const out: CrmPlanLine[] = [];
-  for (const crm of ctx.store.main.data.crms) {
+  const done = (key: string) => ctx.repos.crmLedger.done(key);
+  const notDone = async (tags: string[], key: (tag: string) => string) => {
+    const left: string[] = [];
+    for (const tag of tags) if (!(await done(key(tag)))) left.push(tag);
+    return left;
+  };
+  for (const crm of known.settings.crms) {
     const lane = crmLane(crm.name);
-    for (const { payload: work } of ctx.queue.list(CRM_KIND, lane)) {
+    for (const { payload: work } of (await ctx.repos.queue.list(lane)).filter(ofKind(CRM_KIND))) {
       const tags = (op: 'add' | 'remove') => work.ops.filter((o) => o.op === op).map((o) => o.tag);
       out.push({ crm: crm.name, email: work.email, add: tags('add'), remove: tags('remove'), source: 'queued' });
     }
     for (const event of events) {
       if (event.crm && event.crm !== crm.name) continue;
-      const add = event.apply.filter((tag) => !ctx.queue.hasDone(ledgerKey(event, crm.name, tag, 'add')));
-      const remove = event.remove.filter((tag) => !ctx.queue.hasDone(ledgerKey(event, crm.name, tag, 'remove')));
+      const add = await notDone(event.apply, (tag) => ledgerKey(event, crm.name, tag, 'add'));
+      const remove = await notDone(event.remove, (tag) => ledgerKey(event, crm.name, tag, 'remove'));
       if (add.length || remove.length) out.push({ crm: crm.name, email: event.email, add, remove, source: 'orders' });
     }
   }
@@ -163,24 +183,29 @@ function planCrm(ctx: JobContext, events: TagEvent[]): CrmPlanLine[] {
  * shipping and, for a whole pass, the CRMs.
  */
 export async function computePlan(ctx: JobContext, only?: string): Promise<SyncPlan> {
-  const { store } = ctx;
-  const shops = store.main.data.shops.filter((s) => !only || s.name === only);
-  const ordersByShop = await Promise.all(shops.map((shop) => planOrders(ctx, shop)));
-  const commitments: Record<string, Commitment> = { ...store.stock.data.commitments };
+  const { repos } = ctx;
+  const known: Known = {
+    settings: await repos.settings.get(),
+    items: Object.fromEntries((await repos.stock.items()).map((item) => [item.sku, item])),
+    commitments: await repos.stock.commitments(),
+  };
+  const shops = known.settings.shops.filter((s) => !only || s.name === only);
+  const ordersByShop = await Promise.all(shops.map((shop) => planOrders(ctx, known, shop)));
+  const commitments: Record<string, Commitment> = { ...known.commitments };
   const events: TagEvent[] = [];
   shops.forEach((shop, i) => {
     for (const { previous, next } of ordersByShop[i]!.changes) {
-      const held = commitmentFor(next, shop, store.catalogue.data);
+      const held = commitmentFor(next, shop, known.settings.catalogue);
       if (held) commitments[orderKey(next)] = held;
       else delete commitments[orderKey(next)];
-      events.push(...orderEvents(store.main.data.rules, previous, next));
+      events.push(...orderEvents(known.settings.rules, previous, next));
     }
   });
   const plans: ShopPlan[] = [];
   for (const [i, shop] of shops.entries()) {
     const orders = ordersByShop[i]!.plan;
-    const stock = await planStock(ctx, shop, commitments);
-    const lastRun = store.cursors.of(shop.name).lastRun;
+    const stock = await planStock(ctx, known, shop, commitments);
+    const { lastRun } = await repos.cursors.of(shop.name);
     plans.push({
       shop: shop.name,
       firstSync: !lastRun.orders && !lastRun.inventory,
@@ -191,5 +216,5 @@ export async function computePlan(ctx: JobContext, only?: string): Promise<SyncP
     });
   }
   // `--shop` limits a pass to one shop, and such a pass runs no CRM job; the orders' work is still shown.
-  return { computedAt: ctx.clock.now().toISOString(), shops: plans, crm: planCrm(ctx, events) };
+  return { computedAt: ctx.clock.now().toISOString(), shops: plans, crm: await planCrm(ctx, known, events) };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Alert, ErrorEntry, Operation, Source } from '../model';
 import type { Store } from '../store';
 import { redact } from '../store/redact';
+import type { IssueReader, IssueWriter } from '../store/repositories';
 
 /** A stable key for an operation, so the same failure updates one error entry instead of adding rows. */
 export function operationKey(op: Operation): string {
@@ -18,6 +19,14 @@ export interface ErrorInput {
   message: string;
 }
 
+/** The entry a failure makes: `existing` (the same operation's entry) brought up to date, or a new one. */
+function errorAfter(existing: ErrorEntry | undefined, now: Date, input: ErrorInput): ErrorEntry {
+  const at = now.toISOString();
+  const message = redact(input.message);
+  if (existing) return { ...existing, attempts: existing.attempts + 1, lastAt: at, message, object: input.object, dismissed: false };
+  return { id: shortId(), source: input.source, operation: input.operation, object: input.object, message, firstAt: at, lastAt: at, attempts: 1, dismissed: false };
+}
+
 /**
  * Records a failure after retries (SPEC "Errors and alerts"). The same operation failing again
  * updates its entry (attempts, time, message) and brings it back if it had been dismissed.
@@ -25,19 +34,18 @@ export interface ErrorInput {
  */
 export function recordError(store: Store, now: Date, input: ErrorInput): ErrorEntry {
   const key = operationKey(input.operation);
-  const at = now.toISOString();
-  const message = redact(input.message);
   const existing = store.issues.data.errors.find((e) => operationKey(e.operation) === key);
-  if (existing) {
-    existing.attempts++;
-    existing.lastAt = at;
-    existing.message = message;
-    existing.object = input.object;
-    existing.dismissed = false;
-    return existing;
-  }
-  const entry: ErrorEntry = { id: shortId(), source: input.source, operation: input.operation, object: input.object, message, firstAt: at, lastAt: at, attempts: 1, dismissed: false };
+  const entry = errorAfter(existing, now, input);
+  if (existing) return Object.assign(existing, entry);
   store.issues.data.errors.push(entry);
+  return entry;
+}
+
+/** `recordError` through the issue repository, inside the caller's unit. */
+export async function recordErrorIn(issues: IssueReader & IssueWriter, now: Date, input: ErrorInput): Promise<ErrorEntry> {
+  const key = operationKey(input.operation);
+  const entry = errorAfter((await issues.errors()).find((e) => operationKey(e.operation) === key), now, input);
+  await issues.putError(entry);
   return entry;
 }
 
@@ -49,6 +57,14 @@ export function clearError(store: Store, operation: Operation): boolean {
   return store.issues.data.errors.length !== before;
 }
 
+/** `clearError` through the issue repository, inside the caller's unit. */
+export async function clearErrorIn(issues: IssueReader & IssueWriter, operation: Operation): Promise<boolean> {
+  const key = operationKey(operation);
+  const gone = (await issues.errors()).filter((e) => operationKey(e.operation) === key);
+  for (const e of gone) await issues.removeError(e.id);
+  return gone.length > 0;
+}
+
 export interface AlertInput {
   key: string;
   source: Source;
@@ -58,19 +74,29 @@ export interface AlertInput {
   count?: number;
 }
 
+/** The alert a raise makes: `existing` (the same key's) counted up, or a new one. */
+function alertAfter(existing: Alert | undefined, now: Date, input: AlertInput): Alert {
+  const at = now.toISOString();
+  if (existing) {
+    // A dismissed alert stays dismissed until its message changes.
+    return { ...existing, count: existing.count + (input.count ?? 1), lastAt: at, message: input.message, dismissed: existing.dismissed && existing.message === input.message };
+  }
+  return { id: shortId(), key: input.key, source: input.source, kind: input.kind, message: input.message, count: input.count ?? 1, firstAt: at, lastAt: at, dismissed: false };
+}
+
 /** Raises an alert, or adds to the count of the same alert. A dismissed alert stays dismissed until its message changes. */
 export function raiseAlert(store: Store, now: Date, input: AlertInput): Alert {
-  const at = now.toISOString();
   const existing = store.issues.data.alerts.find((a) => a.key === input.key);
-  if (existing) {
-    existing.count += input.count ?? 1;
-    existing.lastAt = at;
-    if (existing.message !== input.message) existing.dismissed = false;
-    existing.message = input.message;
-    return existing;
-  }
-  const alert: Alert = { id: shortId(), key: input.key, source: input.source, kind: input.kind, message: input.message, count: input.count ?? 1, firstAt: at, lastAt: at, dismissed: false };
+  const alert = alertAfter(existing, now, input);
+  if (existing) return Object.assign(existing, alert);
   store.issues.data.alerts.push(alert);
+  return alert;
+}
+
+/** `raiseAlert` through the issue repository, inside the caller's unit. */
+export async function raiseAlertIn(issues: IssueReader & IssueWriter, now: Date, input: AlertInput): Promise<Alert> {
+  const alert = alertAfter((await issues.alerts()).find((a) => a.key === input.key), now, input);
+  await issues.putAlert(alert);
   return alert;
 }
 

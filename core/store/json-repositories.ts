@@ -13,6 +13,8 @@ import type {
   CrmLedgerReader,
   CrmLedgerWriter,
   CursorRepository,
+  IssueReader,
+  IssueWriter,
   OrderReader,
   OrderWriter,
   QueueEntry,
@@ -41,6 +43,10 @@ export function jsonRepositories(store: Store): Repositories {
   // which is what the owner's recount on start corrects (store.ts).
   let uncounted: NewOrders = new Map();
   let settingsTouched = false;
+  // What the current unit changed. A unit that moves no marker and puts no order saves just these
+  // documents (as a job saving only queue.json always did); any other unit runs a whole checkpoint.
+  const touched = new Set<{ save(): Promise<void> }>();
+  let ordersPut = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   const orders: OrderReader & OrderWriter = {
@@ -64,6 +70,7 @@ export function jsonRepositories(store: Store): Repositories {
         const month = monthOf(order.createdAt);
         months.set(month, (months.get(month) ?? 0) + 1);
       }
+      ordersPut = true;
       await store.orders.stage(copy(order));
     },
   };
@@ -93,6 +100,7 @@ export function jsonRepositories(store: Store): Repositories {
     reorderPoint: async (sku) => stockData().extras?.reorderPoints[sku],
 
     async setOnHand(sku, location, quantity, why) {
+      touched.add(store.stock);
       const item = (stockData().items[sku] ??= { sku, onHand: {} });
       const delta = quantity - (item.onHand[location] ?? 0);
       item.onHand[location] = quantity;
@@ -101,6 +109,7 @@ export function jsonRepositories(store: Store): Repositories {
       return delta;
     },
     async commit(key, next, why) {
+      touched.add(store.stock);
       const commitments = stockData().commitments;
       const current = commitments[key];
       if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
@@ -124,11 +133,13 @@ export function jsonRepositories(store: Store): Repositories {
       return true;
     },
     async setReorderPoint(sku, point) {
+      touched.add(store.stock);
       const extras = extrasOf(stockData());
       if (point > 0) extras.reorderPoints[sku] = point;
       else delete extras.reorderPoints[sku];
     },
     async shipmentInTransit(id, shipment) {
+      touched.add(store.stock);
       const data = stockData();
       if (shipment) (data.shipments ??= {})[id] = copy(shipment);
       else if (data.shipments) delete data.shipments[id];
@@ -145,9 +156,11 @@ export function jsonRepositories(store: Store): Repositories {
         .filter((c) => (filter.shop === undefined || c.shop === filter.shop) && (filter.state === undefined || c.state === filter.state))
         .map(copy),
     async put(cart) {
+      touched.add(store.carts);
       store.carts.data.carts[cart.id] = copy(cart);
     },
     async remove(id) {
+      touched.add(store.carts);
       delete store.carts.data.carts[id];
     },
   };
@@ -158,12 +171,15 @@ export function jsonRepositories(store: Store): Repositories {
     customerOrders: async (email) => copy(queueData().customers[email.toLowerCase()] ?? {}),
     sentFields: async (crm, email) => queueData().crmSent[crm]?.[email.toLowerCase()],
     async markDone(key, at) {
+      touched.add(store.queue);
       queueData().ledger[key] = at;
     },
     async customerOrder(email, key, order) {
+      touched.add(store.queue);
       (queueData().customers[email.toLowerCase()] ??= {})[key] = { cents: order.cents, at: order.at };
     },
     async setSentFields(crm, email, signature) {
+      touched.add(store.queue);
       (queueData().crmSent[crm] ??= {})[email.toLowerCase()] = signature;
     },
   };
@@ -175,12 +191,14 @@ export function jsonRepositories(store: Store): Repositories {
       return found && copy(found);
     },
     async put(item) {
+      touched.add(store.queue);
       const items = queueData().items;
       const at = items.findIndex((i) => i.id === item.id);
       if (at >= 0) items[at] = copy(item);
       else items.push(copy(item));
     },
     async remove(id) {
+      touched.add(store.queue);
       queueData().items = queueData().items.filter((i) => i.id !== id);
     },
   };
@@ -193,11 +211,42 @@ export function jsonRepositories(store: Store): Repositories {
     async update(change) {
       const main = store.main.data;
       const { catalogue, ...rest } = copy(change);
-      if (catalogue) Object.assign(store.catalogue.data, catalogue);
+      if (catalogue) {
+        Object.assign(store.catalogue.data, catalogue);
+        touched.add(store.catalogue);
+      }
       if (Object.keys(rest).length) {
         Object.assign(main, rest);
         settingsTouched = true;
       }
+    },
+  };
+
+  const issueData = () => store.issues.data;
+  const issues: IssueReader & IssueWriter = {
+    errors: async () => issueData().errors.map(copy),
+    alerts: async () => issueData().alerts.map(copy),
+    async putError(entry) {
+      touched.add(store.issues);
+      const errors = issueData().errors;
+      const at = errors.findIndex((e) => e.id === entry.id);
+      if (at >= 0) errors[at] = copy(entry);
+      else errors.push(copy(entry));
+    },
+    async removeError(id) {
+      touched.add(store.issues);
+      issueData().errors = issueData().errors.filter((e) => e.id !== id);
+    },
+    async putAlert(alert) {
+      touched.add(store.issues);
+      const alerts = issueData().alerts;
+      const at = alerts.findIndex((a) => a.key === alert.key);
+      if (at >= 0) alerts[at] = copy(alert);
+      else alerts.push(copy(alert));
+    },
+    async removeAlert(key) {
+      touched.add(store.issues);
+      issueData().alerts = issueData().alerts.filter((a) => a.key !== key);
     },
   };
 
@@ -206,7 +255,7 @@ export function jsonRepositories(store: Store): Repositories {
     crmLastRun: async (crm) => store.cursors.crmLastRun(crm),
   };
 
-  const writers: RepositoryWriters = { orders, stock, carts, crmLedger, queue: work, settings };
+  const writers: RepositoryWriters = { orders, stock, carts, crmLedger, queue: work, settings, issues };
 
   async function unit<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> {
     const result = await run(writers);
@@ -222,7 +271,12 @@ export function jsonRepositories(store: Store): Repositories {
       settingsTouched = false;
       await store.main.save();
     }
-    await store.checkpoint(...moves, ...countMoves);
+    const changed = [...touched];
+    touched.clear();
+    const wholeCheckpoint = ordersPut || moves.length > 0;
+    ordersPut = false;
+    if (wholeCheckpoint) await store.checkpoint(...moves, ...countMoves);
+    else await Promise.all(changed.map((d) => d.save()));
     return result;
   }
 
@@ -233,6 +287,7 @@ export function jsonRepositories(store: Store): Repositories {
     crmLedger,
     queue: work,
     settings,
+    issues,
     cursors,
     write<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[] = []): Promise<T> {
       // One unit at a time, in call order: a unit's reads see every earlier unit's writes.

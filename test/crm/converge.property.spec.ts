@@ -19,6 +19,7 @@ import { orderKey, type CrmConnection, type Order, type Rule } from '../../core/
 import type { CrmBatchOperation, CrmConnector, CrmImportContact, CrmImportOutcome, CrmTagChange, CrmUpsertResult } from '../../core/platforms/crm-types';
 import { PlatformError } from '../../core/platforms/errors';
 import { openStore, type Store } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { runsWith } from '../property/seed';
 import { removeTempDirs, tempDir } from '../helpers';
 
@@ -167,7 +168,7 @@ async function contextFor(dir: string, clock: FakeClock): Promise<{ ctx: JobCont
   const store = await openStore(dir);
   if (!store.main.data.crms.length) store.main.data.crms.push(CRM);
   store.main.data.settings.crmFields = FIELDS;
-  const ctx: JobContext = { store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+  const ctx: JobContext = { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
   return { ctx, store };
 }
 

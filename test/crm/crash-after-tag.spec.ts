@@ -15,6 +15,7 @@ import { createActiveCampaignConnector } from '../../core/platforms/activecampai
 import type { CrmConnector } from '../../core/platforms/crm-types';
 import { PlatformError } from '../../core/platforms/errors';
 import { openStore } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../sandbox/activecampaign/server';
 import { removeTempDirs, tempDir } from '../helpers';
 import { drive, nothingInFlight, pacerClock } from '../helpers/drive';
@@ -46,7 +47,7 @@ function order(email: string): Order {
 async function open(dir: string, clock: FakeClock, crm: CrmConnection): Promise<JobContext> {
   const store = await openStore(dir);
   if (!store.main.data.crms.length) store.main.data.crms.push(crm);
-  return { store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+  return { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
 }
 
 function deliver(ctx: JobContext, o: Order): void {

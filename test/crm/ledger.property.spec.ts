@@ -10,6 +10,7 @@ import type { CrmConnection } from '../../core/model';
 import type { CrmBatchOperation, CrmBatchProgress, CrmConnector, CrmTagChange } from '../../core/platforms/crm-types';
 import { PlatformError } from '../../core/platforms/errors';
 import { openStore, type Store } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { removeTempDirs, tempDir } from '../helpers';
 
 afterAll(removeTempDirs);
@@ -119,7 +120,7 @@ const CRM: CrmConnection = { name: 'Fake', platform: 'mailchimp', listId: 'l1', 
 async function contextFor(dir: string, clock: FakeClock): Promise<{ ctx: JobContext; store: Store }> {
   const store = await openStore(dir);
   if (!store.main.data.crms.length) store.main.data.crms.push(CRM);
-  const ctx: JobContext = { store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+  const ctx: JobContext = { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
   return { ctx, store };
 }
 

@@ -7,6 +7,7 @@ import { FakeClock } from '../../core/runtime/clock';
 import { EventBus } from '../../core/runtime/events';
 import { WorkQueue } from '../../core/runtime/queue';
 import { openStore } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { removeTempDirs, tempDir } from '../helpers';
 
 afterAll(removeTempDirs);
@@ -50,7 +51,7 @@ describe('a queued item the program cannot read', () => {
     const store = await openStore(dir);
     store.main.data.crms.push({ name: 'AC', platform: 'activecampaign', url: 'https://ac.example.com', secretRef: 'crm:AC', addedAt: '2026-01-01T00:00:00Z' });
     const clock = new FakeClock('2026-11-02T00:00:00Z');
-    const ctx: JobContext = { store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+    const ctx: JobContext = { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
     expect(enqueueTagEvents(ctx, [{ key: 'order:Main#1', email: 'ada@example.com', contact: {}, apply: ['VIP'], remove: [], fromCart: false }])).toBe(1);
     expect(store.queue.data.items.map((i) => i.kind)).toEqual(['crm.contact']);
   });
