@@ -13,6 +13,8 @@ import type {
   CrmLedgerReader,
   CrmLedgerWriter,
   CursorRepository,
+  IssueReader,
+  IssueWriter,
   OrderReader,
   OrderWriter,
   QueueEntry,
@@ -203,12 +205,36 @@ export function jsonRepositories(store: Store): Repositories {
     },
   };
 
+  const issueData = () => store.issues.data;
+  const issues: IssueReader & IssueWriter = {
+    errors: async () => issueData().errors.map(copy),
+    alerts: async () => issueData().alerts.map(copy),
+    async putError(entry) {
+      const errors = issueData().errors;
+      const at = errors.findIndex((e) => e.id === entry.id);
+      if (at >= 0) errors[at] = copy(entry);
+      else errors.push(copy(entry));
+    },
+    async removeError(id) {
+      issueData().errors = issueData().errors.filter((e) => e.id !== id);
+    },
+    async putAlert(alert) {
+      const alerts = issueData().alerts;
+      const at = alerts.findIndex((a) => a.key === alert.key);
+      if (at >= 0) alerts[at] = copy(alert);
+      else alerts.push(copy(alert));
+    },
+    async removeAlert(key) {
+      issueData().alerts = issueData().alerts.filter((a) => a.key !== key);
+    },
+  };
+
   const cursors: CursorRepository = {
     of: async (shop) => store.cursors.of(shop),
     crmLastRun: async (crm) => store.cursors.crmLastRun(crm),
   };
 
-  const writers: RepositoryWriters = { orders, stock, carts, crmLedger, queue: work, settings };
+  const writers: RepositoryWriters = { orders, stock, carts, crmLedger, queue: work, settings, issues };
 
   async function unit<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> {
     const result = await run(writers);
@@ -236,6 +262,7 @@ export function jsonRepositories(store: Store): Repositories {
     crmLedger,
     queue: work,
     settings,
+    issues,
     cursors,
     write<T>(run: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[] = []): Promise<T> {
       // One unit at a time, in call order: a unit's reads see every earlier unit's writes.

@@ -12,10 +12,12 @@
  *   cover at most the data on disk — never a marker ahead of its data.
  */
 import type {
+  Alert,
   Cart,
   CatalogueData,
   Commitment,
   CrmConnection,
+  ErrorEntry,
   LedgerCause,
   LedgerEntry,
   LedgerPosition,
@@ -170,6 +172,25 @@ export interface SettingsWriter {
   update(change: Partial<SettingsSnapshot>): Promise<void>;
 }
 
+// ——— errors and alerts ———
+
+/** The issue log (SPEC "Errors and alerts"): failures after retries, and conditions raised by key. */
+export interface IssueReader {
+  /** Every error, dismissed ones included; the order is not promised. */
+  errors(): Promise<ErrorEntry[]>;
+  /** Every alert, dismissed ones included; the order is not promised. */
+  alerts(): Promise<Alert[]>;
+}
+
+export interface IssueWriter {
+  /** Adds an error, or replaces the one with its id. */
+  putError(entry: ErrorEntry): Promise<void>;
+  removeError(id: string): Promise<void>;
+  /** Adds an alert, or replaces the one with its key (same key = same condition). */
+  putAlert(alert: Alert): Promise<void>;
+  removeAlert(key: string): Promise<void>;
+}
+
 // ——— cursors ———
 
 /** Sync markers, read-only: they move only with the unit of `Repositories.write`. */
@@ -187,6 +208,7 @@ export interface RepositoryReaders {
   crmLedger: CrmLedgerReader;
   queue: QueueReader;
   settings: SettingsReader;
+  issues: IssueReader;
   cursors: CursorRepository;
 }
 
@@ -198,6 +220,7 @@ export interface RepositoryWriters {
   crmLedger: CrmLedgerWriter & CrmLedgerReader;
   queue: QueueWriter & QueueReader;
   settings: SettingsWriter & SettingsReader;
+  issues: IssueWriter & IssueReader;
 }
 
 export interface Repositories extends RepositoryReaders {

@@ -29,7 +29,7 @@ function watchWriters(w: RepositoryWriters, before: () => Promise<void>): Reposi
         };
       },
     });
-  return { orders: wrap(w.orders), stock: wrap(w.stock), carts: wrap(w.carts), crmLedger: wrap(w.crmLedger), queue: wrap(w.queue), settings: wrap(w.settings) };
+  return { orders: wrap(w.orders), stock: wrap(w.stock), carts: wrap(w.carts), crmLedger: wrap(w.crmLedger), queue: wrap(w.queue), settings: wrap(w.settings), issues: wrap(w.issues) };
 }
 
 describe.skipIf(!started.ok)('PostgreSQL repositories', () => {

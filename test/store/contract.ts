@@ -4,7 +4,7 @@
 // while some units are written.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Cart, Order } from '../../core/model';
+import type { Alert, Cart, ErrorEntry, Order } from '../../core/model';
 import type { Repositories, RepositoryWriters } from '../../core/store/repositories';
 import type { CursorMove } from '../../core/store/cursors';
 import { runsWith } from '../property/seed';
@@ -52,6 +52,20 @@ function cart(id: string, shop: string, state: Cart['state']): Cart {
   };
 }
 
+function errorEntry(id: string, shop: string, attempts: number): ErrorEntry {
+  return {
+    id, source: { kind: 'shop', name: shop }, operation: { kind: 'orders.pull', args: { shop, page: attempts } }, object: `order ${id}`,
+    message: `HTTP 503 (attempt ${attempts})`, firstAt: '2026-11-20T08:00:00.000Z', lastAt: `2026-11-20T08:${String(attempts).padStart(2, '0')}:00.000Z`, attempts, dismissed: attempts % 2 === 0,
+  };
+}
+
+function alert(key: string, id: string, count: number): Alert {
+  return {
+    id, key, source: { kind: 'shop', name: 'Main' }, kind: 'unknown-sku', message: `Orders name ${key}, which the catalogue does not have`, count,
+    firstAt: '2026-11-20T08:00:00.000Z', lastAt: `2026-11-20T09:${String(count).padStart(2, '0')}:00.000Z`, dismissed: count > 5,
+  };
+}
+
 const why = { at: '2026-11-20T09:00:00.000Z', cause: 'set' as const };
 
 /** One write a unit may make. */
@@ -65,7 +79,11 @@ type Op =
   | { kind: 'customer'; email: string; orderKey: string; cents: number }
   | { kind: 'enqueue'; id: string; lane: string }
   | { kind: 'dequeue'; id: string }
-  | { kind: 'reorder'; sku: string; point: number };
+  | { kind: 'reorder'; sku: string; point: number }
+  | { kind: 'error'; id: string; shop: string; attempts: number }
+  | { kind: 'unerror'; id: string }
+  | { kind: 'alert'; key: string; id: string; count: number }
+  | { kind: 'unalert'; key: string };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('order' as const), shop: fc.constantFrom(...SHOPS), remoteId: fc.integer({ min: 1, max: 12 }).map(String), month: fc.constantFrom(...MONTHS), status: fc.constantFrom('processing', 'completed') }),
@@ -81,6 +99,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('enqueue' as const), id: fc.constantFrom('q1', 'q2', 'q3'), lane: fc.constantFrom('crm:A', 'crm:B') }),
   fc.record({ kind: fc.constant('dequeue' as const), id: fc.constantFrom('q1', 'q2', 'q3') }),
   fc.record({ kind: fc.constant('reorder' as const), sku: fc.constantFrom(...SKUS), point: fc.integer({ min: 0, max: 20 }) }),
+  fc.record({ kind: fc.constant('error' as const), id: fc.constantFrom('e1', 'e2', 'e3'), shop: fc.constantFrom(...SHOPS), attempts: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('unerror' as const), id: fc.constantFrom('e1', 'e2', 'e3') }),
+  // The same key under another id: a put by key replaces the alert, id and all.
+  fc.record({ kind: fc.constant('alert' as const), key: fc.constantFrom('unknown-sku:Main:BLUE-M', 'unknown-sku:Main:RED-S'), id: fc.constantFrom('a1', 'a2', 'a3'), count: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('unalert' as const), key: fc.constantFrom('unknown-sku:Main:BLUE-M', 'unknown-sku:Main:RED-S') }),
 );
 
 async function apply(w: RepositoryWriters, op: Op): Promise<void> {
@@ -111,6 +134,15 @@ async function apply(w: RepositoryWriters, op: Op): Promise<void> {
       return w.queue.remove(op.id);
     case 'reorder':
       return w.stock.setReorderPoint(op.sku, op.point);
+    case 'error':
+      return w.issues.putError(errorEntry(op.id, op.shop, op.attempts));
+    case 'unerror':
+      return w.issues.removeError(op.id);
+    case 'alert':
+      // Ids stay unique across keys, as the issue log's random ids are.
+      return w.issues.putAlert(alert(op.key, `${op.id}-${op.key}`, op.count));
+    case 'unalert':
+      return w.issues.removeAlert(op.key);
   }
 }
 
@@ -138,6 +170,8 @@ async function snapshot(repos: Repositories) {
     done: await Promise.all(['o1|a@x|VIP|add', 'o2|b@x|VIP|add', 'o3|a@x|Lost|remove'].map((k) => repos.crmLedger.done(k))),
     customers: await Promise.all(['ada@example.com', 'ben@example.com'].map((e) => repos.crmLedger.customerOrders(e))),
     queue: await repos.queue.list(),
+    errors: (await repos.issues.errors()).sort((a, b) => a.id.localeCompare(b.id)),
+    alerts: (await repos.issues.alerts()).sort((a, b) => a.key.localeCompare(b.key)),
     cursors: await Promise.all(SHOPS.map((s) => repos.cursors.of(s))),
   };
 }
@@ -153,6 +187,19 @@ function ordersAfter(units: Op[][], n: number): Map<string, string> {
   const model = new Map<string, string>();
   for (const unit of units.slice(0, n)) for (const op of unit) if (op.kind === 'order') model.set(`${op.shop}#${op.remoteId}`, op.status);
   return model;
+}
+
+/** The errors and alerts the units leave, replayed on a plain model. */
+function issuesAfter(units: Op[][]): { errors: Map<string, ErrorEntry>; alerts: Map<string, Alert> } {
+  const errors = new Map<string, ErrorEntry>();
+  const alerts = new Map<string, Alert>();
+  for (const op of units.flat()) {
+    if (op.kind === 'error') errors.set(op.id, errorEntry(op.id, op.shop, op.attempts));
+    else if (op.kind === 'unerror') errors.delete(op.id);
+    else if (op.kind === 'alert') alerts.set(op.key, alert(op.key, `${op.id}-${op.key}`, op.count));
+    else if (op.kind === 'unalert') alerts.delete(op.key);
+  }
+  return { errors, alerts };
 }
 
 export function repositoryContract(factory: ContractFactory): void {
@@ -182,6 +229,8 @@ export function repositoryContract(factory: ContractFactory): void {
             expect(Object.values(after.monthCounts).reduce((sum, m) => sum + (m[shop] ?? 0), 0)).toBe(held);
           }
           for (const shop of after.cursors) expect(shop.ordersModifiedAfter).toBe(markerOf(units.length));
+          expect(after.errors).toEqual([...issuesAfter(units).errors.values()].sort((a, b) => a.id.localeCompare(b.id)));
+          expect(after.alerts).toEqual([...issuesAfter(units).alerts.values()].sort((a, b) => a.key.localeCompare(b.key)));
         }),
         runsWith(15),
       );
@@ -194,6 +243,8 @@ export function repositoryContract(factory: ContractFactory): void {
         await w.orders.put(order('Main', '1', '2026-11', 'processing'));
         await w.stock.setOnHand('MUG', 'Warehouse', 4, why);
         await w.carts.put(cart('c1', 'Main', 'capturing'));
+        await w.issues.putError(errorEntry('e1', 'Main', 1));
+        await w.issues.putAlert(alert('unknown-sku:Main:BLUE-M', 'a1', 1));
       });
       const read = (await repos.orders.get('Main', '1', order('Main', '1', '2026-11', '').createdAt))!;
       read.status = 'cancelled';
@@ -202,6 +253,10 @@ export function repositoryContract(factory: ContractFactory): void {
       expect((await repos.orders.get('Main', '1', read.createdAt))?.status).toBe('processing');
       expect((await repos.stock.item('MUG'))?.onHand.Warehouse).toBe(4);
       expect((await repos.carts.get('c1'))?.state).toBe('capturing');
+      (await repos.issues.errors())[0]!.attempts = 7;
+      (await repos.issues.alerts())[0]!.count = 7;
+      expect((await repos.issues.errors())[0]?.attempts).toBe(1);
+      expect((await repos.issues.alerts())[0]?.count).toBe(1);
       await close();
     });
 
@@ -237,6 +292,30 @@ export function repositoryContract(factory: ContractFactory): void {
         runsWith(10),
       );
     }, 240_000);
+
+    it('keeps errors by id and alerts by key: a put replaces, a remove removes, across reopen', async () => {
+      const subject = await factory.create();
+      const first = await subject.open();
+      await first.repos.write(async (w) => {
+        await w.issues.putError(errorEntry('e1', 'Main', 1));
+        await w.issues.putError(errorEntry('e2', 'Outlet', 1));
+        await w.issues.putAlert(alert('unknown-sku:Main:BLUE-M', 'a1', 1));
+        await w.issues.putAlert(alert('unknown-sku:Main:RED-S', 'a2', 1));
+      });
+      await first.repos.write(async (w) => {
+        await w.issues.putError(errorEntry('e1', 'Main', 3));
+        await w.issues.removeError('e2');
+        await w.issues.putAlert(alert('unknown-sku:Main:BLUE-M', 'a1', 4));
+        await w.issues.removeAlert('unknown-sku:Main:RED-S');
+        // A unit's reads see its own writes.
+        expect((await w.issues.errors()).map((e) => [e.id, e.attempts])).toEqual([['e1', 3]]);
+      });
+      await first.close();
+      const again = await subject.open();
+      expect(await again.repos.issues.errors()).toEqual([errorEntry('e1', 'Main', 3)]);
+      expect(await again.repos.issues.alerts()).toEqual([alert('unknown-sku:Main:BLUE-M', 'a1', 4)]);
+      await again.close();
+    });
 
     it('a failed unit moves no marker', async () => {
       const subject = await factory.create();

@@ -19,6 +19,7 @@ import type { CursorMove } from '../cursors';
 import type { Repositories, RepositoryReaders, RepositoryWriters } from '../repositories';
 import { applyMoves, postgresCursors } from './repos/cursors';
 import { tablesIn, type Db, type Tables } from './repos/db';
+import { postgresIssues } from './repos/issues';
 import { postgresOrders } from './repos/orders';
 import { postgresCarts, postgresCrmLedger, postgresQueue } from './repos/records';
 import { postgresSettings } from './repos/settings';
@@ -36,6 +37,7 @@ function writersOn(db: Db, t: Tables): RepositoryWriters {
     crmLedger: postgresCrmLedger(db, t),
     queue: postgresQueue(db, t),
     settings: postgresSettings(db, t),
+    issues: postgresIssues(db, t),
   };
 }
 
