@@ -30,6 +30,7 @@ import type {
   StockWriter,
 } from './repositories';
 import { extrasOf } from './stock-extras';
+import { jsonStockForApi } from './json-repositories-api';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -84,6 +85,7 @@ export function jsonRepositories(store: Store): Repositories {
   });
 
   const stock: StockReader & StockWriter = {
+    ...jsonStockForApi(store),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);
@@ -281,6 +283,7 @@ export function jsonRepositories(store: Store): Repositories {
   }
 
   return {
+    where: store.dataDir,
     orders,
     stock,
     carts,

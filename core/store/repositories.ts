@@ -20,6 +20,7 @@ import type {
   ErrorEntry,
   LedgerCause,
   LedgerEntry,
+  LedgerPosition,
   Location,
   Order,
   Rule,
@@ -232,4 +233,26 @@ export interface Repositories extends RepositoryReaders {
   write<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves?: readonly CursorMove[]): Promise<T>;
   /** Waits for every write asked for so far. */
   flush(): Promise<void>;
+}
+
+// ——— what the API's handlers need besides (core/api/namespaces) ———
+// Declared as additions to the interfaces above (TypeScript merges an interface's declarations), so
+// this block stands apart from the jobs' additions and each side can grow without touching the other.
+
+export interface StockReader {
+  /**
+   * Stock as it stood at an instant, replayed from the ledger: per SKU and location (null: held for
+   * shops on all locations), the sum of every change up to and including `instant` (ISO). Ordered by
+   * SKU, then location, as `stock at` lists them; positions that never changed are absent.
+   */
+  at(instant: string): Promise<LedgerPosition[]>;
+  /** Every SKU's reorder point (a SKU without one is absent). */
+  reorderPoints(): Promise<Record<string, number>>;
+  /** How many SKUs the stock list holds (what `items().length` would say, without reading them). */
+  skuCount(): Promise<number>;
+}
+
+export interface Repositories {
+  /** Where the data is kept, in the merchant's words: the data folder, or the database and schema. */
+  readonly where: string;
 }

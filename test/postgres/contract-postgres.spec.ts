@@ -63,6 +63,7 @@ describe.skipIf(!started.ok)('PostgreSQL repositories', () => {
       await reader.query('begin transaction isolation level repeatable read read only');
       await reader.query(`set transaction snapshot '${id}'`);
       const repos: Repositories = {
+        where: `snapshot of ${schema}`,
         ...postgresReaders(reader, schema),
         write: () => Promise.reject(new Error('a crash state is read only')),
         flush: async () => undefined,

@@ -8,6 +8,7 @@ import type { Alert, Cart, ErrorEntry, Order } from '../../core/model';
 import type { Repositories, RepositoryWriters } from '../../core/store/repositories';
 import type { CursorMove } from '../../core/store/cursors';
 import { runsWith } from '../property/seed';
+import { apiAdditionsContract } from './contract-api';
 
 export interface OpenedStore {
   repos: Repositories;
@@ -330,4 +331,5 @@ export function repositoryContract(factory: ContractFactory): void {
       await again.close();
     });
   });
+  apiAdditionsContract(factory);
 }

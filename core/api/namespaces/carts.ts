@@ -44,8 +44,7 @@ function cartView(cart: Cart, now: Date): CartView {
 export const carts = namespace(contract, {
   async 'carts.list'({ state, shop }, ctx) {
     const now = ctx.clock.now();
-    return Object.values(ctx.store.carts.data.carts)
-      .filter((c) => (!state || c.state === state) && (!shop || c.shop === shop))
+    return (await ctx.repos.carts.list({ state, shop }))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .map((c) => cartView(c, now));
   },

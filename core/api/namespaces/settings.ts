@@ -37,19 +37,19 @@ const contract = {
 /** Edits are checked the same way as when the settings were first entered, and saved whole or not at all. */
 export const settings = namespace(contract, {
   async 'settings.get'(_params, ctx) {
-    return ctx.store.main.data.settings;
+    return (await ctx.repos.settings.get()).settings;
   },
 
   async 'settings.update'(params, ctx) {
-    const main = ctx.store.main.data;
+    const current = (await ctx.repos.settings.get()).settings;
     const valid = parseOrBadInput(Settings, {
-      ...main.settings,
+      ...current,
       ...(params.stockPushDebounceMs !== undefined ? { stockPushDebounceMs: params.stockPushDebounceMs } : {}),
       ...(params.crmFields ? { crmFields: params.crmFields } : {}),
-      carts: { ...main.settings.carts, ...params.carts },
+      carts: { ...current.carts, ...params.carts },
     });
-    main.settings = valid;
-    await ctx.store.main.save();
+    // Checked whole before anything is written: bad input leaves the stored settings as they were.
+    await ctx.repos.write((w) => w.settings.update({ settings: valid }));
     ctx.events.emit('changed', { area: 'settings' });
     return valid;
   },

@@ -51,9 +51,10 @@ const codeOf = (error: unknown): unknown => (typeof error === 'object' && error 
 
 /**
  * Repositories over a migrated schema (migrate.ts) on `pool`. The pool is the caller's: it stays
- * open after the repositories are done with.
+ * open after the repositories are done with. `where` is what `status` names as the store (the
+ * address without its password, say); by default the schema.
  */
-export function postgresRepositories(pool: pg.Pool, schema: string): Repositories {
+export function postgresRepositories(pool: pg.Pool, schema: string, where = `PostgreSQL schema ${schema}`): Repositories {
   const t = tablesIn(schema);
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -97,6 +98,7 @@ export function postgresRepositories(pool: pg.Pool, schema: string): Repositorie
   }
 
   return {
+    where,
     ...postgresReaders(pool, schema),
     write<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[] = []): Promise<T> {
       const next = queue.then(() => unit(work, moves));
