@@ -2,12 +2,13 @@
 // with a chosen terminal size, against a real engine on a temp data directory.
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import { afterEach, beforeEach } from 'vitest';
 import { typedClient, type ApiClient } from '../../../core/api/client';
 import { dispatch } from '../../../core/api/server';
 import { hostEngine, type EngineHost } from '../../../core/host/host';
 import type { Cart, Order } from '../../../core/model';
 import { applyCommitment } from '../../../core/jobs/commitments';
-import { tempDir } from '../../../test/helpers';
+import { removeTempDirs, tempDir } from '../../../test/helpers';
 import { App } from '../app';
 import { Providers } from '../root';
 
@@ -104,6 +105,54 @@ export async function testEngine(): Promise<EngineHost> {
   const host = await hostEngine({ dataDir: await tempDir('br-tui-'), serve: false });
   if (!host) throw new Error('could not host a test engine');
   return host;
+}
+
+/** The engine and the frames of one test, from `seededEngine`. */
+export interface TuiFixture {
+  /** The running test's engine (a fresh one for every test). */
+  readonly host: EngineHost;
+  /** `renderTui` on the engine's client (unless another is given); unmounted when the test ends. */
+  render(options?: Partial<RenderOptions>, ui?: ReactElement): Rendered;
+  /** Closed when the test ends, before the engine, last given first: sandboxes, worlds, a second engine. */
+  closeAfter<T extends { close(): Promise<unknown> }>(thing: T): T;
+}
+
+/**
+ * The set-up every terminal UI test shares, as hooks of the file (or describe block) that calls it:
+ * before each test a real engine on a fresh folder, seeded (unless `seed: false`); after it, every
+ * frame rendered is unmounted and everything handed to `closeAfter` closed, then the engine, then
+ * the temporary folders — in that order, so no frame polls an engine that is gone.
+ */
+export function seededEngine(options: { seed?: boolean } = {}): TuiFixture {
+  let current: EngineHost | undefined;
+  const rendered: Rendered[] = [];
+  const closers: { close(): Promise<unknown> }[] = [];
+  beforeEach(async () => {
+    current = await testEngine();
+    if (options.seed ?? true) await seed(current);
+  });
+  afterEach(async () => {
+    for (const ui of rendered.splice(0)) ui.unmount();
+    for (const thing of closers.splice(0).reverse()) await thing.close();
+    await current?.close();
+    current = undefined;
+    await removeTempDirs();
+  });
+  return {
+    get host() {
+      if (!current) throw new Error('the test engine exists only while a test runs');
+      return current;
+    },
+    render(renderOptions = {}, ui) {
+      const frame = renderTui({ ...renderOptions, client: renderOptions.client ?? this.host.client }, ui);
+      rendered.push(frame);
+      return frame;
+    },
+    closeAfter(thing) {
+      closers.push(thing);
+      return thing;
+    },
+  };
 }
 
 /**
