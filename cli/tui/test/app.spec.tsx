@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS, seededEngine, type Rendered } from './render';
+import { KEYS, LOADED, seededEngine, type Rendered } from './render';
 
 const tui = seededEngine();
 let ui: Rendered | undefined;
@@ -50,8 +50,7 @@ describe('the app frame', () => {
     ui = tui.render({ columns: 80, rows: 24 });
     for (const key of ['1', '2', '3', '4', '5', '6', '7']) {
       await ui.press(key);
-      await ui.waitFor(/q quit/);
-      await new Promise((r) => setTimeout(r, 50));
+      await ui.waitFor(LOADED);
       const lines = ui.frame().split('\n');
       expect(lines.length, `screen ${key}`).toBeLessThanOrEqual(23);
       for (const line of lines) expect(line.length, `screen ${key}: ${line}`).toBeLessThanOrEqual(80);

@@ -4,7 +4,8 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { Form } from '../components/form';
-import { KEYS, seededEngine, type Rendered } from './render';
+import { waitFor } from '../../../test/helpers';
+import { KEYS, LOADED, seededEngine, type Rendered } from './render';
 
 const tui = seededEngine();
 let ui: Rendered | undefined;
@@ -47,8 +48,7 @@ describe('keys sent in one chunk', () => {
     let expected = '';
     for (const k of keys) expected = k === KEYS.backspace || k === '\b' ? [...expected].slice(0, -1).join('') : expected + k;
     await ui.press(keys.join('') + KEYS.enter);
-    const deadline = Date.now() + 4000;
-    while (submitted === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => submitted !== undefined, 20_000, 'the form to submit');
     expect(submitted).toBe(expected);
   });
 });
@@ -77,7 +77,7 @@ describe('the help line', () => {
     for (const [key, title] of [['1', 'Dashboard'], ['2', 'Errors'], ['3', 'Alerts'], ['4', 'Orders'], ['5', 'Stock'], ['6', 'Carts'], ['7', 'Settings']] as const) {
       await ui.press(key);
       await ui.waitFor(`[${key} ${title}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await ui.waitFor(LOADED);
       const lines = ui.frame().split('\n').filter((l) => l.trim());
       const last = lines.at(-1)!;
       expect(last, `help line of ${title}`).toContain('q quit');

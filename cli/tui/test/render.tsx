@@ -48,6 +48,30 @@ export interface Rendered {
 }
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A frame whose screen has its data (no "Loading…" left) and shows the help line. Wait for this,
+ * not for a while: on a busy machine or a slow engine a fixed wait checks a half-drawn screen.
+ */
+export const LOADED = /^(?![\s\S]*Loading…)[\s\S]*q quit/;
+
+/**
+ * Lets the UI finish what a key started, in event-loop turns rather than milliseconds: Ink hands a
+ * lone escape on at the next turn and React renders on later ones, so the frame is read once it
+ * has stayed the same for a few turns in a row (at most a few hundred turns; nothing timed). Work
+ * that waits on the engine is not covered: the tests wait for what it shows with `waitFor`.
+ */
+async function settle(frame: () => string): Promise<void> {
+  let last = frame();
+  let still = 0;
+  for (let i = 0; i < 500 && still < 5; i++) {
+    await turn();
+    const now = frame();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}
 
 /** Renders `ui` (default: the whole app) inside the app's providers, at `columns`×`rows`. */
 export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
@@ -70,9 +94,8 @@ export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
     async press(...keys) {
       for (const key of keys) {
         instance.stdin.write(key);
-        await tick(key === KEYS.escape ? 30 : 5);
+        await settle(frame);
       }
-      await tick(10);
     },
     async waitFor(text, timeoutMs = 4000) {
       // The budget is this process's CPU time, not the wall clock: on a busy machine the UI gets the
