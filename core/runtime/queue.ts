@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Operation, Source } from '../model';
 import { workKey, type QueuedWork, type WorkKind, type WorkOf } from '../model/work';
 import { describeFailure } from '../platforms/errors';
 import type { Store } from '../store';
 import type { Clock } from './clock';
 import { recordError } from './issues';
+import { UNREADABLE_KIND, unreadableId, unreadableKindLabel } from './unreadable-work';
 
 /**
  * What a handler of `drain` reports: done (the item leaves the queue); wait (it stays, tried again
@@ -27,8 +28,7 @@ export interface FailureIssue {
   object: string;
 }
 
-/** The error entry's operation for an item of queue.json that could not be read. */
-export const UNREADABLE_KIND = 'queue.unreadable';
+export { UNREADABLE_KIND } from './unreadable-work';
 
 /**
  * The persistent work queue: work that must happen exactly once, even across restarts (shipping
@@ -140,11 +140,10 @@ export class WorkQueue {
    */
   private reportUnreadable(): void {
     for (const { item, problem } of this.store.queue.data.unreadable ?? []) {
-      const fields: Record<string, unknown> = typeof item === 'object' && item !== null ? Object.fromEntries(Object.entries(item)) : {};
-      const id = typeof fields.id === 'string' && fields.id ? fields.id : createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 8);
+      const id = unreadableId(item);
       const operation: Operation = { kind: UNREADABLE_KIND, args: { id } };
       if (this.store.issues.data.errors.some((e) => e.operation.kind === UNREADABLE_KIND && e.operation.args.id === id)) continue;
-      const kind = typeof fields.kind === 'string' ? ` (${fields.kind.slice(0, 60)})` : '';
+      const kind = unreadableKindLabel(item);
       recordError(this.store, this.clock.now(), {
         source: { kind: 'backroom', name: 'Work queue' },
         operation,

@@ -1,6 +1,8 @@
 // Copying a data folder into PostgreSQL: the folder is only read (hashed before and after), every
 // table arrives with the same rows (counts and checksums read back from the server), a copy
 // stopped part-way goes on where it stopped without a row twice, and a dry run writes nothing.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fc } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../core/store';
@@ -88,6 +90,29 @@ describe.skipIf(!started.ok)('copying a data folder into PostgreSQL', () => {
       { numRuns: 6, verbose: true },
     );
   }, 300_000);
+
+  it('copies the items of queue.json kept aside as unreadable, as they are, with the reason: nothing the folder held is dropped', async () => {
+    const dir = await makeFolder(5);
+    // One item this version cannot read (a hand edit, or a newer version's work), beside the good one.
+    const queueFile = join(dir, 'queue.json');
+    const queue = JSON.parse(await readFile(queueFile, 'utf8')) as { items: unknown[] };
+    const broken = { id: 'q9', lane: 'shop:Main', kind: 'shipping.push', payload: {}, enqueuedAt: 'x', attempts: 'three' };
+    const notAnObject = 'left here by hand';
+    queue.items.push(broken, notAnObject);
+    await writeFile(queueFile, JSON.stringify(queue));
+    const source = await openStore(dir);
+    expect(source.queue.data.unreadable?.map((u) => u.item)).toEqual([broken, notAnObject]);
+
+    const dry = await copyFolder({ source, target, schema: freshSchema(), key, migrations, dryRun: true });
+    expect(dry.tables.find((t) => t.table === 'queue_unreadable'), 'a dry run counts them too').toMatchObject({ rows: 2 });
+    const schema = freshSchema();
+    const report = await copyFolder({ source, target, schema, key, migrations });
+    expect(report.tables.find((t) => t.table === 'queue_unreadable')).toMatchObject({ rows: 2, copied: 2 });
+    expect(report.tables.find((t) => t.table === 'queue_items')).toMatchObject({ rows: 1 });
+    const { rows } = await target.pool.query<{ item: unknown; problem: string }>(`select item, problem from ${schema}.queue_unreadable order by position`);
+    expect(rows.map((r) => r.item)).toEqual([broken, notAnObject]);
+    expect(rows[0]!.problem).toMatch(/attempts/);
+  }, 180_000);
 
   it('refuses to copy into a database that already holds other Backroom data, and a changed row fails verification', async () => {
     const dir = await makeFolder(20);

@@ -2,33 +2,25 @@
 // saving, as `backroom shop add` does, and offers the same way out as --no-check. Against the
 // WooCommerce sandbox, which refuses a wrong secret with WooCommerce's own 401.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
 import { startWooSandbox, type WooSandbox } from '../../../sandbox/woocommerce';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { KEYS, seededEngine, type Rendered } from './render';
 
 const WRONG_SECRET = 'cs_0000000000000000000000000000000000000bad';
-let host: EngineHost;
+const tui = seededEngine();
 let shop: WooSandbox;
 let ui: Rendered | undefined;
 beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
   shop = await startWooSandbox();
 });
 afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
-  await host.close();
   await shop.close();
-  await removeTempDirs();
 });
 
 const type = (text: string) => ui!.press(...text.split(''));
 
 /** Opens the form from the Shops heading of Settings and fills name, URL, key and secret. */
 async function fillAddShop(name: string, secret: string): Promise<void> {
-  ui = renderTui({ client: host.client, columns: 120, rows: 40 });
+  ui = tui.render({ columns: 120, rows: 40 });
   await ui.waitFor('Main shop');
   await ui.press('7');
   await ui.waitFor('Locations');
@@ -43,7 +35,7 @@ async function fillAddShop(name: string, secret: string): Promise<void> {
   await type(secret);
 }
 
-const shopNames = () => host.store.main.data.shops.map((s) => s.name);
+const shopNames = () => tui.host.store.main.data.shops.map((s) => s.name);
 
 describe('TUI: add a WooCommerce shop', () => {
   it('refuses keys the shop does not accept, saves nothing, and says how to save them anyway', async () => {

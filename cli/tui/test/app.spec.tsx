@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { describe, expect, it } from 'vitest';
+import { KEYS, LOADED, seededEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered | undefined;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
-  await host.close();
-  await removeTempDirs();
-});
 
 describe('the app frame', () => {
   it('opens on the dashboard, says it hosts the engine, and shows the screens with counts', async () => {
-    ui = renderTui({ client: host.client, hosted: true });
+    ui = tui.render({ hosted: true });
     const frame = await ui.waitFor('Main shop');
     expect(frame).toContain('engine hosted here (q stops it)');
     expect(frame).toContain('[1 Dashboard]');
@@ -28,13 +16,13 @@ describe('the app frame', () => {
   });
 
   it('says when it is merely attached', async () => {
-    ui = renderTui({ client: host.client, hosted: false });
+    ui = tui.render({ hosted: false });
     await ui.waitFor('attached to engine');
     expect(ui.frame()).toContain('q leaves it running');
   });
 
   it('tab, shift+tab and the number keys switch screens', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press(KEYS.tab);
     await ui.waitFor('[2 Errors (2)]');
@@ -49,7 +37,7 @@ describe('the app frame', () => {
   });
 
   it('q and ctrl+c ask to quit', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('q');
     expect(ui.quit.count).toBe(1);
@@ -59,11 +47,10 @@ describe('the app frame', () => {
   });
 
   it('fits 80×24: no line wider than the terminal, and the frame is at most 23 lines', async () => {
-    ui = renderTui({ client: host.client, columns: 80, rows: 24 });
+    ui = tui.render({ columns: 80, rows: 24 });
     for (const key of ['1', '2', '3', '4', '5', '6', '7']) {
       await ui.press(key);
-      await ui.waitFor(/q quit/);
-      await new Promise((r) => setTimeout(r, 50));
+      await ui.waitFor(LOADED);
       const lines = ui.frame().split('\n');
       expect(lines.length, `screen ${key}`).toBeLessThanOrEqual(23);
       for (const line of lines) expect(line.length, `screen ${key}: ${line}`).toBeLessThanOrEqual(80);
@@ -71,7 +58,7 @@ describe('the app frame', () => {
   });
 
   it('re-lays out on resize', async () => {
-    ui = renderTui({ client: host.client, columns: 120, rows: 40 });
+    ui = tui.render({ columns: 120, rows: 40 });
     await ui.press('2');
     await ui.waitFor('stock push rejected: 500 Internal Server Error');
     ui.resize(60, 20);

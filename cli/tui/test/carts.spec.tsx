@@ -1,29 +1,19 @@
 // The Carts screen against a real engine: carts written to the engine's store as the sweep writes
 // them, and, end to end, carts captured from the WooCommerce sandbox by the real cart sweep.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openWorld, type World } from '../../../test/sync/world';
-import { gatedClient, KEYS, putCart, renderTui, seed, testEngine, type Rendered } from './render';
+import { gatedClient, KEYS, putCart, seededEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered | undefined;
 let world: World | undefined;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
 afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
   await world?.close();
   world = undefined;
-  await host.close();
-  await removeTempDirs();
 });
 
 const openCarts = async (options: { columns?: number; rows?: number } = {}) => {
-  ui = renderTui({ client: host.client, columns: options.columns ?? 100, rows: options.rows ?? 24 });
+  ui = tui.render({ columns: options.columns ?? 100, rows: options.rows ?? 24 });
   await ui.waitFor('Main shop');
   await ui.press('6');
   return ui.waitFor('[6 Carts]');
@@ -31,9 +21,9 @@ const openCarts = async (options: { columns?: number; rows?: number } = {}) => {
 const selectedLine = () => ui!.frame().split('\n').find((l) => l.startsWith('›')) ?? '';
 
 async function seedCarts(): Promise<void> {
-  await putCart(host, { id: 'Main shop#11', email: 'lena@example.com', name: 'Lena Vogel', total: '59.90', state: 'abandoned' }, 3 * 60);
-  await putCart(host, { id: 'Main shop#12', email: 'tom@spam.test', name: 'Tom', total: '12.00', state: 'capturing', crmBlocked: true }, 20);
-  await putCart(host, { id: 'Main shop#13', email: 'mia@example.com', name: 'Mia Berg', total: '120.00', currency: 'USD', state: 'recovered' }, 3 * 24 * 60);
+  await putCart(tui.host, { id: 'Main shop#11', email: 'lena@example.com', name: 'Lena Vogel', total: '59.90', state: 'abandoned' }, 3 * 60);
+  await putCart(tui.host, { id: 'Main shop#12', email: 'tom@spam.test', name: 'Tom', total: '12.00', state: 'capturing', crmBlocked: true }, 20);
+  await putCart(tui.host, { id: 'Main shop#13', email: 'mia@example.com', name: 'Mia Berg', total: '120.00', currency: 'USD', state: 'recovered' }, 3 * 24 * 60);
 }
 
 describe('Carts', () => {
@@ -90,10 +80,10 @@ describe('Carts', () => {
     // The abandoned carts are held back, as a busy machine or a slow engine would.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    const client = gatedClient(host, async (method, params) => {
+    const client = gatedClient(tui.host, async (method, params) => {
       if (method === 'carts.list' && JSON.stringify(params).includes('abandoned')) await held;
     });
-    ui = renderTui({ client, columns: 100, rows: 24 });
+    ui = tui.render({ client, columns: 100, rows: 24 });
     await ui.waitFor('Main shop');
     await ui.press('6');
     await ui.waitFor('Carts: 3');
@@ -133,7 +123,7 @@ describe('Carts', () => {
 
   it('adds a SHOP column when the carts come from more than one shop', async () => {
     await seedCarts();
-    await putCart(host, { id: 'Outlet#1', shop: 'Outlet', email: 'olga@example.com' }, 5);
+    await putCart(tui.host, { id: 'Outlet#1', shop: 'Outlet', email: 'olga@example.com' }, 5);
     await openCarts();
     await ui!.waitFor('Carts: 4');
     expect(ui!.frame()).toMatch(/STATE\s+EMAIL\s+NAME\s+TOTAL\s+AGE\s+NOTE\s+SHOP/);
@@ -143,15 +133,15 @@ describe('Carts', () => {
   it('refetches when the engine says carts changed', async () => {
     await openCarts();
     await ui!.waitFor('Carts: 0');
-    await putCart(host, { email: 'new@example.com', name: 'New Customer' }, 15);
-    host.ctx.events.emit('changed', { area: 'carts' });
+    await putCart(tui.host, { email: 'new@example.com', name: 'New Customer' }, 15);
+    tui.host.ctx.events.emit('changed', { area: 'carts' });
     await ui!.waitFor('new@example.com');
     expect(ui!.frame()).toContain('Carts: 1');
   });
 
   it('fits 80×24 with long addresses', async () => {
     await seedCarts();
-    await putCart(host, { email: 'a-very-long-address-that-goes-on-and-on@some-long-domain.example.com', name: 'Someone With A Long Name' }, 5);
+    await putCart(tui.host, { email: 'a-very-long-address-that-goes-on-and-on@some-long-domain.example.com', name: 'Someone With A Long Name' }, 5);
     await openCarts({ columns: 80, rows: 24 });
     await ui!.waitFor('Carts: 4');
     for (const line of ui!.frame().split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
@@ -162,7 +152,7 @@ describe('Carts', () => {
 describe('Carts, captured by the real sweep from the WooCommerce sandbox', () => {
   it('shows a checkout as soon as the cart sweep captures it, without a key press', async () => {
     world = await openWorld({ shops: [{ name: 'Woo', sandbox: { seed: { products: 3, customers: 4 } } }] });
-    ui = renderTui({ client: world.host.client, columns: 100 });
+    ui = tui.render({ client: world.host.client, columns: 100 });
     await ui.waitFor('Woo');
     await ui.press('6');
     await ui.waitFor('Carts: 0');

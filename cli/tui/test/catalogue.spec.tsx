@@ -2,33 +2,26 @@
 // SKU, add a kit (and see a bad one refused with the reason), and read the dry run of a shop's first
 // sync from a WooCommerce sandbox.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
 import { startWooSandbox, type WooSandbox } from '../../../sandbox/woocommerce';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, selectRow, testEngine, type Rendered } from './render';
+import { KEYS, selectRow, seededEngine, type Rendered } from './render';
 
-let host: EngineHost | undefined;
 let ui: Rendered | undefined;
 let shop: WooSandbox | undefined;
 afterEach(async () => {
-  ui?.unmount();
-  await host?.close();
   await shop?.close();
-  host = ui = shop = undefined;
-  await removeTempDirs();
+  ui = shop = undefined;
 });
 
 const type = (text: string) => ui!.press(...text.split(''));
 
 describe('Kits screen', () => {
+  const tui = seededEngine();
   it('links an unlinked SKU, ignores another, and adds a kit; a bad kit is refused with the reason', async () => {
-    host = await testEngine();
-    await seed(host);
     const at = new Date().toISOString();
     for (const shopSku of ['tshirt-red-m', 'GIFT-WRAP']) {
-      host.store.catalogue.data.unlinked[`Main shop#${shopSku}`] = { shop: 'Main shop', shopSku, name: '', seenOnOrders: true, seenOnProducts: false, orders: ['WO:1009'], lines: 1, firstSeenAt: at, lastSeenAt: at };
+      tui.host.store.catalogue.data.unlinked[`Main shop#${shopSku}`] = { shop: 'Main shop', shopSku, name: '', seenOnOrders: true, seenOnProducts: false, orders: ['WO:1009'], lines: 1, firstSeenAt: at, lastSeenAt: at };
     }
-    ui = renderTui({ client: host.client, columns: 110, rows: 30 });
+    ui = tui.render({ columns: 110, rows: 30 });
     await ui.waitFor('Main shop');
     await ui.press('8');
     await ui.waitFor('Not in the catalogue: 2 SKUs');
@@ -38,7 +31,7 @@ describe('Kits screen', () => {
     await type('TS-RED-M');
     await ui.press(KEYS.enter);
     await ui.waitFor('Linked tshirt-red-m → TS-RED-M on Main shop');
-    expect((await host.client.call('sku.aliases', {})).map((a) => a.sku)).toEqual(['TS-RED-M']);
+    expect((await tui.host.client.call('sku.aliases', {})).map((a) => a.sku)).toEqual(['TS-RED-M']);
 
     await ui.waitFor('Not in the catalogue: 1 SKU ');
     await selectRow(ui, 'GIFT-WRAP');
@@ -61,15 +54,15 @@ describe('Kits screen', () => {
 });
 
 describe('Plan screen', () => {
+  const tui = seededEngine({ seed: false });
   it("shows the dry run of a new shop's first sync", async () => {
     shop = await startWooSandbox({ seed: { products: 4 } });
     const sku = [...shop.state.products.values()].find((p) => p.type === 'simple' && p.manageStock)!.sku;
     shop.addOrder({ status: 'processing', lines: [{ sku, quantity: 1 }] });
-    host = await testEngine();
-    await host.client.call('location.add', { name: 'WH' });
-    await host.client.call('stock.set', { sku, location: 'WH', quantity: 6 });
-    await host.client.call('shop.add', { platform: 'woocommerce', name: 'New shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'WH' });
-    ui = renderTui({ client: host.client, columns: 160, rows: 30 });
+    await tui.host.client.call('location.add', { name: 'WH' });
+    await tui.host.client.call('stock.set', { sku, location: 'WH', quantity: 6 });
+    await tui.host.client.call('shop.add', { platform: 'woocommerce', name: 'New shop', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'WH' });
+    ui = tui.render({ columns: 160, rows: 30 });
     await ui.waitFor('New shop');
     await ui.press('9');
     await ui.waitFor('First sync of New shop: g shows what it will do');
@@ -78,6 +71,6 @@ describe('Plan screen', () => {
     expect(frame).toContain('Nothing was changed');
     expect(frame).toContain('Orders: 1 to import or update');
     expect(await ui.waitFor(new RegExp(`${sku}\\s+\\S+\\s+5\\s+to push`))).toContain('Stock:');
-    expect(await host.client.call('orders.list', {})).toMatchObject({ total: 0 });
+    expect(await tui.host.client.call('orders.list', {})).toMatchObject({ total: 0 });
   });
 });

@@ -1,23 +1,13 @@
 // The dashboard's NEXT column says when each job runs next. A planned run whose time has come is
 // starting or running (the plan moves on when it finishes): it must never read "10s ago".
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
+import { describe, expect, it } from 'vitest';
 import { connectionRows, type DashboardData } from '../screens/dashboard';
-import { seed, testEngine } from './render';
+import { seededEngine } from './render';
 
-let host: EngineHost;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  await host.close();
-  await removeTempDirs();
-});
+const tui = seededEngine();
 
 async function dashboardWith(nextAt: Date): Promise<DashboardData> {
-  const [status, engine, errors] = await Promise.all([host.client.call('status'), host.client.call('engine.state'), host.client.call('errors.list')]);
+  const [status, engine, errors] = await Promise.all([tui.host.client.call('status'), tui.host.client.call('engine.state'), tui.host.client.call('errors.list')]);
   return { status, errors, engine: { ...engine, nextRuns: [{ job: 'orders', target: 'Main shop', at: nextAt.toISOString() }] } };
 }
 

@@ -1,31 +1,20 @@
 // The terminal UI keeps every key a fast typist (or a terminal that batches input) sends, refreshes
 // the stock screen once the shop has been sent an edit, and keeps its help line on one line.
 import { fc, test } from '@fast-check/vitest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
 import { Form } from '../components/form';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { waitFor } from '../../../test/helpers';
+import { KEYS, LOADED, seededEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered | undefined;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
-  await host.close();
-  await removeTempDirs();
-});
 
 const selectedLine = (frame: string) => frame.split('\n').find((l) => l.startsWith('›')) ?? '';
 
 describe('keys sent in one chunk', () => {
   it('a burst of letters and backspaces in one write edits the field exactly as typed', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('5');
     await ui.waitFor('TS-RED-M');
@@ -44,8 +33,8 @@ describe('keys sent in one chunk', () => {
   )('the form field equals the typed model for any burst', async (keys) => {
     let submitted: string | undefined;
     ui?.unmount();
-    ui = renderTui(
-      { client: host.client },
+    ui = tui.render(
+      {},
       <Form
         title="Burst"
         fields={[{ name: 'text', label: 'Text' }]}
@@ -59,24 +48,23 @@ describe('keys sent in one chunk', () => {
     let expected = '';
     for (const k of keys) expected = k === KEYS.backspace || k === '\b' ? [...expected].slice(0, -1).join('') : expected + k;
     await ui.press(keys.join('') + KEYS.enter);
-    const deadline = Date.now() + 4000;
-    while (submitted === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => submitted !== undefined, 20_000, 'the form to submit');
     expect(submitted).toBe(expected);
   });
 });
 
 describe('the stock screen after an edit', () => {
   it('shows the quantity the shop was last sent once the push that follows the edit has finished', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('5');
     await ui.waitFor(/TS-RED-M\s+12\s+3\s+2\s+13\s+11/);
-    await host.client.call('stock.set', { sku: 'TS-RED-M', location: 'Warehouse', quantity: 20 });
+    await tui.host.client.call('stock.set', { sku: 'TS-RED-M', location: 'Warehouse', quantity: 20 });
     await ui.waitFor(/TS-RED-M\s+20\s+3\s+2\s+21\s+11/);
     // What the inventory job does once the shop accepted the push: the cursor's lastSent, then the job's end.
-    await host.store.checkpoint({ shop: 'Main shop', lastSent: { 'TS-RED-M': 21 } });
-    host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'running' });
-    host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'done' });
+    await tui.host.store.checkpoint({ shop: 'Main shop', lastSent: { 'TS-RED-M': 21 } });
+    tui.host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'running' });
+    tui.host.ctx.events.emit('job', { job: 'inventory', target: 'Main shop', state: 'done' });
     await ui.waitFor(/TS-RED-M\s+20\s+3\s+2\s+21\s+21/);
     expect(selectedLine(ui.frame())).toBeTruthy();
   });
@@ -84,12 +72,12 @@ describe('the stock screen after an edit', () => {
 
 describe('the help line', () => {
   it('fits one line of 80 columns on every screen and always says how to quit', async () => {
-    ui = renderTui({ client: host.client, columns: 80, rows: 24 });
+    ui = tui.render({ columns: 80, rows: 24 });
     await ui.waitFor('Main shop');
     for (const [key, title] of [['1', 'Dashboard'], ['2', 'Errors'], ['3', 'Alerts'], ['4', 'Orders'], ['5', 'Stock'], ['6', 'Carts'], ['7', 'Settings']] as const) {
       await ui.press(key);
       await ui.waitFor(`[${key} ${title}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await ui.waitFor(LOADED);
       const lines = ui.frame().split('\n').filter((l) => l.trim());
       const last = lines.at(-1)!;
       expect(last, `help line of ${title}`).toContain('q quit');

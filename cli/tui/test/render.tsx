@@ -2,12 +2,13 @@
 // with a chosen terminal size, against a real engine on a temp data directory.
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import { afterEach, beforeEach } from 'vitest';
 import { typedClient, type ApiClient } from '../../../core/api/client';
 import { dispatch } from '../../../core/api/server';
 import { hostEngine, type EngineHost } from '../../../core/host/host';
 import type { Cart, Order } from '../../../core/model';
 import { applyCommitment } from '../../../core/jobs/commitments';
-import { tempDir } from '../../../test/helpers';
+import { removeTempDirs, tempDir } from '../../../test/helpers';
 import { App } from '../app';
 import { Providers } from '../root';
 
@@ -47,6 +48,30 @@ export interface Rendered {
 }
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A frame whose screen has its data (no "Loading…" left) and shows the help line. Wait for this,
+ * not for a while: on a busy machine or a slow engine a fixed wait checks a half-drawn screen.
+ */
+export const LOADED = /^(?![\s\S]*Loading…)[\s\S]*q quit/;
+
+/**
+ * Lets the UI finish what a key started, in event-loop turns rather than milliseconds: Ink hands a
+ * lone escape on at the next turn and React renders on later ones, so the frame is read once it
+ * has stayed the same for a few turns in a row (at most a few hundred turns; nothing timed). Work
+ * that waits on the engine is not covered: the tests wait for what it shows with `waitFor`.
+ */
+async function settle(frame: () => string): Promise<void> {
+  let last = frame();
+  let still = 0;
+  for (let i = 0; i < 500 && still < 5; i++) {
+    await turn();
+    const now = frame();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}
 
 /** Renders `ui` (default: the whole app) inside the app's providers, at `columns`×`rows`. */
 export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
@@ -69,9 +94,8 @@ export function renderTui(options: RenderOptions, ui?: ReactElement): Rendered {
     async press(...keys) {
       for (const key of keys) {
         instance.stdin.write(key);
-        await tick(key === KEYS.escape ? 30 : 5);
+        await settle(frame);
       }
-      await tick(10);
     },
     async waitFor(text, timeoutMs = 4000) {
       // The budget is this process's CPU time, not the wall clock: on a busy machine the UI gets the
@@ -104,6 +128,54 @@ export async function testEngine(): Promise<EngineHost> {
   const host = await hostEngine({ dataDir: await tempDir('br-tui-'), serve: false });
   if (!host) throw new Error('could not host a test engine');
   return host;
+}
+
+/** The engine and the frames of one test, from `seededEngine`. */
+export interface TuiFixture {
+  /** The running test's engine (a fresh one for every test). */
+  readonly host: EngineHost;
+  /** `renderTui` on the engine's client (unless another is given); unmounted when the test ends. */
+  render(options?: Partial<RenderOptions>, ui?: ReactElement): Rendered;
+  /** Closed when the test ends, before the engine, last given first: sandboxes, worlds, a second engine. */
+  closeAfter<T extends { close(): Promise<unknown> }>(thing: T): T;
+}
+
+/**
+ * The set-up every terminal UI test shares, as hooks of the file (or describe block) that calls it:
+ * before each test a real engine on a fresh folder, seeded (unless `seed: false`); after it, every
+ * frame rendered is unmounted and everything handed to `closeAfter` closed, then the engine, then
+ * the temporary folders — in that order, so no frame polls an engine that is gone.
+ */
+export function seededEngine(options: { seed?: boolean } = {}): TuiFixture {
+  let current: EngineHost | undefined;
+  const rendered: Rendered[] = [];
+  const closers: { close(): Promise<unknown> }[] = [];
+  beforeEach(async () => {
+    current = await testEngine();
+    if (options.seed ?? true) await seed(current);
+  });
+  afterEach(async () => {
+    for (const ui of rendered.splice(0)) ui.unmount();
+    for (const thing of closers.splice(0).reverse()) await thing.close();
+    await current?.close();
+    current = undefined;
+    await removeTempDirs();
+  });
+  return {
+    get host() {
+      if (!current) throw new Error('the test engine exists only while a test runs');
+      return current;
+    },
+    render(renderOptions = {}, ui) {
+      const frame = renderTui({ ...renderOptions, client: renderOptions.client ?? this.host.client }, ui);
+      rendered.push(frame);
+      return frame;
+    },
+    closeAfter(thing) {
+      closers.push(thing);
+      return thing;
+    },
+  };
 }
 
 /**

@@ -1,22 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { describe, expect, it } from 'vitest';
+import { KEYS, seededEngine, testEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  ui?.unmount();
-  await host.close();
-  await removeTempDirs();
-});
 
 const open = async (screen: string, text: string | RegExp) => {
-  ui = renderTui({ client: host.client });
+  ui = tui.render();
   await ui.waitFor('Main shop');
   await ui.press(screen);
   return ui.waitFor(text);
@@ -25,7 +14,7 @@ const type = (text: string) => ui.press(...text.split(''));
 
 describe('Dashboard', () => {
   it('shows each shop with its state, jobs with last and next run, and counts', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     const frame = await ui.waitFor('Main shop');
     expect(frame).toMatch(/Main shop\s+woocommerce WO\s+Needs attention\s+2\s+orders\s+2m ago/);
     expect(frame).toContain('SKUs 2 · locations 2 · open errors 2 · alerts 1');
@@ -34,18 +23,18 @@ describe('Dashboard', () => {
   });
 
   it('shows a live progress line from job events and refetches on changes', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Now: idle');
-    host.ctx.events.emit('job', { job: 'orders', target: 'Main shop', state: 'running', done: 3, total: 10 });
+    tui.host.ctx.events.emit('job', { job: 'orders', target: 'Main shop', state: 'running', done: 3, total: 10 });
     await ui.waitFor('Now: orders Main shop 3/10');
-    host.ctx.events.emit('job', { job: 'orders', target: 'Main shop', state: 'done', message: 'pulled 10' });
+    tui.host.ctx.events.emit('job', { job: 'orders', target: 'Main shop', state: 'done', message: 'pulled 10' });
     await ui.waitFor('last: orders Main shop — pulled 10 (done)');
-    await host.client.call('stock.set', { sku: 'NEW-1', location: 'Warehouse', quantity: 1 });
+    await tui.host.client.call('stock.set', { sku: 'NEW-1', location: 'Warehouse', quantity: 1 });
     await ui.waitFor('SKUs 3');
   });
 
   it('p pauses and resumes the engine', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('p');
     await ui.waitFor('Done: engine paused');
@@ -56,16 +45,11 @@ describe('Dashboard', () => {
   });
 
   it('s runs a sync and reports the result', async () => {
-    const empty = await testEngine();
-    try {
-      ui = renderTui({ client: empty.client });
-      await ui.waitFor('No shops yet');
-      await ui.press('g', 's');
-      await ui.waitFor('Done: sync finished: 0 job runs, 0 errors.');
-    } finally {
-      ui.unmount();
-      await empty.close();
-    }
+    const empty = tui.closeAfter(await testEngine());
+    ui = tui.render({ client: empty.client });
+    await ui.waitFor('No shops yet');
+    await ui.press('g', 's');
+    await ui.waitFor('Done: sync finished: 0 job runs, 0 errors.');
   });
 });
 
@@ -115,10 +99,10 @@ describe('Alerts', () => {
   it('lists groups, shows a group with its newest example, and d dismisses the whole group', async () => {
     const at = new Date().toISOString();
     for (const sku of ['BLUE-M', 'RED-S', 'BLUE-L']) {
-      host.store.issues.data.alerts.push({ id: `u-${sku}`, key: `unknown-sku:Main shop:${sku}`, source: { kind: 'shop', name: 'Main shop' }, kind: 'unknown-sku', message: `Order WO:1003 has SKU ${sku}, which is not in the catalogue`, count: sku === 'BLUE-M' ? 12 : 1, firstAt: at, lastAt: at, dismissed: false });
+      tui.host.store.issues.data.alerts.push({ id: `u-${sku}`, key: `unknown-sku:Main shop:${sku}`, source: { kind: 'shop', name: 'Main shop' }, kind: 'unknown-sku', message: `Order WO:1003 has SKU ${sku}, which is not in the catalogue`, count: sku === 'BLUE-M' ? 12 : 1, firstAt: at, lastAt: at, dismissed: false });
     }
-    await host.store.issues.save();
-    ui = renderTui({ client: host.client, columns: 120 });
+    await tui.host.store.issues.save();
+    ui = tui.render({ columns: 120 });
     await ui.waitFor('Main shop');
     await ui.press('3');
     const frame = await ui.waitFor('name SKUs the catalogue does not have');
@@ -273,7 +257,7 @@ describe('Settings', () => {
     await ui.press(KEYS.enter);
     await ui.waitFor('Done: saved shop Main shop.');
     await ui.waitFor(/stock from all locations · pull\s+60s/);
-    expect(host.store.main.data.shops[0]!.intervals.ordersSeconds).toBe(60);
+    expect(tui.host.store.main.data.shops[0]!.intervals.ordersSeconds).toBe(60);
   });
 
   it('a adds a location (duplicate refused in the API words); x removes a shop after confirmation', async () => {

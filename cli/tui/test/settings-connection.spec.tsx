@@ -1,33 +1,24 @@
 // The Settings screen changes a connected shop's address and keys, and a CRM's key, through the
 // API's setConnection methods: the shop or CRM is asked with the new keys before anything is
 // saved, a refusal is the API's message under the form with the cursor on the field it names.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../../sandbox/activecampaign/server';
 import { startWooSandbox, type WooSandbox } from '../../../sandbox/woocommerce';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, selectRow, testEngine, type Rendered } from './render';
+import { KEYS, seededEngine, selectRow, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine({ seed: false });
 let ui: Rendered | undefined;
 let woo: WooSandbox | undefined;
 let ac: ActiveCampaignSandbox | undefined;
-beforeEach(async () => {
-  host = await testEngine();
-});
 afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
   await woo?.close();
   await ac?.close();
   woo = undefined;
   ac = undefined;
-  await host.close();
-  await removeTempDirs();
 });
 
 const openSettings = async () => {
-  ui = renderTui({ client: host.client, columns: 120, rows: 40 });
+  ui = tui.render({ columns: 120, rows: 40 });
   await ui.waitFor('quit');
   await ui.press('7');
   return ui.waitFor('Tag rules');
@@ -38,8 +29,8 @@ const erase = (n: number) => ui!.press(...Array<string>(n).fill(KEYS.backspace))
 describe('Settings: a shop\'s address and keys', () => {
   it('c on a shop opens its address and keys; refused keys leave it unchanged, accepted ones are saved', async () => {
     woo = await startWooSandbox();
-    await host.client.call('shop.add', { platform: 'woocommerce', name: 'Woo', url: woo.url, key: 'ck_old', secret: 'cs_old' });
-    const ref = host.store.main.data.shops[0]!.secretRef;
+    await tui.host.client.call('shop.add', { platform: 'woocommerce', name: 'Woo', url: woo.url, key: 'ck_old', secret: 'cs_old' });
+    const ref = tui.host.store.main.data.shops[0]!.secretRef;
     await openSettings();
     await selectRow(ui!, 'Woo: woocommerce');
     await ui!.waitFor(/c address\/keys/);
@@ -54,7 +45,7 @@ describe('Settings: a shop\'s address and keys', () => {
     await ui!.waitFor('Error: Shop "Woo" was not changed');
     expect(ui!.frame()).toMatch(/› New consumer key:\s+•+_ ‹ check this/);
     expect(ui!.frame()).not.toContain('ck_wrong');
-    expect(await host.store.secrets.get(ref)).toEqual({ key: 'ck_old', secret: 'cs_old' });
+    expect(await tui.host.store.secrets.get(ref)).toEqual({ key: 'ck_old', secret: 'cs_old' });
 
     await erase(8);
     await type(woo.credentials.key);
@@ -63,11 +54,11 @@ describe('Settings: a shop\'s address and keys', () => {
     await type(woo.credentials.secret);
     await ui!.press(KEYS.enter);
     await ui!.waitFor('Done: shop Woo accepted the new address and keys; saved.');
-    expect(await host.store.secrets.get(ref)).toEqual(woo.credentials);
+    expect(await tui.host.store.secrets.get(ref)).toEqual(woo.credentials);
   });
 
   it('a wrong address is named under its field and nothing is saved; saving nothing new says so', async () => {
-    await host.client.call('shop.add', { platform: 'woocommerce', name: 'Woo', url: 'https://shop.example.com', key: 'ck_old', secret: 'cs_old' });
+    await tui.host.client.call('shop.add', { platform: 'woocommerce', name: 'Woo', url: 'https://shop.example.com', key: 'ck_old', secret: 'cs_old' });
     await openSettings();
     await selectRow(ui!, 'Woo: woocommerce');
     await ui!.press('c');
@@ -78,7 +69,7 @@ describe('Settings: a shop\'s address and keys', () => {
     await type('ftp://shop');
     await ui!.press(KEYS.enter);
     await ui!.waitFor(/› Shop address:\s+ftp:\/\/shop_ ‹ check this/);
-    expect(host.store.main.data.shops[0]).toMatchObject({ url: 'https://shop.example.com' });
+    expect(tui.host.store.main.data.shops[0]).toMatchObject({ url: 'https://shop.example.com' });
     await ui!.press(KEYS.escape);
     await ui!.waitFor('Woo: woocommerce');
   });
@@ -87,8 +78,8 @@ describe('Settings: a shop\'s address and keys', () => {
 describe('Settings: a CRM\'s address and key', () => {
   it('c on a CRM opens its API URL and key; a refused key is the CRM\'s message, the right one is saved', async () => {
     ac = await startActiveCampaignSandbox();
-    await host.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: 'not-the-key' });
-    const ref = host.store.main.data.crms[0]!.secretRef;
+    await tui.host.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: ac.accountUrl, key: 'not-the-key' });
+    const ref = tui.host.store.main.data.crms[0]!.secretRef;
     await openSettings();
     await selectRow(ui!, 'AC: activecampaign');
     await ui!.press('c');
@@ -98,11 +89,11 @@ describe('Settings: a CRM\'s address and key', () => {
     await ui!.press(KEYS.enter);
     await ui!.waitFor('Error: CRM "AC" was not changed');
     expect(ui!.frame()).toMatch(/› New API key:\s+•+_ ‹ check this/);
-    expect(await host.store.secrets.get(ref)).toEqual({ key: 'not-the-key' });
+    expect(await tui.host.store.secrets.get(ref)).toEqual({ key: 'not-the-key' });
     await erase(11);
     await type(ac.key);
     await ui!.press(KEYS.enter);
     await ui!.waitFor('Done: CRM AC accepted the new address and key; saved.');
-    expect(await host.store.secrets.get(ref)).toEqual({ key: ac.key });
+    expect(await tui.host.store.secrets.get(ref)).toEqual({ key: ac.key });
   });
 });

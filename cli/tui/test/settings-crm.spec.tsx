@@ -1,29 +1,20 @@
 // The Settings screen's CRM part against a real engine: connections (add, test against the
 // ActiveCampaign sandbox, remove), tag rules (add with the API's checks and warning, replay, remove)
 // and the contact field mapping. Every error shown is the API's own message.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startActiveCampaignSandbox, type ActiveCampaignSandbox } from '../../../sandbox/activecampaign/server';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, selectRow, testEngine, type Rendered } from './render';
+import { KEYS, seededEngine, selectRow, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered;
 let crm: ActiveCampaignSandbox | undefined;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
 afterEach(async () => {
-  ui?.unmount();
   await crm?.close();
   crm = undefined;
-  await host.close();
-  await removeTempDirs();
 });
 
 const openSettings = async (columns = 120, rows = 40) => {
-  ui = renderTui({ client: host.client, columns, rows });
+  ui = tui.render({ columns, rows });
   await ui.waitFor('Main shop');
   await ui.press('7');
   return ui.waitFor('Tag rules');
@@ -35,9 +26,9 @@ const wrapped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g,
 
 describe('Settings: CRM connections', () => {
   it('lists connections, rules and the field mapping from the API', async () => {
-    await host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
-    const { rule } = await host.client.call('rules.add', { trigger: { kind: 'product', sku: 'MUG-01' }, applyTags: ['Bought mug'], removeTags: ['Prospect'], crm: 'MC' });
-    await host.client.call('settings.update', { crmFields: { orderCount: 'ORDERS', 'meta:_utm_source': 'UTM' } });
+    await tui.host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
+    const { rule } = await tui.host.client.call('rules.add', { trigger: { kind: 'product', sku: 'MUG-01' }, applyTags: ['Bought mug'], removeTags: ['Prospect'], crm: 'MC' });
+    await tui.host.client.call('settings.update', { crmFields: { orderCount: 'ORDERS', 'meta:_utm_source': 'UTM' } });
     const frame = await openSettings();
     expect(frame).toContain('MC: mailchimp · audience L1 (us21)');
     expect(frame).toContain(`${rule.id}: when order contains MUG-01 → +Bought mug -Prospect (in MC)`);
@@ -79,11 +70,11 @@ describe('Settings: CRM connections', () => {
     await ui.press(KEYS.enter);
     await ui.waitFor('Done: added CRM "ActiveCampaign" (ActiveCampaign, https://example.api-us1.com); t tests it.');
     await ui.waitFor('ActiveCampaign: activecampaign · https://example.api-us1.com');
-    expect(host.store.main.data.crms.map((c) => c.name)).toEqual(['ActiveCampaign']);
+    expect(tui.host.store.main.data.crms.map((c) => c.name)).toEqual(['ActiveCampaign']);
   });
 
   it('a connects Mailchimp; a key without its data centre and a taken name are refused in the API words', async () => {
-    await host.client.call('crm.add', { platform: 'mailchimp', name: 'Mailchimp', key: 'abc-us21', listId: 'L1' });
+    await tui.host.client.call('crm.add', { platform: 'mailchimp', name: 'Mailchimp', key: 'abc-us21', listId: 'L1' });
     await openSettings();
     await selectRow(ui, 'CRM connections');
     await ui.press('a');
@@ -116,13 +107,13 @@ describe('Settings: CRM connections', () => {
     await ui.waitFor('Connect a CRM');
     await ui.press(KEYS.escape);
     await ui.waitFor('No CRM connected');
-    expect(host.store.main.data.crms).toEqual([]);
+    expect(tui.host.store.main.data.crms).toEqual([]);
   });
 
   it('t tests a connection against the CRM; a wrong key reports the CRM failure', async () => {
     crm = await startActiveCampaignSandbox();
-    await host.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: crm.accountUrl, key: crm.key });
-    await host.client.call('crm.add', { platform: 'activecampaign', name: 'Wrong', url: crm.accountUrl, key: 'not-the-key' });
+    await tui.host.client.call('crm.add', { platform: 'activecampaign', name: 'AC', url: crm.accountUrl, key: crm.key });
+    await tui.host.client.call('crm.add', { platform: 'activecampaign', name: 'Wrong', url: crm.accountUrl, key: 'not-the-key' });
     await openSettings();
     await selectRow(ui, 'AC: activecampaign');
     await ui.waitFor(/t test/);
@@ -135,7 +126,7 @@ describe('Settings: CRM connections', () => {
   });
 
   it('x disconnects a CRM after its name is typed', async () => {
-    await host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
+    await tui.host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
     await openSettings();
     await selectRow(ui, 'MC: mailchimp');
     await ui.press('x');
@@ -187,8 +178,8 @@ describe('Settings: tag rules', () => {
     await ui.press(KEYS.enter);
     await ui.waitFor(/Done: added rule r[0-9a-f]+: when order contains MUG-01 → \+Customer \+VIP/);
     await ui.waitFor(/r[0-9a-f]+: when order contains MUG-01 → \+Customer \+VIP$/m);
-    expect(host.store.main.data.rules).toHaveLength(1);
-    expect(host.store.main.data.rules[0]!.trigger).toEqual({ kind: 'product', sku: 'MUG-01' });
+    expect(tui.host.store.main.data.rules).toHaveLength(1);
+    expect(tui.host.store.main.data.rules[0]!.trigger).toEqual({ kind: 'product', sku: 'MUG-01' });
   });
 
   it("shows the API's warning for a rule on pending orders, and refuses the same rule twice", async () => {
@@ -234,12 +225,12 @@ describe('Settings: tag rules', () => {
     await type('Abandoned cart');
     await ui.press(KEYS.enter);
     await ui.waitFor(/when cart recovered → \+Recovered -Abandoned cart$/m);
-    expect(host.store.main.data.rules.map((r) => r.trigger)).toEqual([{ kind: 'order-meta', key: '_cartflows_step', value: 'upsell-accepted' }, { kind: 'cart-recovered' }]);
+    expect(tui.host.store.main.data.rules.map((r) => r.trigger)).toEqual([{ kind: 'order-meta', key: '_cartflows_step', value: 'upsell-accepted' }, { kind: 'cart-recovered' }]);
   });
 
   it('r replays a rule over past orders and carts and says what it queued', async () => {
-    await host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
-    const { rule } = await host.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
+    await tui.host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
+    const { rule } = await tui.host.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
     await openSettings();
     await selectRow(ui, `${rule.id}: when`);
     await ui.waitFor(/r replay/);
@@ -248,7 +239,7 @@ describe('Settings: tag rules', () => {
   });
 
   it('x removes a rule after yes is typed', async () => {
-    const { rule } = await host.client.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
+    const { rule } = await tui.host.client.call('rules.add', { trigger: { kind: 'refunded' }, applyTags: ['Refunded'] });
     await openSettings();
     await selectRow(ui, `${rule.id}: when order refunded`);
     await ui.press('x');
@@ -261,7 +252,7 @@ describe('Settings: tag rules', () => {
     await ui.press(KEYS.enter);
     await ui.waitFor(`Done: removed rule ${rule.id}.`);
     await ui.waitFor('No tag rules yet.');
-    expect(host.store.main.data.rules).toEqual([]);
+    expect(tui.host.store.main.data.rules).toEqual([]);
   });
 });
 
@@ -286,7 +277,7 @@ describe('Settings: CRM contact fields', () => {
     await type('utm_source=UTM');
     await ui.press(KEYS.enter);
     await ui.waitFor('Done: saved the CRM fields. Also sent: orderCount → ORDER_COUNT, lastOrderDate → LAST_ORDER, meta:utm_source → UTM');
-    expect(host.store.main.data.settings.crmFields).toEqual({ orderCount: 'ORDER_COUNT', lastOrderDate: 'LAST_ORDER', 'meta:utm_source': 'UTM' });
+    expect(tui.host.store.main.data.settings.crmFields).toEqual({ orderCount: 'ORDER_COUNT', lastOrderDate: 'LAST_ORDER', 'meta:utm_source': 'UTM' });
 
     await selectRow(ui, 'Also sent:');
     await ui.press('e');
@@ -296,14 +287,14 @@ describe('Settings: CRM contact fields', () => {
     await erase(11);
     await ui.press(KEYS.enter);
     await ui.waitFor('Done: saved the CRM fields. Also sent: lastOrderDate → LAST_ORDER, meta:utm_source → UTM');
-    expect(host.store.main.data.settings.crmFields).toEqual({ lastOrderDate: 'LAST_ORDER', 'meta:utm_source': 'UTM' });
+    expect(tui.host.store.main.data.settings.crmFields).toEqual({ lastOrderDate: 'LAST_ORDER', 'meta:utm_source': 'UTM' });
   });
 });
 
 describe('Settings at 80×24', () => {
   it('every CRM form and the list fit', async () => {
-    await host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
-    await host.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
+    await tui.host.client.call('crm.add', { platform: 'mailchimp', name: 'MC', key: 'abc-us21', listId: 'L1' });
+    await tui.host.client.call('rules.add', { trigger: { kind: 'order-status', statuses: ['processing', 'completed'] }, applyTags: ['Customer'] });
     await openSettings(80, 24);
     const check = (what: string) => {
       const lines = ui.frame().split('\n');

@@ -1,27 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs, tempDir } from '../../../test/helpers';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers';
+import { KEYS, seededEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  ui?.unmount();
-  await host.close();
-  await removeTempDirs();
-});
 
 const typeText = (text: string) => ui.press(...[...text]);
 
 describe('Stock: stock at a date, and export', () => {
   it('h shows stock as it was on a day; a bad date shows the API message and the form stays', async () => {
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('5');
     await ui.waitFor('MUG-01');
@@ -48,7 +38,7 @@ describe('Stock: stock at a date, and export', () => {
 
   it('v writes a CSV through the API and says where; a relative path is refused in its words', async () => {
     const dir = await tempDir('br-tui-export-');
-    ui = renderTui({ client: host.client });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('5');
     await ui.waitFor('MUG-01');

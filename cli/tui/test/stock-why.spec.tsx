@@ -1,24 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../core/host/host';
-import { removeTempDirs } from '../../../test/helpers';
-import { KEYS, renderTui, seed, testEngine, type Rendered } from './render';
+import { describe, expect, it } from 'vitest';
+import { KEYS, seededEngine, type Rendered } from './render';
 
-let host: EngineHost;
+const tui = seededEngine();
 let ui: Rendered;
-beforeEach(async () => {
-  host = await testEngine();
-  await seed(host);
-});
-afterEach(async () => {
-  ui?.unmount();
-  await host.close();
-  await removeTempDirs();
-});
 
 describe('Stock: why and reorder point', () => {
   it('w tells the selected SKU\'s story; o sets its reorder point, and a bad one shows the API message', async () => {
-    await host.client.call('stock.set', { sku: 'MUG-01', location: 'Warehouse', quantity: 41 });
-    ui = renderTui({ client: host.client });
+    await tui.host.client.call('stock.set', { sku: 'MUG-01', location: 'Warehouse', quantity: 41 });
+    ui = tui.render();
     await ui.waitFor('Main shop');
     await ui.press('5');
     await ui.waitFor('MUG-01');

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { Alert, ErrorEntry } from '../../model';
 import { dismissAlertGroup, groupAlerts, type AlertGroup } from '../../runtime/issues';
+import { UNREADABLE_KIND, unreadableRetryRefusal } from '../../runtime/unreadable-work';
 import { method } from '../define';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { namespace } from '../namespace';
 
 export type { Alert, AlertGroup, ErrorEntry };
@@ -44,7 +45,10 @@ export const issues = namespace(contract, {
     return entry;
   },
   async 'errors.retry'({ id }, ctx) {
-    if (!ctx.store.issues.data.errors.some((e) => e.id === id)) throw notFound('id', `There is no error with id "${id}".`);
+    const entry = ctx.store.issues.data.errors.find((e) => e.id === id);
+    if (!entry) throw notFound('id', `There is no error with id "${id}".`);
+    // An unreadable queued item has nothing to run: say what is wrong with it instead.
+    if (entry.operation.kind === UNREADABLE_KIND) throw conflict('id', unreadableRetryRefusal(String(entry.operation.args.id), ctx.store.queue.data.unreadable ?? []));
     return ctx.engine.retryError(id);
   },
   async 'alerts.list'({ all }, ctx) {

@@ -61,10 +61,19 @@ describe('Shopify status mapping', () => {
 
 describe('Shopify connector: orders', () => {
   it('reads every order exactly once, oldest change first, in full pages sized to the bucket', async () => {
-    // A bucket that restores 1000 points a second: pacing has to wait between pages, quickly.
-    const s = await start({ seed: { orders: 130 }, bucket: { maximumAvailable: 1000, restoreRate: 1000 } });
-    const c = connect(s);
+    // A bucket that restores 1000 points a second: pacing has to wait between pages. The bucket and
+    // the connector share one clock that moves only while the connector waits, so what the bucket
+    // holds at each read is what the connector's pacing made it, not what a busy CPU left to chance.
+    let bucketMs = Date.parse('2026-11-01T08:00:00Z');
+    let waitedMs = 0;
+    const s = await start({ seed: { orders: 130 }, bucket: { maximumAvailable: 1000, restoreRate: 1000, now: () => bucketMs } });
+    const sleep = async (ms: number) => {
+      waitedMs += ms;
+      bucketMs += ms;
+    };
+    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { limits: { retries: 2, backoffLimitMs: 100 }, sleep, now: () => bucketMs });
     const orders = await readAll(c);
+    expect(waitedMs, 'a full page costs more than the bucket holds after the first: pacing waits').toBeGreaterThan(0);
     expect(orders).toHaveLength(130);
     expect(new Set(orders.map((o) => o.remoteId)).size).toBe(130);
     const times = orders.map((o) => o.modifiedAt);
@@ -121,7 +130,7 @@ describe('Shopify connector: orders', () => {
     // machine real time would refill it before the first request arrives.
     let bucketMs = Date.parse('2026-11-01T08:00:00Z');
     const s = await start({ seed: { orders: 30 }, bucket: { maximumAvailable: 1000, restoreRate: 50, now: () => bucketMs } });
-    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { limits: { retries: 2, backoffLimitMs: 100 }, sleep: async (ms) => void (bucketMs += ms) });
+    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { limits: { retries: 2, backoffLimitMs: 100 }, sleep: async (ms) => void (bucketMs += ms), now: () => bucketMs });
     s.bucket.setAvailable(0);
     // From a cursor (not a first pull, which would count the orders first): the page meets the empty bucket unannounced.
     const orders = await readAll(c, '2000-01-01T00:00:00Z');
@@ -135,7 +144,8 @@ describe('Shopify connector: orders', () => {
   it('gives up on endless throttling with a transient error', async () => {
     const s = await start({ seed: { orders: 3 }, bucket: { maximumAvailable: 1000, restoreRate: 0.001 } });
     s.bucket.setAvailable(0);
-    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { throttleRetries: 2, limits: { maxRetryAfterMs: 10 } });
+    // The waits go to a clock that never refills this bucket: no real time passes, and none would help.
+    const c = createShopifyConnector({ domain: s.domain }, { token: s.token }, { throttleRetries: 2, limits: { maxRetryAfterMs: 10 }, sleep: async () => undefined });
     const error = await failure(firstPage(c.orderPages({ pageSize: 25 })));
     expect(error.kind).toBe('transient');
     expect(s.operations.map((o) => o.throttled)).toEqual([true, true, true]);

@@ -90,6 +90,8 @@ export interface ShopifyConnectorOptions {
   throttleRetries?: number;
   /** Waits (throttling, bulk operation polls) go through here; tests pass a fake clock's. */
   sleep?: (ms: number) => Promise<void>;
+  /** The time (epoch ms) the bucket's refill is projected on; the same fake clock as `sleep` in tests. */
+  now?: () => number;
   /** A first pull of more orders than this uses a bulk query (default BULK_ORDERS_THRESHOLD). */
   bulkThreshold?: number;
 }
@@ -119,7 +121,7 @@ export function createShopifyConnector(shop: { domain: string; name?: string }, 
   const origin = /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
   const limits = { ...SHOPIFY_LIMITS, ...options.limits };
   const sleep = options.sleep ?? realSleep;
-  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, shopName: shop.name, limits, throttleRetries: options.throttleRetries ?? 10, sleep });
+  const gql: GraphqlClient = createGraphqlClient({ endpoint: `${origin}/admin/api/${SHOPIFY_API_VERSION}/`, token, shopName: shop.name, limits, throttleRetries: options.throttleRetries ?? 10, sleep, now: options.now });
 
   /**
    * How many nodes the next GraphQL page asks for: what the cost bucket holds now, between a fifth

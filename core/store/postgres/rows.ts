@@ -147,6 +147,11 @@ export const TABLES: TableSpec[] = [
     }))),
   },
   {
+    // Kept as they were: an item may not even be an object, so it goes whole into one jsonb column.
+    table: 'queue_unreadable', columns: ['position', 'item', 'problem'], key: ['position'], json: ['item'],
+    rows: (source) => inBatches((source.queue.data.unreadable ?? []).map((u, position) => ({ position, item: keptAsIs(u.item), problem: u.problem }))),
+  },
+  {
     table: 'issue_errors', columns: ['id', 'source_kind', 'source_name', 'dismissed', 'last_at', 'error_json'], key: ['id'], json: ['error_json'],
     rows: (source) => inBatches(source.issues.data.errors.map((e) => ({ id: e.id, source_kind: e.source.kind, source_name: e.source.name, dismissed: e.dismissed, last_at: instant(e.lastAt), error_json: e }))),
   },
@@ -170,6 +175,13 @@ export const TABLES: TableSpec[] = [
     rows: (source) => inBatches(shopsWithMarkers(source).flatMap((shop) => Object.entries(source.cursors.of(shop).skipped ?? {}).map(([sku, s]) => ({ shop, sku, wanted: s.wanted, reason: s.reason })))),
   },
 ];
+
+/** An unreadable item as a cell: the JSON value it was read as (jsonb holds any JSON value, null included). */
+function keptAsIs(item: unknown): Cell {
+  if (item === null || typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' || Array.isArray(item)) return item;
+  if (typeof item === 'object') return Object.fromEntries(Object.entries(item));
+  return null; // read from JSON, so never undefined, a function or a bigint
+}
 
 /** Shops with sync markers: the configured shops and any others the cursors still hold. */
 function shopsWithMarkers(source: Store): string[] {
