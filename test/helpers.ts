@@ -184,11 +184,20 @@ export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv =
   };
 }
 
-/** Polls `condition` until it holds or the deadline passes (for state outside this process). */
+/**
+ * Polls `condition` until it holds or the deadline passes (for state outside this process, or moved
+ * by events). The pauses between checks start short and grow to a quarter second: a condition that
+ * spawns a process or reads a file is not run fifty times a second on a busy machine, and what the
+ * test waits for is the condition, never the pause. The condition is checked once more at the
+ * deadline, so a slow last check still counts.
+ */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+  for (let pause = 5; !(await condition()); pause = Math.min(250, pause * 2)) {
+    if (Date.now() > deadline) {
+      if (await condition()) return;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, pause));
   }
 }

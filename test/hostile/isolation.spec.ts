@@ -4,7 +4,7 @@ import { Scheduler } from '../../core/engine/scheduler';
 import { createShopConnector } from '../../core/platforms';
 import type { ShopConnectorFactory } from '../../core/engine/engine';
 import { startHostileServer, type HostileServer } from '../../sandbox/kit/hostile';
-import { removeTempDirs } from '../helpers';
+import { removeTempDirs, waitFor } from '../helpers';
 import { openWorld, type World } from '../sync/world';
 
 let world: World | undefined;
@@ -74,15 +74,12 @@ describe('one shop that never answers delays only itself', () => {
     await api.call('shop.add', { platform: 'woocommerce', name: 'Hanging', url: hanging.url, key: 'ck_hanging', secret: 'cs_hanging', combined: true, pollSeconds: 60 });
     const { engine, events } = world.host.ctx;
     const scheduler = new Scheduler(engine, clock, events, () => 2000);
-    /** Waits (on events, polled; nothing timed) until the healthy shop's chain has finished and its next pull is planned. */
-    const healthyPlannedAfter = async (afterMs: number) => {
-      for (let i = 0; i < 6000; i++) {
+    /** Waits for the condition (the healthy shop's chain has finished and its next pull is planned), within the test's own limit. */
+    const healthyPlannedAfter = (afterMs: number) =>
+      waitFor(() => {
         const next = scheduler.nextRuns.find((n) => n.job === 'orders' && n.target === 'Healthy');
-        if (next && Date.parse(next.at) > afterMs && !engine.runningJobs.some((j) => j.endsWith(':Healthy'))) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error('the healthy shop never finished its pull');
-    };
+        return !!next && Date.parse(next.at) > afterMs && !engine.runningJobs.some((j) => j.endsWith(':Healthy'));
+      }, 45_000, 'the healthy shop to finish its pull and plan the next one');
     try {
       scheduler.start();
       await clock.advance(0);

@@ -9,19 +9,14 @@ import { parseStoreAddress } from '../../core/store/postgres/connection';
 import { startJobQueue, type JobQueue } from '../../core/store/postgres/jobs';
 import { loadMigrations, migrate } from '../../core/store/postgres/migrate';
 import { openStorePool, type StorePool } from '../../core/store/postgres/pool';
+import { waitFor } from '../helpers';
 import { postgresForSuite } from './server';
 
 const started = await postgresForSuite('postgres jobs');
 const SCHEMA = 'backroom';
 
-async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Resolves once `condition` holds (test/helpers' waitFor), failing with `what` after a generous wait. */
+const eventually = (what: string, condition: () => Promise<boolean>, timeoutMs = 90_000) => waitFor(condition, timeoutMs, what);
 
 describe.skipIf(!started.ok)('pg-boss jobs beside the store', () => {
   const server = started.ok ? started.server : undefined!;

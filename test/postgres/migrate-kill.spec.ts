@@ -6,7 +6,7 @@ import { fc } from '@fast-check/vitest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStoreKey } from '../../core/store/postgres/secret-box';
-import { BIN, ensureCliBuilt, removeTempDirs, ROOT, runBin } from '../helpers';
+import { BIN, ensureCliBuilt, removeTempDirs, ROOT, runBin, waitFor } from '../helpers';
 import { hashFolder, makeFolder } from './folder';
 import { postgresForSuite } from './server';
 
@@ -38,15 +38,8 @@ describe.skipIf(!started.ok)('backroom migrate, killed mid-copy', () => {
         let finished: { code: number | null; signal: NodeJS.Signals | null } | null = null;
         void exited.then((e) => (finished = e));
         // Kill once the copy has committed that many batches (or let it finish if it is quicker).
-        const deadline = Date.now() + 180_000;
-        while (!finished && Date.now() < deadline) {
-          const done = await batchesDone(db.url);
-          if (done >= killAfterBatches) {
-            child.kill('SIGKILL');
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitFor(async () => finished !== null || (await batchesDone(db.url)) >= killAfterBatches, 180_000, `the copy to commit ${killAfterBatches} batches`);
+        if (!finished) child.kill('SIGKILL');
         const first = await exited;
         killedAt.push(first.signal === 'SIGKILL' ? `after ${killAfterBatches} batches` : 'finished first');
         const rerun = await runBin(['migrate', '--from', dir, '--to', db.url, '--json'], env);

@@ -8,19 +8,13 @@ import { parseStoreAddress } from '../../core/store/postgres/connection';
 import { loadMigrations, migrate, SchemaVersionError, type Migration } from '../../core/store/postgres/migrate';
 import { openStorePool, type StorePool } from '../../core/store/postgres/pool';
 import { generateStoreKey, openSecret, parseStoreKey, sealSecret } from '../../core/store/postgres/secret-box';
+import { waitFor } from '../helpers';
 import { postgresForSuite } from './server';
 
 const started = await postgresForSuite('postgres migrations');
 
 /** Resolves once `condition` holds, polling the server; fails with `what` after a generous wait. */
-async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const eventually = (what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(condition, timeoutMs, what);
 
 async function tablesIn(pool: pg.Pool, schema: string): Promise<string[]> {
   const { rows } = await pool.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1 order by table_name', [schema]);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStoreAddress } from '../../core/store/postgres/connection';
 import { openStorePool, type StorePool } from '../../core/store/postgres/pool';
+import { waitFor } from '../helpers';
 import { postgresForSuite } from './server';
 
 const started = await postgresForSuite('postgres pool kill');
@@ -29,9 +30,10 @@ describe.skipIf(!started.ok)('store pool transaction killed by the server', () =
     const outcome = store.transaction(async (client) => {
       await client.query('create table t (id integer)');
       // Held open until the server has killed this connection.
-      while ((await admin.query(idle)).rowCount === 0) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(async () => ((await admin.query(idle)).rowCount ?? 0) > 0, 60_000, 'the transaction to sit idle');
       await admin.query(`select pg_terminate_backend(pid) from (${idle}) v`);
-      await new Promise((r) => setTimeout(r, 500));
+      // The next statement must meet a connection the server has ended: wait until it is gone.
+      await waitFor(async () => (await admin.query("select 1 from pg_stat_activity where application_name = 'br_pool_victim'")).rowCount === 0, 60_000, 'the server to end the connection');
       await client.query('insert into t values (1)');
     }).then(() => 'committed', (error: unknown) => String(error));
     expect(await outcome).not.toBe('committed');

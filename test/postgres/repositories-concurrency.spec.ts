@@ -12,6 +12,7 @@ import { openStorePool, type StorePool } from '../../core/store/postgres/pool';
 import { postgresReaders, postgresRepositories } from '../../core/store/postgres/repositories';
 import type { RepositoryReaders } from '../../core/store/repositories';
 import { runsWith } from '../property/seed';
+import { waitFor } from '../helpers';
 import { postgresForSuite } from './server';
 
 const started = await postgresForSuite('postgres repositories, concurrent');
@@ -189,30 +190,29 @@ describe.skipIf(!started.ok)('PostgreSQL repositories under concurrent writers',
           ...unit.onHand.map((s) => (w: Parameters<Parameters<typeof repos.write>[0]>[0]) => w.stock.setOnHand(s.sku, 'Warehouse', s.quantity, why)),
         ];
         const stopAt = Math.min(killAfter, ops.length);
+        /** Until the server has ended the victim's open transaction (the test kills it below). */
+        const victimGone = () =>
+          waitFor(async () => (await admin.query("select 1 from pg_stat_activity where application_name = 'br_victim' and state like 'idle in transaction%'")).rowCount === 0, 60_000, 'the victim transaction to end');
         const written = repos.write(async (w) => {
           for (const [i, op] of ops.entries()) {
             if (i === stopAt) {
               paused();
               // Waits here until the server has killed this connection; the next statement then fails.
-              await new Promise((r) => setTimeout(r, 50));
-              while ((await admin.query("select 1 from pg_stat_activity where application_name = 'br_victim' and state like 'idle in transaction%'")).rowCount) await new Promise((r) => setTimeout(r, 50));
+              await victimGone();
             }
             await op(w);
           }
           if (stopAt === ops.length) {
             paused();
-            await new Promise((r) => setTimeout(r, 50));
-            while ((await admin.query("select 1 from pg_stat_activity where application_name = 'br_victim' and state like 'idle in transaction%'")).rowCount) await new Promise((r) => setTimeout(r, 50));
+            await victimGone();
           }
         }, [{ shop: 'Main', ordersModifiedAfter: markerOf(0, 2) }]);
         const outcome = written.then(() => 'committed', (error: unknown) => String(error));
         await atPause;
-        let killed = 0;
-        while (killed === 0) {
+        await waitFor(async () => {
           const { rows } = await admin.query<{ killed: boolean }>("select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = 'br_victim' and state like 'idle in transaction%'");
-          killed = rows.filter((r) => r.killed).length;
-          if (!killed) await new Promise((r) => setTimeout(r, 20));
-        }
+          return rows.some((r) => r.killed);
+        }, 60_000, 'the victim connection to be killed');
         expect(await outcome).not.toBe('committed');
         expect(await state(postgresReaders(admin, schema))).toEqual(before);
         // The pool dropped the dead connection: the same repositories write again.

@@ -29,12 +29,12 @@ async function waitForPane(text: string | RegExp, timeoutMs = 15_000): Promise<s
   }
   return last;
 }
-/** Types keys one at a time, as a person would (tmux would otherwise send them as one paste). */
-async function keys(...list: string[]): Promise<void> {
-  for (const key of list) {
-    await tmux('send-keys', '-t', session, key);
-    await new Promise((r) => setTimeout(r, 80));
-  }
+/**
+ * Presses one key (its own send-keys, so tmux never sends it together with another as a paste).
+ * Each press is followed by waiting for what it shows on the pane, never by waiting a while.
+ */
+async function press(key: string): Promise<void> {
+  await tmux('send-keys', '-t', session, key);
 }
 
 describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox', () => {
@@ -75,14 +75,14 @@ describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox
     expect(dashboard).toMatch(/attached to engine pid \d+ \(q leaves it running\)/);
     expect(dashboard).toContain('2 Errors (1)');
 
-    await keys('2');
+    await press('2');
     const errors = await waitForPane('Open errors (1)');
     expect(errors).toMatch(/› .*shop Sandbox/);
-    await keys('Enter');
+    await press('Enter');
     await waitForPane(/Message:\s+\S/);
-    await keys('r');
+    await press('r');
     await waitForPane('Done: retry worked');
-    await keys('Escape');
+    await press('Escape');
     const after = await waitForPane('Open errors (0)');
     expect(after).toContain('No open errors. Everything is in step.');
     expect(after).toContain('[2 Errors]');
@@ -90,16 +90,16 @@ describe.skipIf(!hasTmux)('backroom TUI in tmux against a daemon and the sandbox
 
     // Carts: a checkout left open is captured by a cart sweep run from another terminal; the screen
     // shows it through the engine's change event, without a key press.
-    await keys('6');
+    await press('6');
     await waitForPane(/Carts: \d+/);
     shop.addOrder({ status: 'checkout-draft', email: 'left-open@example.com' });
     okResult((await cliJson(dir, ['sync', '--once', '--job', 'carts'])).doc);
     expect(await waitForPane(/capturing\s+left-open@example\.com/)).toMatch(/f next state/);
 
-    await keys('1');
+    await press('1');
     await waitForPane(/Sandbox\s+woocommerce WO\s+(OK|Syncing)/);
 
-    await keys('q');
+    await press('q');
     const bye = await waitForPane('exit 0');
     expect(bye).toContain('Left the Backroom engine running.');
     expect(daemon.exitCode).toBeNull();
