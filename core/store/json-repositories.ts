@@ -256,6 +256,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   return {
     where: store.dataDir,
+    secrets: store.secrets,
     orders,
     stock,
     carts,
