@@ -284,6 +284,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   return {
     where: store.dataDir,
+    secrets: store.secrets,
     orders,
     stock,
     carts,

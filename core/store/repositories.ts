@@ -31,6 +31,7 @@ import type {
 } from '../model';
 import type { QueuedWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
+import type { SecretStore } from './secrets';
 
 // ——— orders ———
 
@@ -255,4 +256,10 @@ export interface StockReader {
 export interface Repositories {
   /** Where the data is kept, in the merchant's words: the data folder, or the database and schema. */
   readonly where: string;
+  /**
+   * Shop and CRM keys (the keychain or secrets.json beside a folder; sealed rows in a database).
+   * Not part of a unit: keys are written before the settings that refer to them and deleted after,
+   * so a crash between leaves at most an unused key, never a shop without its keys.
+   */
+  readonly secrets: SecretStore;
 }

@@ -12,6 +12,10 @@ import { postgresReaders, postgresRepositories } from '../../core/store/postgres
 import type { Repositories, RepositoryWriters } from '../../core/store/repositories';
 import { repositoryContract, type OpenedStore } from '../store/contract';
 import { postgresForSuite } from './server';
+import { generateStoreKey, parseStoreKey } from '../../core/store/postgres/secret-box';
+import { postgresSecretStore } from '../../core/store/postgres/secret-store';
+
+const KEY = parseStoreKey(generateStoreKey(), 'test');
 
 const started = await postgresForSuite('postgres repository contract');
 
@@ -64,6 +68,7 @@ describe.skipIf(!started.ok)('PostgreSQL repositories', () => {
       await reader.query(`set transaction snapshot '${id}'`);
       const repos: Repositories = {
         where: `snapshot of ${schema}`,
+        secrets: postgresSecretStore(store.pool, schema, KEY),
         ...postgresReaders(reader, schema),
         write: () => Promise.reject(new Error('a crash state is read only')),
         flush: async () => undefined,
@@ -89,7 +94,7 @@ describe.skipIf(!started.ok)('PostgreSQL repositories', () => {
       const schema = `contract_${++schemas}`;
       await migrate(store.pool, schema, migrations);
       const open = async (): Promise<OpenedStore> => {
-        const repos = postgresRepositories(store.pool, schema);
+        const repos = postgresRepositories(store.pool, schema, { secrets: postgresSecretStore(store.pool, schema, KEY) });
         return { repos, close: () => repos.flush() };
       };
       return {

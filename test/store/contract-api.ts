@@ -1,6 +1,6 @@
 // The contract for the repository members the API's handlers need (the last block of
 // core/store/repositories.ts), run on every implementation by repositoryContract (contract.ts):
-// stock at an instant, reorder points, the SKU count and where the store is.
+// stock at an instant, reorder points, the SKU count, where the store is and the keys.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LedgerPosition } from '../../core/model';
@@ -131,6 +131,27 @@ export function apiAdditionsContract(factory: ContractFactory): void {
       expect(await repos.stock.skuCount()).toBe(0);
       expect(repos.where).toMatch(/\S/);
       await close();
+    });
+
+    it('keeps shop and CRM keys by reference: set, read back after reopening, replaced, deleted', async () => {
+      const subject = await factory.create();
+      const first = await subject.open();
+      const ref = `shop:contract-${Math.random().toString(36).slice(2)}`;
+      expect(['keychain', 'file', 'database']).toContain(first.repos.secrets.kind);
+      expect(await first.repos.secrets.get(ref)).toBeUndefined();
+      await first.repos.secrets.set(ref, { key: 'ck_1', secret: 'cs_1' });
+      await first.close();
+      const { repos, close } = await subject.open();
+      try {
+        expect(await repos.secrets.get(ref)).toEqual({ key: 'ck_1', secret: 'cs_1' });
+        await repos.secrets.set(ref, { key: 'ck_2' });
+        expect(await repos.secrets.get(ref)).toEqual({ key: 'ck_2' });
+        await repos.secrets.delete(ref);
+        expect(await repos.secrets.get(ref)).toBeUndefined();
+      } finally {
+        await repos.secrets.delete(ref);
+        await close();
+      }
     });
   });
 }

@@ -17,6 +17,7 @@
 import type pg from 'pg';
 import type { CursorMove } from '../cursors';
 import type { Repositories, RepositoryReaders, RepositoryWriters } from '../repositories';
+import type { SecretStore } from '../secrets';
 import { applyMoves, postgresCursors } from './repos/cursors';
 import { tablesIn, type Db, type Tables } from './repos/db';
 import { postgresIssues } from './repos/issues';
@@ -49,12 +50,27 @@ export function postgresReaders(db: Db, schema: string): RepositoryReaders {
 
 const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
 
+export interface PostgresRepositoryOptions {
+  /** What `status` names as the store (the address without its password, say); by default the schema. */
+  where?: string;
+  /** The shop and CRM keys (secret-store.ts, sealed with the store key); without it, keys are refused in words. */
+  secrets?: SecretStore;
+}
+
+const NO_STORE_KEY = 'Shop and CRM keys cannot be read or saved: this database was opened without its store key (set BACKROOM_STORE_KEY or BACKROOM_STORE_KEY_FILE).';
+/** Keys without a store key: every use says what is missing, and nothing is stored unsealed. */
+const noStoreKey: SecretStore = {
+  kind: 'database',
+  get: () => Promise.reject(new Error(NO_STORE_KEY)),
+  set: () => Promise.reject(new Error(NO_STORE_KEY)),
+  delete: () => Promise.reject(new Error(NO_STORE_KEY)),
+};
+
 /**
  * Repositories over a migrated schema (migrate.ts) on `pool`. The pool is the caller's: it stays
- * open after the repositories are done with. `where` is what `status` names as the store (the
- * address without its password, say); by default the schema.
+ * open after the repositories are done with.
  */
-export function postgresRepositories(pool: pg.Pool, schema: string, where = `PostgreSQL schema ${schema}`): Repositories {
+export function postgresRepositories(pool: pg.Pool, schema: string, options: PostgresRepositoryOptions = {}): Repositories {
   const t = tablesIn(schema);
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -98,7 +114,8 @@ export function postgresRepositories(pool: pg.Pool, schema: string, where = `Pos
   }
 
   return {
-    where,
+    where: options.where ?? `PostgreSQL schema ${schema}`,
+    secrets: options.secrets ?? noStoreKey,
     ...postgresReaders(pool, schema),
     write<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[] = []): Promise<T> {
       const next = queue.then(() => unit(work, moves));
