@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerPosition } from '../../core/model';
 import type { Repositories, StockReason } from '../../core/store/repositories';
 import { runsWith } from '../property/seed';
-import type { ContractFactory } from './contract';
+import type { ContractFactory } from './contract-subject';
 
 const SKUS = ['MUG', 'TEE-M', 'tote'];
 const LOCATIONS = ['Warehouse', 'Shop floor'];

@@ -10,25 +10,8 @@ import type { CursorMove } from '../../core/store/cursors';
 import { runsWith } from '../property/seed';
 import { apiAdditionsContract } from './contract-api';
 
-export interface OpenedStore {
-  repos: Repositories;
-  close(): Promise<void>;
-}
-
-export interface ContractSubject {
-  /** Opens the subject's store (the same one each time: what an earlier open wrote is there). */
-  open(): Promise<OpenedStore>;
-  /**
-   * Runs `during` on the open store and returns an opener for each state a crash during it could
-   * leave (at least: before anything, after everything, and between each durable step).
-   */
-  crashStates(during: (repos: Repositories) => Promise<void>): Promise<Array<() => Promise<OpenedStore>>>;
-}
-
-export interface ContractFactory {
-  name: string;
-  create(): Promise<ContractSubject>;
-}
+export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
+import type { ContractFactory } from './contract-subject';
 
 const SHOPS = ['Main', 'Outlet'];
 const SKUS = ['MUG', 'TEE-M', 'TOTE'];
