@@ -127,6 +127,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   const inFlight = new Set<Promise<unknown>>();
   const controllers = new Set<AbortController>();
   const workerIds: string[] = [];
+  // Jobs this worker took: pg-boss records a job's outcome only after its handler returns, so
+  // stop() waits for those records too — a process that exits earlier leaves the job 'active',
+  // and another worker runs it again once it expires.
+  const taken = new Set<string>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
     void work.then(
@@ -137,6 +141,9 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   };
 
   async function runJob(kind: JobKind, job: PgBoss.JobWithMetadata<unknown>): Promise<JobSummary> {
+    taken.add(job.id);
+    // Forgotten a minute after the job's expiry, when pg-boss has long recorded it: the set stays small in a long-running worker.
+    setTimeout(() => taken.delete(job.id), expireInSeconds * 1000 + 60_000).unref();
     const target = targetOf(job.data);
     if (target === null) {
       emit({ type: 'skipped', queue: kind, jobId: job.id, reason: 'no shop or CRM name' });
@@ -222,6 +229,7 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       for (const controller of controllers) controller.abort(new Error('Backroom is stopping; the job will run again on another worker.'));
       await Promise.race([settled(), wait(5000)]);
     }
+    await outcomesRecorded(pool, queue.schema, [...taken], graceMs);
     await queue.stop();
   }
 
@@ -239,6 +247,16 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       return stopped;
     },
   };
+}
+
+/** Waits (at most `withinMs`) until pg-boss has recorded how each of these jobs ended. */
+async function outcomesRecorded(pool: pg.Pool, jobSchema: string, ids: string[], withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (ids.length > 0 && Date.now() < until) {
+    const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from ${jobSchema}.job where id = any($1::uuid[]) and state = 'active'`, [ids]);
+    if ((rows[0]?.n ?? 0) === 0) return;
+    await wait(50);
+  }
 }
 
 async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
