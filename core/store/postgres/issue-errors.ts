@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ErrorEntry, type Operation, type Source } from '../../model';
 import { redact } from '../redact';
+import { inTransaction } from './pool';
 
 export interface ErrorRowInput {
   source: Source;
@@ -30,40 +31,26 @@ export async function recordErrorRow(pool: pg.Pool, schema: string, now: Date, i
   const key = keyOf(input.operation);
   const message = redact(input.message).slice(0, MAX_MESSAGE);
   const at = now.toISOString();
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const lost = (error: Error) => (broken = error);
-  client.on('error', lost);
-  try {
-    await client.query('begin');
-    try {
-      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 11))', [`${schema} issue ${key}`]);
-      const { rows } = await client.query<{ id: string; error_json: unknown }>(`select id, error_json from ${schema}.issue_errors where source_kind = $1 and source_name = $2`, [input.source.kind, input.source.name]);
-      const existing = rows.map((r) => ({ id: r.id, entry: ErrorEntry.safeParse(r.error_json) })).find((r) => r.entry.success && keyOf(r.entry.data.operation) === key);
-      let entry: ErrorEntry;
-      if (existing?.entry.success) {
-        entry = { ...existing.entry.data, attempts: existing.entry.data.attempts + 1, lastAt: at, message, object: input.object, dismissed: false };
-        await client.query(`update ${schema}.issue_errors set dismissed = false, last_at = $2, error_json = $3 where id = $1`, [existing.id, at, JSON.stringify(entry)]);
-      } else {
-        entry = { id: randomBytes(4).toString('hex'), source: input.source, operation: input.operation, object: input.object, message, firstAt: at, lastAt: at, attempts: 1, dismissed: false };
-        await client.query(`insert into ${schema}.issue_errors (id, source_kind, source_name, dismissed, last_at, error_json) values ($1, $2, $3, false, $4, $5)`, [
-          entry.id,
-          entry.source.kind,
-          entry.source.name,
-          at,
-          JSON.stringify(entry),
-        ]);
-      }
-      await client.query('commit');
-      return entry;
-    } catch (error) {
-      await client.query('rollback').catch((failed: unknown) => (broken ??= failed instanceof Error ? failed : new Error(String(failed))));
-      throw error;
+  return inTransaction(pool, async (client) => {
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 11))', [`${schema} issue ${key}`]);
+    const { rows } = await client.query<{ id: string; error_json: unknown }>(`select id, error_json from ${schema}.issue_errors where source_kind = $1 and source_name = $2`, [input.source.kind, input.source.name]);
+    const existing = rows.map((r) => ({ id: r.id, entry: ErrorEntry.safeParse(r.error_json) })).find((r) => r.entry.success && keyOf(r.entry.data.operation) === key);
+    let entry: ErrorEntry;
+    if (existing?.entry.success) {
+      entry = { ...existing.entry.data, attempts: existing.entry.data.attempts + 1, lastAt: at, message, object: input.object, dismissed: false };
+      await client.query(`update ${schema}.issue_errors set dismissed = false, last_at = $2, error_json = $3 where id = $1`, [existing.id, at, JSON.stringify(entry)]);
+    } else {
+      entry = { id: randomBytes(4).toString('hex'), source: input.source, operation: input.operation, object: input.object, message, firstAt: at, lastAt: at, attempts: 1, dismissed: false };
+      await client.query(`insert into ${schema}.issue_errors (id, source_kind, source_name, dismissed, last_at, error_json) values ($1, $2, $3, false, $4, $5)`, [
+        entry.id,
+        entry.source.kind,
+        entry.source.name,
+        at,
+        JSON.stringify(entry),
+      ]);
     }
-  } finally {
-    client.off('error', lost);
-    client.release(broken);
-  }
+    return entry;
+  });
 }
 
 /** Every entry of the error list, newest first (a reader for the workers' tests and tools). */

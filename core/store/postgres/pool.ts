@@ -30,29 +30,37 @@ export async function openStorePool(address: StoreAddress, options: { max?: numb
   return {
     address,
     pool,
-    async transaction(work) {
-      const client = await pool.connect().catch((error: unknown) => {
+    transaction: (work) =>
+      inTransaction(pool, work, (error) => {
         throw describeConnectionError(error, address);
-      });
-      // A checked-out connection the server kills reports an 'error' event, which without a
-      // listener would end the process; the pending query fails on its own, and the dead
-      // connection is dropped instead of going back to the pool.
-      let broken: Error | undefined;
-      const lost = (error: Error) => (broken = error);
-      client.on('error', lost);
-      try {
-        await client.query('begin');
-        const result = await work(client);
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch((failed: unknown) => (broken ??= failed instanceof Error ? failed : new Error(String(failed))));
-        throw error;
-      } finally {
-        client.off('error', lost);
-        client.release(broken);
-      }
-    },
+      }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Runs `work` in one transaction on one connection of `pool`: committed if it returns, rolled back
+ * if it throws. The one place that checks a connection out for a transaction — every unit, error
+ * record and schedule tick goes through it.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, connectFailed: (error: unknown) => never = (error) => { throw error; }): Promise<T> {
+  const client = await pool.connect().catch(connectFailed);
+  // A checked-out connection the server kills (pg_terminate_backend, restart, network) reports an
+  // 'error' event, which without a listener would end the process; the pending query fails on its
+  // own, and the dead connection is dropped instead of going back to the pool.
+  let broken: Error | undefined;
+  const lost = (error: Error) => (broken = error);
+  client.on('error', lost);
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch((failed: unknown) => (broken ??= failed instanceof Error ? failed : new Error(String(failed))));
+    throw error;
+  } finally {
+    client.off('error', lost);
+    client.release(broken);
+  }
 }

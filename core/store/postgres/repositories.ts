@@ -18,6 +18,7 @@ import type pg from 'pg';
 import type { CursorMove } from '../cursors';
 import type { Repositories, RepositoryReaders, RepositoryWriters } from '../repositories';
 import type { SecretStore } from '../secrets';
+import { inTransaction } from './pool';
 import { applyMoves, postgresCursors } from './repos/cursors';
 import { tablesIn, type Db, type Tables } from './repos/db';
 import { postgresIssues } from './repos/issues';
@@ -74,33 +75,12 @@ export function postgresRepositories(pool: pg.Pool, schema: string, options: Pos
   const t = tablesIn(schema);
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function attempt<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    // A checked-out connection the server kills (pg_terminate_backend, restart, network) reports it
-    // as an 'error' event; without a listener that event would end the whole process. The unit's
-    // pending statement fails on its own, and the connection is then dropped, not reused.
-    const lost = (error: Error) => (broken = error);
-    client.on('error', lost);
-    try {
-      await client.query('begin');
-      try {
-        const result = await work(writersOn(client, t));
-        await applyMoves(client, t, moves);
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch((rollbackFailed: unknown) => {
-          // The connection is gone (killed, network): the server rolls back what it had; this connection is not reused.
-          broken = rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
-        });
-        throw error;
-      }
-    } finally {
-      client.off('error', lost);
-      client.release(broken);
-    }
-  }
+  const attempt = <T>(work: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> =>
+    inTransaction(pool, async (client) => {
+      const result = await work(writersOn(client, t));
+      await applyMoves(client, t, moves);
+      return result;
+    });
 
   async function unit<T>(work: (w: RepositoryWriters) => Promise<T> | T, moves: readonly CursorMove[]): Promise<T> {
     for (let tries = 1; ; tries++) {
