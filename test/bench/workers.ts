@@ -51,7 +51,7 @@ export const workersBench: Bench = {
       try {
         await migrate(store.pool, SCHEMA, await loadMigrations());
         const queue = await startJobQueue(store.pool, SCHEMA, { maintenanceIntervalSeconds: 3600, cron: false });
-        await ensureTickQueue(queue.boss);
+        await ensureTickQueue(store.pool, queue.boss);
 
         for (const count of [1, 3, 10]) {
           const children = await spawnWorkers(count, db.url, '0.5', '60');

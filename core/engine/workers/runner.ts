@@ -19,8 +19,9 @@ import type PgBoss from 'pg-boss';
 import { clearErrorRow } from '../../store/postgres/issue-errors';
 import { fieldOf } from '../../store/postgres/job-data';
 import { tryFence } from '../../store/postgres/job-fence';
-import { DEFAULT_RETRY, JOB_KINDS, startJobQueue, type JobKind, type JobQueue, type RetryPolicy } from '../../store/postgres/jobs';
+import { DEFAULT_RETRY, ensureQueue, JOB_KINDS, startJobQueue, type JobKind, type JobQueue, type RetryPolicy } from '../../store/postgres/jobs';
 import { ensureTickQueue, removeSchedule, reseedSchedules, runTick, setSchedule, tickOf, TICK_QUEUE, type Schedule, type ScheduledKind } from '../../store/postgres/schedules';
+import { inTransaction } from '../../store/postgres/pool';
 import { operationKey } from '../../runtime/issues';
 import { failureEntryFor, recordJobFailure } from './failures';
 
@@ -116,12 +117,12 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   const queue = await startJobQueue(pool, schema, { retry, pollingIntervalSeconds, maintenanceIntervalSeconds, cron: false });
   const { boss } = queue;
   boss.on('error', (error: unknown) => emit({ type: 'error', message: describe(error) }));
-  if (!(await boss.getQueue(FAILED_QUEUE))) await boss.createQueue(FAILED_QUEUE, { name: FAILED_QUEUE, policy: 'standard', retryLimit: 20, retryDelay: 30, retryBackoff: false });
+  await ensureQueue(pool, boss, { name: FAILED_QUEUE, policy: 'standard', retryLimit: 20, retryDelay: 30, retryBackoff: false });
   // Every start states each kind's policy: expiry and the dead-letter queue apply to jobs sent from now on.
   for (const kind of JOB_KINDS) {
     await boss.updateQueue(kind, { name: kind, policy: 'stately', retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true, expireInSeconds, deadLetter: FAILED_QUEUE });
   }
-  await ensureTickQueue(boss);
+  await ensureTickQueue(pool, boss);
 
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -236,10 +237,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   return {
     queue,
     async setSchedule(schedule, firstInSeconds = 0) {
-      await withTransaction(pool, (client) => setSchedule(client, queue, schema, schedule, firstInSeconds));
+      await inTransaction(pool, (client) => setSchedule(client, queue, schema, schedule, firstInSeconds));
     },
     async removeSchedule(kind, target) {
-      await withTransaction(pool, (client) => removeSchedule(client, queue, schema, kind, target));
+      await inTransaction(pool, (client) => removeSchedule(client, queue, schema, kind, target));
     },
     running: () => inFlight.size,
     stop() {
@@ -256,22 +257,6 @@ async function outcomesRecorded(pool: pg.Pool, jobSchema: string, ids: string[],
     const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from ${jobSchema}.job where id = any($1::uuid[]) and state = 'active'`, [ids]);
     if ((rows[0]?.n ?? 0) === 0) return;
     await wait(50);
-  }
-}
-
-async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch((failed: unknown) => (broken = failed instanceof Error ? failed : new Error(String(failed))));
-    throw error;
-  } finally {
-    client.release(broken);
   }
 }
 

@@ -76,9 +76,7 @@ export async function startJobQueue(pool: pg.Pool, storeSchema: string, options:
   boss.on('error', () => undefined);
   await boss.start();
   for (const kind of JOB_KINDS) {
-    if (!(await boss.getQueue(kind))) {
-      await boss.createQueue(kind, { name: kind, policy: 'stately', retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true });
-    }
+    await ensureQueue(pool, boss, { name: kind, policy: 'stately', retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true });
   }
   return {
     boss,
@@ -87,4 +85,29 @@ export async function startJobQueue(pool: pg.Pool, storeSchema: string, options:
     enqueue: (transaction, kind, target, data = {}) => boss.send(kind, { ...data, kind, target }, { singletonKey: target, db: sqlOn(transaction) }),
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }),
   };
+}
+
+/**
+ * Creates a queue when it is missing. Workers started together on a fresh database all find it
+ * missing, and pg-boss's create_queue run side by side deadlocks (it makes a table per queue): so
+ * one creator at a time, under a session advisory lock held on a connection of its own.
+ */
+export async function ensureQueue(pool: pg.Pool, boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  if (await boss.getQueue(queue.name)) return;
+  const lockHolder = await pool.connect();
+  const key = `backroom queue ${queue.name}`;
+  let broken: Error | undefined;
+  const lost = (error: Error) => (broken = error);
+  lockHolder.on('error', lost);
+  try {
+    await lockHolder.query('select pg_advisory_lock(hashtextextended($1, 12))', [key]);
+    try {
+      if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
+    } finally {
+      await lockHolder.query('select pg_advisory_unlock(hashtextextended($1, 12))', [key]).catch((error: unknown) => (broken ??= error instanceof Error ? error : new Error(String(error))));
+    }
+  } finally {
+    lockHolder.off('error', lost);
+    lockHolder.release(broken);
+  }
 }

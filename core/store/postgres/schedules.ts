@@ -13,7 +13,8 @@
 import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { fieldOf } from './job-data';
-import { sqlOn, type JobKind, type JobQueue } from './jobs';
+import { ensureQueue, sqlOn, type JobKind, type JobQueue } from './jobs';
+import { inTransaction } from './pool';
 
 export const TICK_QUEUE = 'schedule-tick';
 /** The kinds that run on a schedule; stock and shipping pushes follow the data that causes them. */
@@ -45,11 +46,11 @@ function checkSchedule(kind: string, target: string, everySeconds?: number): ass
 }
 
 /** Creates the tick queue when missing (several workers starting at once create it once). */
-export async function ensureTickQueue(boss: PgBoss): Promise<void> {
+export async function ensureTickQueue(pool: pg.Pool, boss: PgBoss): Promise<void> {
   // Ticks retry without back-off: a tick only fails when the database does, and a long back-off
   // would leave a shop unpolled long after the database is back.
   const options = { name: TICK_QUEUE, policy: 'stately' as const, retryLimit: 1000, retryDelay: 15, retryBackoff: false, expireInSeconds: 60 };
-  if (!(await boss.getQueue(TICK_QUEUE))) await boss.createQueue(TICK_QUEUE, options);
+  await ensureQueue(pool, boss, options);
 }
 
 async function lockSchedule(transaction: pg.ClientBase, schema: string, kind: string, target: string): Promise<void> {
@@ -111,31 +112,17 @@ export function tickOf(data: unknown): TickData {
  * exists). Returns what it did, for the job's output.
  */
 export async function runTick(pool: pg.Pool, queue: JobQueue, storeSchema: string, tick: TickData): Promise<{ enqueued: boolean; nextInSeconds: number | null }> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const lost = (error: Error) => (broken = error);
-  client.on('error', lost);
-  try {
-    await client.query('begin');
-    try {
-      await lockSchedule(client, storeSchema, tick.kind, tick.target);
-      const { rows } = await client.query<{ every_seconds: number }>(`select every_seconds from ${storeSchema}.job_schedules where kind = $1 and target = $2`, [tick.kind, tick.target]);
-      const every = rows[0]?.every_seconds ?? null;
-      let enqueued = false;
-      if (every !== null) {
-        enqueued = (await queue.enqueue(client, tick.kind, tick.target, { scheduled: true })) !== null;
-        await sendTick(client, queue, tick, every);
-      }
-      await client.query('commit');
-      return { enqueued, nextInSeconds: every };
-    } catch (error) {
-      await client.query('rollback').catch((failed: unknown) => (broken ??= failed instanceof Error ? failed : new Error(String(failed))));
-      throw error;
+  return inTransaction(pool, async (client) => {
+    await lockSchedule(client, storeSchema, tick.kind, tick.target);
+    const { rows } = await client.query<{ every_seconds: number }>(`select every_seconds from ${storeSchema}.job_schedules where kind = $1 and target = $2`, [tick.kind, tick.target]);
+    const every = rows[0]?.every_seconds ?? null;
+    let enqueued = false;
+    if (every !== null) {
+      enqueued = (await queue.enqueue(client, tick.kind, tick.target, { scheduled: true })) !== null;
+      await sendTick(client, queue, tick, every);
     }
-  } finally {
-    client.off('error', lost);
-    client.release(broken);
-  }
+    return { enqueued, nextInSeconds: every };
+  });
 }
 
 /**
