@@ -7,7 +7,6 @@ import type { ApiContext } from '../api/context';
 import { inProcessClient } from '../api/in-process';
 import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } from '../api/socket-transport';
 import { DataDirLockedError, FILES, openStore, scheduleDailyBackups, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
-import { jsonRepositories } from '../store/json-repositories';
 import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from '../runtime/clock';
 import { raiseAlert } from '../runtime/issues';
@@ -73,8 +72,8 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     crmConnectorFactory: options.crmConnectorFactory ?? defaultCrmConnectorFactory,
   });
   const ctx: ApiContext = {
-    // Built here until the engine builds the one instance its jobs use and hands it out.
-    repos: jsonRepositories(store),
+    // The engine's own instance: units run one at a time per instance, so the API writes through the one the jobs use.
+    repos: engine.repos,
     store,
     clock,
     events,
