@@ -31,6 +31,7 @@ import type {
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
+import { jsonOrdersForNamespaces, jsonQueueForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -51,6 +52,7 @@ export function jsonRepositories(store: Store): Repositories {
   let queue: Promise<unknown> = Promise.resolve();
 
   const orders: OrderReader & OrderWriter = {
+    ...jsonOrdersForNamespaces(store),
     async get(shop, remoteId, createdAt) {
       const found = await store.orders.get(shop, remoteId, createdAt);
       return found && copy(found);
@@ -86,6 +88,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const stock: StockReader & StockWriter = {
     ...jsonStockForApi(store),
+    ...jsonStockForNamespaces(store),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);
@@ -187,6 +190,7 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const work: QueueReader & QueueWriter = {
+    ...jsonQueueForNamespaces(store),
     list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
     async get(id) {
       const found = queueData().items.find((i) => i.id === id);

@@ -16,6 +16,7 @@ import type {
   Cart,
   CatalogueData,
   Commitment,
+  CommittedIndex,
   CrmConnection,
   ErrorEntry,
   LedgerCause,
@@ -29,7 +30,7 @@ import type {
   Shop,
   StockItem,
 } from '../model';
-import type { QueuedWork } from '../model/work';
+import type { QueuedWork, UnreadableWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 import type { SecretStore } from './secrets';
 
@@ -262,4 +263,54 @@ export interface Repositories {
    * so a crash between leaves at most an unused key, never a shop without its keys.
    */
   readonly secrets: SecretStore;
+}
+
+// ——— what the API's namespaces need (core/api/namespaces: orders list) ———
+
+/** A page of orders, newest first (created at, then number, both descending). */
+export interface OrderQuery {
+  /** Only orders whose status is this one. */
+  status?: string;
+  /** Only this shop's orders. */
+  shop?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface OrderPage {
+  /** How many orders match, over every page. */
+  total: number;
+  orders: Order[];
+}
+
+export interface OrderReader {
+  /**
+   * One page of the orders that match, and how many match. Reads what the page needs, not every
+   * order: without a status the total comes from the kept counts and reading stops at the month
+   * that fills the page; a database answers both from its indexes.
+   */
+  page(query: OrderQuery): Promise<OrderPage>;
+  /**
+   * Orders created per UTC day (`YYYY-MM-DD`) and shop, from the day `from` (inclusive, `YYYY-MM-DD`)
+   * on; days without orders are absent. Counted where they are kept: no order is copied.
+   */
+  perDay(from: string): Promise<Record<string, Record<string, number>>>;
+}
+
+export interface QueueReader {
+  /** Items of the queue this version could not read, kept as they were with the reason; they never run. */
+  unreadable(): Promise<UnreadableWork[]>;
+}
+
+export interface StockReader {
+  /**
+   * What every order holds now, added up per location (null: shops on all locations combined) and
+   * SKU: the index availability is computed from (core/model/availability.ts), without the orders.
+   */
+  committedIndex(): Promise<CommittedIndex>;
+  /**
+   * Units of each SKU free to sell across every location: on hand less what orders hold at the
+   * locations in the settings and for shops on all locations combined, never below 0 (`freeUnits`).
+   */
+  free(skus: readonly string[]): Promise<Record<string, number>>;
 }
