@@ -1,6 +1,6 @@
 import {
-  aliasProblem, bundleProblem, indexCommitments, isCatalogueSku, kitFreeAtSource, leafParts, offeredQuantity, totalOnHand, unlinkedKey,
-  type Bundle, type SkuAlias,
+  aliasProblem, bundleProblem, isCatalogueSku, kitFreeAtSource, leafParts, offeredQuantity, totalOnHand, unlinkedKey,
+  type Bundle, type SkuAlias, type StockItem,
 } from '../../model';
 import { computePlan } from '../../jobs/plan';
 import { forgetLinked, openUnlinked, recomputeCommitments } from '../../jobs/unlinked';
@@ -9,9 +9,11 @@ import { catalogueContract, type BundleView } from '../contract-catalogue';
 import { badInput, notFound } from '../errors';
 import { namespace } from '../namespace';
 
-function requireShop(ctx: ApiContext, name: string | undefined): void {
-  if (name && !ctx.store.main.data.shops.some((s) => s.name === name)) {
-    const known = ctx.store.main.data.shops.map((s) => `"${s.name}"`);
+async function requireShop(ctx: ApiContext, name: string | undefined): Promise<void> {
+  if (!name) return;
+  const { shops } = await ctx.repos.settings.get();
+  if (!shops.some((s) => s.name === name)) {
+    const known = shops.map((s) => `"${s.name}"`);
     throw notFound('shop', `There is no shop called "${name}".${known.length ? ` Shops: ${known.join(', ')}.` : ''}`);
   }
 }
@@ -30,10 +32,16 @@ async function catalogueChanged(ctx: ApiContext): Promise<void> {
   ctx.events.emit('changed', { area: 'issues' });
 }
 
-function bundleView(ctx: ApiContext, bundle: Bundle): BundleView {
-  const { items, commitments } = ctx.store.stock.data;
-  const free = kitFreeAtSource(leafParts(ctx.store.catalogue.data.bundles, bundle.sku), items, { kind: 'combined' }, indexCommitments(commitments));
-  return { ...bundle, available: offeredQuantity(free) };
+/** Kits with what a combined shop is offered of each: only their parts' stock is read. */
+async function bundleViews(ctx: ApiContext, bundles: Record<string, Bundle>, shown: readonly Bundle[]): Promise<BundleView[]> {
+  const index = await ctx.repos.stock.committedIndex();
+  const parts = shown.map((b) => leafParts(bundles, b.sku));
+  const items: Record<string, StockItem> = {};
+  for (const sku of new Set(parts.flatMap((p) => [...p.keys()]))) {
+    const item = await ctx.repos.stock.item(sku);
+    if (item) items[sku] = item;
+  }
+  return shown.map((bundle, i) => ({ ...bundle, available: offeredQuantity(kitFreeAtSource(parts[i]!, items, { kind: 'combined' }, index)) }));
 }
 
 async function addAlias(ctx: ApiContext, alias: Pick<SkuAlias, 'shopSku' | 'sku' | 'shop'>): Promise<SkuAlias> {
@@ -59,12 +67,12 @@ function shopOfUnlinked(ctx: ApiContext, shopSku: string, shop: string | undefin
 
 export const catalogue = namespace(catalogueContract, {
   async 'sku.alias'({ shopSku, sku, shop }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     return addAlias(ctx, { shopSku, sku, shop });
   },
 
   async 'sku.unalias'({ shopSku, shop }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     const catalogue = ctx.store.catalogue.data;
     const at = catalogue.aliases.findIndex((a) => a.shopSku === shopSku && a.shop === shop);
     if (at < 0) throw notFound('shopSku', `There is no alias ${shopSku}${shop ? ` on "${shop}"` : ' for every shop'} (see: backroom sku aliases).`);
@@ -74,22 +82,22 @@ export const catalogue = namespace(catalogueContract, {
   },
 
   async 'sku.aliases'({ shop }, ctx) {
-    requireShop(ctx, shop);
-    return ctx.store.catalogue.data.aliases.filter((a) => !shop || a.shop === undefined || a.shop === shop).sort((a, b) => a.shopSku.localeCompare(b.shopSku));
+    await requireShop(ctx, shop);
+    return (await ctx.repos.settings.get()).catalogue.aliases.filter((a) => !shop || a.shop === undefined || a.shop === shop).sort((a, b) => a.shopSku.localeCompare(b.shopSku));
   },
 
   async 'sku.unlinked'({ shop, ignored }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     return openUnlinked(ctx.store, { shop, ignored });
   },
 
   async 'sku.link'({ shopSku, sku, shop }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     return addAlias(ctx, { shopSku, sku, shop: shopOfUnlinked(ctx, shopSku, shop) });
   },
 
   async 'sku.ignore'({ shopSku, shop, undo }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     const where = shopOfUnlinked(ctx, shopSku, shop, undo);
     if (!where) throw notFound('shopSku', `${shopSku} is not on the unlinked list${undo ? ' of ignored SKUs' : ''}; give --shop to ${undo ? 'take it back' : 'ignore it'} on one shop.`);
     const catalogue = ctx.store.catalogue.data;
@@ -112,11 +120,12 @@ export const catalogue = namespace(catalogueContract, {
     const bundle: Bundle = { sku, parts, addedAt: ctx.clock.now().toISOString() };
     catalogue.bundles[sku] = bundle;
     await catalogueChanged(ctx);
-    return bundleView(ctx, bundle);
+    return (await bundleViews(ctx, (await ctx.repos.settings.get()).catalogue.bundles, [bundle]))[0]!;
   },
 
   async 'bundle.list'(_params, ctx) {
-    return Object.values(ctx.store.catalogue.data.bundles).sort((a, b) => a.sku.localeCompare(b.sku)).map((b) => bundleView(ctx, b));
+    const { bundles } = (await ctx.repos.settings.get()).catalogue;
+    return bundleViews(ctx, bundles, Object.values(bundles).sort((a, b) => a.sku.localeCompare(b.sku)));
   },
 
   async 'bundle.remove'({ sku }, ctx) {
@@ -130,7 +139,7 @@ export const catalogue = namespace(catalogueContract, {
   },
 
   async 'sync.plan'({ shop }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     return computePlan(ctx.engine.jobs, shop);
   },
 });

@@ -1,7 +1,6 @@
 // Pictures: orders per day per shop, a SKU's stock over time, and how far behind each shop's orders are.
 import { z } from 'zod';
 import { Sku } from '../../model';
-import { monthOf } from '../../store/order-book';
 import { chartHistoryOf } from '../chart-recorder';
 import { method } from '../define';
 import { notFound } from '../errors';
@@ -65,13 +64,13 @@ export function utcDays(now: Date, count: number): string[] {
 export const charts = namespace(contract, {
   async 'charts.stockHistory'({ sku }, ctx) {
     const points = chartHistoryOf(ctx)?.stock[sku];
-    if (!points && !ctx.store.stock.data.items[sku]) throw notFound('sku', `There is no SKU "${sku}" in your stock list.`);
+    if (!points && !(await ctx.repos.stock.item(sku))) throw notFound('sku', `There is no SKU "${sku}" in your stock list.`);
     return { sku, points: (points ?? []).map(([at, onHand, available]) => ({ at: new Date(at * 1000).toISOString(), onHand, available })) } satisfies StockHistory;
   },
 
   async 'charts.syncLag'({ runs }, ctx) {
     const ring = chartHistoryOf(ctx)?.runs ?? [];
-    const shops = ctx.store.main.data.shops.map((shop) => ({
+    const shops = (await ctx.repos.settings.get()).shops.map((shop) => ({
       name: shop.name,
       runs: ring.filter((r) => r.shop === shop.name).slice(-runs).map(({ at, ok, lagSeconds }) => ({ at, ok, lagSeconds })),
     }));
@@ -80,18 +79,13 @@ export const charts = namespace(contract, {
 
   async 'charts.ordersPerDay'({ days }, ctx) {
     const range = utcDays(ctx.clock.now(), days);
-    const index = new Map(range.map((d, i) => [d, i]));
-    const firstMonth = monthOf(`${range[0]!}T00:00:00.000Z`);
-    const counts = new Map<string, number[]>(ctx.store.main.data.shops.map((s) => [s.name, range.map(() => 0)]));
-    // Newest month first: stop once a month lies wholly before the range (bounded reading).
-    for await (const orders of ctx.store.orders.byMonth()) {
-      const month = orders[0] ? monthOf(orders[0].createdAt) : undefined;
-      if (month && month < firstMonth) break;
-      for (const order of orders) {
-        const at = index.get(new Date(order.createdAt).toISOString().slice(0, 10));
-        if (at === undefined) continue;
-        const row = counts.get(order.shop) ?? counts.set(order.shop, range.map(() => 0)).get(order.shop)!;
-        row[at]!++;
+    const [{ shops }, perDay] = await Promise.all([ctx.repos.settings.get(), ctx.repos.orders.perDay(range[0]!)]);
+    const counts = new Map<string, number[]>(shops.map((s) => [s.name, range.map(() => 0)]));
+    // A shop no longer connected still shows, after the connected ones (met newest day first, as the months are read).
+    for (let at = range.length - 1; at >= 0; at--) {
+      for (const [shop, n] of Object.entries(perDay[range[at]!] ?? {})) {
+        const row = counts.get(shop) ?? counts.set(shop, range.map(() => 0)).get(shop)!;
+        row[at] = n;
       }
     }
     return { days: range, shops: [...counts].map(([name, c]) => ({ name, counts: c })) } satisfies OrdersPerDay;

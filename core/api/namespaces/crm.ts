@@ -6,9 +6,10 @@ import { PlatformError } from '../../platforms/errors';
 import { mailchimpBase } from '../../platforms/mailchimp/address';
 import { dataCenterOf } from '../../platforms/mailchimp/wire';
 import { isRefusedPlainHttp, type HttpPermission } from '../../platforms/url-policy';
-import { forgetIssuesOf } from '../../runtime/issues';
+import type { ApiContext } from '../context';
 import { method, type WithoutSecretRef } from '../define';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
+import { forgetIssuesIn } from '../forget-issues';
 import { namespace } from '../namespace';
 
 export type CrmView = WithoutSecretRef<CrmConnection>;
@@ -100,9 +101,14 @@ async function checkKey(crm: CrmConnection, credentials: { key: string }, what: 
   }
 }
 
+/** Saves a changed connection in the place of the one with its name (read in the unit, so other changes stay). */
+async function replaceCrm(ctx: ApiContext, crm: CrmConnection): Promise<void> {
+  await ctx.repos.write(async (w) => w.settings.update({ crms: (await w.settings.get()).crms.map((c) => (c.name === crm.name ? crm : c)) }));
+}
+
 export const crm = namespace(contract, {
   async 'crm.add'(params, ctx) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     if (main.crms.some((c) => c.name.toLowerCase() === params.name.toLowerCase())) throw conflict('name', `A CRM connection called "${params.name}" already exists.`);
     const secretRef = `crm:${params.name}`;
     const base = { name: params.name, secretRef, addedAt: ctx.clock.now().toISOString() };
@@ -127,22 +133,21 @@ export const crm = namespace(contract, {
     const valid = parseOrBadInput(CrmConnection, candidate);
     if (params.check) await checkKey(valid, { key: params.key }, `CRM "${valid.name}" was not added`);
     // Credentials first: if storing them fails, no settings entry points at a missing key.
-    await ctx.store.secrets.set(secretRef, { key: params.key });
-    main.crms.push(valid);
-    await ctx.store.main.save();
+    await ctx.repos.secrets.set(secretRef, { key: params.key });
+    await ctx.repos.write(async (w) => w.settings.update({ crms: [...(await w.settings.get()).crms, valid] }));
     ctx.events.emit('changed', { area: 'settings' });
     return crmView(valid);
   },
 
   async 'crm.list'(_params, ctx) {
-    return ctx.store.main.data.crms.map(crmView);
+    return (await ctx.repos.settings.get()).crms.map(crmView);
   },
 
   async 'crm.test'({ name }, ctx) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     const crm = main.crms.find((c) => c.name === name);
     if (!crm) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
-    const credentials = await ctx.store.secrets.get(crm.secretRef);
+    const credentials = await ctx.repos.secrets.get(crm.secretRef);
     if (!credentials?.key) throw new ApiError('failed', `CRM "${name}" has no stored API key; remove it and add it again.`);
     // Loaded on use, so commands that never reach a CRM do not load the HTTP client.
     const { createCrmConnector } = await import('../../platforms/crm');
@@ -157,28 +162,30 @@ export const crm = namespace(contract, {
   },
 
   async 'crm.remove'({ name }, ctx) {
-    const main = ctx.store.main.data;
-    const crm = main.crms.find((c) => c.name === name);
-    if (!crm) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
-    const rules = main.rules.filter((r) => r.crm === name);
-    if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
-    main.crms = main.crms.filter((c) => c !== crm);
-    forgetIssuesOf(ctx.store, { kind: 'crm', name });
-    await ctx.store.main.save();
-    await ctx.store.checkpoint({ crm: name, lastSuccessAt: null });
-    await ctx.store.issues.save();
-    await ctx.store.secrets.delete(crm.secretRef);
+    // The connection, its issues and its last run go in one unit (settings and issues durable before
+    // the marker moves); its key only after, so a crash between leaves an unused key, never a CRM without one.
+    const crm = await ctx.repos.write(async (w) => {
+      const main = await w.settings.get();
+      const found = main.crms.find((c) => c.name === name);
+      if (!found) throw notFound('name', `There is no CRM connection called "${name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
+      const rules = main.rules.filter((r) => r.crm === name);
+      if (rules.length) throw conflict('name', `Rules ${rules.map((r) => r.id).join(', ')} send tags to "${name}"; remove them first (backroom rules remove ID).`);
+      await w.settings.update({ crms: main.crms.filter((c) => c !== found) });
+      await forgetIssuesIn(w.issues, { kind: 'crm', name });
+      return found;
+    }, [{ crm: name, lastSuccessAt: null }]);
+    await ctx.repos.secrets.delete(crm.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
     ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
   },
 
   async 'crm.setConnection'(params, ctx) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     const index = main.crms.findIndex((c) => c.name === params.name);
     if (index < 0) throw notFound('name', `There is no CRM connection called "${params.name}". Known: ${main.crms.map((c) => c.name).join(', ') || 'none'}.`);
     const crm = main.crms[index]!;
-    const key = params.key ?? (await ctx.store.secrets.get(crm.secretRef))?.key;
+    const key = params.key ?? (await ctx.repos.secrets.get(crm.secretRef))?.key;
     if (!key) throw badInput('key', `No API key is stored for CRM "${crm.name}"; give one with --key.`);
     let candidate: unknown;
     if (crm.platform === 'activecampaign') {
@@ -207,9 +214,8 @@ export const crm = namespace(contract, {
     }
     const valid = parseOrBadInput(CrmConnection, candidate);
     if (params.check) await checkKey(valid, { key }, `CRM "${crm.name}" was not changed`);
-    await ctx.store.secrets.set(crm.secretRef, { key });
-    main.crms[index] = valid;
-    await ctx.store.main.save();
+    await ctx.repos.secrets.set(crm.secretRef, { key });
+    await replaceCrm(ctx, valid);
     ctx.events.emit('changed', { area: 'settings' });
     return crmView(valid);
   },

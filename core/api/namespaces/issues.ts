@@ -1,7 +1,7 @@
 // Errors (failures between Backroom and a platform: retried or dismissed) and alerts (worth seeing, dismissed).
 import { z } from 'zod';
 import type { Alert, ErrorEntry } from '../../model';
-import { dismissAlertGroup, groupAlerts, type AlertGroup } from '../../runtime/issues';
+import { alertGroupId, groupAlerts, type AlertGroup } from '../../runtime/issues';
 import { UNREADABLE_KIND, unreadableRetryRefusal } from '../../runtime/unreadable-work';
 import { method } from '../define';
 import { conflict, notFound } from '../errors';
@@ -35,40 +35,47 @@ const newestFirst = (a: { lastAt: string }, b: { lastAt: string }) => b.lastAt.l
 
 export const issues = namespace(contract, {
   async 'errors.list'({ all }, ctx) {
-    return ctx.store.issues.data.errors.filter((e) => all || !e.dismissed).sort(newestFirst);
+    return (await ctx.repos.issues.errors()).filter((e) => all || !e.dismissed).sort(newestFirst);
   },
   async 'errors.dismiss'({ id }, ctx) {
-    const entry: ErrorEntry = byId(ctx.store.issues.data.errors, id, 'error');
-    entry.dismissed = true;
-    await ctx.store.issues.save();
+    const dismissed = await ctx.repos.write(async (w) => {
+      const entry: ErrorEntry = { ...byId(await w.issues.errors(), id, 'error'), dismissed: true };
+      await w.issues.putError(entry);
+      return entry;
+    });
     ctx.events.emit('changed', { area: 'issues' });
-    return entry;
+    return dismissed;
   },
   async 'errors.retry'({ id }, ctx) {
-    const entry = ctx.store.issues.data.errors.find((e) => e.id === id);
+    const entry = (await ctx.repos.issues.errors()).find((e) => e.id === id);
     if (!entry) throw notFound('id', `There is no error with id "${id}".`);
     // An unreadable queued item has nothing to run: say what is wrong with it instead.
-    if (entry.operation.kind === UNREADABLE_KIND) throw conflict('id', unreadableRetryRefusal(String(entry.operation.args.id), ctx.store.queue.data.unreadable ?? []));
+    if (entry.operation.kind === UNREADABLE_KIND) throw conflict('id', unreadableRetryRefusal(String(entry.operation.args.id), await ctx.repos.queue.unreadable()));
     return ctx.engine.retryError(id);
   },
   async 'alerts.list'({ all }, ctx) {
-    return ctx.store.issues.data.alerts.filter((a) => all || !a.dismissed).sort(newestFirst);
+    return (await ctx.repos.issues.alerts()).filter((a) => all || !a.dismissed).sort(newestFirst);
   },
   async 'alerts.dismiss'({ id }, ctx) {
-    const alert: Alert = byId(ctx.store.issues.data.alerts, id, 'alert');
-    alert.dismissed = true;
-    await ctx.store.issues.save();
+    const dismissed = await ctx.repos.write(async (w) => {
+      const alert: Alert = { ...byId(await w.issues.alerts(), id, 'alert'), dismissed: true };
+      await w.issues.putAlert(alert);
+      return alert;
+    });
     ctx.events.emit('changed', { area: 'issues' });
-    return alert;
+    return dismissed;
   },
   async 'alerts.groups'({ all }, ctx) {
-    return groupAlerts(ctx.store.issues.data.alerts.filter((a) => all || !a.dismissed));
+    return groupAlerts((await ctx.repos.issues.alerts()).filter((a) => all || !a.dismissed));
   },
   async 'alerts.dismissGroup'({ group }, ctx) {
-    const dismissed = dismissAlertGroup(ctx.store, group);
-    if (dismissed.length === 0) throw notFound('group', `There is no open group of alerts with id "${group}"; backroom alerts list shows the groups.`);
-    await ctx.store.issues.save();
+    const dismissed = await ctx.repos.write(async (w) => {
+      const members = (await w.issues.alerts()).filter((a) => !a.dismissed && alertGroupId(a) === group);
+      for (const alert of members) await w.issues.putAlert({ ...alert, dismissed: true });
+      return members.length;
+    });
+    if (dismissed === 0) throw notFound('group', `There is no open group of alerts with id "${group}"; backroom alerts list shows the groups.`);
     ctx.events.emit('changed', { area: 'issues' });
-    return { group, dismissed: dismissed.length };
+    return { group, dismissed };
   },
 });

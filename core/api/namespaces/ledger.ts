@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { checkExportFolder, EXPORT_KINDS, ExportTargetError, writeExport, type ExportKind } from '../../jobs/export';
 import { recordReturn } from '../../jobs/returns';
 import { ShipmentInputError } from '../../jobs/shipping';
-import { checkReorderPoint, freeUnits } from '../../jobs/stock-changes';
+import { checkReorderPoint } from '../../jobs/stock-changes';
 import { RELEASING_STATUSES, type LedgerPosition } from '../../model';
 import { monthOf } from '../../store/order-book';
 import { extrasOf } from '../../store/stock-extras';
@@ -28,8 +28,8 @@ async function soldSince(orders: AsyncIterable<{ createdAt: string; status: stri
 
 export const ledger = namespace(ledgerContract, {
   async 'stock.why'({ sku, location, limit }, ctx) {
-    const entries = await ctx.store.ledger.history(sku, location);
-    if (entries.length === 0 && !ctx.store.stock.data.items[sku]) throw notFound('sku', `There is no SKU "${sku}" in your stock list or its history.`);
+    const entries = await ctx.repos.stock.history(sku, location);
+    if (entries.length === 0 && !(await ctx.repos.stock.item(sku))) throw notFound('sku', `There is no SKU "${sku}" in your stock list or its history.`);
     const now = new Map<string, LedgerPosition>();
     for (const e of entries) {
       const key = e.location ?? '\u0000';
@@ -41,7 +41,7 @@ export const ledger = namespace(ledgerContract, {
 
   async 'stock.at'({ at }, ctx) {
     const instant = endOf(at);
-    return { at: instant, positions: (await ctx.store.ledger.at(instant)).filter((p) => p.onHand || p.committed) };
+    return { at: instant, positions: (await ctx.repos.stock.at(instant)).filter((p) => p.onHand || p.committed) };
   },
 
   async 'stock.reorderPoint'({ sku, point }, ctx) {
@@ -60,12 +60,12 @@ export const ledger = namespace(ledgerContract, {
   },
 
   async 'stock.low'(_params, ctx) {
-    const points = ctx.store.stock.data.extras?.reorderPoints ?? {};
+    const points = await ctx.repos.stock.reorderPoints();
     const since = new Date(ctx.clock.now().getTime() - 30 * DAY_MS).toISOString();
-    const sold = await soldSince(ctx.store.orders.byMonth(), since);
+    const [sold, freeOf] = await Promise.all([soldSince(ctx.repos.orders.byMonth(), since), ctx.repos.stock.free(Object.keys(points))]);
     const rows: LowStockRow[] = [];
     for (const [sku, point] of Object.entries(points)) {
-      const free = freeUnits(ctx.store, sku);
+      const free = freeOf[sku] ?? 0;
       if (free > point) continue;
       const units = sold.get(sku) ?? 0;
       rows.push({ sku, point, free, soldLast30Days: units, daysOfCover: units ? Math.round((free / (units / 30)) * 10) / 10 : null });

@@ -71,30 +71,12 @@ async function ship(ctx: ApiContext, input: Parameters<typeof recordShipment>[1]
 
 export const orders = namespace(contract, {
   async 'orders.list'({ status, shop, limit, offset }, ctx) {
-    const newestFirst = (a: Order, b: Order) => b.createdAt.localeCompare(a.createdAt) || b.number.localeCompare(a.number);
-    const matching: Order[] = [];
-    if (!status) {
-      // The usual screen (newest first, maybe one shop): months are partitions by creation time, so
-      // reading stops at the month that fills the page; the total comes from the kept counts.
-      const counts = ctx.store.cursors.orderCounts();
-      const total = shop ? (counts[shop] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
-      for await (const month of ctx.store.orders.byMonth()) {
-        matching.push(...month.filter((o) => !shop || o.shop === shop).sort(newestFirst));
-        if (matching.length >= offset + limit) break;
-      }
-      return { total: Math.max(total, matching.length), orders: matching.slice(offset, offset + limit).map(listItem) };
-    }
-    for await (const order of ctx.store.orders.all()) {
-      if (order.status !== status) continue;
-      if (shop && order.shop !== shop) continue;
-      matching.push(order);
-    }
-    matching.sort(newestFirst);
-    return { total: matching.length, orders: matching.slice(offset, offset + limit).map(listItem) };
+    const page = await ctx.repos.orders.page({ status, shop, limit, offset });
+    return { total: page.total, orders: page.orders.map(listItem) };
   },
 
   async 'orders.show'({ number }, ctx) {
-    const order = await ctx.store.orders.findByNumber(number);
+    const order = await ctx.repos.orders.findByNumber(number);
     if (!order) throw notFound('number', `There is no order ${number}. Order numbers look like WO:1043 (see: backroom orders list).`);
     return order;
   },
@@ -108,7 +90,7 @@ export const orders = namespace(contract, {
     const problems = errors.map((e) => `${fileName} line ${e.line}: ${e.message}`);
     // Check every shipment against its order before recording any, so a bad line applies nothing.
     for (const entry of entries) {
-      const order = await ctx.store.orders.findByNumber(entry.orderNumber);
+      const order = await ctx.repos.orders.findByNumber(entry.orderNumber);
       if (!order) problems.push(`${fileName} line ${entry.line}: there is no order ${entry.orderNumber}`);
     }
     if (problems.length) throw badInput(problems[0]!.split(':')[0]!, `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}. Nothing was imported.`, problems);

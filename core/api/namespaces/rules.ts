@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { cartMomentsOf, Name, RuleTriggerInput, TagName, type Rule } from '../../model';
 import { cartEvents, orderEvents, ruleFingerprint } from '../../jobs/crm-events';
 import { enqueueTagEvents } from '../../jobs/crm';
-import type { ApiContext } from '../context';
 import { method } from '../define';
 import { badInput, notFound } from '../errors';
 import { namespace } from '../namespace';
@@ -26,33 +25,37 @@ const contract = {
   'rules.replay': method<{ queued: number; orders: number; carts: number }>()(z.object({ id: z.string().min(1) }).strict()),
 };
 
-function findRule(ctx: ApiContext, id: string): Rule {
-  const rule = ctx.store.main.data.rules.find((r) => r.id === id);
+function findRule(rules: readonly Rule[], id: string): Rule {
+  const rule = rules.find((r) => r.id === id);
   if (!rule) throw notFound('id', `There is no rule with id "${id}" (see: backroom rules list).`);
   return rule;
 }
 
 export const rules = namespace(contract, {
   async 'rules.list'(_params, ctx) {
-    return ctx.store.main.data.rules;
+    return (await ctx.repos.settings.get()).rules;
   },
 
   async 'rules.add'(params, ctx) {
-    const main = ctx.store.main.data;
-    if (params.crm && !main.crms.some((c) => c.name === params.crm)) throw badInput('crm', `There is no CRM connection called "${params.crm}".`);
-    const rule: Rule = { id: `r${randomBytes(3).toString('hex')}`, trigger: params.trigger, applyTags: params.applyTags, removeTags: params.removeTags, crm: params.crm, createdAt: ctx.clock.now().toISOString() };
-    if (main.rules.some((r) => ruleFingerprint(r) === ruleFingerprint(rule))) throw badInput('trigger', 'The same rule already exists.');
-    main.rules.push(rule);
-    await ctx.store.main.save();
+    const rule = await ctx.repos.write(async (w) => {
+      const { crms, rules: current } = await w.settings.get();
+      if (params.crm && !crms.some((c) => c.name === params.crm)) throw badInput('crm', `There is no CRM connection called "${params.crm}".`);
+      const added: Rule = { id: `r${randomBytes(3).toString('hex')}`, trigger: params.trigger, applyTags: params.applyTags, removeTags: params.removeTags, crm: params.crm, createdAt: ctx.clock.now().toISOString() };
+      if (current.some((r) => ruleFingerprint(r) === ruleFingerprint(added))) throw badInput('trigger', 'The same rule already exists.');
+      await w.settings.update({ rules: [...current, added] });
+      return added;
+    });
     ctx.events.emit('changed', { area: 'rules' });
     const pending = rule.trigger.kind === 'order-status' && rule.trigger.statuses.some((s) => s === 'pending' || s === 'checkout-draft');
     return { rule, warning: pending ? 'Tags on pending or checkout-draft orders fire on every cart, paid or not; the cart-abandoned trigger is usually what you want.' : undefined };
   },
 
   async 'rules.remove'({ id }, ctx) {
-    findRule(ctx, id);
-    ctx.store.main.data.rules = ctx.store.main.data.rules.filter((r) => r.id !== id);
-    await ctx.store.main.save();
+    await ctx.repos.write(async (w) => {
+      const { rules: current } = await w.settings.get();
+      findRule(current, id);
+      await w.settings.update({ rules: current.filter((r) => r.id !== id) });
+    });
     ctx.events.emit('changed', { area: 'rules' });
     return { removed: id };
   },
@@ -63,17 +66,21 @@ export const rules = namespace(contract, {
    * The ledger still keeps every tag to once per event.
    */
   async 'rules.replay'({ id }, ctx) {
-    const rule = findRule(ctx, id);
+    const rule = findRule((await ctx.repos.settings.get()).rules, id);
     let queued = 0;
     let orders = 0;
-    for await (const order of ctx.store.orders.all()) {
-      orders++;
-      queued += enqueueTagEvents(ctx.engine.jobs, orderEvents([rule], undefined, order));
+    // Month by month, newest first: one month's orders in memory at a time.
+    for await (const month of ctx.repos.orders.byMonth()) {
+      for (const order of month) {
+        orders++;
+        queued += enqueueTagEvents(ctx.engine.jobs, orderEvents([rule], undefined, order));
+      }
     }
-    const carts = Object.values(ctx.store.carts.data.carts);
+    const carts = await ctx.repos.carts.list();
     const transitions = carts.flatMap((cart) => cartMomentsOf(cart).map((to) => ({ cart, to })));
     queued += enqueueTagEvents(ctx.engine.jobs, cartEvents([rule], transitions));
-    await ctx.store.queue.save();
+    // The work was queued on the engine's queue; it saves what it queued.
+    await ctx.engine.jobs.queue.save();
     ctx.events.emit('changed', { area: 'queue' });
     return { queued, orders, carts: carts.length };
   },

@@ -5,8 +5,8 @@ import { PlatformError } from '../../platforms/errors';
 import type { ShopTestReport } from '../../platforms/types';
 import type { Credentials } from '../../store';
 import { checkShopifyDomain, checkShopUrl, type HttpPermission } from '../../platforms/url-policy';
-import { forgetIssuesOf } from '../../runtime/issues';
 import type { ApiContext } from '../context';
+import { forgetIssuesIn } from '../forget-issues';
 import { method, type WithoutSecretRef } from '../define';
 import { ApiError, badInput, conflict, notFound, parseOrBadInput } from '../errors';
 import { namespace } from '../namespace';
@@ -137,9 +137,14 @@ function checkedDomain(domain: string): string {
   }
 }
 
+/** Saves a changed shop in the place of the one with its name (read in the unit, so other changes stay). */
+async function replaceShop(ctx: ApiContext, shop: Shop): Promise<void> {
+  await ctx.repos.write(async (w) => w.settings.update({ shops: (await w.settings.get()).shops.map((s) => (s.name === shop.name ? shop : s)) }));
+}
+
 export const shops = namespace(contract, {
   async 'shop.add'(params, ctx: ApiContext) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     if (main.shops.some((s) => s.name.toLowerCase() === params.name.toLowerCase())) throw conflict('name', `A shop called "${params.name}" already exists.`);
     const taken = new Set(main.shops.map((s) => s.prefix));
     if (params.prefix && taken.has(params.prefix)) {
@@ -172,40 +177,42 @@ export const shops = namespace(contract, {
     const credentials: Credentials = params.platform === 'woocommerce' ? { key: params.key, secret: params.secret } : { token: params.token };
     if (params.check) await checkKeys(valid, credentials, `Shop "${valid.name}" was not added`);
     // Credentials first: if storing them fails, no settings entry points at missing secrets.
-    await ctx.store.secrets.set(secretRef, credentials);
+    await ctx.repos.secrets.set(secretRef, credentials);
     // A shop added again under an old name starts from nothing: its old cursor could skip orders.
-    await ctx.store.checkpoint({ shop: valid.name, reset: true });
-    main.shops.push(valid);
-    await ctx.store.main.save();
+    // Reset in a unit of its own before the shop is saved, so no crash leaves the shop with the old cursor.
+    await ctx.repos.write(() => undefined, [{ shop: valid.name, reset: true }]);
+    await ctx.repos.write(async (w) => w.settings.update({ shops: [...(await w.settings.get()).shops, valid] }));
     ctx.events.emit('changed', { area: 'settings' });
     return shopView(valid);
   },
 
   async 'shop.list'(_params, ctx) {
-    return ctx.store.main.data.shops.map(shopView);
+    return (await ctx.repos.settings.get()).shops.map(shopView);
   },
 
   async 'shop.remove'({ name }, ctx) {
-    const main = ctx.store.main.data;
-    const shop = main.shops.find((s) => s.name === name);
-    if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
-    main.shops = main.shops.filter((s) => s !== shop);
-    forgetIssuesOf(ctx.store, { kind: 'shop', name });
-    await ctx.store.main.save();
-    await ctx.store.issues.save();
-    await ctx.store.checkpoint({ shop: name, reset: true });
-    await ctx.store.secrets.delete(shop.secretRef);
+    // The shop, its issues and its cursor go in one unit (the settings and issues durable before the
+    // cursor moves); its keys only after, so a crash between leaves an unused key, never a shop without keys.
+    const shop = await ctx.repos.write(async (w) => {
+      const { shops } = await w.settings.get();
+      const found = shops.find((s) => s.name === name);
+      if (!found) throw notFound('name', `There is no shop called "${name}". Known shops: ${shops.map((s) => s.name).join(', ') || 'none'}.`);
+      await w.settings.update({ shops: shops.filter((s) => s !== found) });
+      await forgetIssuesIn(w.issues, { kind: 'shop', name });
+      return found;
+    }, [{ shop: name, reset: true }]);
+    await ctx.repos.secrets.delete(shop.secretRef);
     ctx.events.emit('changed', { area: 'settings' });
     ctx.events.emit('changed', { area: 'issues' });
     return { removed: name };
   },
 
   async 'shop.setConnection'(params, ctx) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     const index = main.shops.findIndex((s) => s.name === params.name);
     if (index < 0) throw notFound('name', `There is no shop called "${params.name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
     const shop = main.shops[index]!;
-    const stored = (await ctx.store.secrets.get(shop.secretRef)) ?? {};
+    const stored = (await ctx.repos.secrets.get(shop.secretRef)) ?? {};
     let candidate: unknown;
     let credentials: Credentials;
     if (shop.platform === 'woocommerce') {
@@ -228,9 +235,8 @@ export const shops = namespace(contract, {
     }
     const valid = parseOrBadInput(Shop, candidate);
     if (params.check) await checkKeys(valid, credentials, `Shop "${shop.name}" was not changed`);
-    await ctx.store.secrets.set(shop.secretRef, credentials);
-    main.shops[index] = valid;
-    await ctx.store.main.save();
+    await ctx.repos.secrets.set(shop.secretRef, credentials);
+    await replaceShop(ctx, valid);
     ctx.events.emit('changed', { area: 'settings' });
     return shopView(valid);
   },
@@ -240,10 +246,10 @@ export const shops = namespace(contract, {
    * unreachable, plain http to another machine) is the operation failing, with the shop's reason.
    */
   async 'shop.test'({ name }, ctx) {
-    const shops = ctx.store.main.data.shops;
+    const { shops } = await ctx.repos.settings.get();
     const shop = shops.find((s) => s.name === name);
     if (!shop) throw notFound('name', `There is no shop called "${name}". Known shops: ${shops.map((s) => s.name).join(', ') || 'none'}.`);
-    const credentials = await ctx.store.secrets.get(shop.secretRef);
+    const credentials = await ctx.repos.secrets.get(shop.secretRef);
     if (!credentials) throw new ApiError('failed', `No credentials are stored for shop "${name}"; remove it and add it again with its keys.`);
     try {
       const { createShopConnector } = await import('../../platforms');
@@ -256,7 +262,7 @@ export const shops = namespace(contract, {
 
   /** Edits of a shop's settings: checked the same way as when they were first entered, saved whole or not at all. */
   async 'shop.update'(params, ctx) {
-    const main = ctx.store.main.data;
+    const main = await ctx.repos.settings.get();
     const index = main.shops.findIndex((s) => s.name === params.name);
     if (index < 0) throw notFound('name', `There is no shop called "${params.name}". Known shops: ${main.shops.map((s) => s.name).join(', ') || 'none'}.`);
     const shop = main.shops[index]!;
@@ -292,8 +298,7 @@ export const shops = namespace(contract, {
     }
     const valid = parseOrBadInput(Shop, candidate);
     const mappingChanged = JSON.stringify(shop.location) !== JSON.stringify(valid.location);
-    main.shops[index] = valid;
-    await ctx.store.main.save();
+    await replaceShop(ctx, valid);
     ctx.events.emit('changed', { area: 'settings' });
     // Another location means other quantities for this shop: let the debounced push send the differences.
     if (mappingChanged) ctx.events.emit('changed', { area: 'stock' });

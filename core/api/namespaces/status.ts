@@ -27,28 +27,36 @@ const contract = {
 
 export const status = namespace(contract, {
   async status(_params, ctx) {
-    const { main, stock, issues } = ctx.store;
+    const { repos } = ctx;
+    const { shops, crms, locations } = await repos.settings.get();
+    const [orderCounts, cursors, skus, errors, alerts] = await Promise.all([
+      repos.orders.counts(),
+      Promise.all(shops.map((s) => repos.cursors.of(s.name))),
+      repos.stock.skuCount(),
+      repos.issues.errors(),
+      repos.issues.alerts(),
+    ]);
     const health = ctx.engine.health();
     return {
-      dataDir: ctx.store.dataDir,
+      dataDir: repos.where,
       via: ctx.via,
       engine: ctx.host ? { pid: ctx.host.pid, startedAt: ctx.host.startedAt, paused: ctx.engine.paused } : null,
-      secrets: ctx.store.secrets.kind,
-      shops: main.data.shops.map((s, i) => ({
+      secrets: repos.secrets.kind,
+      shops: shops.map((s, i) => ({
         name: s.name,
         platform: s.platform,
         prefix: s.prefix,
         location: s.location.kind === 'combined' ? 'all locations combined' : s.location.location,
-        orders: ctx.store.cursors.orderCount(s.name),
-        lastRun: ctx.store.cursors.of(s.name).lastRun,
+        orders: orderCounts[s.name] ?? 0,
+        lastRun: cursors[i]!.lastRun,
         health: health.shops[i]!,
       })),
-      crms: main.data.crms.map((c, i) => ({ name: c.name, platform: c.platform, health: health.crms[i]! })),
+      crms: crms.map((c, i) => ({ name: c.name, platform: c.platform, health: health.crms[i]! })),
       health,
-      locations: main.data.locations.length,
-      skus: Object.keys(stock.data.items).length,
-      errors: issues.data.errors.filter((e) => !e.dismissed).length,
-      alerts: issues.data.alerts.filter((a) => !a.dismissed).length,
+      locations: locations.length,
+      skus,
+      errors: errors.filter((e) => !e.dismissed).length,
+      alerts: alerts.filter((a) => !a.dismissed).length,
     };
   },
 });

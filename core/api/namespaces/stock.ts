@@ -57,14 +57,19 @@ export function stockView(sku: string, item: StockItem | undefined, index: Commi
   return { sku, onHand: { ...(item?.onHand ?? {}) }, totalOnHand: totalOnHand(item), committed: totalCommitted(index, sku), available };
 }
 
-function requireLocation(ctx: ApiContext, name: string, field = 'location'): void {
-  if (!ctx.store.main.data.locations.some((l) => l.name === name)) {
-    const known = ctx.store.main.data.locations.map((l) => l.name);
+async function requireLocation(ctx: ApiContext, name: string, field = 'location'): Promise<void> {
+  const { locations } = await ctx.repos.settings.get();
+  if (!locations.some((l) => l.name === name)) {
+    const known = locations.map((l) => l.name);
     throw badInput(field, `Location "${name}" does not exist. ${known.length ? `Known locations: ${known.join(', ')}.` : 'Add one first: backroom location add NAME.'}`);
   }
 }
 
-/** Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves. */
+/**
+ * Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves.
+ * Still on the Store: `setOnHand` and its low-stock check (jobs/stock-changes.ts) move onto the
+ * repositories with the stock helper's round, and this with them.
+ */
 function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number; line?: number }[], apply: boolean, why?: (row: { line?: number }) => StockCause): { changes: StockChange[]; unchanged: number } {
   const items = ctx.store.stock.data.items;
   const changes: StockChange[] = [];
@@ -83,21 +88,23 @@ function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string;
 
 export const stock = namespace(contract, {
   async 'location.add'({ name }, ctx) {
-    const main = ctx.store.main.data;
-    if (main.locations.some((l) => l.name.toLowerCase() === name.toLowerCase())) throw badInput('name', `Location "${name}" already exists.`);
-    const location = { name, addedAt: ctx.clock.now().toISOString() };
-    main.locations.push(location);
-    await ctx.store.main.save();
+    const location = await ctx.repos.write(async (w) => {
+      const { locations } = await w.settings.get();
+      if (locations.some((l) => l.name.toLowerCase() === name.toLowerCase())) throw badInput('name', `Location "${name}" already exists.`);
+      const added = { name, addedAt: ctx.clock.now().toISOString() };
+      await w.settings.update({ locations: [...locations, added] });
+      return added;
+    });
     ctx.events.emit('changed', { area: 'settings' });
     return location;
   },
 
   async 'location.list'(_params, ctx) {
-    return ctx.store.main.data.locations;
+    return (await ctx.repos.settings.get()).locations;
   },
 
   async 'stock.set'({ sku, quantity, location }, ctx) {
-    requireLocation(ctx, location);
+    await requireLocation(ctx, location);
     const { changes } = applyQuantities(ctx, [{ sku, location, quantity }], true);
     if (changes.length) {
       // The stock and its ledger entry in one write; a low-stock alert it raised, beside it.
@@ -109,17 +116,16 @@ export const stock = namespace(contract, {
   },
 
   async 'stock.list'({ sku }, ctx) {
-    const data = ctx.store.stock.data;
-    const index = indexCommitments(data.commitments);
+    const [items, index] = await Promise.all([ctx.repos.stock.items(), ctx.repos.stock.committedIndex()]);
     const needle = sku?.toLowerCase();
-    return Object.values(data.items)
+    return items
       .filter((item) => !needle || item.sku.toLowerCase().includes(needle))
       .sort((a, b) => a.sku.localeCompare(b.sku))
       .map((item) => stockView(item.sku, item, index));
   },
 
   async 'stock.import'({ csv, dryRun, fileName }, ctx) {
-    const locations = new Set(ctx.store.main.data.locations.map((l) => l.name));
+    const locations = new Set((await ctx.repos.settings.get()).locations.map((l) => l.name));
     const { rows, errors } = parseStockCsv(csv, locations);
     if (errors.length) {
       const details = errors.map((e) => `${fileName} line ${e.line}: ${e.message}`);
@@ -136,10 +142,10 @@ export const stock = namespace(contract, {
   },
 
   async 'stock.sent'({ shop }, ctx) {
-    const main = ctx.store.main.data;
-    if (shop && !main.shops.some((s) => s.name === shop)) throw notFound('shop', `There is no shop called "${shop}".`);
-    return {
-      shops: main.shops.filter((s) => !shop || s.name === shop).map((s) => ({ name: s.name, lastSent: ctx.store.cursors.of(s.name).lastSent })),
-    };
+    const { shops } = await ctx.repos.settings.get();
+    if (shop && !shops.some((s) => s.name === shop)) throw notFound('shop', `There is no shop called "${shop}".`);
+    const chosen = shops.filter((s) => !shop || s.name === shop);
+    const cursors = await Promise.all(chosen.map((s) => ctx.repos.cursors.of(s.name)));
+    return { shops: chosen.map((s, i) => ({ name: s.name, lastSent: cursors[i]!.lastSent })) };
   },
 });

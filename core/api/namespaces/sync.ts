@@ -14,13 +14,13 @@ const contract = {
   ),
 };
 
-function requireShop(ctx: ApiContext, name: string | undefined): void {
-  if (name && !ctx.store.main.data.shops.some((s) => s.name === name)) throw notFound('shop', `There is no shop called "${name}".`);
+async function requireShop(ctx: ApiContext, name: string | undefined): Promise<void> {
+  if (name && !(await ctx.repos.settings.get()).shops.some((s) => s.name === name)) throw notFound('shop', `There is no shop called "${name}".`);
 }
 
 export const sync = namespace(contract, {
   async 'sync.run'({ job, shop, reconcile }, ctx) {
-    requireShop(ctx, shop);
+    await requireShop(ctx, shop);
     return { summaries: await ctx.engine.syncOnce({ job, shop, reconcile }) };
   },
 });
