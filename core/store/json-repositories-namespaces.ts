@@ -59,8 +59,15 @@ export function jsonQueueForNamespaces(store: Store): Pick<QueueReader, 'unreada
   };
 }
 
-export function jsonStockForNamespaces(store: Store): Pick<StockReader, 'committedIndex' | 'free'> {
+export function jsonStockForNamespaces(store: Store): Pick<StockReader, 'committedIndex' | 'free' | 'matching'> {
   return {
+    async matching(needle) {
+      const lower = needle.toLowerCase();
+      return Object.values(store.stock.data.items)
+        .filter((item) => item.sku.toLowerCase().includes(lower))
+        .map(copy)
+        .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    },
     // Built fresh on every call: nothing it returns is stored.
     committedIndex: async () => indexCommitments(store.stock.data.commitments),
     async free(skus) {

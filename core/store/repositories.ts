@@ -313,4 +313,6 @@ export interface StockReader {
    * locations in the settings and for shops on all locations combined, never below 0 (`freeUnits`).
    */
   free(skus: readonly string[]): Promise<Record<string, number>>;
+  /** The SKUs whose name contains `needle` (in any case), in SKU order as `items()`; only those are copied. */
+  matching(needle: string): Promise<StockItem[]>;
 }

@@ -115,7 +115,7 @@ export function namespaceAdditionsContract(factory: ContractFactory): void {
       );
     }, 240_000);
 
-    it('indexes what orders hold per location and SKU, and counts free units at the locations in the settings', async () => {
+    it('indexes what orders hold per location and SKU, counts free units at the locations in the settings, and finds SKUs by part of their name', async () => {
       await fc.assert(
         fc.asyncProperty(stockOpsArb, async (ops) => {
           const subject = await factory.create();
@@ -146,6 +146,10 @@ export function namespaceAdditionsContract(factory: ContractFactory): void {
             }
             expect(await repos.stock.free([...SKUS, 'NONE'])).toEqual(expected);
             expect(await repos.stock.free([])).toEqual({});
+            const items = await repos.stock.items();
+            for (const needle of ['', 'm', 'TE', 'Tote', 'none']) {
+              expect(await repos.stock.matching(needle), needle).toEqual(items.filter((i) => i.sku.toLowerCase().includes(needle.toLowerCase())));
+            }
           } finally {
             await close();
           }

@@ -116,10 +116,9 @@ export const stock = namespace(contract, {
   },
 
   async 'stock.list'({ sku }, ctx) {
-    const [items, index] = await Promise.all([ctx.repos.stock.items(), ctx.repos.stock.committedIndex()]);
-    const needle = sku?.toLowerCase();
+    // With a part of a SKU, only the SKUs that match are read.
+    const [items, index] = await Promise.all([sku ? ctx.repos.stock.matching(sku) : ctx.repos.stock.items(), ctx.repos.stock.committedIndex()]);
     return items
-      .filter((item) => !needle || item.sku.toLowerCase().includes(needle))
       .sort((a, b) => a.sku.localeCompare(b.sku))
       .map((item) => stockView(item.sku, item, index));
   },

@@ -4,7 +4,7 @@
  * orders_by_shop_created, orders_by_status) and its total one count or the kept per-month counts:
  * nothing reads every order.
  */
-import type { CommittedIndex, Order } from '../../../model';
+import type { CommittedIndex, Order, StockItem } from '../../../model';
 import type { UnreadableWork } from '../../../model/work';
 import type { OrderReader, QueueReader, StockReader } from '../../repositories';
 import type { Db, Tables } from './db';
@@ -50,8 +50,17 @@ export function postgresQueueForNamespaces(db: Db, t: Tables): Pick<QueueReader,
   };
 }
 
-export function postgresStockForNamespaces(db: Db, t: Tables): Pick<StockReader, 'committedIndex' | 'free'> {
+export function postgresStockForNamespaces(db: Db, t: Tables): Pick<StockReader, 'committedIndex' | 'free' | 'matching'> {
   return {
+    async matching(needle) {
+      // json (not jsonb) keeps the locations in the order given: byte order, as items() lists them.
+      const { rows } = await db.query<StockItem>(
+        `select sku, json_object_agg(location, on_hand order by location collate "C") as "onHand" from ${t('stock')}
+         where strpos(lower(sku), lower($1)) > 0 group by sku order by sku collate "C"`,
+        [needle],
+      );
+      return rows.map((r) => ({ sku: r.sku, onHand: r.onHand }));
+    },
     async committedIndex() {
       // The kept totals (stock_committed): one row per SKU and location, however many orders hold it.
       const { rows } = await db.query<{ sku: string; location: string; units: number }>(`select sku, location, units from ${t('stock_committed')} where units > 0`);
