@@ -265,7 +265,7 @@ export interface Repositories {
   readonly secrets: SecretStore;
 }
 
-// ——— what the API's namespaces need (core/api/namespaces: orders list) ———
+// ——— what the API's namespaces need (core/api/namespaces: orders list, charts, stock list and low, errors retry) ———
 
 /** A page of orders, newest first (created at, then number, both descending). */
 export interface OrderQuery {
