@@ -239,7 +239,8 @@ export function stockLog(dataDir: string): StockLog {
   }
 
   function holdsCopiedLedger(data: LoggedStock): boolean {
-    // Entries only ever leave the pending list by being copied; none left, nothing to drop.
+    // The cheap answer first: a list as long as the file's has not shrunk (entries leave it only by
+    // being copied). Conservative: copied entries hidden by as many new ones wait for a later write.
     if (pendingCount(data.ledger) >= fileLedger.entries) return false;
     const copied = fileLedger.bytes - (textOf(data.ledger)?.length ?? 0);
     return copied > MIN_COPIED_BYTES && copied * 4 > wholeBytes;
