@@ -1,4 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -11,18 +11,22 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
+/** A file's contents: text (written as UTF-8), bytes, or bytes in parts written one after another. */
+export type FileContents = string | Uint8Array | readonly Uint8Array[];
+
 /**
  * Writes `contents` so that after a crash or power cut the file holds either the old or the
  * new contents, never a torn or empty file: write a uniquely named temp file beside it, fsync
  * it, rename it over the target, then fsync the directory so the rename itself is durable.
  * (steno, lowdb's writer, renames without fsync, which is not enough after a power cut.)
  */
-export async function writeFileAtomic(path: string, contents: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, contents: FileContents, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w', options.mode ?? 0o600);
     try {
-      await handle.writeFile(contents, 'utf8');
+      if (Array.isArray(contents)) await writeParts(handle, contents);
+      else await handle.writeFile(contents as string | Uint8Array, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -34,6 +38,33 @@ export async function writeFileAtomic(path: string, contents: string | Uint8Arra
     throw StoreWriteError.from(path, error);
   }
   await syncDirectory(dirname(path));
+}
+
+const PART_CHUNK = 256 * 1024;
+
+/**
+ * Writes the parts in order through one 256 kB buffer, so no copy of the whole file is made: a
+ * month of orders is 4 MB (40 MB at a million orders), and a copy per save was garbage that
+ * held RSS up between collections.
+ */
+async function writeParts(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
+  const chunk = Buffer.allocUnsafe(PART_CHUNK);
+  let used = 0;
+  const writeAll = async (bytes: Uint8Array, length: number) => {
+    for (let at = 0; at < length; ) at += (await handle.write(bytes, at, length - at)).bytesWritten;
+  };
+  for (const part of parts) {
+    if (used + part.length > PART_CHUNK) {
+      await writeAll(chunk, used);
+      used = 0;
+    }
+    if (part.length > PART_CHUNK) await writeAll(part, part.length);
+    else {
+      chunk.set(part, used);
+      used += part.length;
+    }
+  }
+  await writeAll(chunk, used);
 }
 
 /** What a failed write means for the merchant, by the system's error code. */

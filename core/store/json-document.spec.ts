@@ -97,6 +97,30 @@ describe('JsonDocument spec.serialize', () => {
   });
 });
 
+describe('JsonDocument spec.serialize in parts', () => {
+  it('writes the parts one after another, byte for byte, whatever their sizes', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'parts.json');
+    interface Padded {
+      schemaVersion: number;
+      n: number;
+      pad: string;
+    }
+    // Parts smaller than the write buffer, larger than it, and filling it exactly; a character split between parts.
+    const big = 'x'.repeat(300 * 1024);
+    const data: Padded = { schemaVersion: 1, n: 7, pad: `${big}ü${'y'.repeat(256 * 1024)}` };
+    const text = Buffer.from(JSON.stringify(data), 'utf8');
+    const cuts = [0, 1, 5, 9, 100, 100 + 256 * 1024, 120 + 256 * 1024, 40 + 300 * 1024, text.indexOf(0xc3) + 1, text.length].sort((a, b) => a - b);
+    const parts = cuts.slice(1).map((end, i) => text.subarray(cuts[i], end));
+    const custom: DocumentSpec<Padded> = { label: 'parts.json', version: 1, create: () => ({ schemaVersion: 1, n: 0, pad: '' }), serialize: () => parts };
+    const { doc } = await JsonDocument.open(path, custom);
+    Object.assign(doc.data, data);
+    await doc.save();
+    expect((await readFile(path)).equals(text)).toBe(true);
+    expect((await JsonDocument.open(path, custom)).doc.data).toEqual(data);
+  });
+});
+
 /** The pid of a process that has exited (and so is not alive). */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });

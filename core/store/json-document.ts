@@ -1,7 +1,7 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic, type FileContents } from './atomic-write';
 import { StoreFileError } from './errors';
 
 /** Every data file carries its schema version so an older Backroom never overwrites a newer file. */
@@ -24,11 +24,11 @@ export interface DocumentSpec<T extends Versioned> {
   /** Checks the parsed contents; throws with a message naming the field when they are unusable. */
   validate?(data: unknown): T;
   /**
-   * Turns the contents into the file's text: exactly what `JSON.stringify(data)` gives, as a string
-   * or as its UTF-8 bytes (the file stays plain JSON). Lets a large document reuse the text of the
-   * parts that did not change instead of re-serialising everything on every save.
+   * Turns the contents into the file's text: exactly what `JSON.stringify(data)` gives, as a string,
+   * as its UTF-8 bytes, or as those bytes in parts (the file stays plain JSON). Lets a large document
+   * reuse the text of the parts that did not change instead of re-serialising everything on every save.
    */
-  serialize?(data: T): string | Uint8Array;
+  serialize?(data: T): FileContents;
   /** Runs after each durable write, before the save resolves (the stock ledger moves its staged entries on). */
   afterWrite?(): Promise<void>;
   /** Amends the contents as read (after migration, before validation): stock.json applies its change log. */
@@ -44,7 +44,7 @@ export interface DocumentSpec<T extends Versioned> {
 class DurableJsonFile<T> implements Adapter<T> {
   constructor(
     private readonly path: string,
-    private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data),
+    private readonly serialize: (data: T) => FileContents = (data) => JSON.stringify(data),
     private readonly custom?: (data: T, whole: (contents: string | Uint8Array) => Promise<void>) => Promise<void>,
   ) {}
 

@@ -39,21 +39,27 @@ export class MonthText {
     this.pieces.delete(key);
   }
 
-  serialize(data: OrdersMonth): Buffer {
+  /** The file's bytes in parts, written one after another: joining them would copy the whole month for every save. */
+  serialize(data: OrdersMonth): Buffer[] {
     const parts: Buffer[] = [OPEN];
     for (const [field, value] of Object.entries(data)) {
-      const json = field === 'orders' ? this.orders(value as Record<string, Order | undefined>) : JSON.stringify(value) as string | undefined;
+      if (field === 'orders') {
+        if (parts.length > 1) parts.push(COMMA);
+        parts.push(utf8(`${JSON.stringify(field)}:`));
+        this.orders(value as Record<string, Order | undefined>, parts);
+        continue;
+      }
+      const json = JSON.stringify(value) as string | undefined;
       if (json === undefined) continue;
       if (parts.length > 1) parts.push(COMMA);
-      if (json instanceof Buffer) parts.push(utf8(`${JSON.stringify(field)}:`), json);
-      else parts.push(utf8(`${JSON.stringify(field)}:${json}`));
+      parts.push(utf8(`${JSON.stringify(field)}:${json}`));
     }
     parts.push(CLOSE);
-    return Buffer.concat(parts);
+    return parts;
   }
 
-  private orders(orders: Record<string, Order | undefined>): Buffer {
-    const parts: Buffer[] = [OPEN];
+  private orders(orders: Record<string, Order | undefined>, parts: Buffer[]): void {
+    parts.push(OPEN);
     let count = 0;
     for (const [key, order] of Object.entries(orders)) {
       let piece = this.pieces.get(key);
@@ -72,7 +78,6 @@ export class MonthText {
     parts.push(CLOSE);
     // Orders are never removed through the book, but drop pieces of keys that are gone all the same.
     if (this.pieces.size > count) for (const key of this.pieces.keys()) if (!Object.hasOwn(orders, key)) this.pieces.delete(key);
-    return Buffer.concat(parts);
   }
 }
 

@@ -92,6 +92,14 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const cursors = await openCursors(dataDir, onMigrate, watched(FILES.cursors, cursorsSpec));
   const ledgerFiles = jsonLedger(dataDir);
   const stockChanges = stockLog(dataDir);
+  /** Set once stock.json is open (its migration, if any, writes before). */
+  let stockDoc: JsonDocument<StockData> | undefined = undefined;
+  /**
+   * Entries the ledger has just copied to its month files may be most of stock.json (a folder's
+   * opening balance, a large import): it is rewritten without them now, so no later open parses them.
+   * A kill before that rewrite leaves them in both places, and the month file's seq skips them.
+   */
+  const dropCopiedLedgerEntries = (): Promise<void> | undefined => (stockDoc && stockChanges.holdsCopiedLedger(stockDoc.data) ? stockDoc.save() : undefined);
   const stockWithLedger: DocumentSpec<StockData> = {
     ...stockSpec,
     replay: (raw) => stockChanges.replay(raw),
@@ -100,7 +108,12 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
       ledgerFiles.hooks.serialized(data);
       return stockChanges.write(data, whole);
     },
-    afterWrite: () => ledgerFiles.hooks.written(),
+    afterWrite: async () => {
+      await ledgerFiles.hooks.written();
+      // Not awaited: that save waits for this write, which is still finishing. A failure there loses
+      // nothing (the entries are in both places) and the next write tries again.
+      dropCopiedLedgerEntries()?.catch(() => undefined);
+    },
   };
   const [main, stock, issues, carts, queue, catalogue] = await Promise.all([
     open(FILES.main, mainSpec),
@@ -116,7 +129,10 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   const covered = [stock.doc, issues.doc, carts.doc, queue.doc, catalogue.doc];
   const orders = new OrderBook(join(dataDir, FILES.ordersDir), onMigrate);
   stockChanges.opened(stock.doc.data, stock.existed);
+  stockDoc = stock.doc;
   const ledger = await ledgerFiles.open(stock.doc);
+  // Entries copied by the ledger's open, or left in stock.json by an earlier Backroom.
+  await dropCopiedLedgerEntries();
 
   const backup = async (day: string) => {
     const monthFiles = (await orders.listMonths()).map((m) => join(dataDir, FILES.ordersDir, `${m}.json`));

@@ -3,7 +3,7 @@
 // torn at every byte of its last line: after a reopen the stock is what was saved, and the ledger,
 // replayed from zero, still equals the stock on hand and held.
 import { cpSync } from 'node:fs';
-import { readFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,4 +126,82 @@ describe('stock change log', () => {
       await expectLedgerMatches(third);
     }
   }, 240_000);
+});
+
+/** A v1 stock.json from before the ledger: `skus` SKUs at two locations, each at a non-zero quantity. */
+async function writeStockFromBeforeTheLedger(dir: string, skus: number): Promise<void> {
+  const items = Object.fromEntries(Array.from({ length: skus }, (_, i) => [`SKU-${i}`, { sku: `SKU-${i}`, onHand: { WH: 1 + (i % 90), Shop: 1 + (i % 7) } }]));
+  await writeFile(join(dir, 'stock.json'), JSON.stringify({ schemaVersion: 1, items, commitments: { 'Main#1': { location: 'WH', lines: { 'SKU-1': 2 } } } }));
+}
+
+const pendingInFile = async (dir: string) => (JSON.parse(await readFile(join(dir, 'stock.json'), 'utf8')) as { ledger?: { pending: unknown[] } }).ledger?.pending.length;
+
+describe('ledger entries copied to their month file leave stock.json', () => {
+  it('a folder from before the ledger: its opening entries are copied, then stock.json is rewritten without them; a kill at any write loses or doubles none', async () => {
+    const dir = await tempDir('br-stocklog-opening-');
+    await writeStockFromBeforeTheLedger(dir, 3000);
+    // A copy of the folder as each write of stock.json begins: what a kill at that moment leaves,
+    // among them the one between the copy to the month file and the rewrite of stock.json.
+    const killed = await tempDir('br-stocklog-opening-kills-');
+    const kills: string[] = [];
+    const store = await openStore(dir, {
+      beforeWrite: (file) => {
+        if (file !== 'stock.json') return;
+        const copy = join(killed, `kill-${kills.length}`);
+        cpSync(dir, copy, { recursive: true });
+        kills.push(copy);
+      },
+    });
+    await store.flush();
+    expect(await pendingInFile(dir), 'stock.json no longer carries the 6,001 copied opening entries').toBe(0);
+    expect((await readFile(join(dir, 'ledger', `${new Date().toISOString().slice(0, 7)}.jsonl`), 'utf8')).split('\n').filter(Boolean)).toHaveLength(6001);
+    expect(kills.length, 'the migration, the opening balance, the rewrite').toBe(3);
+
+    const again = await openStore(dir);
+    expect(again.stock.data.ledger?.next).toBe(6002);
+    await expectLedgerMatches(again);
+    await again.flush();
+    for (const copy of kills) {
+      const reopened = await openStore(copy);
+      expect(stockOf(reopened), copy).toEqual(stockOf(again));
+      await expectLedgerMatches(reopened);
+      await reopened.flush();
+      expect(await pendingInFile(copy), `${copy}: cleaned at its own open`).toBe(0);
+    }
+  }, 120_000);
+
+  it('a stock.json an earlier Backroom left carrying entries already in their month file is rewritten without them at the next open', async () => {
+    for (const withLog of [false, true]) {
+      const dir = await tempDir('br-stocklog-copied-');
+      const count = 4000;
+      const entries = Array.from({ length: count }, (_, i) => ({ seq: i + 1, at: '2026-11-20T09:00:00.000Z', sku: `SKU-${i}`, location: 'WH', measure: 'onHand', delta: i + 1, after: i + 1, cause: 'opening' }));
+      const items = Object.fromEntries(entries.map((e) => [e.sku, { sku: e.sku, onHand: { WH: e.after } }]));
+      await mkdir(join(dir, 'ledger'));
+      await writeFile(join(dir, 'ledger', '2026-11.jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      await writeFile(join(dir, 'stock.json'), JSON.stringify({ schemaVersion: 2, items, commitments: {}, ledger: { next: count + 1, pending: entries }, logThrough: 0 }));
+      if (withLog) {
+        // One later change in the log, its entry not yet in the month file (as the bench's folder is left).
+        const entry = { seq: count + 1, at: '2026-11-21T09:00:00.000Z', sku: 'SKU-0', location: 'WH', measure: 'onHand', delta: 4, after: 5, cause: 'set' };
+        await writeFile(join(dir, STOCK_LOG), `${JSON.stringify({ n: 1, items: { 'SKU-0': { sku: 'SKU-0', onHand: { WH: 5 } } }, ledger: { next: count + 2, pending: [entry] } })}\n`);
+      }
+      const store = await openStore(dir);
+      await store.flush();
+      expect(await pendingInFile(dir), withLog ? 'with a log' : 'without a log').toBe(0);
+      const again = await openStore(dir);
+      expect(again.stock.data.items['SKU-0']?.onHand.WH).toBe(withLog ? 5 : 1);
+      await expectLedgerMatches(again);
+      await again.flush();
+    }
+  });
+
+  it('a handful of copied entries stay until the next write: stock.json is not rewritten for them', async () => {
+    const dir = await tempDir('br-stocklog-few-');
+    let writes = 0;
+    const store = await openStore(dir, { beforeWrite: (file) => void (file === 'stock.json' && writes++) });
+    for (let i = 0; i < 20; i++) setOnHand(store, `SKU-${i}`, 'WH', i + 1, why);
+    await store.stock.save();
+    await store.flush();
+    expect(writes).toBe(1);
+    expect(await pendingInFile(dir)).toBe(20);
+  });
 });
