@@ -1,9 +1,10 @@
-import { isKnownShopSku, UNLINKED_ITEMS_KEPT, UNLINKED_ORDERS_KEPT, unlinkedKey, type Order, type UnlinkedItem } from '../model';
+import { isKnownShopSku, isKnownShopSkuBy, resolveSku, UNLINKED_ITEMS_KEPT, UNLINKED_ORDERS_KEPT, unlinkedKey, type CatalogueData, type Order, type UnlinkedItem } from '../model';
 import type { RemoteStockItem } from '../platforms/types';
 import type { Store } from '../store';
+import type { RepositoryWriters } from '../store/repositories';
 import { applyCommitment } from './commitments';
 
-type Catalogue = Store['catalogue']['data'];
+type Catalogue = CatalogueData;
 
 /** Keeps the unlinked list bounded: the items seen longest ago go first (they come back when seen again). */
 function trim(catalogue: Catalogue): void {
@@ -41,14 +42,25 @@ export function noteUnlinkedOrder(store: Store, order: Order, now: Date): Order[
   return unknown;
 }
 
-/** Notes shop products whose SKU the catalogue does not know (read by a reconcile or a push). */
-export function noteUnlinkedProducts(store: Store, shop: string, products: Iterable<RemoteStockItem>, now: Date): number {
-  const catalogue = store.catalogue.data;
-  const items = store.stock.data.items;
+/**
+ * Notes shop products whose SKU the catalogue does not know (read by a reconcile or a push), inside
+ * the caller's unit. Returns how many were newly noted; none, and nothing is written.
+ */
+export async function noteUnlinkedProductsIn(w: Pick<RepositoryWriters, 'settings' | 'stock'>, shop: string, products: Iterable<RemoteStockItem>, now: Date): Promise<number> {
+  const { catalogue } = await w.settings.get();
+  const candidates = [...products].map((p) => p.sku).filter((sku) => sku && sku.length <= 100 && sku === sku.trim());
+  // Which catalogue SKUs the candidates stand for are on the stock list: one read, whatever the count.
+  const stocked = await w.stock.stocked(candidates.map((sku) => resolveSku(catalogue.aliases, shop, sku)));
+  const noted = noteProducts(catalogue, shop, candidates, (sku) => stocked.has(sku), now);
+  if (noted > 0) await w.settings.update({ catalogue });
+  return noted;
+}
+
+/** Notes `skus` of a shop's products the catalogue does not know in `catalogue.unlinked`; returns how many were new. */
+function noteProducts(catalogue: Catalogue, shop: string, skus: readonly string[], hasStock: (sku: string) => boolean, now: Date): number {
   let noted = 0;
-  for (const product of products) {
-    const sku = product.sku;
-    if (!sku || sku.length > 100 || sku !== sku.trim() || isKnownShopSku(items, catalogue, shop, sku)) continue;
+  for (const sku of skus) {
+    if (isKnownShopSkuBy(hasStock, catalogue, shop, sku)) continue;
     const existing = catalogue.unlinked[unlinkedKey(shop, sku)];
     // Seen before: nothing to write, so a quiet reconcile stays a quiet one.
     if (existing?.seenOnProducts) continue;
