@@ -14,8 +14,9 @@ export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: 
  * of every SKU's free units at the shop's source, never a copy of the stock list.
  */
 export async function desiredStock(repos: Pick<RepositoryReaders, 'stock' | 'settings'>, shop: Shop): Promise<Map<string, number>> {
-  const [free, { catalogue }] = await Promise.all([repos.stock.freeAt(shop.location), repos.settings.get()]);
-  return desiredFromFree(free, catalogue, shop);
+  // One after the other: a unit's readers share one connection on PostgreSQL.
+  const free = await repos.stock.freeAt(shop.location);
+  return desiredFromFree(free, (await repos.settings.get()).catalogue, shop);
 }
 
 /** The shop's stock items by SKU, as the shop lists them now (read only). */
