@@ -86,7 +86,10 @@ export function jsonStockForJobs(store: Store, touched: () => void): StockAdditi
       return new Set([...skus].filter((sku) => Object.hasOwn(items, sku)));
     },
     lowSince: async (sku) => data().extras?.low[sku],
-    ledgerEntries: (range) => store.ledger.entries(range),
+    async *ledgerEntries(range) {
+      // Entries not yet in their month file are stock.json's own objects: each is handed out as a copy (they are flat).
+      for await (const entry of store.ledger.entries(range)) yield { ...entry };
+    },
     async setLowSince(sku, since) {
       touched();
       const low = extrasOf(data()).low;
