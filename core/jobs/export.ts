@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { describeLedgerEntry, indexCommitments } from '../model';
 import type { Store } from '../store';
+import { jsonRepositories } from '../store/json-repositories';
+import type { RepositoryReaders } from '../store/repositories';
 
 export const EXPORT_KINDS = ['orders', 'stock', 'ledger', 'carts'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -31,9 +33,12 @@ export function safeCell(value: string): string {
 
 const inRange = (at: string, range: ExportRange) => (!range.from || at >= range.from) && (!range.to || at <= range.to);
 
-async function* orderRows(store: Store, range: ExportRange): AsyncGenerator<Cell[]> {
-  const months: Awaited<ReturnType<typeof collectMonths>> = await collectMonths(store);
-  for (const orders of months) {
+/** What an export reads: every repository's readers (it writes nothing to the store). */
+export type ExportSource = Pick<RepositoryReaders, 'orders' | 'stock' | 'carts'>;
+
+async function* orderRows(repos: ExportSource, range: ExportRange): AsyncGenerator<Cell[]> {
+  // One month in memory at a time, oldest first: a million orders are never read at once.
+  for await (const orders of repos.orders.byMonthOldestFirst()) {
     for (const o of orders.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))) {
       if (!inRange(o.createdAt, range)) continue;
       const head = [o.number, o.shop, o.status, o.createdAt, o.currency, o.total, o.customer.email, o.customer.firstName, o.customer.lastName, o.fulfilment];
@@ -43,24 +48,18 @@ async function* orderRows(store: Store, range: ExportRange): AsyncGenerator<Cell
   }
 }
 
-/** Order months oldest first (the order book hands them newest first). */
-async function collectMonths(store: Store) {
-  const months = [];
-  for await (const orders of store.orders.byMonth()) months.push(orders);
-  return months.reverse();
-}
-
-async function* stockRows(store: Store, range: ExportRange): AsyncGenerator<Cell[]> {
-  const points = store.stock.data.extras?.reorderPoints ?? {};
+async function* stockRows(repos: ExportSource, range: ExportRange): AsyncGenerator<Cell[]> {
+  const points = await repos.stock.reorderPoints();
   if (range.to) {
     // Stock as it was at the end of the range, replayed from the ledger.
-    for (const p of await store.ledger.at(range.to)) yield [p.sku, p.location ?? '(all locations)', p.onHand, p.committed, points[p.sku] ?? ''];
+    for (const p of await repos.stock.at(range.to)) yield [p.sku, p.location ?? '(all locations)', p.onHand, p.committed, points[p.sku] ?? ''];
     return;
   }
-  const index = indexCommitments(store.stock.data.commitments);
-  const skus = new Set([...Object.keys(store.stock.data.items), ...[...index.byLocation.values()].flatMap((m) => [...m.keys()])]);
+  const items = new Map((await repos.stock.items()).map((item) => [item.sku, item]));
+  const index = indexCommitments(await repos.stock.commitments());
+  const skus = new Set([...items.keys(), ...[...index.byLocation.values()].flatMap((m) => [...m.keys()])]);
   for (const sku of [...skus].sort()) {
-    const item = store.stock.data.items[sku];
+    const item = items.get(sku);
     const locations = new Set([...Object.keys(item?.onHand ?? {}), ...[...index.byLocation].filter(([, m]) => m.has(sku)).map(([l]) => l ?? '')]);
     for (const location of [...locations].sort()) {
       const held = index.byLocation.get(location === '' ? null : location)?.get(sku) ?? 0;
@@ -69,21 +68,21 @@ async function* stockRows(store: Store, range: ExportRange): AsyncGenerator<Cell
   }
 }
 
-async function* ledgerRows(store: Store, range: ExportRange): AsyncGenerator<Cell[]> {
-  for await (const e of store.ledger.entries(range)) {
+async function* ledgerRows(repos: ExportSource, range: ExportRange): AsyncGenerator<Cell[]> {
+  for await (const e of repos.stock.ledgerEntries(range)) {
     yield [e.seq, e.at, e.sku, e.location ?? '(all locations)', e.measure === 'onHand' ? 'on hand' : 'held for orders', e.delta, e.after, e.cause, e.ref ?? '', describeLedgerEntry(e)];
   }
 }
 
-async function* cartRows(store: Store, range: ExportRange): AsyncGenerator<Cell[]> {
-  const carts = Object.values(store.carts.data.carts).sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
+async function* cartRows(repos: ExportSource, range: ExportRange): AsyncGenerator<Cell[]> {
+  const carts = (await repos.carts.list()).sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
   for (const c of carts) {
     if (!inRange(c.capturedAt, range)) continue;
     yield [c.id, c.shop, c.email, c.name, c.state, c.capturedAt, c.stateChangedAt, c.currency, c.total, c.items.map((i) => `${i.sku || i.name} × ${i.quantity}`).join('; '), c.cartUrl];
   }
 }
 
-const SHEETS: Record<ExportKind, { columns: string[]; rows: (store: Store, range: ExportRange) => AsyncGenerator<Cell[]> }> = {
+const SHEETS: Record<ExportKind, { columns: string[]; rows: (repos: ExportSource, range: ExportRange) => AsyncGenerator<Cell[]> }> = {
   orders: { columns: ['order', 'shop', 'status', 'created_at', 'currency', 'order_total', 'email', 'first_name', 'last_name', 'fulfilment', 'sku', 'line', 'quantity', 'refunded', 'line_total'], rows: orderRows },
   stock: { columns: ['sku', 'location', 'on_hand', 'held_for_orders', 'reorder_point'], rows: stockRows },
   ledger: { columns: ['seq', 'time', 'sku', 'location', 'quantity', 'change', 'after', 'cause', 'reference', 'story'], rows: ledgerRows },
@@ -97,14 +96,14 @@ const SHEETS: Record<ExportKind, { columns: string[]; rows: (store: Store, range
  * reads a CSV without one in the local code page and garbles accented names; LibreOffice, Numbers,
  * Google Sheets and Backroom's own import all accept the mark.
  */
-export async function writeExport(store: Store, kind: ExportKind, path: string, range: ExportRange): Promise<{ kind: ExportKind; path: string; rows: number }> {
+export async function writeExportFrom(repos: ExportSource, kind: ExportKind, path: string, range: ExportRange): Promise<ExportResult> {
   const sheet = SHEETS[kind];
   if (await exists(path)) throw new ExportTargetError(`${path} already exists; Backroom never overwrites a file with an export. Choose another name, or move the old file away.`);
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let rows = 0;
   const counted = async function* () {
-    for await (const row of sheet.rows(store, range)) {
+    for await (const row of sheet.rows(repos, range)) {
       rows++;
       yield row;
     }
@@ -123,6 +122,20 @@ export async function writeExport(store: Store, kind: ExportKind, path: string, 
     await unlink(temp).catch(() => undefined);
   }
   return { kind, path, rows };
+}
+
+export interface ExportResult {
+  kind: ExportKind;
+  path: string;
+  rows: number;
+}
+
+/**
+ * `writeExportFrom` the open Store's repositories, for the ledger namespace until it passes its
+ * `ctx.repos` (it reads only, so readers of their own over the same documents are safe).
+ */
+export function writeExport(store: Store, kind: ExportKind, path: string, range: ExportRange): Promise<ExportResult> {
+  return writeExportFrom(jsonRepositories(store), kind, path, range);
 }
 
 /** The place asked for cannot take the export (it exists, or is not an empty folder). */

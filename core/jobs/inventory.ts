@@ -1,17 +1,22 @@
-import { clearError, raiseAlert, recordError } from '../runtime/issues';
-import { desiredQuantities, type Shop, type SkippedStock } from '../model';
+import { clearErrorIn, raiseAlertIn, recordErrorIn, type AlertInput, type ErrorInput } from '../runtime/issues';
+import { desiredFromFree, type Shop, type SkippedStock } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import { chunk } from '../platforms/paging';
-import { noteUnlinkedProducts } from './unlinked';
+import type { IssueReader, IssueWriter, RepositoryReaders } from '../store/repositories';
+import { noteUnlinkedProductsIn } from './unlinked';
 import type { RemoteStockItem, StockUpdate } from '../platforms/types';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const pushOperation = (shop: string) => ({ kind: 'inventory.push', args: { shop } });
 
-/** What each catalogue SKU (and kit, and this shop's alias) should show on this shop now. */
-export function desiredStock(ctx: JobContext, shop: Shop): Map<string, number> {
-  const { items, commitments } = ctx.store.stock.data;
-  return desiredQuantities({ items, commitments, catalogue: ctx.store.catalogue.data }, shop);
+/**
+ * What each catalogue SKU (and kit, and this shop's alias) should show on this shop now: one read
+ * of every SKU's free units at the shop's source, never a copy of the stock list.
+ */
+export async function desiredStock(repos: Pick<RepositoryReaders, 'stock' | 'settings'>, shop: Shop): Promise<Map<string, number>> {
+  // One after the other: a unit's readers share one connection on PostgreSQL.
+  const free = await repos.stock.freeAt(shop.location);
+  return desiredFromFree(free, (await repos.settings.get()).catalogue, shop);
 }
 
 /** The shop's stock items by SKU, as the shop lists them now (read only). */
@@ -22,10 +27,11 @@ export async function listShopStock(ctx: JobContext, shop: Shop): Promise<Map<st
   return bySku;
 }
 
-async function readStockItems(ctx: JobContext, shop: Shop): Promise<Map<string, RemoteStockItem>> {
+/** Reads the shop's stock items and keeps them for the next push; `read` collects what was read, for the unlinked list. */
+async function readStockItems(ctx: JobContext, shop: Shop, read: RemoteStockItem[][]): Promise<Map<string, RemoteStockItem>> {
   const bySku = await listShopStock(ctx, shop);
   ctx.stockItems.set(shop.name, bySku);
-  noteUnlinkedProducts(ctx.store, shop.name, bySku.values(), ctx.clock.now());
+  read.push([...bySku.values()]);
   return bySku;
 }
 
@@ -58,16 +64,24 @@ export function stockToSend(desired: ReadonlyMap<string, number>, lastSent: Read
  */
 export async function pushInventory(ctx: JobContext, shop: Shop, options: { reconcile?: boolean } = {}): Promise<JobSummary> {
   const s = summary('inventory', shop.name);
-  const { store } = ctx;
+  const { repos } = ctx;
   const connector = await ctx.shop(shop);
   const requestsBefore = connector.stats.requests;
   // What the shop is known to show, per SKU: the stored markers plus what this run learns. Only the
-  // shop's own answers (a reconcile read, an accepted update) change it; the checkpoint stores it.
-  const cursor = store.cursors.of(shop.name);
+  // shop's own answers (a reconcile read, an accepted update) change it; the unit at the end stores it.
+  const cursor = await repos.cursors.of(shop.name);
   const lastSent = { ...cursor.lastSent };
   const learnt: Record<string, number> = {};
   // SKUs the shop cannot take, apart from lastSent so no quantity is claimed that the shop never accepted.
   const skipped = { ...cursor.skipped };
+  // What the run has to record, kept until its one unit at the end: no unit is held open across
+  // the shop's requests, and the markers move in that unit, with the alerts and errors they explain.
+  const source = { kind: 'shop' as const, name: shop.name };
+  const now = ctx.clock.now();
+  const issuesToNote: ((issues: IssueReader & IssueWriter) => Promise<unknown>)[] = [];
+  const raise = (alert: AlertInput) => issuesToNote.push((issues) => raiseAlertIn(issues, now, alert));
+  const fail = (error: ErrorInput) => issuesToNote.push((issues) => recordErrorIn(issues, now, error));
+  const productsRead: RemoteStockItem[][] = [];
   const skipMoves: Record<string, SkippedStock | null> = {};
   const know = (sku: string, quantity: number) => {
     lastSent[sku] = quantity;
@@ -88,13 +102,11 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
     return before?.reason !== reason;
   };
   let finished: Record<string, string> | undefined;
-  const source = { kind: 'shop' as const, name: shop.name };
-  const now = ctx.clock.now();
   try {
-    const desired = desiredStock(ctx, shop);
+    const desired = await desiredStock(repos, shop);
     let remote = ctx.stockItems.get(shop.name);
     if (options.reconcile) {
-      remote = await readStockItems(ctx, shop);
+      remote = await readStockItems(ctx, shop, productsRead);
       for (const [sku, item] of remote) {
         // What the shop really shows is what it was last sent: drift becomes a difference to push.
         if (desired.has(sku) && item.manageStock && item.quantity !== null) know(sku, item.quantity);
@@ -106,23 +118,23 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
     // Not retried by plain pushes: only what is wanted is noted, without a request.
     for (const [sku, was] of held) if (was.wanted !== desired.get(sku)) skip(sku, desired.get(sku)!, was.reason);
     if (changed.length > 0) {
-      remote ??= await readStockItems(ctx, shop);
+      remote ??= await readStockItems(ctx, shop, productsRead);
       const updates: StockUpdate[] = [];
       for (const [sku, quantity] of changed) {
         const item = remote.get(sku);
         if (!item) {
           // Not retried on every push; the next reconcile looks again.
           if (skip(sku, quantity, 'missing')) {
-            raiseAlert(store, now, { key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
+            raise({ key: `sku-missing:${shop.name}:${sku}`, source, kind: 'sku-missing', message: `SKU ${sku} is in the catalogue but not on ${shop.name}; its stock is not pushed there.` });
             bump(s, 'missing');
           }
         } else if (!item.manageStock) {
           if (skip(sku, quantity, 'unmanaged')) {
-            raiseAlert(store, now, { key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
+            raise({ key: `stock-unmanaged:${shop.name}:${sku}`, source, kind: 'stock-unmanaged', message: `${shop.name} does not manage stock for SKU ${sku} (stock management is off for that product), so Backroom cannot set it.` });
             bump(s, 'unmanaged');
           }
         } else {
-          if (item.allowsBackorders) noteBackorders(store, now, shop, sku);
+          if (item.allowsBackorders) issuesToNote.push((issues) => noteBackorders(issues, now, shop, sku));
           updates.push({ item, quantity });
         }
       }
@@ -147,7 +159,7 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         if (result.failed.length) {
           s.errors += result.failed.length;
           const first = result.failed[0]!;
-          recordError(store, now, {
+          fail({
             source,
             operation: pushOperation(shop.name),
             object: `stock of ${result.failed.length} SKU(s) on ${shop.name} (first: ${first.item.sku})`,
@@ -156,20 +168,50 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
         }
       }
     }
-    if (s.errors === 0 && !s.stopped) clearError(store, pushOperation(shop.name));
     if (!s.stopped) finished = { [options.reconcile ? 'reconcile' : 'inventory']: now.toISOString() };
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, now, { source, operation: pushOperation(shop.name), object: `stock on ${shop.name}`, message: describeFailure(error) });
+    fail({ source, operation: pushOperation(shop.name), object: `stock on ${shop.name}`, message: describeFailure(error) });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await store.checkpoint({ shop: shop.name, lastSent: learnt, skipped: skipMoves, lastRun: finished });
+    const clean = s.errors === 0 && !s.stopped;
+    await repos.write(async (w) => {
+      for (const products of productsRead) await noteUnlinkedProductsIn(w, shop.name, products, now);
+      const issues = await alertsReadOnce(w.issues);
+      for (const note of issuesToNote) await note(issues);
+      if (clean) await clearErrorIn(issues, pushOperation(shop.name));
+    }, [{ shop: shop.name, lastSent: learnt, skipped: skipMoves, lastRun: finished }]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }
   return s;
+}
+
+/**
+ * The unit's issues with the alerts read once: a push that raises an alert for each of thousands of
+ * SKUs asks the repository for the alert list once, not once per alert (each raise looks its key up).
+ */
+async function alertsReadOnce(issues: IssueReader & IssueWriter): Promise<IssueReader & IssueWriter> {
+  const alerts = await issues.alerts();
+  return {
+    errors: () => issues.errors(),
+    alerts: async () => alerts,
+    putError: (entry) => issues.putError(entry),
+    removeError: (id) => issues.removeError(id),
+    async putAlert(alert) {
+      const at = alerts.findIndex((a) => a.key === alert.key);
+      if (at >= 0) alerts[at] = alert;
+      else alerts.push(alert);
+      await issues.putAlert(alert);
+    },
+    async removeAlert(key) {
+      const at = alerts.findIndex((a) => a.key === key);
+      if (at >= 0) alerts.splice(at, 1);
+      await issues.removeAlert(key);
+    },
+  };
 }
 
 /**
@@ -177,10 +219,10 @@ export async function pushInventory(ctx: JobContext, shop: Shop, options: { reco
  * setting is left as the merchant chose it: never switched off behind their back. They are told
  * once, because such a product keeps selling below 0, which may or may not be what they want.
  */
-function noteBackorders(store: JobContext['store'], now: Date, shop: Shop, sku: string): void {
+async function noteBackorders(issues: IssueReader & IssueWriter, now: Date, shop: Shop, sku: string): Promise<void> {
   const key = `backorders:${shop.name}:${sku}`;
-  if (store.issues.data.alerts.some((a) => a.key === key)) return;
-  raiseAlert(store, now, {
+  if ((await issues.alerts()).some((a) => a.key === key)) return;
+  await raiseAlertIn(issues, now, {
     key,
     source: { kind: 'shop', name: shop.name },
     kind: 'backorders',

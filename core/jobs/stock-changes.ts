@@ -1,12 +1,14 @@
-import { raiseAlert } from '../runtime/issues';
-import { ledgerKey, totalOnHand, type Commitment, type LedgerCause, type NewLedgerEntry } from '../model';
+import { raiseAlert, raiseAlertIn, type AlertInput } from '../runtime/issues';
+import type { Commitment, LedgerCause } from '../model';
 import type { Store } from '../store';
+import { jsonFreeUnits, jsonStockEdits } from '../store/json-repositories-stock';
+import type { RepositoryWriters, StockReason } from '../store/repositories';
 import { extrasOf } from '../store/stock-extras';
 
 /**
- * The one way on hand and stock held for orders change: each function changes stock.json in memory
- * and stages the ledger entry in the same document, so the caller's next save (or checkpoint)
- * writes both at once. Callers save; nothing here writes.
+ * The one way on hand and stock held for orders change. The change and its ledger entry are the
+ * stock repository's (`StockWriter.setOnHand` / `commit`: both in one unit, or neither); what is
+ * added here is the low-stock check that follows every change, in the same unit.
  */
 export interface StockCause {
   at: Date;
@@ -15,24 +17,100 @@ export interface StockCause {
   ref?: string;
 }
 
-const entryOf = (why: StockCause, rest: Omit<NewLedgerEntry, 'at' | 'cause' | 'ref'>): NewLedgerEntry => ({
-  at: why.at.toISOString(),
-  ...rest,
-  cause: why.cause,
-  ...(why.ref ? { ref: why.ref.slice(0, 300) } : {}),
-});
+/** What a stock change works on: the unit's stock, and its issues for the low-stock alert. */
+export type StockUnit = Pick<RepositoryWriters, 'stock' | 'issues'>;
+
+const reasonOf = (why: StockCause): StockReason => ({ at: why.at.toISOString(), cause: why.cause, ...(why.ref !== undefined ? { ref: why.ref } : {}) });
+
+/** Sets the units on hand of a SKU at a location, inside the caller's unit. Returns the change (0: nothing recorded). */
+export async function setOnHandIn(w: StockUnit, sku: string, location: string, quantity: number, why: StockCause): Promise<number> {
+  const delta = await w.stock.setOnHand(sku, location, quantity, reasonOf(why));
+  if (delta !== 0) await checkReorderPointIn(w, sku, why.at);
+  return delta;
+}
+
+/** Adds (or, negative, takes) units on hand, never below 0, inside the caller's unit. Returns the change made. */
+export async function addOnHandIn(w: StockUnit, sku: string, location: string, delta: number, why: StockCause): Promise<number> {
+  const before = (await w.stock.item(sku))?.onHand[location] ?? 0;
+  return setOnHandIn(w, sku, location, Math.max(0, before + delta), why);
+}
+
+/** Replaces (or with null removes) the stock an order holds, inside the caller's unit. Returns true when it changed. */
+export async function replaceCommitmentIn(w: StockUnit, key: string, next: Commitment | null, why: StockCause): Promise<boolean> {
+  const current = await w.stock.commitment(key);
+  if (!(await w.stock.commit(key, next, reasonOf(why)))) return false;
+  for (const sku of skusHeldDifferently(current, next)) await checkReorderPointIn(w, sku, why.at);
+  return true;
+}
+
+/** The SKUs whose held units change (at some location) when an order's commitment goes from `before` to `after`. */
+function skusHeldDifferently(before: Commitment | null | undefined, after: Commitment | null): string[] {
+  const deltas = new Map<string, { sku: string; delta: number }>();
+  const add = (c: Commitment | null | undefined, sign: number) => {
+    for (const [sku, qty] of Object.entries(c?.lines ?? {})) {
+      const id = `${sku}\u0000${c!.location ?? '\u0000'}`;
+      const row = deltas.get(id) ?? deltas.set(id, { sku, delta: 0 }).get(id)!;
+      row.delta += sign * qty;
+    }
+  };
+  add(before, -1);
+  add(after, 1);
+  return [...new Set([...deltas.values()].filter((d) => d.delta !== 0).map((d) => d.sku))];
+}
+
+/**
+ * Low stock: when a SKU's free units fall to its reorder point or below, one alert is raised (not
+ * one per sale); once stock rises above the point again the alert closes, and the next fall raises
+ * a new one. The mark that says the alert is raised is the stock repository's (`lowSince`), so it
+ * changes in the same unit as the stock it is about.
+ */
+export async function checkReorderPointIn(w: StockUnit, sku: string, now: Date): Promise<void> {
+  const point = await w.stock.reorderPoint(sku);
+  const marked = (await w.stock.lowSince(sku)) !== undefined;
+  const free = point ? await w.stock.freeUnits(sku) : 0;
+  const step = lowStockStep(point, free, marked);
+  if (step === 'forget') await w.stock.setLowSince(sku, null);
+  else if (step === 'raise') {
+    await w.stock.setLowSince(sku, now.toISOString());
+    const key = lowStockKey(sku);
+    const existing = (await w.issues.alerts()).find((a) => a.key === key);
+    if (existing?.dismissed) await w.issues.putAlert({ ...existing, dismissed: false });
+    await raiseAlertIn(w.issues, now, lowStockAlert(sku, free, point!));
+  } else if (step === 'close') {
+    await w.stock.setLowSince(sku, null);
+    // Back above the point: the alert has done its job.
+    await w.issues.removeAlert(lowStockKey(sku));
+  }
+}
+
+const lowStockKey = (sku: string) => `low-stock:backroom:${sku}`;
+
+/** What a change of a SKU's stock does to its low-stock mark and alert. */
+function lowStockStep(point: number | undefined, free: number, marked: boolean): 'none' | 'forget' | 'raise' | 'close' {
+  if (!point) return marked ? 'forget' : 'none';
+  if (free <= point) return marked ? 'none' : 'raise';
+  return marked ? 'close' : 'none';
+}
+
+function lowStockAlert(sku: string, free: number, point: number): AlertInput {
+  return {
+    key: lowStockKey(sku),
+    source: { kind: 'backroom', name: 'Stock' },
+    kind: 'low-stock',
+    message: `${sku} is low: ${free} left to sell, at or below its reorder point of ${point}. Reorder, or change the point with backroom stock reorder-point ${sku} N.`,
+  };
+}
+
+// ——— the same on the open Store, for callers not yet on the repositories ———
+// (orders.ts, commitments.ts, shipping.ts, returns.ts, refund-restock.ts, the stock and ledger API
+// namespaces, and tests of the folder's ledger). They change the documents in memory and the caller
+// saves; the edits themselves are the JSON stock repository's (json-repositories-stock.ts), so the
+// ledger entry rules live in one place. These go once those callers use the `…In` forms above.
 
 /** Sets the units on hand of a SKU at a location. Returns the change (0: nothing to record). */
 export function setOnHand(store: Store, sku: string, location: string, quantity: number, why: StockCause): number {
-  const items = store.stock.data.items;
-  const item = (items[sku] ??= { sku, onHand: {} });
-  const before = item.onHand[location] ?? 0;
-  item.onHand[location] = quantity;
-  const delta = quantity - before;
-  if (delta !== 0) {
-    store.ledger.append([entryOf(why, { sku, location, measure: 'onHand', delta, after: quantity })]);
-    checkReorderPoint(store, sku, why.at);
-  }
+  const delta = jsonStockEdits(store).setOnHand(sku, location, quantity, reasonOf(why));
+  if (delta !== 0) checkReorderPoint(store, sku, why.at);
   return delta;
 }
 
@@ -44,72 +122,31 @@ export function addOnHand(store: Store, sku: string, location: string, delta: nu
 
 /** Replaces (or with null removes) the stock an order holds, recording each SKU's change. Returns true when it changed. */
 export function replaceCommitment(store: Store, key: string, next: Commitment | null, why: StockCause): boolean {
-  const commitments = store.stock.data.commitments;
-  const current = commitments[key];
-  if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
-  // Per SKU and location: what the order held before and holds now (its location can change with its shop).
-  const deltas = new Map<string, { sku: string; location: string | null; delta: number }>();
-  const add = (c: Commitment | null | undefined, sign: number) => {
-    if (!c) return;
-    for (const [sku, qty] of Object.entries(c.lines)) {
-      const k = ledgerKey({ sku, location: c.location, measure: 'committed' });
-      const row = deltas.get(k) ?? deltas.set(k, { sku, location: c.location, delta: 0 }).get(k)!;
-      row.delta += sign * qty;
-    }
-  };
-  add(current, -1);
-  add(next, 1);
-  // Totals before the change, read from the ledger's index (kept in step by append).
-  const entries: NewLedgerEntry[] = [];
-  for (const { sku, location, delta } of deltas.values()) {
-    if (delta === 0) continue;
-    const after = store.ledger.committed(sku, location) + delta;
-    entries.push(entryOf(why, { sku, location, measure: 'committed', delta, after: Math.max(0, after) }));
-  }
-  if (next) commitments[key] = next;
-  else delete commitments[key];
-  store.ledger.append(entries);
-  for (const sku of new Set(entries.map((e) => e.sku))) checkReorderPoint(store, sku, why.at);
+  const current = store.stock.data.commitments[key];
+  if (!jsonStockEdits(store).commit(key, next, reasonOf(why))) return false;
+  for (const sku of skusHeldDifferently(current, next)) checkReorderPoint(store, sku, why.at);
   return true;
 }
 
 /** Units of a SKU free to sell across every location: on hand − held for orders, never below 0. */
 export function freeUnits(store: Store, sku: string): number {
-  // From the ledger's running totals per location (and "all locations"): no scan of every order.
-  let held = store.ledger.committed(sku, null);
-  for (const { name } of store.main.data.locations) held += store.ledger.committed(sku, name);
-  return Math.max(0, totalOnHand(store.stock.data.items[sku]) - held);
+  return jsonFreeUnits(store, sku);
 }
 
-/**
- * Low stock: when a SKU's free units fall to its reorder point or below, one alert is raised (not
- * one per sale); once stock rises above the point again the alert closes, and the next fall raises
- * a new one.
- */
+/** `checkReorderPointIn` on the open Store. */
 export function checkReorderPoint(store: Store, sku: string, now: Date): void {
   const extras = store.stock.data.extras;
   const point = extras?.reorderPoints[sku];
-  const low = extras?.low ?? {};
-  if (!point) {
-    if (low[sku]) delete low[sku];
-    return;
-  }
-  const free = freeUnits(store, sku);
-  const key = `low-stock:backroom:${sku}`;
-  if (free <= point) {
-    if (low[sku]) return;
+  const marked = Boolean(extras?.low[sku]);
+  const free = point ? freeUnits(store, sku) : 0;
+  const step = lowStockStep(point, free, marked);
+  if (step === 'forget' || step === 'close') delete extrasOf(store.stock.data).low[sku];
+  if (step === 'raise') {
     extrasOf(store.stock.data).low[sku] = now.toISOString();
-    const existing = store.issues.data.alerts.find((a) => a.key === key);
+    const existing = store.issues.data.alerts.find((a) => a.key === lowStockKey(sku));
     if (existing) existing.dismissed = false;
-    raiseAlert(store, now, {
-      key,
-      source: { kind: 'backroom', name: 'Stock' },
-      kind: 'low-stock',
-      message: `${sku} is low: ${free} left to sell, at or below its reorder point of ${point}. Reorder, or change the point with backroom stock reorder-point ${sku} N.`,
-    });
-  } else if (low[sku]) {
-    delete low[sku];
-    // Back above the point: the alert has done its job.
-    store.issues.data.alerts = store.issues.data.alerts.filter((a) => a.key !== key);
+    raiseAlert(store, now, lowStockAlert(sku, free, point!));
+  } else if (step === 'close') {
+    store.issues.data.alerts = store.issues.data.alerts.filter((a) => a.key !== lowStockKey(sku));
   }
 }

@@ -1,9 +1,19 @@
-import { isKnownShopSku, UNLINKED_ITEMS_KEPT, UNLINKED_ORDERS_KEPT, unlinkedKey, type Order, type UnlinkedItem } from '../model';
+import { isKnownShopSkuBy, orderKey, resolveSku, UNLINKED_ITEMS_KEPT, UNLINKED_ORDERS_KEPT, unlinkedKey, type Alert, type CatalogueData, type Order, type UnlinkedItem } from '../model';
 import type { RemoteStockItem } from '../platforms/types';
 import type { Store } from '../store';
-import { applyCommitment } from './commitments';
+import type { RepositoryReaders, RepositoryWriters } from '../store/repositories';
+import { applyCommitment, commitmentFor } from './commitments';
+import { replaceCommitmentIn } from './stock-changes';
 
-type Catalogue = Store['catalogue']['data'];
+/*
+ * The unlinked list (catalogue.unlinked): SKUs shops use that the catalogue does not know. Each
+ * rule is written once, on a catalogue and a "has this catalogue SKU stock?" question; the
+ * repository forms (…In, …From) ask the stock repository once for every SKU in question, and the
+ * Store forms at the end ask the open store's documents.
+ */
+
+type Catalogue = CatalogueData;
+type HasStock = (sku: string) => boolean;
 
 /** Keeps the unlinked list bounded: the items seen longest ago go first (they come back when seen again). */
 function trim(catalogue: Catalogue): void {
@@ -18,19 +28,22 @@ function entryFor(catalogue: Catalogue, shop: string, shopSku: string, name: str
   return (catalogue.unlinked[key] ??= { shop, shopSku, name: name.slice(0, 200), seenOnOrders: false, seenOnProducts: false, orders: [], lines: 0, firstSeenAt: now, lastSeenAt: now });
 }
 
-/**
- * Notes the lines of a newly imported order whose SKU the catalogue does not know. Returns those
- * lines (for the alert). Ignored SKUs and lines without a SKU are not listed (a line without a SKU
- * cannot be linked; the alert names it).
- */
-export function noteUnlinkedOrder(store: Store, order: Order, now: Date): Order['lines'] {
-  const catalogue = store.catalogue.data;
-  const items = store.stock.data.items;
+/** A shop SKU that can be listed as unlinked (one that could never be linked is only named in alerts). */
+const listable = (sku: string | undefined): sku is string => Boolean(sku) && sku!.length <= 100 && sku === sku!.trim();
+
+/** Which of the shop's SKUs stand for catalogue SKUs on the stock list: one read, however many. */
+async function stockOf(stock: RepositoryReaders['stock'], catalogue: Catalogue, pairs: Iterable<{ shop: string; shopSku: string }>): Promise<HasStock> {
+  const stocked = await stock.stocked([...pairs].map((p) => resolveSku(catalogue.aliases, p.shop, p.shopSku)));
+  return (sku) => stocked.has(sku);
+}
+
+/** Notes an order's lines the catalogue does not know in `catalogue.unlinked`; returns those lines. */
+function noteOrderLines(catalogue: Catalogue, hasStock: HasStock, order: Order, now: Date): Order['lines'] {
   const unknown: Order['lines'] = [];
   for (const line of order.lines) {
-    if (line.sku && isKnownShopSku(items, catalogue, order.shop, line.sku)) continue;
+    if (line.sku && isKnownShopSkuBy(hasStock, catalogue, order.shop, line.sku)) continue;
     unknown.push(line);
-    if (!line.sku || line.sku.length > 100 || line.sku !== line.sku.trim()) continue;
+    if (!listable(line.sku)) continue;
     const entry = entryFor(catalogue, order.shop, line.sku, line.name, now.toISOString());
     entry.seenOnOrders = true;
     entry.lines++;
@@ -41,14 +54,11 @@ export function noteUnlinkedOrder(store: Store, order: Order, now: Date): Order[
   return unknown;
 }
 
-/** Notes shop products whose SKU the catalogue does not know (read by a reconcile or a push). */
-export function noteUnlinkedProducts(store: Store, shop: string, products: Iterable<RemoteStockItem>, now: Date): number {
-  const catalogue = store.catalogue.data;
-  const items = store.stock.data.items;
+/** Notes `skus` of a shop's products the catalogue does not know in `catalogue.unlinked`; returns how many were new. */
+function noteProducts(catalogue: Catalogue, shop: string, skus: readonly string[], hasStock: HasStock, now: Date): number {
   let noted = 0;
-  for (const product of products) {
-    const sku = product.sku;
-    if (!sku || sku.length > 100 || sku !== sku.trim() || isKnownShopSku(items, catalogue, shop, sku)) continue;
+  for (const sku of skus) {
+    if (isKnownShopSkuBy(hasStock, catalogue, shop, sku)) continue;
     const existing = catalogue.unlinked[unlinkedKey(shop, sku)];
     // Seen before: nothing to write, so a quiet reconcile stays a quiet one.
     if (existing?.seenOnProducts) continue;
@@ -61,50 +71,135 @@ export function noteUnlinkedProducts(store: Store, shop: string, products: Itera
   return noted;
 }
 
-/** The unlinked items still unknown to the catalogue (a SKU given stock since then is no longer unlinked). */
-export function openUnlinked(store: Store, options: { shop?: string; ignored?: boolean } = {}): UnlinkedItem[] {
-  const catalogue = store.catalogue.data;
-  const items = store.stock.data.items;
+function openOf(catalogue: Catalogue, hasStock: HasStock, options: { shop?: string; ignored?: boolean }): UnlinkedItem[] {
   return Object.values(catalogue.unlinked)
     .filter((u) => !options.shop || u.shop === options.shop)
-    .filter((u) => (options.ignored ? Boolean(u.ignoredAt) : !u.ignoredAt && !isKnownShopSku(items, catalogue, u.shop, u.shopSku)))
+    .filter((u) => (options.ignored ? Boolean(u.ignoredAt) : !u.ignoredAt && !isKnownShopSkuBy(hasStock, catalogue, u.shop, u.shopSku)))
     .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt) || a.shop.localeCompare(b.shop) || a.shopSku.localeCompare(b.shopSku));
 }
 
-/** Drops entries the catalogue now knows (linked through an alias, or given stock or a kit), and their alerts. */
-export function forgetLinked(store: Store): void {
-  const catalogue = store.catalogue.data;
+/** Drops the entries the catalogue now knows; returns whether any went. */
+function dropLinked(catalogue: Catalogue, hasStock: HasStock): boolean {
+  let dropped = false;
   for (const [key, entry] of Object.entries(catalogue.unlinked)) {
-    if (!entry.ignoredAt && isKnownShopSku(store.stock.data.items, catalogue, entry.shop, entry.shopSku)) delete catalogue.unlinked[key];
+    if (!entry.ignoredAt && isKnownShopSkuBy(hasStock, catalogue, entry.shop, entry.shopSku)) {
+      delete catalogue.unlinked[key];
+      dropped = true;
+    }
   }
-  clearKnownSkuAlerts(store);
+  return dropped;
 }
 
 /**
- * An unknown-SKU alert asks the merchant to link or ignore the SKU; once it is linked, aliased,
- * ignored or in the catalogue, the alert has been answered and goes (raised again only if an order
- * brings a SKU still unknown). Its key is `unknown-sku:SHOP:SKU`; the shop is the alert's source,
- * so a shop name with a colon in it is read right.
+ * The shop SKU an unknown-SKU alert asks about, or undefined for other alerts. Its key is
+ * `unknown-sku:SHOP:SKU`; the shop is the alert's source, so a shop name with a colon in it is read right.
  */
-export function clearKnownSkuAlerts(store: Store): number {
-  const catalogue = store.catalogue.data;
-  const items = store.stock.data.items;
-  const before = store.issues.data.alerts.length;
-  store.issues.data.alerts = store.issues.data.alerts.filter((alert) => {
-    if (alert.kind !== 'unknown-sku') return true;
-    const prefix = `unknown-sku:${alert.source.name}:`;
-    if (!alert.key.startsWith(prefix)) return true;
-    const shopSku = alert.key.slice(prefix.length);
-    return !shopSku || !isKnownShopSku(items, catalogue, alert.source.name, shopSku);
+function askedSku(alert: Alert): string | undefined {
+  if (alert.kind !== 'unknown-sku') return undefined;
+  const prefix = `unknown-sku:${alert.source.name}:`;
+  return alert.key.startsWith(prefix) ? alert.key.slice(prefix.length) || undefined : undefined;
+}
+
+/** The keys of unknown-SKU alerts the catalogue has answered (the SKU is linked, aliased, ignored or known). */
+function answered(alerts: readonly Alert[], catalogue: Catalogue, hasStock: HasStock): Set<string> {
+  const keys = new Set<string>();
+  for (const alert of alerts) {
+    const shopSku = askedSku(alert);
+    if (shopSku && isKnownShopSkuBy(hasStock, catalogue, alert.source.name, shopSku)) keys.add(alert.key);
+  }
+  return keys;
+}
+
+// ——— on the repositories ———
+
+/**
+ * Notes the lines of a newly imported order whose SKU the catalogue does not know, inside the
+ * caller's unit. Returns those lines (for the alert). Ignored SKUs and lines without a SKU are not
+ * listed (a line without a SKU cannot be linked; the alert names it).
+ */
+export async function noteUnlinkedOrderIn(w: Pick<RepositoryWriters, 'settings' | 'stock'>, order: Order, now: Date, catalogue?: Catalogue): Promise<Order['lines']> {
+  // A caller that has read the catalogue for the order (its commitment needs it) passes it in; it is written back when changed.
+  const known = catalogue ?? (await w.settings.get()).catalogue;
+  const hasStock = await stockOf(w.stock, known, order.lines.filter((l) => l.sku).map((l) => ({ shop: order.shop, shopSku: l.sku })));
+  const unknown = noteOrderLines(known, hasStock, order, now);
+  if (unknown.some((l) => listable(l.sku))) await w.settings.update({ catalogue: known });
+  return unknown;
+}
+
+/**
+ * Notes shop products whose SKU the catalogue does not know (read by a reconcile or a push), inside
+ * the caller's unit. Returns how many were newly noted; none, and nothing is written.
+ */
+export async function noteUnlinkedProductsIn(w: Pick<RepositoryWriters, 'settings' | 'stock'>, shop: string, products: Iterable<RemoteStockItem>, now: Date): Promise<number> {
+  const { catalogue } = await w.settings.get();
+  const skus = [...products].map((p) => p.sku).filter(listable);
+  const hasStock = await stockOf(w.stock, catalogue, skus.map((shopSku) => ({ shop, shopSku })));
+  const noted = noteProducts(catalogue, shop, skus, hasStock, now);
+  if (noted > 0) await w.settings.update({ catalogue });
+  return noted;
+}
+
+/** The unlinked items still unknown to the catalogue (a SKU given stock since then is no longer unlinked). */
+export async function openUnlinkedFrom(repos: Pick<RepositoryReaders, 'settings' | 'stock'>, options: { shop?: string; ignored?: boolean } = {}): Promise<UnlinkedItem[]> {
+  const { catalogue } = await repos.settings.get();
+  return openOf(catalogue, await stockOf(repos.stock, catalogue, Object.values(catalogue.unlinked)), options);
+}
+
+/** Drops entries the catalogue now knows (linked through an alias, or given stock or a kit), and their alerts, inside the caller's unit. */
+export async function forgetLinkedIn(w: Pick<RepositoryWriters, 'settings' | 'stock' | 'issues'>): Promise<void> {
+  const { catalogue } = await w.settings.get();
+  const alerts = await w.issues.alerts();
+  const asked = alerts.flatMap((a) => {
+    const shopSku = askedSku(a);
+    return shopSku ? [{ shop: a.source.name, shopSku }] : [];
   });
-  return before - store.issues.data.alerts.length;
+  const hasStock = await stockOf(w.stock, catalogue, [...Object.values(catalogue.unlinked), ...asked]);
+  if (dropLinked(catalogue, hasStock)) await w.settings.update({ catalogue });
+  for (const key of answered(alerts, catalogue, hasStock)) await w.issues.removeAlert(key);
 }
 
 /**
  * After the catalogue changed (an alias, a kit, an ignored SKU): every order's held stock is worked
- * out again from its lines. Each order's commitment is set, not added to, so an order already
- * holding stock is never counted twice. Reads every month of orders once; the caller saves.
+ * out again from its lines, inside the caller's unit. Each order's commitment is set, not added to,
+ * so an order already holding stock is never counted twice. Reads one month of orders at a time.
  */
+export async function recomputeCommitmentsIn(w: Pick<RepositoryWriters, 'settings' | 'stock' | 'issues' | 'orders'>, now: Date): Promise<number> {
+  const { shops, catalogue } = await w.settings.get();
+  const byName = new Map(shops.map((s) => [s.name, s]));
+  let changed = 0;
+  for await (const month of w.orders.byMonth()) {
+    for (const order of month) {
+      const held = commitmentFor(order, byName.get(order.shop), catalogue);
+      if (await replaceCommitmentIn(w, orderKey(order), held, { at: now, cause: 'order-edit', ref: order.number })) changed++;
+    }
+  }
+  return changed;
+}
+
+// ——— the same on the open Store, for callers not yet on the repositories ———
+// (orders.ts and the catalogue namespace). They change the documents in memory; the caller saves.
+// These go once those callers use the forms above.
+
+const storeHasStock = (store: Store): HasStock => (sku) => Object.hasOwn(store.stock.data.items, sku);
+
+/** `noteUnlinkedOrderIn` on the open Store. */
+export function noteUnlinkedOrder(store: Store, order: Order, now: Date): Order['lines'] {
+  return noteOrderLines(store.catalogue.data, storeHasStock(store), order, now);
+}
+
+/** `openUnlinkedFrom` on the open Store. */
+export function openUnlinked(store: Store, options: { shop?: string; ignored?: boolean } = {}): UnlinkedItem[] {
+  return openOf(store.catalogue.data, storeHasStock(store), options);
+}
+
+/** `forgetLinkedIn` on the open Store. */
+export function forgetLinked(store: Store): void {
+  dropLinked(store.catalogue.data, storeHasStock(store));
+  const gone = answered(store.issues.data.alerts, store.catalogue.data, storeHasStock(store));
+  store.issues.data.alerts = store.issues.data.alerts.filter((a) => !gone.has(a.key));
+}
+
+/** `recomputeCommitmentsIn` on the open Store (the caller saves). */
 export async function recomputeCommitments(store: Store): Promise<number> {
   const shops = new Map(store.main.data.shops.map((s) => [s.name, s]));
   let changed = 0;

@@ -75,11 +75,23 @@ export function availableFor(item: StockItem | undefined, sku: string, mapping: 
  * holds the parts themselves, so each offer is computed from what is still free of them.
  */
 export function kitFreeAtSource(parts: ReadonlyMap<string, number>, items: Readonly<Record<string, StockItem>>, mapping: LocationMapping, index: CommittedIndex): number {
+  return kitFree(parts, (sku) => freeAtSource(Object.hasOwn(items, sku) ? items[sku] : undefined, sku, mapping, index));
+}
+
+/** `kitFreeAtSource` from each part's free units at the source (`freeOf`), however they were worked out. */
+export function kitFree(parts: ReadonlyMap<string, number>, freeOf: (sku: string) => number): number {
   if (parts.size === 0) return 0;
   let free = Number.POSITIVE_INFINITY;
-  for (const [sku, perKit] of parts) {
-    const item = Object.hasOwn(items, sku) ? items[sku] : undefined;
-    free = Math.min(free, Math.floor(freeAtSource(item, sku, mapping, index) / perKit));
-  }
+  for (const [sku, perKit] of parts) free = Math.min(free, Math.floor(freeOf(sku) / perKit));
+  return free;
+}
+
+/**
+ * Every stock SKU's free units at one source (`freeAtSource`), keyed by SKU: all a push needs to
+ * know of stock, as plain numbers, so a store can hand it out without copying its items.
+ */
+export function freeUnitsAt(items: Readonly<Record<string, StockItem>>, mapping: LocationMapping, index: CommittedIndex): Map<string, number> {
+  const free = new Map<string, number>();
+  for (const [sku, item] of Object.entries(items)) free.set(sku, freeAtSource(item, sku, mapping, index));
   return free;
 }

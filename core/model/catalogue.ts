@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolveSku, SkuAlias, UnlinkedItem, unlinkedKey } from './alias';
-import { availableFor, indexCommitments, kitFreeAtSource, offeredQuantity, type CommittedIndex } from './availability';
+import { freeUnitsAt, indexCommitments, kitFree, offeredQuantity, type CommittedIndex } from './availability';
 import { Bundle, leafParts, type Bundles } from './bundle';
 import type { LocationMapping } from './settings';
 import type { Commitment, StockItem } from './stock';
@@ -43,8 +43,14 @@ export function unitsOf(catalogue: CatalogueRules, shop: string | undefined, sho
 
 /** Whether a shop's SKU is known: aliased, a kit, in stock, or ignored by the merchant. */
 export function isKnownShopSku(items: Readonly<Record<string, StockItem>>, catalogue: CatalogueRules, shop: string, shopSku: string): boolean {
+  return isKnownShopSkuBy((sku) => Object.hasOwn(items, sku), catalogue, shop, shopSku);
+}
+
+/** `isKnownShopSku` where whether a catalogue SKU has stock is asked of `hasStock` (a set read for the SKUs in question, say). */
+export function isKnownShopSkuBy(hasStock: (sku: string) => boolean, catalogue: CatalogueRules, shop: string, shopSku: string): boolean {
   if (catalogue.unlinked[unlinkedKey(shop, shopSku)]?.ignoredAt) return true;
-  return isCatalogueSku(items, catalogue.bundles, resolveSku(catalogue.aliases, shop, shopSku));
+  const sku = resolveSku(catalogue.aliases, shop, shopSku);
+  return hasStock(sku) || Object.hasOwn(catalogue.bundles, sku);
 }
 
 export interface DesiredInput {
@@ -58,12 +64,26 @@ export interface DesiredInput {
  * through the one availability rule, then the shop's aliases. A shop's own alias replaces the
  * catalogue SKU on that shop (it spells it differently); a global alias is pushed beside it.
  */
-export function desiredQuantities(input: DesiredInput, shop: { name: string; location: LocationMapping; safetyBuffer?: number }, index: CommittedIndex = indexCommitments(input.commitments)): Map<string, number> {
-  const { items, catalogue } = input;
+export function desiredQuantities(input: DesiredInput, shop: DesiredShop, index: CommittedIndex = indexCommitments(input.commitments)): Map<string, number> {
+  return desiredFromFree(freeUnitsAt(input.items, shop.location, index), input.catalogue, shop);
+}
+
+export interface DesiredShop {
+  name: string;
+  location: LocationMapping;
+  safetyBuffer?: number;
+}
+
+/**
+ * `desiredQuantities` from every stock SKU's free units at the shop's source (`freeUnitsAt`): what
+ * a store can work out where the stock is, so a push never copies the stock list. A SKU absent
+ * from `free` has no stock; a kit with such a part is offered 0, as `kitFreeAtSource` would say.
+ */
+export function desiredFromFree(free: ReadonlyMap<string, number>, catalogue: CatalogueRules, shop: DesiredShop): Map<string, number> {
   const desired = new Map<string, number>();
-  for (const [sku, item] of Object.entries(items)) desired.set(sku, availableFor(item, sku, shop.location, index, shop.safetyBuffer));
+  for (const [sku, units] of free) desired.set(sku, offeredQuantity(units, shop.safetyBuffer));
   for (const kit of Object.keys(catalogue.bundles)) {
-    desired.set(kit, offeredQuantity(kitFreeAtSource(leafParts(catalogue.bundles, kit), items, shop.location, index), shop.safetyBuffer));
+    desired.set(kit, offeredQuantity(kitFree(leafParts(catalogue.bundles, kit), (sku) => free.get(sku) ?? 0), shop.safetyBuffer));
   }
   const replaced = new Set<string>();
   for (const alias of catalogue.aliases) {

@@ -4,7 +4,7 @@
  * the folder already guarantees. A unit's writes change the documents in memory; `write` then runs
  * one checkpoint, which makes them durable and only then moves the markers.
  */
-import type { Commitment, LedgerEntry, NewLedgerEntry } from '../model';
+import type { LedgerEntry } from '../model';
 import type { CursorMove, ShopCursorMove } from './cursors';
 import { monthOf } from './order-book';
 import type {
@@ -26,12 +26,12 @@ import type {
   SettingsSnapshot,
   SettingsWriter,
   StockReader,
-  StockReason,
   StockWriter,
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
 import { jsonOrdersForNamespaces, jsonQueueForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
+import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -53,6 +53,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const orders: OrderReader & OrderWriter = {
     ...jsonOrdersForNamespaces(store),
+    ...jsonOrdersForJobs(store),
     async get(shop, remoteId, createdAt) {
       const found = await store.orders.get(shop, remoteId, createdAt);
       return found && copy(found);
@@ -79,16 +80,12 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const stockData = () => store.stock.data;
-  const entry = (why: StockReason, rest: Omit<NewLedgerEntry, 'at' | 'cause' | 'ref'>): NewLedgerEntry => ({
-    at: why.at,
-    ...rest,
-    cause: why.cause,
-    ...(why.ref ? { ref: why.ref.slice(0, 300) } : {}),
-  });
+  const stockEdits = jsonStockEdits(store);
 
   const stock: StockReader & StockWriter = {
     ...jsonStockForApi(store),
     ...jsonStockForNamespaces(store),
+    ...jsonStockForJobs(store, () => touched.add(store.stock)),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);
@@ -104,38 +101,14 @@ export function jsonRepositories(store: Store): Repositories {
     shipmentsInTransit: async () => copy(stockData().shipments ?? {}),
     reorderPoint: async (sku) => stockData().extras?.reorderPoints[sku],
 
+    // The change and its ledger entry go into stock.json itself, so they share one atomic write.
     async setOnHand(sku, location, quantity, why) {
       touched.add(store.stock);
-      const item = (stockData().items[sku] ??= { sku, onHand: {} });
-      const delta = quantity - (item.onHand[location] ?? 0);
-      item.onHand[location] = quantity;
-      // The entry goes into stock.json itself, so the change and its entry share one atomic write.
-      if (delta !== 0) store.ledger.append([entry(why, { sku, location, measure: 'onHand', delta, after: quantity })]);
-      return delta;
+      return stockEdits.setOnHand(sku, location, quantity, why);
     },
     async commit(key, next, why) {
       touched.add(store.stock);
-      const commitments = stockData().commitments;
-      const current = commitments[key];
-      if (JSON.stringify(current ?? null) === JSON.stringify(next)) return false;
-      const deltas = new Map<string, { sku: string; location: string | null; delta: number }>();
-      const add = (c: Commitment | undefined | null, sign: number) => {
-        for (const [sku, qty] of Object.entries(c?.lines ?? {})) {
-          const id = `${sku}\u0000${c!.location ?? '\u0000'}`;
-          const row = deltas.get(id) ?? deltas.set(id, { sku, location: c!.location, delta: 0 }).get(id)!;
-          row.delta += sign * qty;
-        }
-      };
-      add(current, -1);
-      add(next, 1);
-      const entries: NewLedgerEntry[] = [];
-      for (const { sku, location, delta } of deltas.values()) {
-        if (delta !== 0) entries.push(entry(why, { sku, location, measure: 'committed', delta, after: Math.max(0, store.ledger.committed(sku, location) + delta) }));
-      }
-      if (next) commitments[key] = copy(next);
-      else delete commitments[key];
-      store.ledger.append(entries);
-      return true;
+      return stockEdits.commit(key, next, why);
     },
     async setReorderPoint(sku, point) {
       touched.add(store.stock);

@@ -260,6 +260,11 @@ export class OrderBook {
     for (const month of (await this.readableMonths()).reverse()) yield this.ordersOf(await this.partition(month));
   }
 
+  /** Each month's orders, oldest month first (as an export lists them); a month is read when reached. */
+  async *byMonthOldestFirst(): AsyncGenerator<Order[]> {
+    for (const month of await this.readableMonths()) yield this.ordersOf(await this.partition(month));
+  }
+
   /** Every order, newest month first. Reads all partitions. */
   async *all(): AsyncGenerator<Order> {
     for (const month of (await this.readableMonths()).reverse()) yield* this.ordersOf(await this.partition(month));

@@ -23,6 +23,7 @@ import type {
   LedgerEntry,
   LedgerPosition,
   Location,
+  LocationMapping,
   Order,
   Rule,
   Settings,
@@ -315,4 +316,35 @@ export interface StockReader {
   free(skus: readonly string[]): Promise<Record<string, number>>;
   /** The SKUs whose name contains `needle` (in any case), in SKU order as `items()`; only those are copied. */
   matching(needle: string): Promise<StockItem[]>;
+}
+
+// ——— what the stock jobs need (core/jobs/inventory.ts, stock-changes.ts, unlinked.ts, export.ts) ———
+// Additions to the interfaces above, like the API's block: reads that hand a job the figure it needs
+// (free units, which SKUs are stocked) instead of the whole stock list, and the low-stock marks.
+
+export interface StockReader {
+  /**
+   * Every stock SKU's free units at a shop's source (core/model `freeUnitsAt`: on hand − held for
+   * orders, by the availability rule; may be negative). What a push offers is worked out from this
+   * one read, so it never copies the stock list. A SKU not on the stock list is absent.
+   */
+  freeAt(source: LocationMapping): Promise<Map<string, number>>;
+  /** Units of a SKU free to sell across every location: on hand − held for orders, never below 0. */
+  freeUnits(sku: string): Promise<number>;
+  /** Which of `skus` are on the stock list (have a stock item, even at 0 units). */
+  stocked(skus: Iterable<string>): Promise<Set<string>>;
+  /** When the SKU's low-stock alert was raised (it fell to its reorder point or below), or undefined. */
+  lowSince(sku: string): Promise<string | undefined>;
+  /** The ledger's entries with `at` in the inclusive range (either end open), oldest first, read a page at a time. */
+  ledgerEntries(range: { from?: string; to?: string }): AsyncIterable<LedgerEntry>;
+}
+
+export interface StockWriter {
+  /** Marks the SKU as low since `since` (ISO), or clears the mark (null): one low-stock alert per fall. */
+  setLowSince(sku: string, since: string | null): Promise<void>;
+}
+
+export interface OrderReader {
+  /** `byMonth` the other way round: each month's orders, oldest month first, a month read only when reached. */
+  byMonthOldestFirst(): AsyncIterable<Order[]>;
 }

@@ -144,14 +144,14 @@ function largestShippableOrder(sku: string, locations: string[], shop: Shop): nu
 const everythingShippable = (locations: string[]) => SKUS.every((sku) => shippable(sku, locations, null, 0, false));
 
 describe('availability under random histories (mixed mappings, buffers)', () => {
-  test.prop([scenario], runsWith(300))('never offers what cannot ship, after every step', ({ locations: locationCount, shops: specs, steps }) => {
+  test.prop([scenario], runsWith(300))('never offers what cannot ship, after every step', async ({ locations: locationCount, shops: specs, steps }) => {
     const locations = LOCATIONS.slice(0, locationCount);
     const shops = specs.map((spec, i) => shopOf(spec, i, locations));
     // A fresh stock master per run (in memory; nothing here is saved).
     jobs.store.stock.data.items = {};
     jobs.store.stock.data.commitments = {};
     const orders: Order[] = [];
-    let pushed = new Map(shops.map((s) => [s.name, desiredStock(jobs, s)]));
+    let pushed = new Map(await Promise.all(shops.map(async (s) => [s.name, await desiredStock(jobs.repos, s)] as const)));
 
     for (const [n, s] of steps.entries()) {
       const wasShippable = everythingShippable(locations);
@@ -180,7 +180,7 @@ describe('availability under random histories (mixed mappings, buffers)', () => 
       }
 
       // The engine pushes after every change; this is what each shop is sent.
-      pushed = new Map(shops.map((shop) => [shop.name, desiredStock(jobs, shop)]));
+      pushed = new Map(await Promise.all(shops.map(async (shop) => [shop.name, await desiredStock(jobs.repos, shop)] as const)));
       const where = `after step ${n} (${JSON.stringify(s)})`;
       if (s.kind !== 'stock' && wasShippable) expect(everythingShippable(locations), `orders became unshippable ${where}`).toBe(true);
       const noneOverCommitted = locations.every((l) => SKUS.every((sku) => (demandOf(sku).bound.get(l) ?? 0) <= onHandAt(sku, l)));

@@ -10,6 +10,7 @@ import type { CursorMove } from '../../core/store/cursors';
 import { runsWith } from '../property/seed';
 import { apiAdditionsContract } from './contract-api';
 import { namespaceAdditionsContract } from './contract-namespaces';
+import { stockJobsContract } from './contract-stock';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -317,4 +318,5 @@ export function repositoryContract(factory: ContractFactory): void {
   });
   apiAdditionsContract(factory);
   namespaceAdditionsContract(factory);
+  stockJobsContract(factory);
 }

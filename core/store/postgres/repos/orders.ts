@@ -9,10 +9,12 @@ import { monthOf } from '../../order-book';
 import type { OrderReader, OrderWriter } from '../../repositories';
 import type { Db, Tables } from './db';
 import { postgresOrdersForNamespaces } from './namespaces';
+import { postgresOrdersForJobs } from './stock-jobs';
 
 export function postgresOrders(db: Db, t: Tables): OrderReader & OrderWriter {
   return {
     ...postgresOrdersForNamespaces(db, t),
+    ...postgresOrdersForJobs(db, t),
     async get(shop, remoteId) {
       const { rows } = await db.query<{ order_json: Order }>(`select order_json from ${t('orders')} where shop = $1 and remote_id = $2`, [shop, remoteId]);
       return rows[0]?.order_json;
