@@ -31,6 +31,7 @@ import type {
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
+import { jsonStockForOrders } from './json-repositories-orders';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -86,6 +87,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const stock: StockReader & StockWriter = {
     ...jsonStockForApi(store),
+    ...jsonStockForOrders(store, () => touched.add(store.stock)),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);

@@ -32,6 +32,7 @@ import type {
 import type { QueuedWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 import type { SecretStore } from './secrets';
+import type { BookedReturn } from './stock-extras';
 
 // ——— orders ———
 
@@ -262,4 +263,23 @@ export interface Repositories {
    * so a crash between leaves at most an unused key, never a shop without its keys.
    */
   readonly secrets: SecretStore;
+}
+
+// ——— what the order, shipping and return jobs need (core/jobs/orders, refund-restock, returns, shipping) ———
+// Additions to the interfaces above, as the API's block is: returns and shop refunds already put back
+// on hand, by the key that makes each one booking (`return:ID`, `refund:SHOP#ID`).
+
+export interface StockReader {
+  /** The return or refund booked under `key`, or undefined when none is. */
+  bookedReturn(key: string): Promise<BookedReturn | undefined>;
+  /** The returns and refunds booked for one order (by its number), by key: what is already back on the shelf. */
+  returnsOf(orderNumber: string): Promise<Record<string, BookedReturn>>;
+}
+
+export interface StockWriter {
+  /**
+   * Records that a return or refund is booked. Written in the unit that puts its units back on hand,
+   * so a kill or a second sight of the same refund never restocks twice; the same key again replaces.
+   */
+  bookReturn(key: string, booked: BookedReturn): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { Commitment, LedgerEntry, Shipment, StockItem } from '../../../mode
 import type { StockReader, StockReason, StockWriter } from '../../repositories';
 import { iso, lockRecord, type Db, type Tables } from './db';
 import { postgresStockForApi } from './stock-api';
+import { postgresStockForOrders } from './order-jobs';
 
 /** The stock_committed key of a location: '' for shops on all locations combined. */
 const locationKey = (location: string | null): string => location ?? '';
@@ -72,6 +73,7 @@ export function postgresStock(db: Db, t: Tables): StockReader & StockWriter {
 
   return {
     ...postgresStockForApi(db, t),
+    ...postgresStockForOrders(db, t),
     async item(sku) {
       const { rows } = await db.query<{ sku: string; location: string; on_hand: number }>(`select sku, location, on_hand from ${t('stock')} where sku = $1`, [sku]);
       return itemsOf(rows)[0];
