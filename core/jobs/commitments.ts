@@ -1,4 +1,5 @@
 import { orderKey, RELEASING_STATUSES, unitsOf, type CatalogueRules, type Commitment, type Order, type Shop } from '../model';
+import { UnitAlerts } from '../runtime/issues-repos';
 import type { Store } from '../store';
 import type { RepositoryWriters, SettingsSnapshot } from '../store/repositories';
 import type { JobContext } from './context';
@@ -13,13 +14,16 @@ import { replaceCommitment, type StockCause } from './stock-changes';
 export interface OrderUnit {
   w: RepositoryWriters;
   settings(): Promise<SettingsSnapshot>;
+  /** The unit's alerts by key: every alert the unit raises goes through it, so it stays the unit's own view. */
+  alerts(): Promise<UnitAlerts>;
   /** Only for the functions of stock-changes.ts and unlinked.ts, until they take the repositories. */
   stockStore: Store;
 }
 
 export function orderUnit(ctx: JobContext, w: RepositoryWriters): OrderUnit {
   let settings: Promise<SettingsSnapshot> | undefined;
-  return { w, settings: () => (settings ??= w.settings.get()), stockStore: ctx.store };
+  let alerts: Promise<UnitAlerts> | undefined;
+  return { w, settings: () => (settings ??= w.settings.get()), alerts: () => (alerts ??= UnitAlerts.read(w.issues)), stockStore: ctx.store };
 }
 
 /** Units of each SKU an order has shipped so far. */

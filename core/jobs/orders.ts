@@ -1,9 +1,8 @@
-import { clearErrorIn, raiseAlertIn, recordErrorIn } from '../runtime/issues';
+import { clearErrorIn, recordErrorIn } from '../runtime/issues';
 import { UnitErrors } from '../runtime/issues-repos';
 import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder, RemoteOrderResult } from '../platforms/types';
-import type { RepositoryWriters } from '../store/repositories';
 import { noteOrderForCarts } from './carts';
 import { applyCommitment, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
@@ -149,7 +148,7 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
   // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
   for (const line of noteUnlinkedOrder(stockStore, order, now)) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
-    await raiseAlertIn(w.issues, now, {
+    await (await unit.alerts()).raise(now, {
       key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
       source: sourceOf(shop),
       kind: 'unknown-sku',
@@ -197,7 +196,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   const cartTransitions: CartTransition[] = [];
 
   /** One unit: the pages read since the last, the cursor moved over them (and `lastRun`), and `ending`'s writes. */
-  const writeUnit = async (lastRun?: Record<string, string>, ending?: (w: RepositoryWriters) => Promise<void>) => {
+  const writeUnit = async (lastRun?: Record<string, string>, ending?: (unit: OrderUnit) => Promise<void>) => {
     const entries = unwritten;
     const to = readTo;
     unwritten = [];
@@ -218,7 +217,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
           await ingestInto(ctx, unit, shop, order, state, s);
           await errors.clear(importOperation(shop.name, order.remoteId));
         }
-        await ending?.(w);
+        await ending?.(unit);
       }, [{ shop: shop.name, ordersModifiedAfter: to, lastRun }]);
       writtenTo = to;
     } catch (error) {
@@ -252,13 +251,13 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     }
     // A pull cut short by a stop has not finished: its last run stays the previous whole one.
     const finishedAt = s.stopped ? undefined : ctx.clock.now().toISOString();
-    await writeUnit(finishedAt ? { orders: finishedAt } : undefined, async (w) => {
-      const alerts = state.skippedByStatus.size ? await w.issues.alerts() : [];
+    await writeUnit(finishedAt ? { orders: finishedAt } : undefined, async (unit) => {
       for (const [status, count] of state.skippedByStatus) {
         // "12 orders skipped in status on-hold": the top answer to "my order never arrived".
         const key = `skipped-status:${shop.name}:${status}`;
-        const total = (alerts.find((a) => a.key === key)?.count ?? 0) + count;
-        await raiseAlertIn(w.issues, ctx.clock.now(), {
+        const alerts = await unit.alerts();
+        const total = (alerts.get(key)?.count ?? 0) + count;
+        await alerts.raise(ctx.clock.now(), {
           key,
           source: sourceOf(shop),
           kind: 'skipped-status',
@@ -266,7 +265,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
           message: `${total} order${total === 1 ? '' : 's'} skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses (backroom shop set "${shop.name}" --statuses …) if these should be imported.`,
         });
       }
-      await clearErrorIn(w.issues, pullOperation(shop.name));
+      await clearErrorIn(unit.w.issues, pullOperation(shop.name));
     });
   } catch (error) {
     s.errors++;
@@ -274,7 +273,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
     const at = ctx.clock.now();
     // What was read before the failure is written with the error (a unit that failed left its pages unwritten).
-    await writeUnit(undefined, async (w) => {
+    await writeUnit(undefined, async ({ w }) => {
       await recordErrorIn(w.issues, at, { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error, sourceOf(shop)) });
     });
     if (!(error instanceof PlatformError)) throw error;

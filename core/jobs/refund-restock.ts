@@ -1,4 +1,3 @@
-import { raiseAlertIn } from '../runtime/issues';
 import { unitsOf, type Location, type Order, type Shop } from '../model';
 import type { RemoteRestock } from '../platforms/types';
 import type { BookedReturn } from '../store/stock-extras';
@@ -70,7 +69,7 @@ export async function bookRestocks(unit: OrderUnit, shop: Shop, order: Order, re
     await w.stock.bookReturn(refundKey(shop.name, refund.refundId), { order: order.number, at: now.toISOString(), location: location ?? '', lines });
     // An order Backroom never shipped was fulfilled on the shop: its stock never left Backroom's shelf, nothing to tell.
     if (refund.afterShipping && unshipped.length && order.shipments.length) {
-      await raiseAlertIn(w.issues, now, {
+      await (await unit.alerts()).raise(now, {
         key: `refund-restock:${shop.name}:${refund.refundId}`,
         source: { kind: 'shop', name: shop.name },
         kind: 'other',
