@@ -306,7 +306,8 @@ export class Engine {
       const s = summary('orders', shop.name);
       await ingestOrder(this.jobs, shop, remote, { skippedByStatus: new Map() }, s);
       clearError(store, operation);
-      await store.checkpoint({ shop: shop.name, ordersImported: s.counts.pulled ?? 0 });
+      // The order and its count were written by ingestOrder's unit; this writes the cleared error.
+      await store.checkpoint();
     } catch (error) {
       const source = { kind: 'shop' as const, name: shop.name };
       recordError(store, this.options.clock.now(), { source, operation, object: `order #${remoteId} on ${shop.name}`, message: describeFailure(error, source) });

@@ -1,6 +1,30 @@
 import { orderKey, RELEASING_STATUSES, unitsOf, type CatalogueRules, type Commitment, type Order, type Shop } from '../model';
+import { UnitAlerts } from '../runtime/issues-repos';
 import type { Store } from '../store';
+import type { RepositoryWriters, SettingsSnapshot } from '../store/repositories';
+import type { JobContext } from './context';
 import { replaceCommitment, type StockCause } from './stock-changes';
+
+/**
+ * What one write unit of the order, shipping and return jobs works with: the unit's writers, the
+ * settings and catalogue (read at most once per unit, and only when asked for), and the Store that
+ * stock-changes.ts and unlinked.ts still change stock and the unlinked list on — in memory, so the
+ * unit's own write makes those changes durable with the rest (the JSON folder's checkpoint).
+ */
+export interface OrderUnit {
+  w: RepositoryWriters;
+  settings(): Promise<SettingsSnapshot>;
+  /** The unit's alerts by key: every alert the unit raises goes through it, so it stays the unit's own view. */
+  alerts(): Promise<UnitAlerts>;
+  /** Only for the functions of stock-changes.ts and unlinked.ts, until they take the repositories. */
+  stockStore: Store;
+}
+
+export function orderUnit(ctx: JobContext, w: RepositoryWriters): OrderUnit {
+  let settings: Promise<SettingsSnapshot> | undefined;
+  let alerts: Promise<UnitAlerts> | undefined;
+  return { w, settings: () => (settings ??= w.settings.get()), alerts: () => (alerts ??= UnitAlerts.read(w.issues)), stockStore: ctx.store };
+}
 
 /** Units of each SKU an order has shipped so far. */
 export function shippedBySku(order: Order): Map<string, number> {

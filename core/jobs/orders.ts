@@ -1,9 +1,10 @@
-import { clearError, raiseAlert, recordError } from '../runtime/issues';
+import { clearErrorIn, recordErrorIn } from '../runtime/issues';
+import { UnitErrors } from '../runtime/issues-repos';
 import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
-import type { RemoteOrder } from '../platforms/types';
+import type { RemoteOrder, RemoteOrderResult } from '../platforms/types';
 import { noteOrderForCarts } from './carts';
-import { applyCommitment, fulfilmentOf, orderCause } from './commitments';
+import { applyCommitment, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { bookRestocks } from './refund-restock';
 import { noteUnlinkedOrder } from './unlinked';
@@ -105,30 +106,30 @@ export function decideOrder(shop: Shop, existing: Order | undefined, remote: Rem
 }
 
 /**
- * Imports or follows one remote order. Returns what happened. Changes the store in memory; the
- * caller makes it durable with a checkpoint (after some pages, so a page costs no write of its own),
- * passing the new imports (`s.counts.pulled`) as `ordersImported`.
+ * Imports or follows one remote order, in the caller's unit. Returns what happened. The pull runs
+ * it for every order of the pages a unit covers, so a page costs no write of its own; new orders
+ * are counted in their shop's order count by the orders repository's `put`, in the same unit.
  */
-export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
-  const { store } = ctx;
+async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
+  const { w, stockStore } = unit;
   const now = ctx.clock.now();
-  const existing = await store.orders.get(shop.name, remote.remoteId, remote.createdAt);
+  const existing = await w.orders.get(shop.name, remote.remoteId, remote.createdAt);
   const decision = decideOrder(shop, existing, remote, state, now);
   if (decision.kind === 'unchanged') {
     bump(s, 'unchanged');
     // A refund seen before is booked already (by its id); one a kill kept from its booking is booked now.
-    if (existing) bookRestocks(store, shop, existing, remote.restocks, now);
+    if (existing) await bookRestocks(unit, shop, existing, remote.restocks, now);
     return null;
   }
   if (decision.kind === 'update') {
     const { next } = decision;
     bump(s, decision.counted);
-    applyCommitment(store, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
-    if (bookRestocks(store, shop, next, remote.restocks, now)) bump(s, 'restocked');
+    applyCommitment(stockStore, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
+    if (await bookRestocks(unit, shop, next, remote.restocks, now)) bump(s, 'restocked');
     ctx.hooks.orderChanged?.(shop, existing, next);
-    // Staged last, once what it implies is in memory: a checkpoint writes the orders staged when it
-    // begins, so it must never find this one staged without its stock and CRM work.
-    await store.orders.stage(next);
+    // Put last, once what it implies is in the unit: the order book is written after what it implies
+    // (stock, CRM work), so the order is never on disk without its stock and CRM work.
+    await w.orders.put(next);
     return next;
   }
   if (decision.kind === 'skip') {
@@ -139,16 +140,15 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     return null;
   }
   const { order } = decision;
-  applyCommitment(store, order, shop, { at: now, cause: 'order', ref: order.number });
+  applyCommitment(stockStore, order, shop, { at: now, cause: 'order', ref: order.number });
   // Nothing of a new order was shipped by Backroom: its refunds are only noted, so they never count later.
-  bookRestocks(store, shop, order, remote.restocks, now);
-  // Counted in the shop's order count by the caller's checkpoint, together with the cursor.
+  await bookRestocks(unit, shop, order, remote.restocks, now);
   bump(s, 'pulled');
   ctx.hooks.orderChanged?.(shop, undefined, order);
   // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
-  for (const line of noteUnlinkedOrder(store, order, now)) {
+  for (const line of noteUnlinkedOrder(stockStore, order, now)) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
-    raiseAlert(store, now, {
+    await (await unit.alerts()).raise(now, {
       key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
       source: sourceOf(shop),
       kind: 'unknown-sku',
@@ -156,9 +156,14 @@ export async function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrd
     });
     bump(s, 'unknownSku');
   }
-  // Last, as above: after its stock, CRM work and alerts.
-  await store.orders.stage(order);
+  // Last, as above: after its stock, CRM work and alerts. Counted in the shop's order count by `put`.
+  await w.orders.put(order);
   return order;
+}
+
+/** Imports or follows one remote order in a unit of its own (re-importing one order, tests). */
+export function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
+  return ctx.repos.write((w) => ingestInto(ctx, orderUnit(ctx, w), shop, remote, state, s));
 }
 
 /** Where a pull starts: the saved cursor less the overlap; re-reads up to `previousNewest` were counted before. */
@@ -170,89 +175,110 @@ export function pullStart(saved: string | undefined): { after?: string; previous
 
 /**
  * Order pull (SPEC §1): incremental on the shop's modified time (UTC), with an overlap, reading
- * pages to exhaustion. The cursor moves only by a checkpoint, after the orders it covers are on
- * disk, so a crash resumes at or before where it stopped; orders are de-duplicated by (shop, remote
- * id), so re-reading loses and duplicates nothing.
+ * pages to exhaustion. The pages read are ingested every CHECKPOINT_PAGES pages or CHECKPOINT_MS, in
+ * one unit that also moves the cursor over them, so the cursor is never ahead of the orders it
+ * covers and a crash resumes at or before where it stopped; orders are de-duplicated by (shop,
+ * remote id), so re-reading loses and duplicates nothing.
  */
 export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummary> {
   const s = summary('orders', shop.name);
-  const { store } = ctx;
+  const { repos } = ctx;
   const connector = await ctx.shop(shop);
   const requestsBefore = connector.stats.requests;
-  const saved = store.cursors.of(shop.name).ordersModifiedAfter;
-  // Where this pull has read to; it reaches the stored cursor only through a checkpoint.
+  const saved = (await repos.cursors.of(shop.name)).ordersModifiedAfter;
+  // Where the pages read so far reach, and where the units written so far moved the cursor.
   let readTo = saved;
-  let pulledAtCheckpoint = 0;
-  const saveCheckpoint = async (lastRun?: Record<string, string>) => {
-    const pulled = s.counts.pulled ?? 0;
-    await store.checkpoint({ shop: shop.name, ordersModifiedAfter: readTo, ordersImported: pulled - pulledAtCheckpoint, lastRun });
-    pulledAtCheckpoint = pulled;
-  };
+  let writtenTo = saved;
+  // The entries of the pages read since the last unit: the next unit ingests them and moves the cursor over them.
+  let unwritten: RemoteOrderResult[] = [];
   const start = pullStart(saved);
   const state: PullState = { previousNewest: start.previousNewest, skippedByStatus: new Map() };
-  const after = start.after;
   const cartTransitions: CartTransition[] = [];
+
+  /** One unit: the pages read since the last, the cursor moved over them (and `lastRun`), and `ending`'s writes. */
+  const writeUnit = async (lastRun?: Record<string, string>, ending?: (unit: OrderUnit) => Promise<void>) => {
+    const entries = unwritten;
+    const to = readTo;
+    unwritten = [];
+    try {
+      await repos.write(async (w) => {
+        const unit = orderUnit(ctx, w);
+        const errors = await UnitErrors.read(w.issues);
+        for (const entry of entries) {
+          if (!entry.ok) {
+            await errors.record(ctx.clock.now(), { source: sourceOf(shop), operation: importOperation(shop.name, entry.remoteId), object: `order #${entry.remoteId} on ${shop.name}`, message: entry.message });
+            s.errors++;
+            continue;
+          }
+          const order = entry.order;
+          noteOrderForCarts(ctx, shop, order, cartTransitions);
+          // The carts it recovers and their CRM work together, in this unit with the order.
+          if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
+          await ingestInto(ctx, unit, shop, order, state, s);
+          await errors.clear(importOperation(shop.name, order.remoteId));
+        }
+        await ending?.(unit);
+      }, [{ shop: shop.name, ordersModifiedAfter: to, lastRun }]);
+      writtenTo = to;
+    } catch (error) {
+      // The cursor stays where the last unit left it: the pages of this one are read again next time.
+      readTo = writtenTo;
+      throw error;
+    }
+  };
+
   let page = 1;
-  let pagesSinceCheckpoint = 0;
-  let checkpointAt = performance.now();
-  let finishedAt: string | undefined;
+  let pagesSinceUnit = 0;
+  let unitAt = performance.now();
   try {
     ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${page}`, done: 0 });
     // The connector pages (keyset on the modified time); each page says how far the shop is then read.
-    for await (const { items, checkpoint } of connector.orderPages({ modifiedAfter: after })) {
-      for (const entry of items) {
-        if (!entry.ok) {
-          recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: importOperation(shop.name, entry.remoteId), object: `order #${entry.remoteId} on ${shop.name}`, message: entry.message });
-          s.errors++;
-          continue;
-        }
-        const order = entry.order;
-        noteOrderForCarts(ctx, shop, order, cartTransitions);
-        // The carts it recovers and their CRM work together, before the next await: a save of
-        // carts.json in between would hold a recovered cart whose event is in no queue.json.
-        if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
-        await ingestOrder(ctx, shop, order, state, s);
-        // Most pulls have no open error at all: then there is none of this order's to clear.
-        if (store.issues.data.errors.length) clearError(store, importOperation(shop.name, order.remoteId));
-      }
-      // Every order up to the checkpoint has now been ingested; it reaches the disk with the next checkpoint.
+    for await (const { items, checkpoint } of connector.orderPages({ modifiedAfter: start.after })) {
+      unwritten.push(...items);
+      // Every order up to the checkpoint is now read; the cursor moves there with the unit that ingests them.
       if (checkpoint && (!readTo || Date.parse(checkpoint) > Date.parse(readTo))) readTo = checkpoint;
-      if (++pagesSinceCheckpoint >= CHECKPOINT_PAGES || performance.now() - checkpointAt >= CHECKPOINT_MS) {
-        await saveCheckpoint();
-        pagesSinceCheckpoint = 0;
-        checkpointAt = performance.now();
+      if (++pagesSinceUnit >= CHECKPOINT_PAGES || performance.now() - unitAt >= CHECKPOINT_MS) {
+        await writeUnit();
+        pagesSinceUnit = 0;
+        unitAt = performance.now();
       }
       if (ctx.signal?.aborted) {
-        // Stopping (SIGTERM, quit): what was read is checkpointed below; the next start reads on from there.
+        // Stopping (SIGTERM, quit): what was read is written below; the next start reads on from there.
         s.stopped = STOPPING;
         break;
       }
       ctx.events.emit('job', { job: 'orders', target: shop.name, state: 'running', message: `reading page ${++page}`, done: s.counts.pulled ?? 0 });
     }
-    for (const [status, count] of state.skippedByStatus) {
-      // "12 orders skipped in status on-hold": the top answer to "my order never arrived".
-      const key = `skipped-status:${shop.name}:${status}`;
-      const total = (store.issues.data.alerts.find((a) => a.key === key)?.count ?? 0) + count;
-      raiseAlert(store, ctx.clock.now(), {
-        key,
-        source: sourceOf(shop),
-        kind: 'skipped-status',
-        count,
-        message: `${total} order${total === 1 ? '' : 's'} skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses (backroom shop set "${shop.name}" --statuses …) if these should be imported.`,
-      });
-    }
-    clearError(store, pullOperation(shop.name));
     // A pull cut short by a stop has not finished: its last run stays the previous whole one.
-    if (!s.stopped) finishedAt = ctx.clock.now().toISOString();
+    const finishedAt = s.stopped ? undefined : ctx.clock.now().toISOString();
+    await writeUnit(finishedAt ? { orders: finishedAt } : undefined, async (unit) => {
+      for (const [status, count] of state.skippedByStatus) {
+        // "12 orders skipped in status on-hold": the top answer to "my order never arrived".
+        const key = `skipped-status:${shop.name}:${status}`;
+        const alerts = await unit.alerts();
+        const total = (alerts.get(key)?.count ?? 0) + count;
+        await alerts.raise(ctx.clock.now(), {
+          key,
+          source: sourceOf(shop),
+          kind: 'skipped-status',
+          count,
+          message: `${total} order${total === 1 ? '' : 's'} skipped in status ${status} on ${shop.name}: Backroom imports ${shop.statuses.join(', ')}. Add "${status}" to the shop's statuses (backroom shop set "${shop.name}" --statuses …) if these should be imported.`,
+        });
+      }
+      await clearErrorIn(unit.w.issues, pullOperation(shop.name));
+    });
   } catch (error) {
     s.errors++;
     s.stopped = error instanceof Error ? error.message : String(error);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error, sourceOf(shop)) });
+    const at = ctx.clock.now();
+    // What was read before the failure is written with the error (a unit that failed left its pages unwritten).
+    await writeUnit(undefined, async ({ w }) => {
+      await recordErrorIn(w.issues, at, { source: sourceOf(shop), operation: pullOperation(shop.name), object: `orders of ${shop.name}`, message: describeFailure(error, sourceOf(shop)) });
+    });
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - requestsBefore;
-    await saveCheckpoint(finishedAt ? { orders: finishedAt } : undefined);
     if (s.counts.pulled || s.counts.updated || s.counts.cancelled || s.counts.refunded) ctx.events.emit('changed', { area: 'orders' });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }

@@ -1,9 +1,10 @@
-import { clearError } from '../runtime/issues';
+import { clearErrorIn, recordErrorIn } from '../runtime/issues';
 import { newId, type WorkOutcome } from '../runtime/queue';
 import { RELEASING_STATUSES, unitsOf, type Order, type Shipment, type Shop } from '../model';
 import { SHIPPING_PUSH, type WorkOf } from '../model/work';
-import { PlatformError } from '../platforms/errors';
-import { applyCommitment, fulfilmentOf, outstandingBySku } from './commitments';
+import type { RepositoryWriters } from '../store/repositories';
+import { describeFailure, PlatformError } from '../platforms/errors';
+import { applyCommitment, fulfilmentOf, orderUnit, outstandingBySku } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { addOnHand } from './stock-changes';
 
@@ -36,54 +37,58 @@ export class ShipmentInputError extends Error {
  * the shipping push. Nothing is changed unless every check passes.
  */
 export async function recordShipment(ctx: JobContext, input: ShipmentInput): Promise<{ order: Order; shipment: Shipment }> {
-  const { store } = ctx;
   // A shipment a kill left half-recorded is put on its order first, so it counts as shipped below.
   await settleRecordedShipments(ctx);
-  const order = await store.orders.findByNumber(input.orderNumber);
-  if (!order) throw new ShipmentInputError('order', `There is no order ${input.orderNumber}. Order numbers look like WO:1043 (see: backroom orders list).`);
-  const shop = store.main.data.shops.find((s) => s.name === order.shop);
-  if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) throw new ShipmentInputError('order', `Order ${order.number} is ${order.status}; it cannot be shipped.`);
-  const owed = outstandingBySku(order);
-  const lines = input.lines?.length ? input.lines : [...owed].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
-  if (lines.length === 0) throw new ShipmentInputError('lines', `Order ${order.number} has nothing left to ship.`);
-  for (const line of lines) {
-    const left = owed.get(line.sku);
-    if (left === undefined) throw new ShipmentInputError('lines', `Order ${order.number} has no line with SKU ${line.sku}.`);
-    if (line.quantity > left) throw new ShipmentInputError('lines', `Order ${order.number} owes ${left} × ${line.sku}; cannot ship ${line.quantity}.`);
-  }
-  const location = input.location ?? (shop?.location.kind === 'location' ? shop.location.location : store.main.data.locations[0]?.name);
-  if (!location) throw new ShipmentInputError('location', 'There is no stock location to ship from; add one: backroom location add NAME.');
-  if (!store.main.data.locations.some((l) => l.name === location)) throw new ShipmentInputError('location', `Location "${location}" does not exist.`);
-  const date = input.date ?? ctx.clock.now().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new ShipmentInputError('date', `Date "${date}" is not a date in the form YYYY-MM-DD.`);
+  const recorded = await ctx.repos.write(async (w) => {
+    const unit = orderUnit(ctx, w);
+    // The transit record of an earlier shipment goes with this write of stock, not a write of its own.
+    await forgetSettled(w);
+    const order = await w.orders.findByNumber(input.orderNumber);
+    if (!order) throw new ShipmentInputError('order', `There is no order ${input.orderNumber}. Order numbers look like WO:1043 (see: backroom orders list).`);
+    const { shops, locations, catalogue } = await unit.settings();
+    const shop = shops.find((s) => s.name === order.shop);
+    if ((RELEASING_STATUSES as readonly string[]).includes(order.status)) throw new ShipmentInputError('order', `Order ${order.number} is ${order.status}; it cannot be shipped.`);
+    const owed = outstandingBySku(order);
+    const lines = input.lines?.length ? input.lines : [...owed].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
+    if (lines.length === 0) throw new ShipmentInputError('lines', `Order ${order.number} has nothing left to ship.`);
+    for (const line of lines) {
+      const left = owed.get(line.sku);
+      if (left === undefined) throw new ShipmentInputError('lines', `Order ${order.number} has no line with SKU ${line.sku}.`);
+      if (line.quantity > left) throw new ShipmentInputError('lines', `Order ${order.number} owes ${left} × ${line.sku}; cannot ship ${line.quantity}.`);
+    }
+    const location = input.location ?? (shop?.location.kind === 'location' ? shop.location.location : locations[0]?.name);
+    if (!location) throw new ShipmentInputError('location', 'There is no stock location to ship from; add one: backroom location add NAME.');
+    if (!locations.some((l) => l.name === location)) throw new ShipmentInputError('location', `Location "${location}" does not exist.`);
+    const date = input.date ?? ctx.clock.now().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new ShipmentInputError('date', `Date "${date}" is not a date in the form YYYY-MM-DD.`);
 
-  const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
-  const next: Order = { ...order, shipments: [...order.shipments, shipment] };
-  next.fulfilment = fulfilmentOf(next);
-  const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
-  // Lines are in the shop's SKUs: what leaves the shelf is the catalogue SKU they stand for (a kit: its parts).
-  for (const line of lines) {
-    for (const [sku, units] of unitsOf(store.catalogue.data, order.shop, line.sku, line.quantity)) addOnHand(store, sku, location, -units, why);
-  }
-  // The shipment goes into stock.json with the on-hand change it makes, and its push into the queue:
-  // the checkpoint writes both before the order's month file, so a kill between them leaves the
-  // shipment where `settleRecordedShipments` finds it and puts it on the order.
-  (store.stock.data.shipments ??= {})[shipment.id] = shipment;
-  applyCommitment(store, next, shop, why);
-  if (shop) queueShippingPush(ctx, shop, next);
-  await store.orders.stage(next);
-  // Through the checkpoint (moving no marker): writing the order book also writes orders a pull has
-  // staged, so what those imply (stock held, CRM work) must be written first, as the pull's own
-  // checkpoint does; otherwise a crash leaves them on disk without it, and the re-pull skips them.
-  await store.checkpoint();
-  // The order holds the shipment on disk now; stock.json drops it with its next write.
-  delete store.stock.data.shipments[shipment.id];
+    const shipment: Shipment = { id: newId('S'), orderNumber: order.number, date, carrier: input.carrier.trim(), tracking: input.tracking.trim(), location, lines, recordedAt: ctx.clock.now().toISOString() };
+    const next: Order = { ...order, shipments: [...order.shipments, shipment] };
+    next.fulfilment = fulfilmentOf(next);
+    const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
+    // Lines are in the shop's SKUs: what leaves the shelf is the catalogue SKU they stand for (a kit: its parts).
+    for (const line of lines) {
+      for (const [sku, units] of unitsOf(catalogue, order.shop, line.sku, line.quantity)) addOnHand(unit.stockStore, sku, location, -units, why);
+    }
+    // The shipment is recorded in stock with the on-hand change it makes, and its push queued: the
+    // unit writes both before the order (on the folder: stock.json before the order's month file),
+    // so a kill between them leaves the shipment where `settleRecordedShipments` finds it and puts
+    // it on the order. The order is put in this unit, so what a running pull has ingested is
+    // written with what it implies (stock held, CRM work), never the orders without it.
+    await w.stock.shipmentInTransit(shipment.id, shipment);
+    applyCommitment(unit.stockStore, next, shop, why);
+    if (shop) queueShippingPush(ctx, shop, next);
+    await w.orders.put(next);
+    return { order: next, shipment };
+  });
+  // The order holds the shipment on disk now; its transit record is forgotten with the next write
+  // that records a shipment (or settles one), as it always went with stock.json's next write.
   ctx.events.emit('changed', { area: 'orders' });
   ctx.events.emit('changed', { area: 'stock' });
-  return { order: next, shipment };
+  return recorded;
 }
 
-/** Queues the order's shipping push in memory (saved by the next checkpoint), unless it is queued already. */
+/** Queues the order's shipping push in memory (saved by the unit that records it), unless it is queued already. */
 function queueShippingPush(ctx: JobContext, shop: Shop, order: Order): void {
   const lane = shopLane(shop.name);
   // One push per order: one already queued (perhaps waiting out a back-off) stays as it is.
@@ -92,33 +97,44 @@ function queueShippingPush(ctx: JobContext, shop: Shop, order: Order): void {
 }
 
 /**
- * Shipments stock.json holds that their order's month file may lack (a kill fell between the two
- * writes of `recordShipment`): each is put on its order — its units were taken off already — with its
- * push queued, in one checkpoint, and only then dropped from stock.json.
+ * Forgets, in the caller's unit, the shipments in transit that their order already holds: an
+ * earlier unit wrote that order, so the record has done its job. A record whose order is gone goes too.
+ */
+async function forgetSettled(w: RepositoryWriters): Promise<void> {
+  for (const shipment of Object.values(await w.stock.shipmentsInTransit())) {
+    const order = await w.orders.findByNumber(shipment.orderNumber);
+    if (!order || order.shipments.some((s) => s.id === shipment.id)) await w.stock.shipmentInTransit(shipment.id, null);
+  }
+}
+
+/**
+ * Shipments recorded in transit that their order lacks (a kill fell between the two writes of
+ * `recordShipment`): each is put on its order — its units were taken off already — with its push
+ * queued, in one unit, and only once that is written are the transit records forgotten, in the next.
  */
 export async function settleRecordedShipments(ctx: JobContext): Promise<number> {
-  const { store } = ctx;
-  const pending = Object.values(store.stock.data.shipments ?? {});
+  const pending = Object.values(await ctx.repos.stock.shipmentsInTransit());
   if (pending.length === 0) return 0;
-  let settled = 0;
-  for (const shipment of pending) {
-    const order = await store.orders.findByNumber(shipment.orderNumber);
-    if (!order || order.shipments.some((s) => s.id === shipment.id)) continue;
-    const shop = store.main.data.shops.find((s) => s.name === order.shop);
-    const next: Order = { ...order, shipments: [...order.shipments, shipment] };
-    next.fulfilment = fulfilmentOf(next);
-    applyCommitment(store, next, shop);
-    if (shop) queueShippingPush(ctx, shop, next);
-    await store.orders.stage(next);
-    settled++;
-  }
-  await store.checkpoint();
-  for (const shipment of pending) delete store.stock.data.shipments?.[shipment.id];
-  await store.stock.save();
-  if (settled) {
-    ctx.events.emit('changed', { area: 'orders' });
-    ctx.events.emit('changed', { area: 'stock' });
-  }
+  const settled = await ctx.repos.write(async (w) => {
+    const unit = orderUnit(ctx, w);
+    let count = 0;
+    for (const shipment of pending) {
+      const order = await w.orders.findByNumber(shipment.orderNumber);
+      if (!order || order.shipments.some((s) => s.id === shipment.id)) continue;
+      const shop = (await unit.settings()).shops.find((s) => s.name === order.shop);
+      const next: Order = { ...order, shipments: [...order.shipments, shipment] };
+      next.fulfilment = fulfilmentOf(next);
+      applyCommitment(unit.stockStore, next, shop);
+      if (shop) queueShippingPush(ctx, shop, next);
+      await w.orders.put(next);
+      count++;
+    }
+    return count;
+  });
+  if (settled === 0) return 0;
+  await ctx.repos.write(forgetSettled);
+  ctx.events.emit('changed', { area: 'orders' });
+  ctx.events.emit('changed', { area: 'stock' });
   return settled;
 }
 
@@ -137,11 +153,9 @@ export function shippingDue(order: Order, shop: Pick<Shop, 'shippingPush'>): { s
  * the push and its record finds the entry instead of creating a second one and a second email.
  */
 export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber: string): Promise<'pushed' | 'waiting' | 'nothing'> {
-  const { store } = ctx;
-  const stored = await store.orders.findByNumber(orderNumber);
-  if (!stored) return 'nothing';
-  // Changed on a copy and staged: the stored order is what its month file is written from.
-  const order = structuredClone(stored);
+  // A copy (reads return copies): changed here, and put again after each step on the shop.
+  const order = await ctx.repos.orders.findByNumber(orderNumber);
+  if (!order) return 'nothing';
   const due = shippingDue(order, shop);
   if (due.state !== 'push') return due.state;
   const { unsent, mustComplete } = due;
@@ -154,16 +168,14 @@ export async function pushOrderShipping(ctx: JobContext, shop: Shop, orderNumber
       const ref = found ?? (await connector.addShipment(order.remoteId, { shipmentId: shipment.id, date: shipment.date, carrier: shipment.carrier, tracking: shipment.tracking, lines: shipment.lines }));
       shipment.pushedAt = ctx.clock.now().toISOString();
       shipment.remoteRef = ref.remoteRef;
-      await store.orders.stage(order);
-      await store.checkpoint();
+      await ctx.repos.write((w) => w.orders.put(order));
     }
   }
   if (mustComplete) {
     await connector.completeOrder(order.remoteId);
     order.shippingPushedAt = ctx.clock.now().toISOString();
     order.status = 'completed';
-    await store.orders.stage(order);
-    await store.checkpoint();
+    await ctx.repos.write((w) => w.orders.put(order));
   }
   return 'pushed';
 }
@@ -182,14 +194,17 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
       const operation = shippingOperation(shop.name, orderNumber);
       try {
         const outcome = await pushOrderShipping(ctx, shop, orderNumber);
-        clearError(ctx.store, operation);
+        await ctx.repos.write((w) => clearErrorIn(w.issues, operation));
         bump(s, outcome);
         // `waiting` (partly shipped, whole-order mode) stays queued until the rest ships.
         return outcome === 'waiting' ? { status: 'wait', afterMs: 0, message: 'waiting for the rest of the order' } : { status: 'done' };
       } catch (error) {
         s.errors++;
-        // Stays queued with back-off; the error entry tells the merchant, and `errors retry` runs it now.
-        ctx.queue.fail(item, error, { issue: { source, operation, object: `shipping of order ${orderNumber}` } });
+        // Stays queued with back-off (saved with the queue by the drain); the error entry tells the
+        // merchant, and `errors retry` runs it now.
+        ctx.queue.fail(item, error);
+        const message = describeFailure(error, source);
+        await ctx.repos.write((w) => recordErrorIn(w.issues, ctx.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message }));
         if (error instanceof PlatformError) return { status: 'retry' };
         throw error;
       }
@@ -199,7 +214,6 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
     if (ctx.signal?.aborted) s.stopped = STOPPING;
   } finally {
     s.requests = connector.stats.requests - before;
-    await ctx.store.issues.save();
     if (s.counts.pushed) ctx.events.emit('changed', { area: 'orders' });
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
   }

@@ -32,6 +32,7 @@ import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
 import { jsonOrdersForNamespaces, jsonQueueForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
 import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
+import { jsonStockForOrders } from './json-repositories-orders';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -86,6 +87,7 @@ export function jsonRepositories(store: Store): Repositories {
     ...jsonStockForApi(store),
     ...jsonStockForNamespaces(store),
     ...jsonStockForJobs(store, () => touched.add(store.stock)),
+    ...jsonStockForOrders(store, () => touched.add(store.stock)),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);

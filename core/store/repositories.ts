@@ -34,6 +34,7 @@ import type {
 import type { QueuedWork, UnreadableWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 import type { SecretStore } from './secrets';
+import type { BookedReturn } from './stock-extras';
 
 // ——— orders ———
 
@@ -347,4 +348,23 @@ export interface StockWriter {
 export interface OrderReader {
   /** `byMonth` the other way round: each month's orders, oldest month first, a month read only when reached. */
   byMonthOldestFirst(): AsyncIterable<Order[]>;
+}
+
+// ——— what the order, shipping and return jobs need (core/jobs/orders, refund-restock, returns, shipping) ———
+// Additions to the interfaces above, as the API's block is: returns and shop refunds already put back
+// on hand, by the key that makes each one booking (`return:ID`, `refund:SHOP#ID`).
+
+export interface StockReader {
+  /** The return or refund booked under `key`, or undefined when none is. */
+  bookedReturn(key: string): Promise<BookedReturn | undefined>;
+  /** The returns and refunds booked for one order (by its number), by key: what is already back on the shelf. */
+  returnsOf(orderNumber: string): Promise<Record<string, BookedReturn>>;
+}
+
+export interface StockWriter {
+  /**
+   * Records that a return or refund is booked. Written in the unit that puts its units back on hand,
+   * so a kill or a second sight of the same refund never restocks twice; the same key again replaces.
+   */
+  bookReturn(key: string, booked: BookedReturn): Promise<void>;
 }

@@ -44,7 +44,7 @@ describe.skipIf(!started.ok)('PostgreSQL migrations', () => {
     expect(await tablesIn(store.pool, schema)).toEqual([
       'app_settings', 'carts', 'catalogue', 'crm_connections', 'crm_cursors', 'crm_customer_orders', 'crm_ledger', 'crm_sent_fields', 'folder_copy', 'issue_alerts', 'issue_errors', 'job_schedules', 'locations', 'order_months', 'orders',
       'queue_items', 'queue_unreadable', 'rate_windows', 'rules', 'schema_version', 'sealed_secrets', 'shipments_in_transit', 'shop_cursors', 'shop_last_sent', 'shop_skipped_stock', 'shops', 'stock', 'stock_commitments',
-      'stock_committed', 'stock_ledger', 'stock_low', 'stock_reorder_points',
+      'stock_committed', 'stock_ledger', 'stock_low', 'stock_reorder_points', 'stock_returns',
     ]);
     expect(await migrate(store.pool, schema, migrations)).toEqual({ from: migrations.length, to: migrations.length, applied: [] });
   });

@@ -11,6 +11,7 @@ import { runsWith } from '../property/seed';
 import { apiAdditionsContract } from './contract-api';
 import { namespaceAdditionsContract } from './contract-namespaces';
 import { stockJobsContract } from './contract-stock';
+import { orderJobsContract } from './contract-orders';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -319,4 +320,5 @@ export function repositoryContract(factory: ContractFactory): void {
   apiAdditionsContract(factory);
   namespaceAdditionsContract(factory);
   stockJobsContract(factory);
+  orderJobsContract(factory);
 }

@@ -14,6 +14,7 @@ import { iso, lockRecord, type Db, type Tables } from './db';
 import { postgresStockForApi } from './stock-api';
 import { postgresStockForNamespaces } from './namespaces';
 import { postgresStockForJobs } from './stock-jobs';
+import { postgresStockForOrders } from './order-jobs';
 
 /** The stock_committed key of a location: '' for shops on all locations combined. */
 const locationKey = (location: string | null): string => location ?? '';
@@ -76,6 +77,7 @@ export function postgresStock(db: Db, t: Tables): StockReader & StockWriter {
     ...postgresStockForApi(db, t),
     ...postgresStockForNamespaces(db, t),
     ...postgresStockForJobs(db, t),
+    ...postgresStockForOrders(db, t),
     async item(sku) {
       const { rows } = await db.query<{ sku: string; location: string; on_hand: number }>(`select sku, location, on_hand from ${t('stock')} where sku = $1`, [sku]);
       return itemsOf(rows)[0];
