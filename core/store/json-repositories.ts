@@ -31,6 +31,7 @@ import type {
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
+import { jsonQueueForCrm } from './json-repositories-crm';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -187,6 +188,7 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const work: QueueReader & QueueWriter = {
+    ...jsonQueueForCrm(store),
     list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
     async get(id) {
       const found = queueData().items.find((i) => i.id === id);

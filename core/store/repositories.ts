@@ -29,7 +29,7 @@ import type {
   Shop,
   StockItem,
 } from '../model';
-import type { QueuedWork } from '../model/work';
+import type { QueuedWork, UnreadableWork } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 import type { SecretStore } from './secrets';
 
@@ -262,4 +262,16 @@ export interface Repositories {
    * so a crash between leaves at most an unused key, never a shop without its keys.
    */
   readonly secrets: SecretStore;
+}
+
+// ——— what the CRM and cart jobs and the work queue need (core/jobs/crm*.ts, carts.ts, core/runtime/queue.ts) ———
+// Declared as additions to the interfaces above, like the API's block.
+
+export interface QueueReader {
+  /**
+   * The items kept aside because this version could not read them (a hand edit, a newer version's
+   * work), as they were, with the reason, in the order they were found. They never run; the work
+   * queue names each one in the error list (queue.json `unreadable`; the table queue_unreadable).
+   */
+  unreadable(): Promise<UnreadableWork[]>;
 }

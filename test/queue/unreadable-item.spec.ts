@@ -34,6 +34,10 @@ describe('a queued item the program cannot read', () => {
     await store.queue.save();
     const onDisk = JSON.parse(await readFile(join(dir, 'queue.json'), 'utf8')) as { unreadable: { item: { id: string } }[] };
     expect(onDisk.unreadable.map((u) => u.item.id)).toEqual(['q2']);
+    // And read through the queue repository, as they were, with the reason.
+    const unreadable = await jsonRepositories(store).queue.unreadable();
+    expect(unreadable.map((u) => u.item)).toEqual([{ id: 'q2', lane: 'shop:Main', kind: 'shipping.push', payload: {}, enqueuedAt: 'x', attempts: 'three' }]);
+    expect(unreadable[0]!.problem).toMatch(/attempts/);
   });
 
   test('a contact item without its tag changes is reported, not run (it used to crash the CRM job)', async () => {

@@ -9,6 +9,7 @@ import type { Repositories, RepositoryWriters } from '../../core/store/repositor
 import type { CursorMove } from '../../core/store/cursors';
 import { runsWith } from '../property/seed';
 import { apiAdditionsContract } from './contract-api';
+import { crmAdditionsContract } from './contract-crm';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -315,4 +316,5 @@ export function repositoryContract(factory: ContractFactory): void {
     });
   });
   apiAdditionsContract(factory);
+  crmAdditionsContract(factory);
 }

@@ -6,6 +6,7 @@
 import type { Cart } from '../../../model';
 import { QueuedWork } from '../../../model/work';
 import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueEntry, QueueReader, QueueWriter } from '../../repositories';
+import { postgresQueueForCrm } from './crm';
 import { iso, type Db, type Tables } from './db';
 
 export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
@@ -84,6 +85,7 @@ const entryOf = (r: QueueRow): QueueEntry => QueuedWork.parse({
 export function postgresQueue(db: Db, t: Tables): QueueReader & QueueWriter {
   const columns = 'id, lane, kind, payload, enqueued_at, attempts, not_before';
   return {
+    ...postgresQueueForCrm(db, t),
     async list(lane) {
       const { rows } = await db.query<QueueRow>(`select ${columns} from ${t('queue_items')} where ($1::text is null or lane = $1) order by seq`, [lane ?? null]);
       return rows.map(entryOf);
