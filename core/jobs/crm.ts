@@ -1,9 +1,10 @@
-import { clearError, raiseAlert, recordError } from '../runtime/issues';
+import { clearErrorIn, raiseAlertIn, recordErrorIn } from '../runtime/issues';
 import { newId } from '../runtime/queue';
-import { orderKey, type CrmConnection, type Order } from '../model';
+import { orderKey, type Cart, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmUpsertResult } from '../platforms/crm-types';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import { CRM_BATCH, CRM_CONTACT, type TagOp, type WorkOf } from '../model/work';
+import type { CartReader, CartWriter } from '../store/repositories';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import { addedKey, tagsAddedBefore } from './crm-added';
 import type { TagEvent } from './crm-events';
@@ -232,9 +233,10 @@ function bulkable(work: ContactWork, appliesTags: boolean, added: ReadonlySet<st
  */
 async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
   const work = item.payload;
-  alertUnknownFields(ctx, crm, result.unknownFields);
+  await alertUnknownFields(ctx, crm, result.unknownFields);
   if (result.status === 'unsubscribed') {
-    unsubscribeCarts(ctx, work.email);
+    const at = ctx.clock.now().toISOString();
+    await ctx.repos.write((w) => unsubscribeCarts(w.carts, work.email, at));
     const dropped = work.ops.filter((o) => o.fromCart);
     dropped.forEach((o) => o.keys.forEach((k) => ctx.queue.markDone(k)));
     work.ops = work.ops.filter((o) => !o.fromCart);
@@ -267,9 +269,9 @@ function dropRepeatedChanges(prepared: Prepared[]): void {
   }
 }
 
-function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): void {
+async function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): Promise<void> {
   if (!unknownFields.length) return;
-  raiseAlert(ctx.store, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
+  await ctx.repos.write((w) => raiseAlertIn(w.issues, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` }));
 }
 
 /** Polls `read` on the engine clock until it gives an answer, or this run's wait is over (null). */
@@ -297,7 +299,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
   try {
     const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: c.input, tags: [] })));
     batchId = submitted.batchId;
-    alertUnknownFields(ctx, crm, submitted.unknownFields);
+    await alertUnknownFields(ctx, crm, submitted.unknownFields);
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
     return error;
@@ -350,7 +352,7 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
   try {
     const submitted = await imports.submit(fitting.map((c) => ({ operationId: c.operationId, input: c.input, tags: c.tags })));
     intent.batchId = submitted.batchId;
-    alertUnknownFields(ctx, crm, submitted.unknownFields);
+    await alertUnknownFields(ctx, crm, submitted.unknownFields);
     await store.queue.save();
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
@@ -425,11 +427,11 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const probing = probe;
       probe = false;
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
-      const added = !probing && imports?.appliesTags ? tagsAddedBefore(store.queue.data.ledger, crm.name) : new Set<string>();
+      const added = !probing && imports?.appliesTags ? tagsAddedBefore(await ctx.repos.crmLedger.addedKeys(crm.name), crm.name) : new Set<string>();
       const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags, added)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
         const outcome = await runImport(ctx, crm, connector, s, bulk);
-        await Promise.all([store.queue.save(), store.carts.save()]);
+        await store.queue.save();
         ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
         if (outcome.stop) throw outcome.stop;
         deferred.push(...outcome.failed);
@@ -517,7 +519,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           await store.queue.save();
         }
       }
-      await Promise.all([store.queue.save(), store.carts.save()]);
+      await store.queue.save();
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
       if (stop) throw stop;
     }
@@ -525,20 +527,20 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     if (unresolved) throw unresolved.error;
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
-      clearError(store, crmOperation(crm.name));
-      // After the queue it speaks of: the checkpoint writes queue.json before the marker.
-      await store.checkpoint({ crm: crm.name, lastSuccessAt: nowIso() });
+      // After the queue it speaks of: the unit makes queue.json durable before it moves the marker.
+      await ctx.repos.write((w) => clearErrorIn(w.issues, crmOperation(crm.name)), [{ crm: crm.name, lastSuccessAt: nowIso() }]);
     }
   } catch (error) {
     s.errors++;
     s.stopped = describeFailure(error, source);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${ctx.queue.depth(lane)} contact(s) waiting)`, message: describeFailure(error, source) });
+    const object = `CRM ${crm.name} (${ctx.queue.depth(lane)} contact(s) waiting)`;
+    await ctx.repos.write((w) => recordErrorIn(w.issues, ctx.clock.now(), { source, operation: crmOperation(crm.name), object, message: describeFailure(error, source) }));
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;
     s.counts.waiting = ctx.queue.list(CRM_KIND, lane).length;
-    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save(), store.main.save()]);
+    await Promise.all([store.queue.save(), store.main.save()]);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }
@@ -749,21 +751,36 @@ const UNSUBSCRIBE_CHECKS_PER_RUN = 50;
  */
 async function checkUnsubscribes(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary): Promise<void> {
   const now = ctx.clock.now();
-  const due = Object.values(ctx.store.carts.data.carts)
-    .filter((c) => c.state === 'abandoned' && !c.crmBlocked)
+  const at = now.toISOString();
+  const due = (await ctx.repos.carts.list({ state: 'abandoned' }))
+    .filter((c) => !c.crmBlocked)
     .filter((c) => !c.crmChecks[crm.name] || now.getTime() - new Date(c.crmChecks[crm.name]!).getTime() >= UNSUBSCRIBE_CHECK_MS)
     .slice(0, UNSUBSCRIBE_CHECKS_PER_RUN);
-  for (const cart of due) {
-    const contact = await connector.getContact(cart.email);
-    cart.crmChecks[crm.name] = now.toISOString();
-    if (contact?.status === 'unsubscribed') {
-      unsubscribeCarts(ctx, cart.email);
-      bump(s, 'unsubscribed');
+  const checked: Cart[] = [];
+  const unsubscribed: string[] = [];
+  try {
+    for (const cart of due) {
+      const contact = await connector.getContact(cart.email);
+      checked.push(cart);
+      if (contact?.status === 'unsubscribed') {
+        unsubscribed.push(cart.email);
+        bump(s, 'unsubscribed');
+      }
     }
-  }
-  if (due.length) {
-    await ctx.store.carts.save();
-    ctx.events.emit('changed', { area: 'carts' });
+  } finally {
+    // What was learnt before a failed look-up is kept: those carts are not looked up again so soon.
+    if (checked.length) {
+      await ctx.repos.write(async (w) => {
+        for (const { id } of checked) {
+          const cart = await w.carts.get(id);
+          if (!cart) continue;
+          cart.crmChecks[crm.name] = at;
+          await w.carts.put(cart);
+        }
+        for (const email of unsubscribed) await unsubscribeCarts(w.carts, email, at);
+      });
+      ctx.events.emit('changed', { area: 'carts' });
+    }
   }
 }
 
@@ -777,10 +794,9 @@ async function inOrder<T>(items: T[], parallel: number, fn: (item: T) => Promise
 }
 
 /** An unsubscribed contact's carts stop (SPEC §4): no further actions for them. */
-function unsubscribeCarts(ctx: JobContext, email: string): void {
-  for (const cart of Object.values(ctx.store.carts.data.carts)) {
-    if (cart.email !== email || cart.state === 'unsubscribed' || cart.state === 'recovered' || cart.state === 'lost') continue;
-    cart.state = 'unsubscribed';
-    cart.stateChangedAt = ctx.clock.now().toISOString();
+async function unsubscribeCarts(carts: CartReader & CartWriter, email: string, at: string): Promise<void> {
+  for (const cart of await carts.ofCustomer(email)) {
+    if (cart.state === 'unsubscribed' || cart.state === 'recovered' || cart.state === 'lost') continue;
+    await carts.put({ ...cart, state: 'unsubscribed', stateChangedAt: at });
   }
 }

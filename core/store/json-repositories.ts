@@ -31,7 +31,7 @@ import type {
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
-import { jsonQueueForCrm } from './json-repositories-crm';
+import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -150,6 +150,7 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const carts: CartReader & CartWriter = {
+    ...jsonCartsForCrm(store),
     async get(id) {
       const found = store.carts.data.carts[id];
       return found && copy(found);
@@ -170,6 +171,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const queueData = () => store.queue.data;
   const crmLedger: CrmLedgerReader & CrmLedgerWriter = {
+    ...jsonCrmLedgerForCrm(store),
     done: async (key) => Object.hasOwn(queueData().ledger, key),
     customerOrders: async (email) => copy(queueData().customers[email.toLowerCase()] ?? {}),
     sentFields: async (crm, email) => queueData().crmSent[crm]?.[email.toLowerCase()],

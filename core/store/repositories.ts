@@ -275,3 +275,17 @@ export interface QueueReader {
    */
   unreadable(): Promise<UnreadableWork[]>;
 }
+
+export interface CartReader {
+  /** The carts of one customer (their email, lower-case as carts keep it), in every shop and state. */
+  ofCustomer(email: string): Promise<Cart[]>;
+}
+
+export interface CrmLedgerReader {
+  /**
+   * The done keys that added a tag in one CRM: those of the form `…|CRM|EMAIL|TAG|add` (crm.ts
+   * `ledgerKey`), possibly with others ending so (the caller reads each key exactly). What a bulk
+   * import must not send again without reading the contact first.
+   */
+  addedKeys(crm: string): Promise<string[]>;
+}

@@ -6,11 +6,12 @@
 import type { Cart } from '../../../model';
 import { QueuedWork } from '../../../model/work';
 import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueEntry, QueueReader, QueueWriter } from '../../repositories';
-import { postgresQueueForCrm } from './crm';
+import { postgresCartsForCrm, postgresCrmLedgerForCrm, postgresQueueForCrm } from './crm';
 import { iso, type Db, type Tables } from './db';
 
 export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
   return {
+    ...postgresCartsForCrm(db, t),
     async get(id) {
       const { rows } = await db.query<{ cart_json: Cart }>(`select cart_json from ${t('carts')} where id = $1`, [id]);
       return rows[0]?.cart_json;
@@ -38,6 +39,7 @@ export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
 
 export function postgresCrmLedger(db: Db, t: Tables): CrmLedgerReader & CrmLedgerWriter {
   return {
+    ...postgresCrmLedgerForCrm(db, t),
     async done(key) {
       const { rowCount } = await db.query(`select 1 from ${t('crm_ledger')} where key = $1`, [key]);
       return (rowCount ?? 0) > 0;
