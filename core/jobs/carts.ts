@@ -2,7 +2,7 @@ import { clearErrorIn, recordErrorIn } from '../runtime/issues';
 import { checkoutIsHistory, isBeyondHorizon, type Cart, type CartSettings, type CartTransition, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder } from '../platforms/types';
-import type { RepositoryWriters } from '../store/repositories';
+import type { CartReader, CartWriter, RepositoryWriters } from '../store/repositories';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 
 export const cartsOperation = (shop: string) => ({ kind: 'carts.sweep', args: { shop } });
@@ -69,9 +69,21 @@ function move(cart: Cart, to: CartTransition['to'], at: string, now: Date, setti
 }
 
 /**
- * Applies what an order seen on the shop means for carts (SPEC §4 "Recovered"): the checkout
- * itself, or any order of the same customer, reaching a recovery status. A capturing cart simply
- * became an order (it is dropped: it was never abandoned); an abandoned one is recovered.
+ * What an order seen on the shop means for one cart (SPEC §4 "Recovered"): the checkout itself, or
+ * any order of the same customer placed since the cart was captured, reaching a recovery status. A
+ * capturing cart simply became an order (`drop`: it was never abandoned); an abandoned one is recovered.
+ */
+function orderSettles(cart: Cart, shop: Shop, remote: RemoteOrder, email: string): 'drop' | 'recover' | null {
+  if (cart.shop !== shop.name) return null;
+  const same = cart.remoteId === remote.remoteId || (email && cart.email === email && remote.createdAt >= cart.capturedAt);
+  if (!same) return null;
+  return cart.state === 'capturing' ? 'drop' : cart.state === 'abandoned' ? 'recover' : null;
+}
+
+/**
+ * Applies what an order seen on the shop means for carts, on the store the order pull still writes
+ * (kept for core/jobs/orders.ts until its pull writes through the repositories: then
+ * `noteOrderForCartsIn`, with the pull's unit).
  */
 export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrder, out: CartTransition[]): void {
   const settings = ctx.store.main.data.settings.carts;
@@ -80,11 +92,30 @@ export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrd
   const carts = ctx.store.carts.data.carts;
   const email = remote.customer.email.toLowerCase();
   for (const cart of Object.values(carts)) {
-    if (cart.shop !== shop.name) continue;
-    const same = cart.remoteId === remote.remoteId || (email && cart.email === email && remote.createdAt >= cart.capturedAt);
-    if (!same) continue;
-    if (cart.state === 'capturing') delete carts[cart.id];
-    else if (cart.state === 'abandoned') move(cart, 'recovered', remote.modifiedAt, now, settings, out);
+    const settles = orderSettles(cart, shop, remote, email);
+    if (settles === 'drop') delete carts[cart.id];
+    else if (settles === 'recover') move(cart, 'recovered', remote.modifiedAt, now, settings, out);
+  }
+}
+
+/**
+ * Applies what an order seen on the shop means for carts, in the caller's unit (the order pull's,
+ * so the carts change with the order that changed them). Reads only the checkout's own cart and the
+ * customer's carts, not every cart.
+ */
+export async function noteOrderForCartsIn(carts: CartReader & CartWriter, settings: CartSettings, now: Date, shop: Shop, remote: RemoteOrder, out: CartTransition[]): Promise<void> {
+  if (!settings.recoveryStatuses.includes(remote.status)) return;
+  const email = remote.customer.email.toLowerCase();
+  const own = await carts.get(cartId(shop.name, remote.remoteId));
+  const candidates = new Map((email ? await carts.ofCustomer(email) : []).map((c) => [c.id, c]));
+  if (own) candidates.set(own.id, own);
+  for (const cart of [...candidates.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const settles = orderSettles(cart, shop, remote, email);
+    if (settles === 'drop') await carts.remove(cart.id);
+    else if (settles === 'recover') {
+      move(cart, 'recovered', remote.modifiedAt, now, settings, out);
+      await carts.put(cart);
+    }
   }
 }
 
