@@ -1,4 +1,4 @@
-import { clearErrorIn, raiseAlertIn, recordErrorIn } from '../runtime/issues';
+import { clearErrorIn, raiseAlertIn, recordErrorIn, type AlertInput } from '../runtime/issues';
 import { newId } from '../runtime/queue';
 import { orderKey, type Cart, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmUpsertResult } from '../platforms/crm-types';
@@ -231,12 +231,11 @@ function bulkable(work: ContactWork, appliesTags: boolean, added: ReadonlySet<st
  * Reads a contact's upsert answer: raises an alert for fields the CRM lacks, stops cart tags for a
  * contact who unsubscribed, and keeps only the tag changes the contact still needs.
  */
-async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
+async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, notes: RunNotes, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
   const work = item.payload;
-  await alertUnknownFields(ctx, crm, result.unknownFields);
+  alertUnknownFields(ctx, crm, notes, result.unknownFields);
   if (result.status === 'unsubscribed') {
-    const at = ctx.clock.now().toISOString();
-    await ctx.repos.write((w) => unsubscribeCarts(w.carts, work.email, at));
+    notes.unsubscribe(work.email, ctx.clock.now().toISOString());
     const dropped = work.ops.filter((o) => o.fromCart);
     dropped.forEach((o) => o.keys.forEach((k) => ctx.queue.markDone(k)));
     work.ops = work.ops.filter((o) => !o.fromCart);
@@ -269,9 +268,41 @@ function dropRepeatedChanges(prepared: Prepared[]): void {
   }
 }
 
-async function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): Promise<void> {
+function alertUnknownFields(ctx: JobContext, crm: CrmConnection, notes: RunNotes, unknownFields: string[]): void {
   if (!unknownFields.length) return;
-  await ctx.repos.write((w) => raiseAlertIn(w.issues, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` }));
+  notes.alert(ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
+}
+
+/**
+ * What a run learns for the alerts and the carts (a CRM without a mapped field, contacts who
+ * unsubscribed), written in one unit where the run saves its progress — after each chunk and at
+ * the end — rather than one unit per contact: a backlog whose every contact reports the same
+ * missing field is one write of the alert, counted once per contact, as before.
+ */
+class RunNotes {
+  private alerts = new Map<string, { at: Date; input: AlertInput & { count: number } }>();
+  private unsubscribed = new Map<string, string>();
+
+  alert(at: Date, input: AlertInput): void {
+    const known = this.alerts.get(input.key);
+    this.alerts.set(input.key, { at, input: { ...input, count: (known?.input.count ?? 0) + (input.count ?? 1) } });
+  }
+
+  unsubscribe(email: string, at: string): void {
+    if (!this.unsubscribed.has(email)) this.unsubscribed.set(email, at);
+  }
+
+  async write(ctx: JobContext): Promise<void> {
+    if (this.alerts.size === 0 && this.unsubscribed.size === 0) return;
+    const alerts = [...this.alerts.values()];
+    const unsubscribed = [...this.unsubscribed];
+    this.alerts.clear();
+    this.unsubscribed.clear();
+    await ctx.repos.write(async (w) => {
+      for (const { at, input } of alerts) await raiseAlertIn(w.issues, at, input);
+      for (const [email, at] of unsubscribed) await unsubscribeCarts(w.carts, email, at);
+    });
+  }
 }
 
 /** Polls `read` on the engine clock until it gives an answer, or this run's wait is over (null). */
@@ -291,7 +322,7 @@ async function pollOnClock<T>(ctx: JobContext, read: () => Promise<T | null>): P
  * one batch) and gives each contact's answer, as one PUT would. Nothing is noted before submitting:
  * an upsert changes no tag and repeats harmlessly, so a batch lost in a crash is simply sent again.
  */
-async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: ContactItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
+async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, notes: RunNotes, items: ContactItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
   const imports = connector.imports!;
   const id = newId('u');
   const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: item.payload.email, item, input: contactInput(ctx, item.payload), fields: fieldsSignature(ctx, item.payload.email) }));
@@ -299,7 +330,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
   try {
     const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: c.input, tags: [] })));
     batchId = submitted.batchId;
-    await alertUnknownFields(ctx, crm, submitted.unknownFields);
+    alertUnknownFields(ctx, crm, notes, submitted.unknownFields);
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
     return error;
@@ -328,7 +359,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
  * has no way to find an import whose answer was lost, so those contacts go one by one instead: that
  * path reads each contact's tags first and sends only the ones still missing.
  */
-async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: ContactItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
+async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, notes: RunNotes, items: ContactItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
   const { store } = ctx;
   const imports = connector.imports!;
   const id = newId('i');
@@ -352,7 +383,7 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
   try {
     const submitted = await imports.submit(fitting.map((c) => ({ operationId: c.operationId, input: c.input, tags: c.tags })));
     intent.batchId = submitted.batchId;
-    await alertUnknownFields(ctx, crm, submitted.unknownFields);
+    alertUnknownFields(ctx, crm, notes, submitted.unknownFields);
     await store.queue.save();
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
@@ -408,6 +439,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   // A bulk call's failures are each contact's own: the others go on, and the first failure whose
   // contact is still waiting at the end of the run is reported then.
   const deferred: { itemId: string; error: PlatformError }[] = [];
+  const notes = new RunNotes();
   try {
     await migrateCustomerTotals(ctx);
     await resumeBatches(ctx, crm, connector, s);
@@ -430,8 +462,9 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const added = !probing && imports?.appliesTags ? tagsAddedBefore(await ctx.repos.crmLedger.addedKeys(crm.name), crm.name) : new Set<string>();
       const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags, added)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
-        const outcome = await runImport(ctx, crm, connector, s, bulk);
+        const outcome = await runImport(ctx, crm, connector, notes, bulk);
         await store.queue.save();
+        await notes.write(ctx);
         ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
         if (outcome.stop) throw outcome.stop;
         deferred.push(...outcome.failed);
@@ -453,7 +486,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         ctx.queue.fail(item, error, { now: error.kind === 'auth' });
       };
       if (viaBulk) {
-        const outcome = await bulkUpsert(ctx, crm, connector, chunk);
+        const outcome = await bulkUpsert(ctx, crm, connector, notes, chunk);
         if (outcome === 'unfinished') {
           // The CRM is slow to run it, or the engine stops: the contacts wait for the next run, which
           // upserts them again (an upsert repeats harmlessly).
@@ -469,7 +502,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         else {
           for (const item of chunk) {
             const result = outcome.outcomes.get(item.id)!;
-            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result, outcome.fields.get(item.id)!));
+            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, notes, item, result.result, outcome.fields.get(item.id)!));
             else if (!result.ok) failedOne(item, result.error);
           }
         }
@@ -479,7 +512,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           try {
             const fields = fieldsSignature(ctx, item.payload.email);
             const result = await connector.upsertContact(contactInput(ctx, item.payload));
-            prepared.push(await prepareContact(ctx, crm, connector, s, item, result, fields));
+            prepared.push(await prepareContact(ctx, crm, connector, s, notes, item, result, fields));
           } catch (error) {
             if (!(error instanceof PlatformError)) throw error;
             failed(item, error);
@@ -520,6 +553,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         }
       }
       await store.queue.save();
+      await notes.write(ctx);
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
       if (stop) throw stop;
     }
@@ -541,6 +575,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     s.requests = connector.stats.requests - before;
     s.counts.waiting = ctx.queue.list(CRM_KIND, lane).length;
     await Promise.all([store.queue.save(), store.main.save()]);
+    await notes.write(ctx);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }
