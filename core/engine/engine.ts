@@ -85,8 +85,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock, events } = options;
-    this.queue = new WorkQueue(store, clock);
     this.repos = options.repos ?? jsonRepositories(store);
+    this.queue = new WorkQueue(store, clock, this.repos);
     this.jobs = {
       repos: this.repos,
       store,

@@ -71,6 +71,9 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
     connectorFactory: options.connectorFactory ?? defaultConnectorFactory,
     crmConnectorFactory: options.crmConnectorFactory ?? defaultCrmConnectorFactory,
   });
+  // The queue's unreadable items are in the error list before anything reads it (a failure to write
+  // them loses nothing: they are named again at the next open).
+  await engine.queue.reported.catch(() => undefined);
   const ctx: ApiContext = {
     // The engine's own instance: units run one at a time per instance, so the API writes through the one the jobs use.
     repos: engine.repos,

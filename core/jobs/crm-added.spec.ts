@@ -12,7 +12,7 @@ describe('tags Backroom already added, read from the ledger', () => {
       [ledgerKey(event, 'MC', 'Mug buyer', 'add')]: '2026-01-01T00:00:00Z',
       'ship:Main#1': '2026-01-01T00:00:00Z',
     };
-    const added = tagsAddedBefore(ledger, 'AC');
+    const added = tagsAddedBefore(Object.keys(ledger), 'AC');
     expect([...added]).toEqual([addedKey('ann@example.com', 'Customer')]);
     expect(added.has(addedKey(' ANN@example.com', 'customer '))).toBe(true);
   });

@@ -1,9 +1,10 @@
-import { clearError, raiseAlert, recordError } from '../runtime/issues';
+import { clearErrorIn, raiseAlertIn, recordErrorIn, type AlertInput } from '../runtime/issues';
 import { newId } from '../runtime/queue';
-import { orderKey, type CrmConnection, type Order } from '../model';
+import { orderKey, type Cart, type CrmConnection, type Order } from '../model';
 import type { CrmConnector, CrmContactInput, CrmContactRef, CrmImportOutcome, CrmUpsertResult } from '../platforms/crm-types';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import { CRM_BATCH, CRM_CONTACT, type TagOp, type WorkOf } from '../model/work';
+import type { CartReader, CartWriter } from '../store/repositories';
 import { bump, summary, type JobContext, type JobSummary } from './context';
 import { addedKey, tagsAddedBefore } from './crm-added';
 import type { TagEvent } from './crm-events';
@@ -230,11 +231,11 @@ function bulkable(work: ContactWork, appliesTags: boolean, added: ReadonlySet<st
  * Reads a contact's upsert answer: raises an alert for fields the CRM lacks, stops cart tags for a
  * contact who unsubscribed, and keeps only the tag changes the contact still needs.
  */
-async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
+async function prepareContact(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, notes: RunNotes, item: ContactItem, result: CrmUpsertResult, fields: string): Promise<Prepared> {
   const work = item.payload;
-  alertUnknownFields(ctx, crm, result.unknownFields);
+  alertUnknownFields(ctx, crm, notes, result.unknownFields);
   if (result.status === 'unsubscribed') {
-    unsubscribeCarts(ctx, work.email);
+    notes.unsubscribe(work.email, ctx.clock.now().toISOString());
     const dropped = work.ops.filter((o) => o.fromCart);
     dropped.forEach((o) => o.keys.forEach((k) => ctx.queue.markDone(k)));
     work.ops = work.ops.filter((o) => !o.fromCart);
@@ -267,9 +268,41 @@ function dropRepeatedChanges(prepared: Prepared[]): void {
   }
 }
 
-function alertUnknownFields(ctx: JobContext, crm: CrmConnection, unknownFields: string[]): void {
+function alertUnknownFields(ctx: JobContext, crm: CrmConnection, notes: RunNotes, unknownFields: string[]): void {
   if (!unknownFields.length) return;
-  raiseAlert(ctx.store, ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
+  notes.alert(ctx.clock.now(), { key: `crm-field:${crm.name}:${unknownFields.join(',')}`, source: { kind: 'crm', name: crm.name }, kind: 'other', message: `${crm.name} has no field for ${unknownFields.join(', ')}; those values were not sent. Create the field in the CRM or change the field mapping.` });
+}
+
+/**
+ * What a run learns for the alerts and the carts (a CRM without a mapped field, contacts who
+ * unsubscribed), written in one unit where the run saves its progress — after each chunk and at
+ * the end — rather than one unit per contact: a backlog whose every contact reports the same
+ * missing field is one write of the alert, counted once per contact, as before.
+ */
+class RunNotes {
+  private alerts = new Map<string, { at: Date; input: AlertInput & { count: number } }>();
+  private unsubscribed = new Map<string, string>();
+
+  alert(at: Date, input: AlertInput): void {
+    const known = this.alerts.get(input.key);
+    this.alerts.set(input.key, { at, input: { ...input, count: (known?.input.count ?? 0) + (input.count ?? 1) } });
+  }
+
+  unsubscribe(email: string, at: string): void {
+    if (!this.unsubscribed.has(email)) this.unsubscribed.set(email, at);
+  }
+
+  async write(ctx: JobContext): Promise<void> {
+    if (this.alerts.size === 0 && this.unsubscribed.size === 0) return;
+    const alerts = [...this.alerts.values()];
+    const unsubscribed = [...this.unsubscribed];
+    this.alerts.clear();
+    this.unsubscribed.clear();
+    await ctx.repos.write(async (w) => {
+      for (const { at, input } of alerts) await raiseAlertIn(w.issues, at, input);
+      for (const [email, at] of unsubscribed) await unsubscribeCarts(w.carts, email, at);
+    });
+  }
 }
 
 /** Polls `read` on the engine clock until it gives an answer, or this run's wait is over (null). */
@@ -289,7 +322,7 @@ async function pollOnClock<T>(ctx: JobContext, read: () => Promise<T | null>): P
  * one batch) and gives each contact's answer, as one PUT would. Nothing is noted before submitting:
  * an upsert changes no tag and repeats harmlessly, so a batch lost in a crash is simply sent again.
  */
-async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, items: ContactItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
+async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, notes: RunNotes, items: ContactItem[]): Promise<{ outcomes: Map<string, CrmImportOutcome>; fields: Map<string, string> } | PlatformError | 'unfinished'> {
   const imports = connector.imports!;
   const id = newId('u');
   const contacts = items.map((item, n) => ({ operationId: `backroom-${id}-${n}`, email: item.payload.email, item, input: contactInput(ctx, item.payload), fields: fieldsSignature(ctx, item.payload.email) }));
@@ -297,7 +330,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
   try {
     const submitted = await imports.submit(contacts.map((c) => ({ operationId: c.operationId, input: c.input, tags: [] })));
     batchId = submitted.batchId;
-    alertUnknownFields(ctx, crm, submitted.unknownFields);
+    alertUnknownFields(ctx, crm, notes, submitted.unknownFields);
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
     return error;
@@ -326,7 +359,7 @@ async function bulkUpsert(ctx: JobContext, crm: CrmConnection, connector: CrmCon
  * has no way to find an import whose answer was lost, so those contacts go one by one instead: that
  * path reads each contact's tags first and sends only the ones still missing.
  */
-async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary, items: ContactItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
+async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, notes: RunNotes, items: ContactItem[]): Promise<{ stop?: PlatformError; failed: { itemId: string; error: PlatformError }[] }> {
   const { store } = ctx;
   const imports = connector.imports!;
   const id = newId('i');
@@ -350,7 +383,7 @@ async function runImport(ctx: JobContext, crm: CrmConnection, connector: CrmConn
   try {
     const submitted = await imports.submit(fitting.map((c) => ({ operationId: c.operationId, input: c.input, tags: c.tags })));
     intent.batchId = submitted.batchId;
-    alertUnknownFields(ctx, crm, submitted.unknownFields);
+    alertUnknownFields(ctx, crm, notes, submitted.unknownFields);
     await store.queue.save();
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
@@ -406,6 +439,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
   // A bulk call's failures are each contact's own: the others go on, and the first failure whose
   // contact is still waiting at the end of the run is reported then.
   const deferred: { itemId: string; error: PlatformError }[] = [];
+  const notes = new RunNotes();
   try {
     await migrateCustomerTotals(ctx);
     await resumeBatches(ctx, crm, connector, s);
@@ -425,11 +459,12 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
       const probing = probe;
       probe = false;
       // A backlog goes through the CRM's bulk upsert; the first contact of a run is always upserted alone.
-      const added = !probing && imports?.appliesTags ? tagsAddedBefore(store.queue.data.ledger, crm.name) : new Set<string>();
+      const added = !probing && imports?.appliesTags ? tagsAddedBefore(await ctx.repos.crmLedger.addedKeys(crm.name), crm.name) : new Set<string>();
       const bulk = !probing && imports ? ready.filter((i) => !held.has(i) && bulkable(i.payload, imports.appliesTags, added)).slice(0, imports.maxContacts) : [];
       if (imports && bulk.length >= imports.minContacts && imports.appliesTags) {
-        const outcome = await runImport(ctx, crm, connector, s, bulk);
-        await Promise.all([store.queue.save(), store.carts.save()]);
+        const outcome = await runImport(ctx, crm, connector, notes, bulk);
+        await store.queue.save();
+        await notes.write(ctx);
         ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
         if (outcome.stop) throw outcome.stop;
         deferred.push(...outcome.failed);
@@ -451,7 +486,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         ctx.queue.fail(item, error, { now: error.kind === 'auth' });
       };
       if (viaBulk) {
-        const outcome = await bulkUpsert(ctx, crm, connector, chunk);
+        const outcome = await bulkUpsert(ctx, crm, connector, notes, chunk);
         if (outcome === 'unfinished') {
           // The CRM is slow to run it, or the engine stops: the contacts wait for the next run, which
           // upserts them again (an upsert repeats harmlessly).
@@ -467,7 +502,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
         else {
           for (const item of chunk) {
             const result = outcome.outcomes.get(item.id)!;
-            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, item, result.result, outcome.fields.get(item.id)!));
+            if (result.ok && result.result) prepared.push(await prepareContact(ctx, crm, connector, s, notes, item, result.result, outcome.fields.get(item.id)!));
             else if (!result.ok) failedOne(item, result.error);
           }
         }
@@ -477,7 +512,7 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           try {
             const fields = fieldsSignature(ctx, item.payload.email);
             const result = await connector.upsertContact(contactInput(ctx, item.payload));
-            prepared.push(await prepareContact(ctx, crm, connector, s, item, result, fields));
+            prepared.push(await prepareContact(ctx, crm, connector, s, notes, item, result, fields));
           } catch (error) {
             if (!(error instanceof PlatformError)) throw error;
             failed(item, error);
@@ -517,7 +552,8 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
           await store.queue.save();
         }
       }
-      await Promise.all([store.queue.save(), store.carts.save()]);
+      await store.queue.save();
+      await notes.write(ctx);
       ctx.events.emit('job', { job: 'crm', target: crm.name, state: 'running', done: s.counts.contacts ?? 0, total: (s.counts.contacts ?? 0) + ctx.queue.depth(lane) });
       if (stop) throw stop;
     }
@@ -525,20 +561,21 @@ export async function runCrm(ctx: JobContext, crm: CrmConnection, connector: Crm
     if (unresolved) throw unresolved.error;
     if (!stopping()) await checkUnsubscribes(ctx, crm, connector, s);
     if (!stopping()) {
-      clearError(store, crmOperation(crm.name));
-      // After the queue it speaks of: the checkpoint writes queue.json before the marker.
-      await store.checkpoint({ crm: crm.name, lastSuccessAt: nowIso() });
+      // After the queue it speaks of: the unit makes queue.json durable before it moves the marker.
+      await ctx.repos.write((w) => clearErrorIn(w.issues, crmOperation(crm.name)), [{ crm: crm.name, lastSuccessAt: nowIso() }]);
     }
   } catch (error) {
     s.errors++;
     s.stopped = describeFailure(error, source);
     s.authFailed = error instanceof PlatformError && error.kind === 'auth';
-    recordError(store, ctx.clock.now(), { source, operation: crmOperation(crm.name), object: `CRM ${crm.name} (${ctx.queue.depth(lane)} contact(s) waiting)`, message: describeFailure(error, source) });
+    const object = `CRM ${crm.name} (${ctx.queue.depth(lane)} contact(s) waiting)`;
+    await ctx.repos.write((w) => recordErrorIn(w.issues, ctx.clock.now(), { source, operation: crmOperation(crm.name), object, message: describeFailure(error, source) }));
     if (!(error instanceof PlatformError)) throw error;
   } finally {
     s.requests = connector.stats.requests - before;
     s.counts.waiting = ctx.queue.list(CRM_KIND, lane).length;
-    await Promise.all([store.queue.save(), store.issues.save(), store.carts.save(), store.main.save()]);
+    await Promise.all([store.queue.save(), store.main.save()]);
+    await notes.write(ctx);
     if (s.errors) ctx.events.emit('changed', { area: 'issues' });
     ctx.events.emit('changed', { area: 'queue' });
   }
@@ -749,21 +786,36 @@ const UNSUBSCRIBE_CHECKS_PER_RUN = 50;
  */
 async function checkUnsubscribes(ctx: JobContext, crm: CrmConnection, connector: CrmConnector, s: JobSummary): Promise<void> {
   const now = ctx.clock.now();
-  const due = Object.values(ctx.store.carts.data.carts)
-    .filter((c) => c.state === 'abandoned' && !c.crmBlocked)
+  const at = now.toISOString();
+  const due = (await ctx.repos.carts.list({ state: 'abandoned' }))
+    .filter((c) => !c.crmBlocked)
     .filter((c) => !c.crmChecks[crm.name] || now.getTime() - new Date(c.crmChecks[crm.name]!).getTime() >= UNSUBSCRIBE_CHECK_MS)
     .slice(0, UNSUBSCRIBE_CHECKS_PER_RUN);
-  for (const cart of due) {
-    const contact = await connector.getContact(cart.email);
-    cart.crmChecks[crm.name] = now.toISOString();
-    if (contact?.status === 'unsubscribed') {
-      unsubscribeCarts(ctx, cart.email);
-      bump(s, 'unsubscribed');
+  const checked: Cart[] = [];
+  const unsubscribed: string[] = [];
+  try {
+    for (const cart of due) {
+      const contact = await connector.getContact(cart.email);
+      checked.push(cart);
+      if (contact?.status === 'unsubscribed') {
+        unsubscribed.push(cart.email);
+        bump(s, 'unsubscribed');
+      }
     }
-  }
-  if (due.length) {
-    await ctx.store.carts.save();
-    ctx.events.emit('changed', { area: 'carts' });
+  } finally {
+    // What was learnt before a failed look-up is kept: those carts are not looked up again so soon.
+    if (checked.length) {
+      await ctx.repos.write(async (w) => {
+        for (const { id } of checked) {
+          const cart = await w.carts.get(id);
+          if (!cart) continue;
+          cart.crmChecks[crm.name] = at;
+          await w.carts.put(cart);
+        }
+        for (const email of unsubscribed) await unsubscribeCarts(w.carts, email, at);
+      });
+      ctx.events.emit('changed', { area: 'carts' });
+    }
   }
 }
 
@@ -777,10 +829,9 @@ async function inOrder<T>(items: T[], parallel: number, fn: (item: T) => Promise
 }
 
 /** An unsubscribed contact's carts stop (SPEC §4): no further actions for them. */
-function unsubscribeCarts(ctx: JobContext, email: string): void {
-  for (const cart of Object.values(ctx.store.carts.data.carts)) {
-    if (cart.email !== email || cart.state === 'unsubscribed' || cart.state === 'recovered' || cart.state === 'lost') continue;
-    cart.state = 'unsubscribed';
-    cart.stateChangedAt = ctx.clock.now().toISOString();
+async function unsubscribeCarts(carts: CartReader & CartWriter, email: string, at: string): Promise<void> {
+  for (const cart of await carts.ofCustomer(email)) {
+    if (cart.state === 'unsubscribed' || cart.state === 'recovered' || cart.state === 'lost') continue;
+    await carts.put({ ...cart, state: 'unsubscribed', stateChangedAt: at });
   }
 }

@@ -3,8 +3,9 @@ import type { Operation, Source } from '../model';
 import { workKey, type QueuedWork, type WorkKind, type WorkOf } from '../model/work';
 import { describeFailure } from '../platforms/errors';
 import type { Store } from '../store';
+import type { Repositories } from '../store/repositories';
 import type { Clock } from './clock';
-import { recordError } from './issues';
+import { recordError, recordErrorIn } from './issues';
 import { UNREADABLE_KIND, unreadableId, unreadableKindLabel } from './unreadable-work';
 
 /**
@@ -40,8 +41,16 @@ export { UNREADABLE_KIND } from './unreadable-work';
  * Changes are made in memory; `save` (or a store checkpoint) writes them.
  */
 export class WorkQueue {
-  constructor(private readonly store: Store, private readonly clock: Clock) {
-    this.reportUnreadable();
+  /**
+   * Settles once the unreadable items are named in the error list (a unit of `repos`, so every unit
+   * asked for later sees those errors). Failing to write them loses nothing: they are named again
+   * the next time the queue is opened.
+   */
+  readonly reported: Promise<void>;
+
+  constructor(private readonly store: Store, private readonly clock: Clock, repos: Repositories) {
+    this.reported = reportUnreadable(repos, clock);
+    this.reported.catch(() => undefined);
   }
 
   get items(): readonly QueuedWork[] {
@@ -133,18 +142,24 @@ export class WorkQueue {
   markDone(key: string): void {
     this.store.queue.data.ledger[key] = this.clock.now().toISOString();
   }
+}
 
-  /**
-   * Each item of queue.json this version could not read gets an error entry naming it and saying why,
-   * once (a dismissed one stays dismissed). The item itself stays in the file, aside, and never runs.
-   */
-  private reportUnreadable(): void {
-    for (const { item, problem } of this.store.queue.data.unreadable ?? []) {
+/**
+ * Each item of the queue this version could not read gets an error entry naming it and saying why,
+ * once (a dismissed one stays dismissed), in one unit. The item itself stays aside and never runs.
+ */
+async function reportUnreadable(repos: Repositories, clock: Clock): Promise<void> {
+  const unreadable = await repos.queue.unreadable();
+  if (unreadable.length === 0) return;
+  await repos.write(async (w) => {
+    const named = new Set((await w.issues.errors()).filter((e) => e.operation.kind === UNREADABLE_KIND).map((e) => e.operation.args.id));
+    for (const { item, problem } of unreadable) {
       const id = unreadableId(item);
+      if (named.has(id)) continue;
+      named.add(id);
       const operation: Operation = { kind: UNREADABLE_KIND, args: { id } };
-      if (this.store.issues.data.errors.some((e) => e.operation.kind === UNREADABLE_KIND && e.operation.args.id === id)) continue;
       const kind = unreadableKindLabel(item);
-      recordError(this.store, this.clock.now(), {
+      await recordErrorIn(w.issues, clock.now(), {
         source: { kind: 'backroom', name: 'Work queue' },
         operation,
         object: `queued work ${id}${kind}`,
@@ -153,7 +168,7 @@ export class WorkQueue {
           'and is not run; the rest of the queue carries on. If that work still matters, restore queue.json from the backups folder; otherwise dismiss this error.',
       });
     }
-  }
+  });
 }
 
 /** Exponential back-off for queue retries: 30 s, 1 min, 2 min … capped at 1 hour. */

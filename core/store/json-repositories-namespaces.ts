@@ -3,7 +3,7 @@
  * repositories.ts) over the JSON folder. Kept apart from json-repositories.ts so they read as one addition.
  */
 import { indexCommitments, totalOnHand, type Order } from '../model';
-import type { OrderReader, QueueReader, StockReader } from './repositories';
+import type { OrderReader, StockReader } from './repositories';
 import { monthOf } from './order-book';
 import type { Store } from './store';
 
@@ -50,12 +50,6 @@ export function jsonOrdersForNamespaces(store: Store): Pick<OrderReader, 'page' 
       matching.sort(newestFirst);
       return { total: matching.length, orders: matching.slice(offset, offset + limit).map(copy) };
     },
-  };
-}
-
-export function jsonQueueForNamespaces(store: Store): Pick<QueueReader, 'unreadable'> {
-  return {
-    unreadable: async () => copy(store.queue.data.unreadable ?? []),
   };
 }
 

@@ -30,9 +30,10 @@ import type {
 } from './repositories';
 import { extrasOf } from './stock-extras';
 import { jsonStockForApi } from './json-repositories-api';
-import { jsonOrdersForNamespaces, jsonQueueForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
+import { jsonOrdersForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
 import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
 import { jsonStockForOrders } from './json-repositories-orders';
+import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -127,6 +128,7 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const carts: CartReader & CartWriter = {
+    ...jsonCartsForCrm(store),
     async get(id) {
       const found = store.carts.data.carts[id];
       return found && copy(found);
@@ -147,6 +149,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const queueData = () => store.queue.data;
   const crmLedger: CrmLedgerReader & CrmLedgerWriter = {
+    ...jsonCrmLedgerForCrm(store),
     done: async (key) => Object.hasOwn(queueData().ledger, key),
     customerOrders: async (email) => copy(queueData().customers[email.toLowerCase()] ?? {}),
     sentFields: async (crm, email) => queueData().crmSent[crm]?.[email.toLowerCase()],
@@ -165,7 +168,7 @@ export function jsonRepositories(store: Store): Repositories {
   };
 
   const work: QueueReader & QueueWriter = {
-    ...jsonQueueForNamespaces(store),
+    ...jsonQueueForCrm(store),
     list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
     async get(id) {
       const found = queueData().items.find((i) => i.id === id);

@@ -299,11 +299,6 @@ export interface OrderReader {
   perDay(from: string): Promise<Record<string, Record<string, number>>>;
 }
 
-export interface QueueReader {
-  /** Items of the queue this version could not read, kept as they were with the reason; they never run. */
-  unreadable(): Promise<UnreadableWork[]>;
-}
-
 export interface StockReader {
   /**
    * What every order holds now, added up per location (null: shops on all locations combined) and
@@ -367,4 +362,30 @@ export interface StockWriter {
    * so a kill or a second sight of the same refund never restocks twice; the same key again replaces.
    */
   bookReturn(key: string, booked: BookedReturn): Promise<void>;
+}
+
+// ——— what the CRM and cart jobs and the work queue need (core/jobs/crm*.ts, carts.ts, core/runtime/queue.ts) ———
+// Declared as additions to the interfaces above, like the API's block.
+
+export interface QueueReader {
+  /**
+   * The items kept aside because this version could not read them (a hand edit, a newer version's
+   * work), as they were, with the reason, in the order they were found. They never run; the work
+   * queue names each one in the error list (queue.json `unreadable`; the table queue_unreadable).
+   */
+  unreadable(): Promise<UnreadableWork[]>;
+}
+
+export interface CartReader {
+  /** The carts of one customer (their email, lower-case as carts keep it), in every shop and state. */
+  ofCustomer(email: string): Promise<Cart[]>;
+}
+
+export interface CrmLedgerReader {
+  /**
+   * The done keys that added a tag in one CRM: those of the form `…|CRM|EMAIL|TAG|add` (crm.ts
+   * `ledgerKey`), possibly with others ending so (the caller reads each key exactly). What a bulk
+   * import must not send again without reading the contact first.
+   */
+  addedKeys(crm: string): Promise<string[]>;
 }

@@ -47,7 +47,8 @@ function order(email: string): Order {
 async function open(dir: string, clock: FakeClock, crm: CrmConnection): Promise<JobContext> {
   const store = await openStore(dir);
   if (!store.main.data.crms.length) store.main.data.crms.push(crm);
-  return { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+  const repos = jsonRepositories(store);
+  return { repos, store, clock, events: new EventBus(), queue: new WorkQueue(store, clock, repos), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
 }
 
 function deliver(ctx: JobContext, o: Order): void {

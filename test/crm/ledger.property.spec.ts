@@ -120,7 +120,8 @@ const CRM: CrmConnection = { name: 'Fake', platform: 'mailchimp', listId: 'l1', 
 async function contextFor(dir: string, clock: FakeClock): Promise<{ ctx: JobContext; store: Store }> {
   const store = await openStore(dir);
   if (!store.main.data.crms.length) store.main.data.crms.push(CRM);
-  const ctx: JobContext = { repos: jsonRepositories(store), store, clock, events: new EventBus(), queue: new WorkQueue(store, clock), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
+  const repos = jsonRepositories(store);
+  const ctx: JobContext = { repos, store, clock, events: new EventBus(), queue: new WorkQueue(store, clock, repos), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
   return { ctx, store };
 }
 

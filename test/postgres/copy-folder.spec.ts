@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fc } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
+import { postgresRepositories } from '../../core/store/postgres/repositories';
 import { parseStoreAddress } from '../../core/store/postgres/connection';
 import { copyFolder, FolderCopyError } from '../../core/store/postgres/copy-folder';
 import { loadMigrations, migrate, type Migration } from '../../core/store/postgres/migrate';
@@ -112,6 +114,8 @@ describe.skipIf(!started.ok)('copying a data folder into PostgreSQL', () => {
     const { rows } = await target.pool.query<{ item: unknown; problem: string }>(`select item, problem from ${schema}.queue_unreadable order by position`);
     expect(rows.map((r) => r.item)).toEqual([broken, notAnObject]);
     expect(rows[0]!.problem).toMatch(/attempts/);
+    // The queue repository reads them back as the folder's repository does.
+    expect(await postgresRepositories(target.pool, schema).queue.unreadable()).toEqual(await jsonRepositories(source).queue.unreadable());
   }, 180_000);
 
   it('refuses to copy into a database that already holds other Backroom data, and a changed row fails verification', async () => {

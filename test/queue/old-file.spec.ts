@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FakeClock } from '../../core/runtime/clock';
 import { WorkQueue } from '../../core/runtime/queue';
 import { openStore } from '../../core/store';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { removeTempDirs, tempDir } from '../helpers';
 
 afterAll(removeTempDirs);
@@ -28,7 +29,8 @@ describe('queue.json written by an earlier version', () => {
     const file = { schemaVersion: 1, items, ledger: { 'order:Main#0|MC|bo@example.com|VIP|add': '2026-09-01T00:00:00.000Z' }, customers: {}, crmSent: {} };
     await writeFile(join(dir, 'queue.json'), JSON.stringify(file));
     const store = await openStore(dir);
-    const queue = new WorkQueue(store, new FakeClock('2026-10-02T00:00:00Z'));
+    const queue = new WorkQueue(store, new FakeClock('2026-10-02T00:00:00Z'), jsonRepositories(store));
+    await queue.reported;
     expect(store.issues.data.errors).toEqual([]);
     expect(queue.list('crm.contact').map((i) => i.payload.ops.map((o) => o.tag))).toEqual([['VIP']]);
     expect(queue.list('crm.batch')[0]!.payload.operations[0]!.keys).toBeUndefined();

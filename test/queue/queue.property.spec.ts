@@ -7,6 +7,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { workKey, type QueuedWork, type WorkKind } from '../../core/model/work';
 import { FakeClock } from '../../core/runtime/clock';
 import { backoffMs, WorkQueue } from '../../core/runtime/queue';
+import { jsonRepositories } from '../../core/store/json-repositories';
 import { openStore, type Store } from '../../core/store';
 import { removeTempDirs, tempDir } from '../helpers';
 
@@ -65,7 +66,7 @@ describe('the work queue against a model', () => {
     const dir = await tempDir('br-queue-prop-');
     const clock = new FakeClock('2026-03-01T00:00:00Z');
     let store: Store = await openStore(dir);
-    let queue = new WorkQueue(store, clock);
+    let queue = new WorkQueue(store, clock, jsonRepositories(store));
     let model: QueuedWork[] = [];
     const errors = new Map<string, number>();
 
@@ -109,7 +110,8 @@ describe('the work queue against a model', () => {
       } else {
         await Promise.all([store.queue.save(), store.issues.save()]);
         store = await openStore(dir);
-        queue = new WorkQueue(store, clock);
+        queue = new WorkQueue(store, clock, jsonRepositories(store));
+        await queue.reported;
         expect(store.queue.data.unreadable).toBeUndefined();
       }
       expect(queue.items).toEqual(model);

@@ -12,6 +12,7 @@ import { apiAdditionsContract } from './contract-api';
 import { namespaceAdditionsContract } from './contract-namespaces';
 import { stockJobsContract } from './contract-stock';
 import { orderJobsContract } from './contract-orders';
+import { crmAdditionsContract } from './contract-crm';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -321,4 +322,5 @@ export function repositoryContract(factory: ContractFactory): void {
   namespaceAdditionsContract(factory);
   stockJobsContract(factory);
   orderJobsContract(factory);
+  crmAdditionsContract(factory);
 }

@@ -5,8 +5,7 @@
  * nothing reads every order.
  */
 import type { CommittedIndex, Order, StockItem } from '../../../model';
-import type { UnreadableWork } from '../../../model/work';
-import type { OrderReader, QueueReader, StockReader } from '../../repositories';
+import type { OrderReader, StockReader } from '../../repositories';
 import type { Db, Tables } from './db';
 
 export function postgresOrdersForNamespaces(db: Db, t: Tables): Pick<OrderReader, 'page' | 'perDay'> {
@@ -37,15 +36,6 @@ export function postgresOrdersForNamespaces(db: Db, t: Tables): Pick<OrderReader
         [...args, limit, offset],
       );
       return { total: Number(total.rows[0]?.n ?? 0), orders: rows.map((r) => r.order_json) };
-    },
-  };
-}
-
-export function postgresQueueForNamespaces(db: Db, t: Tables): Pick<QueueReader, 'unreadable'> {
-  return {
-    async unreadable() {
-      const { rows } = await db.query<UnreadableWork>(`select item, problem from ${t('queue_unreadable')} order by position`);
-      return rows.map((r) => ({ item: r.item, problem: r.problem }));
     },
   };
 }

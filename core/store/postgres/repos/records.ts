@@ -6,11 +6,12 @@
 import type { Cart } from '../../../model';
 import { QueuedWork } from '../../../model/work';
 import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueEntry, QueueReader, QueueWriter } from '../../repositories';
+import { postgresCartsForCrm, postgresCrmLedgerForCrm, postgresQueueForCrm } from './crm';
 import { iso, type Db, type Tables } from './db';
-import { postgresQueueForNamespaces } from './namespaces';
 
 export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
   return {
+    ...postgresCartsForCrm(db, t),
     async get(id) {
       const { rows } = await db.query<{ cart_json: Cart }>(`select cart_json from ${t('carts')} where id = $1`, [id]);
       return rows[0]?.cart_json;
@@ -38,6 +39,7 @@ export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
 
 export function postgresCrmLedger(db: Db, t: Tables): CrmLedgerReader & CrmLedgerWriter {
   return {
+    ...postgresCrmLedgerForCrm(db, t),
     async done(key) {
       const { rowCount } = await db.query(`select 1 from ${t('crm_ledger')} where key = $1`, [key]);
       return (rowCount ?? 0) > 0;
@@ -85,7 +87,7 @@ const entryOf = (r: QueueRow): QueueEntry => QueuedWork.parse({
 export function postgresQueue(db: Db, t: Tables): QueueReader & QueueWriter {
   const columns = 'id, lane, kind, payload, enqueued_at, attempts, not_before';
   return {
-    ...postgresQueueForNamespaces(db, t),
+    ...postgresQueueForCrm(db, t),
     async list(lane) {
       const { rows } = await db.query<QueueRow>(`select ${columns} from ${t('queue_items')} where ($1::text is null or lane = $1) order by seq`, [lane ?? null]);
       return rows.map(entryOf);
