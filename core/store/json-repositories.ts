@@ -34,6 +34,7 @@ import { jsonOrdersForNamespaces, jsonStockForNamespaces } from './json-reposito
 import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
 import { jsonStockForOrders } from './json-repositories-orders';
 import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
+import { jsonSettingsForEngine } from './json-repositories-engine';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -187,10 +188,11 @@ export function jsonRepositories(store: Store): Repositories {
     },
   };
 
+  const forEngine = jsonSettingsForEngine(store);
   const settings: SettingsReader & SettingsWriter = {
+    ...forEngine,
     async get(): Promise<SettingsSnapshot> {
-      const { settings: s, shops, locations, crms, rules } = store.main.data;
-      return copy({ settings: s, shops, locations, crms, rules, catalogue: store.catalogue.data });
+      return { ...(await forEngine.withoutCatalogue()), catalogue: copy(store.catalogue.data) };
     },
     async update(change) {
       const main = store.main.data;

@@ -389,3 +389,18 @@ export interface CrmLedgerReader {
    */
   addedKeys(crm: string): Promise<string[]>;
 }
+
+// ——— what the engine and the scheduler need (core/engine) ———
+// Additions to the interfaces above, like the API's block: the settings without the catalogue, read
+// on every job run and every scheduler tick (which shops and CRMs there are, their intervals).
+
+/** Everything `SettingsReader.get` gives but the catalogue. */
+export type SettingsWithoutCatalogue = Omit<SettingsSnapshot, 'catalogue'>;
+
+export interface SettingsReader {
+  /**
+   * `get()` without the catalogue: its aliases, kits and unlinked SKUs can run to 100,000 rows, and
+   * the engine and the scheduler, which read the shops and CRMs on every run and tick, never need them.
+   */
+  withoutCatalogue(): Promise<SettingsWithoutCatalogue>;
+}

@@ -3,9 +3,10 @@
  * update replaces the lists it is given: rows no longer listed are deleted, the rest upserted by
  * name, so a shop's sealed keys in its row survive a change of its settings.
  */
-import { emptyCatalogue, Settings, type CatalogueData, type CrmConnection, type Location, type Rule, type Shop } from '../../../model';
+import { emptyCatalogue, type CatalogueData } from '../../../model';
 import type { SettingsReader, SettingsSnapshot, SettingsWriter } from '../../repositories';
-import { iso, type Db, type Tables } from './db';
+import type { Db, Tables } from './db';
+import { postgresSettingsForEngine, settingsWithoutCatalogue } from './engine';
 
 export function postgresSettings(db: Db, t: Tables): SettingsReader & SettingsWriter {
   /** Replaces a named list: deletes the names not given, upserts the rest with their position. */
@@ -15,23 +16,12 @@ export function postgresSettings(db: Db, t: Tables): SettingsReader & SettingsWr
   }
 
   return {
+    ...postgresSettingsForEngine(db, t),
     async get(): Promise<SettingsSnapshot> {
       // One after another: on a unit's connection, statements cannot overlap.
-      const settings = await db.query<{ settings: Settings }>(`select settings from ${t('app_settings')}`);
-      const shops = await db.query<{ settings: Shop }>(`select settings from ${t('shops')} order by position, name`);
-      const locations = await db.query<{ name: string; added_at: Date }>(`select name, added_at from ${t('locations')} order by position, name`);
-      const crms = await db.query<{ settings: CrmConnection }>(`select settings from ${t('crm_connections')} order by position, name`);
-      const rules = await db.query<{ rule: Rule }>(`select rule from ${t('rules')} order by position`);
+      const rest = await settingsWithoutCatalogue(db, t);
       const catalogue = await db.query<{ catalogue: CatalogueData }>(`select catalogue from ${t('catalogue')}`);
-      return {
-        // A database without settings yet reads as a new data folder does.
-        settings: settings.rows[0]?.settings ?? Settings.parse({}),
-        shops: shops.rows.map((r) => r.settings),
-        locations: locations.rows.map((r): Location => ({ name: r.name, addedAt: iso(r.added_at)! })),
-        crms: crms.rows.map((r) => r.settings),
-        rules: rules.rows.map((r) => r.rule),
-        catalogue: catalogue.rows[0]?.catalogue ?? emptyCatalogue(),
-      };
+      return { ...rest, catalogue: catalogue.rows[0]?.catalogue ?? emptyCatalogue() };
     },
     async update(change) {
       if (change.settings) {
