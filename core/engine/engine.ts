@@ -1,6 +1,5 @@
 import type { Credentials, Store } from '../store';
-import { jsonRepositories } from '../store/json-repositories';
-import type { Repositories } from '../store/repositories';
+import type { Repositories, SettingsWithoutCatalogue } from '../store/repositories';
 import type { Shop } from '../model';
 import type { ShopConnector } from '../platforms/types';
 import { describeFailure } from '../platforms/errors';
@@ -8,8 +7,8 @@ import type { JobContext, JobSummary } from '../jobs/context';
 import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs/orders';
 import { pushInventory, pushOperation } from '../jobs/inventory';
 import { pushOrderShipping, pushShipping, SHIPPING_KIND, shippingOperation } from '../jobs/shipping';
-import { clearError, recordError } from '../runtime/issues';
-import { computeHealth, type Health } from './health';
+import { clearErrorIn, recordErrorIn } from '../runtime/issues';
+import { computeHealth, type Health, type HealthInput } from './health';
 import { WorkQueue } from '../runtime/queue';
 import type { Clock } from '../runtime/clock';
 import type { EventBus } from '../runtime/events';
@@ -17,7 +16,7 @@ import { summary } from '../jobs/context';
 import { sweepCarts, cartsOperation } from '../jobs/carts';
 import { cartEvents, orderEvents } from '../jobs/crm-events';
 import { crmOperation, enqueueTagEvents, recordOrderForContact, runCrm } from '../jobs/crm';
-import type { CrmConnection } from '../model';
+import type { CrmConnection, Operation } from '../model';
 import type { CrmConnector } from '../platforms/crm-types';
 
 /** Builds a platform client. May load the platform module on first use (keeps CLI start-up light). */
@@ -31,28 +30,32 @@ export type JobName = (typeof JOB_ORDER)[number];
 /** A job that runs per shop or per CRM; later features register theirs (carts, crm). */
 export interface JobDefinition {
   name: JobName;
-  /** Names of the targets (shops or CRM connections) this job runs for, optionally only `only`. */
-  targets(store: Store, only?: string): string[];
+  /** Names of the targets (shops or CRM connections) this job runs for in `settings`, optionally only `only`. */
+  targets(settings: SettingsWithoutCatalogue, only?: string): string[];
   run(ctx: JobContext, target: string, options: { reconcile?: boolean }): Promise<JobSummary>;
 }
 
 export interface EngineOptions {
+  /** The store behind its interfaces: everything the engine reads and writes. One instance: the API context uses the engine's. */
+  repos: Repositories;
+  /**
+   * @deprecated The engine itself never reads it: it is only handed on, as `JobContext.store` and to
+   * the WorkQueue, to the jobs that still use the Store while they move onto `repos`. Goes with them.
+   */
   store: Store;
-  /** The repositories over `store`; built from it when not given. One instance: the API context uses the engine's. */
-  repos?: Repositories;
   clock: Clock;
   events: EventBus;
   connectorFactory: ShopConnectorFactory;
   crmConnectorFactory: CrmConnectorFactory;
 }
 
-function shopNamed(store: Store, name: string): Shop {
-  const shop = store.main.data.shops.find((s) => s.name === name);
+function shopIn(settings: SettingsWithoutCatalogue, name: string): Shop {
+  const shop = settings.shops.find((s) => s.name === name);
   if (!shop) throw new Error(`There is no shop called "${name}".`);
   return shop;
 }
 
-const shopTargets = (store: Store, only?: string) => store.main.data.shops.filter((s) => !only || s.name === only).map((s) => s.name);
+const shopTargets = (settings: SettingsWithoutCatalogue, only?: string) => settings.shops.filter((s) => !only || s.name === only).map((s) => s.name);
 /** Two runs of one job for one target in the same pass, reported as one. */
 function merged(earlier: JobSummary | undefined, later: JobSummary): JobSummary {
   if (!earlier) return later;
@@ -62,7 +65,10 @@ function merged(earlier: JobSummary | undefined, later: JobSummary): JobSummary 
 }
 
 /** `--shop` limits a pass to one shop: CRM work is not tied to a shop, so it runs only in unfiltered passes. */
-const crmTargets = (store: Store, only?: string) => (only ? [] : store.main.data.crms.map((c) => c.name));
+const crmTargets = (settings: SettingsWithoutCatalogue, only?: string) => (only ? [] : settings.crms.map((c) => c.name));
+
+/** What health is computed from besides the running jobs and `paused`, as last read through the repositories. */
+type HealthFacts = Pick<HealthInput, 'shops' | 'crms' | 'errors'>;
 
 /**
  * The engine: runs jobs for shops and CRMs, one run per job and target at a time, and re-runs
@@ -82,10 +88,21 @@ export class Engine {
   paused = false;
   /** Aborted by `stop()`: jobs end between requests, saving where they are. */
   private readonly stopping = new AbortController();
+  /**
+   * What the state word (`stateEvent`, `overallState`) is computed from, so the event bus and the
+   * tray get it synchronously: read when the engine is made, after each job run and retry, on every
+   * settings or issues change, and by every `health()`. Empty until the first read lands.
+   */
+  private healthFacts: HealthFacts = { shops: [], crms: [], errors: [] };
+  /** Reads of the facts started and the latest one kept: a slower, older read never replaces a newer one. */
+  private healthReadsStarted = 0;
+  private healthReadKept = 0;
+  /** The first read of the health facts (the host waits for it before anyone asks for the state word). */
+  readonly ready: Promise<void>;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock, events } = options;
-    this.repos = options.repos ?? jsonRepositories(store);
+    this.repos = options.repos;
     this.queue = new WorkQueue(store, clock, this.repos);
     this.jobs = {
       repos: this.repos,
@@ -98,15 +115,15 @@ export class Engine {
       hooks: {},
       shop: (shop) => this.connectorFor(shop),
     };
-    this.define({ name: 'orders', targets: shopTargets, run: (ctx, t) => pullOrders(ctx, shopNamed(store, t)) });
-    this.define({ name: 'inventory', targets: shopTargets, run: (ctx, t, o) => pushInventory(ctx, shopNamed(store, t), o) });
-    this.define({ name: 'shipping', targets: shopTargets, run: (ctx, t) => pushShipping(ctx, shopNamed(store, t)) });
-    this.define({ name: 'carts', targets: shopTargets, run: (ctx, t) => sweepCarts(ctx, shopNamed(store, t)) });
+    this.define({ name: 'orders', targets: shopTargets, run: async (ctx, t) => pullOrders(ctx, await this.shopNamed(t)) });
+    this.define({ name: 'inventory', targets: shopTargets, run: async (ctx, t, o) => pushInventory(ctx, await this.shopNamed(t), o) });
+    this.define({ name: 'shipping', targets: shopTargets, run: async (ctx, t) => pushShipping(ctx, await this.shopNamed(t)) });
+    this.define({ name: 'carts', targets: shopTargets, run: async (ctx, t) => sweepCarts(ctx, await this.shopNamed(t)) });
     this.define({
       name: 'crm',
       targets: crmTargets,
       run: async (ctx, t) => {
-        const crm = store.main.data.crms.find((c) => c.name === t);
+        const crm = (await this.repos.settings.withoutCatalogue()).crms.find((c) => c.name === t);
         if (!crm) throw new Error(`There is no CRM connection called "${t}".`);
         return runCrm(ctx, crm, await this.crmConnectorFor(crm));
       },
@@ -121,6 +138,39 @@ export class Engine {
     };
     this.retryHandlers.set(crmOperation('').kind, async (args) => void (await this.run('crm', String(args.crm))));
     this.retryHandlers.set(cartsOperation('').kind, async (args) => void (await this.run('carts', String(args.shop))));
+    // The state word follows what the merchant changes (a shop added, an error dismissed) as well as the jobs.
+    events.on('changed', ({ area }) => {
+      if (area === 'settings' || area === 'issues') void this.readHealthFacts().catch(() => undefined);
+    });
+    this.ready = this.readHealthFacts().then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** The shop's settings as stored now (a copy), for one job run. */
+  private async shopNamed(name: string): Promise<Shop> {
+    return shopIn(await this.repos.settings.withoutCatalogue(), name);
+  }
+
+  /**
+   * Reads what health needs through the repositories: the settings once, each shop's and CRM's
+   * marker, and the open errors (dismissed ones count for nothing). Keeps it for the state word
+   * unless a read started later has already been kept.
+   */
+  private async readHealthFacts(): Promise<HealthFacts> {
+    const started = ++this.healthReadsStarted;
+    const { shops, crms } = await this.repos.settings.withoutCatalogue();
+    const facts: HealthFacts = {
+      shops: await Promise.all(shops.map(async (s) => ({ name: s.name, lastRun: (await this.repos.cursors.of(s.name)).lastRun }))),
+      crms: await Promise.all(crms.map(async (c) => ({ name: c.name, lastSuccessAt: await this.repos.cursors.crmLastRun(c.name) }))),
+      errors: (await this.repos.issues.errors()).filter((e) => !e.dismissed),
+    };
+    if (started > this.healthReadKept) {
+      this.healthReadKept = started;
+      this.healthFacts = facts;
+    }
+    return facts;
   }
 
   private readonly crmConnectors = new Map<string, { key: string; connector: CrmConnector }>();
@@ -130,7 +180,7 @@ export class Engine {
     const key = JSON.stringify(crm);
     const cached = this.crmConnectors.get(crm.name);
     if (cached?.key === key) return cached.connector;
-    const credentials = await this.options.store.secrets.get(crm.secretRef);
+    const credentials = await this.repos.secrets.get(crm.secretRef);
     if (!credentials) throw new Error(`The API key of CRM "${crm.name}" is missing from the secret store; add the CRM again.`);
     const connector = await this.options.crmConnectorFactory(crm, credentials);
     this.crmConnectors.set(crm.name, { key, connector });
@@ -141,6 +191,10 @@ export class Engine {
     this.definitions.set(definition.name, definition);
   }
 
+  /**
+   * @deprecated Nothing in core/engine uses it: read and write through `repos`. Kept while jobs and
+   * callers outside core/engine still reach the Store through it; goes with EngineOptions.store.
+   */
   get store(): Store {
     return this.options.store;
   }
@@ -150,7 +204,7 @@ export class Engine {
     const key = JSON.stringify(shop);
     const cached = this.connectors.get(shop.name);
     if (cached?.key === key) return cached.connector;
-    const credentials = await this.options.store.secrets.get(shop.secretRef);
+    const credentials = await this.repos.secrets.get(shop.secretRef);
     if (!credentials) throw new Error(`The credentials of shop "${shop.name}" are missing from the secret store; add the shop again.`);
     const connector = await this.options.connectorFactory(shop, credentials);
     this.connectors.set(shop.name, { key, connector });
@@ -208,7 +262,9 @@ export class Engine {
         events.emit('job', { job, target, state: s.errors ? 'failed' : 'done', message: s.stopped });
         return s;
       })
-      .finally(() => {
+      .finally(async () => {
+        // The run's markers and errors are in the state word it announces; it is still running until then.
+        await this.readHealthFacts().catch(() => undefined);
         this.running.delete(key);
         events.emit('state', this.stateEvent());
       });
@@ -217,27 +273,27 @@ export class Engine {
     return promise;
   }
 
-  /** Health of every shop and CRM from what the store and this engine know now. */
-  health(): Health {
-    const main = this.options.store.main.data;
-    return computeHealth({
-      shops: main.shops.map((s) => ({ name: s.name, lastRun: this.options.store.cursors.of(s.name).lastRun })),
-      crms: main.crms.map((c) => ({ name: c.name, lastSuccessAt: this.options.store.cursors.crmLastRun(c.name) })),
-      errors: this.options.store.issues.data.errors,
-      running: this.runningJobs,
-      paused: this.paused,
-    });
+  /** Health of every shop and CRM, read now through the repositories (what `status` shows), with this engine's running jobs. */
+  async health(): Promise<Health> {
+    return this.healthFrom(await this.readHealthFacts());
+  }
+
+  private healthFrom(facts: HealthFacts): Health {
+    return computeHealth({ ...facts, running: this.runningJobs, paused: this.paused });
   }
 
   /** The engine's `state` event: its word, whether it is paused, and the health's reason. */
   stateEvent(): { state: 'ok' | 'syncing' | 'errors' | 'paused'; paused: boolean; reason: string } {
-    return { state: this.overallState(), paused: this.paused, reason: this.health().reason };
+    const health = this.healthFrom(this.healthFacts);
+    return { state: stateWord(health), paused: this.paused, reason: health.reason };
   }
 
-  /** The tray's word for the engine, from the same health every front end shows (attention outranks paused and syncing). */
+  /**
+   * The tray's word for the engine, from the same health every front end shows (attention outranks
+   * paused and syncing). Synchronous, from the facts last read (see `healthFacts`); `health()` reads them anew.
+   */
   overallState(): 'ok' | 'syncing' | 'errors' | 'paused' {
-    const { overall } = this.health();
-    return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
+    return stateWord(this.healthFrom(this.healthFacts));
   }
 
   /**
@@ -247,7 +303,7 @@ export class Engine {
    * same pass (one clear error, no retry storm).
    */
   async syncOnce(options: { job?: JobName; shop?: string; reconcile?: boolean } = {}): Promise<JobSummary[]> {
-    const store = this.options.store;
+    const settings = await this.repos.settings.withoutCatalogue();
     const wanted = JOB_ORDER.filter((job) => (!options.job || options.job === job) && this.definitions.has(job));
     const results = new Map<string, JobSummary>();
     const runInto = async (job: JobName, target: string) => {
@@ -260,7 +316,7 @@ export class Engine {
     const pushedAfter = new Map<string, number>();
     const shopJobs = wanted.filter((job) => job !== 'crm');
     await Promise.all(
-      this.definitions.get('orders')!.targets(store, options.shop).map(async (shop) => {
+      this.definitions.get('orders')!.targets(settings, options.shop).map(async (shop) => {
         for (const job of shopJobs) {
           if (job === 'inventory') pushedAfter.set(shop, ordersChanges);
           const s = await runInto(job, shop);
@@ -271,60 +327,69 @@ export class Engine {
     );
     const stale = [...pushedAfter].filter(([, seen]) => seen < ordersChanges).map(([shop]) => shop);
     await Promise.all(stale.map((shop) => runInto('inventory', shop)));
-    if (wanted.includes('crm')) await Promise.all(this.definitions.get('crm')!.targets(store, options.shop).map((crm) => runInto('crm', crm)));
+    if (wanted.includes('crm')) await Promise.all(this.definitions.get('crm')!.targets(settings, options.shop).map((crm) => runInto('crm', crm)));
     const order = (s: JobSummary) => JOB_ORDER.indexOf(s.job);
     return [...results.values()].sort((a, b) => order(a) - order(b));
   }
 
   /** Re-runs exactly the operation of an error entry. Returns whether the error is now resolved. */
   async retryError(id: string): Promise<{ resolved: boolean; message?: string }> {
-    const store = this.options.store;
-    const entry = store.issues.data.errors.find((e) => e.id === id);
+    const errorNamed = async () => (await this.repos.issues.errors()).find((e) => e.id === id);
+    const entry = await errorNamed();
     if (!entry) throw new Error(`There is no error with id "${id}".`);
     const { kind, args } = entry.operation;
     const shopName = String(args.shop ?? '');
-    const stillFailing = () => store.issues.data.errors.find((e) => e.id === id);
     if (kind === pullOperation(shopName).kind) await this.run('orders', shopName);
     else if (kind === pushOperation(shopName).kind) await this.run('inventory', shopName, { reconcile: true });
-    else if (kind === importOperation(shopName, '').kind) await this.reimportOrder(shopNamed(store, shopName), String(args.remoteId));
-    else if (kind === SHIPPING_KIND) await this.retryShipping(shopNamed(store, shopName), String(args.order));
+    else if (kind === importOperation(shopName, '').kind) await this.reimportOrder(await this.shopNamed(shopName), String(args.remoteId));
+    else if (kind === SHIPPING_KIND) await this.retryShipping(await this.shopNamed(shopName), String(args.order));
     else if (this.retryHandlers.has(kind)) await this.retryHandlers.get(kind)!(entry.operation.args);
     else throw new Error(`Backroom does not know how to retry "${kind}".`);
-    const left = stillFailing();
-    await store.issues.save();
+    // Every outcome above was written in its own unit: what is left is what is stored.
+    const left = await errorNamed();
+    await this.readHealthFacts().catch(() => undefined);
     this.options.events.emit('changed', { area: 'issues' });
     return left ? { resolved: false, message: left.message } : { resolved: true };
   }
 
 
   private async reimportOrder(shop: Shop, remoteId: string): Promise<void> {
-    const store = this.options.store;
     const operation = importOperation(shop.name, remoteId);
     try {
       const connector = await this.connectorFor(shop);
       const remote = await connector.getOrder(remoteId);
       const s = summary('orders', shop.name);
       await ingestOrder(this.jobs, shop, remote, { skippedByStatus: new Map() }, s);
-      clearError(store, operation);
-      // The order and its count were written by ingestOrder's unit; this writes the cleared error.
-      await store.checkpoint();
+      // The order and its count were written by ingestOrder's unit; this one clears the error after it.
+      await this.repos.write((w) => clearErrorIn(w.issues, operation));
     } catch (error) {
-      const source = { kind: 'shop' as const, name: shop.name };
-      recordError(store, this.options.clock.now(), { source, operation, object: `order #${remoteId} on ${shop.name}`, message: describeFailure(error, source) });
+      await this.recordFailure(shop, operation, `order #${remoteId} on ${shop.name}`, error);
     }
   }
 
+  /** A retry failed again: its error entry, brought up to date, in a unit of its own. */
+  private async recordFailure(shop: Shop, operation: Operation, object: string, error: unknown): Promise<void> {
+    const source = { kind: 'shop' as const, name: shop.name };
+    const now = this.options.clock.now();
+    await this.repos.write((w) => recordErrorIn(w.issues, now, { source, operation, object, message: describeFailure(error, source) }));
+  }
+
   private async retryShipping(shop: Shop, orderNumber: string): Promise<void> {
-    const store = this.options.store;
     const operation = shippingOperation(shop.name, orderNumber);
     try {
       await pushOrderShipping(this.jobs, shop, orderNumber);
-      clearError(store, operation);
       this.queue.remove(SHIPPING_KIND, orderNumber);
+      // The queue item goes first: a crash between leaves the error, which a retry clears, never a queued push without it.
       await this.queue.save();
+      await this.repos.write((w) => clearErrorIn(w.issues, operation));
     } catch (error) {
-      const source = { kind: 'shop' as const, name: shop.name };
-      recordError(store, this.options.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message: describeFailure(error, source) });
+      await this.recordFailure(shop, operation, `shipping of order ${orderNumber}`, error);
     }
   }
+}
+
+/** The tray's word for a health: attention shows as errors, not yet synced as ok. */
+function stateWord(health: Health): 'ok' | 'syncing' | 'errors' | 'paused' {
+  const { overall } = health;
+  return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
 }

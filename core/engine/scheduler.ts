@@ -2,6 +2,7 @@ import type { Clock } from '../runtime/clock';
 import type { Engine, JobName } from './engine';
 import type { EventBus } from '../runtime/events';
 import type { JobSummary } from '../jobs/context';
+import type { SettingsWithoutCatalogue } from '../store/repositories';
 
 /** Whether an order pull changed anything that holds or releases stock. */
 function changesStock(pulled: JobSummary): boolean {
@@ -29,20 +30,29 @@ export class Scheduler {
   /** When each planned run that has not started yet was first planned, so re-planning keeps its countdown instead of starting it over. */
   private readonly firstPlanned = new Map<string, number>();
   private offEvents: (() => void)[] = [];
+  /** Plans asked for and the latest applied: a plan read before a later one never replaces it. */
+  private plansAsked = 0;
+  private planApplied = 0;
   /** How often each CRM's queue is worked through when nothing else triggers it. */
   static readonly CRM_EVERY_MS = 60_000;
 
   constructor(private readonly engine: Engine, private readonly clock: Clock, private readonly events: EventBus, private readonly debounceMs: () => number) {}
 
-  start(): void {
+  /** Plans every timer from the settings as stored now; resolves once they are planned. */
+  async start(): Promise<void> {
     this.stopped = false;
-    this.schedule();
     this.offEvents.push(
       this.events.on('changed', ({ area }) => {
-        if (area === 'settings') this.schedule();
+        if (area === 'settings') void this.schedule().catch((error: Error) => this.events.emit('job', { job: 'schedule', target: '', state: 'failed', message: error.message }));
         if (area === 'stock') this.stockChanged();
       }),
     );
+    await this.schedule();
+  }
+
+  /** What every tick needs: the shops, the CRMs and the settings, read once through the repositories. */
+  private read(): Promise<SettingsWithoutCatalogue> {
+    return this.engine.repos.settings.withoutCatalogue();
   }
 
   async stop(): Promise<void> {
@@ -64,28 +74,36 @@ export class Scheduler {
     this.debounce = null;
   }
 
-  /** (Re)plans every timer from the current settings, with a first run straight away. */
-  schedule(): void {
+  /**
+   * (Re)plans every timer from the settings as stored now, with a first run straight away. The timers
+   * planned before stay until the read is in, and are then replaced all at once.
+   */
+  async schedule(): Promise<void> {
     if (this.stopped) return;
+    const asked = ++this.plansAsked;
+    const { shops, crms, settings } = await this.read();
+    if (this.stopped || asked < this.planApplied) return;
+    this.planApplied = asked;
     this.clear();
-    for (const shop of this.engine.store.main.data.shops) {
+    for (const shop of shops) {
       this.every('orders', shop.name, shop.intervals.ordersSeconds * 1000, async () => {
+        // Read before the pull, so the pushes follow it at once (nothing to wait for between the runs).
+        const now = await this.read();
         const pulled = await this.engine.run('orders', shop.name);
         // Orders this shop imported (or saw cancelled, refunded, edited) hold or release stock that
         // every other shop may be offering too: push to all of them now, not at their own next poll.
-        const pushTo = changesStock(pulled) ? this.engine.store.main.data.shops.map((s) => s.name) : [shop.name];
+        const pushTo = changesStock(pulled) ? now.shops.map((s) => s.name) : [shop.name];
         await Promise.all(pushTo.map((name) => this.engine.run('inventory', name)));
         await this.engine.run('shipping', shop.name);
         // New orders may have queued CRM work: send it now rather than at the next CRM tick.
-        for (const crm of this.engine.store.main.data.crms) await this.engine.run('crm', crm.name);
+        for (const crm of now.crms) await this.engine.run('crm', crm.name);
       });
       this.every('reconcile', shop.name, shop.intervals.reconcileSeconds * 1000, () => this.engine.run('inventory', shop.name, { reconcile: true }), shop.intervals.reconcileSeconds * 1000);
     }
-    const { carts } = this.engine.store.main.data.settings;
-    for (const shop of this.engine.store.main.data.shops) {
-      this.every('carts', shop.name, carts.sweepMinutes * 60_000, () => this.engine.run('carts', shop.name));
+    for (const shop of shops) {
+      this.every('carts', shop.name, settings.carts.sweepMinutes * 60_000, () => this.engine.run('carts', shop.name));
     }
-    for (const crm of this.engine.store.main.data.crms) {
+    for (const crm of crms) {
       this.every('crm', crm.name, Scheduler.CRM_EVERY_MS, () => this.engine.run('crm', crm.name));
     }
   }
@@ -123,9 +141,9 @@ export class Scheduler {
     this.debounce = this.clock.setTimer(this.debounceMs(), () => {
       this.debounce = null;
       if (this.engine.paused) return;
-      for (const shop of this.engine.store.main.data.shops) {
-        void this.engine.run('inventory', shop.name).then(() => this.engine.run('shipping', shop.name));
-      }
+      void this.read().then(({ shops }) => {
+        for (const shop of shops) void this.engine.run('inventory', shop.name).then(() => this.engine.run('shipping', shop.name));
+      }, (error: Error) => this.events.emit('job', { job: 'inventory', target: '', state: 'failed', message: error.message }));
     });
   }
 }

@@ -9,7 +9,9 @@ import { connectSocket, EngineUnavailableError, prepareEndpoint, serveSocket } f
 import { DataDirLockedError, FILES, openStore, scheduleDailyBackups, readOwnerInfo, tryLockDataDir, writeFileAtomic, type LockOptions, type OwnerInfo, type SecretStore, type Store } from '../store';
 import { clampStoredSettings } from '../model';
 import { systemClock, type Clock } from '../runtime/clock';
-import { raiseAlert } from '../runtime/issues';
+import { raiseAlertIn } from '../runtime/issues';
+import { jsonRepositories } from '../store/json-repositories';
+import type { Repositories } from '../store/repositories';
 import { Engine, type CrmConnectorFactory, type ShopConnectorFactory } from '../engine/engine';
 import { EventBus } from '../runtime/events';
 import { Scheduler } from '../engine/scheduler';
@@ -56,15 +58,19 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now().toISOString();
   let store: Store;
+  let repos: Repositories;
   try {
+    // The folder's own work (the daily backup, the order recount) is the Store's; everything else goes through `repos`.
     store = await openStore(dataDir, { backupDay: options.serve ? startedAt.slice(0, 10) : undefined, secrets: options.secrets, recountOrders: options.serve });
-    await repairStoredSettings(store, clock);
+    repos = jsonRepositories(store);
+    await repairStoredSettings(repos, clock);
   } catch (error) {
     await release();
     throw error;
   }
   const events = new EventBus();
   const engine = new Engine({
+    repos,
     store,
     clock,
     events,
@@ -74,6 +80,8 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   // The queue's unreadable items are in the error list before anything reads it (a failure to write
   // them loses nothing: they are named again at the next open).
   await engine.queue.reported.catch(() => undefined);
+  // The state word is computed from what the engine last read: read before any front end asks.
+  await engine.ready;
   const ctx: ApiContext = {
     // The engine's own instance: units run one at a time per instance, so the API writes through the one the jobs use.
     repos: engine.repos,
@@ -114,7 +122,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
         log.info('engine stopped; everything saved');
       });
     }
-    ctx.scheduler?.start();
+    await ctx.scheduler?.start();
   } catch (error) {
     await server?.close();
     await charts?.stop();
@@ -146,19 +154,23 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
  * into range, each with an alert saying what was changed, so the engine never runs on a value it
  * cannot honour and the merchant's data still opens.
  */
-async function repairStoredSettings(store: Store, clock: Clock): Promise<void> {
-  const changed = clampStoredSettings(store.main.data);
+async function repairStoredSettings(repos: Repositories, clock: Clock): Promise<void> {
+  // A copy: clamped here, then written with its alerts in one unit.
+  const { settings, shops } = await repos.settings.withoutCatalogue();
+  const changed = clampStoredSettings({ settings, shops });
   if (changed.length === 0) return;
-  for (const c of changed) {
-    raiseAlert(store, clock.now(), {
-      key: `setting-clamped:${c.where}:${c.label}`,
-      source: { kind: 'backroom', name: 'settings' },
-      kind: 'other',
-      message: `${c.label} of ${c.where} was ${c.from} ${c.unit}, outside its allowed range; Backroom now uses ${c.to} ${c.unit}. Change it in the settings if you want another value in range.`,
-    });
-  }
-  await store.main.save();
-  await store.issues.save();
+  const now = clock.now();
+  await repos.write(async (w) => {
+    await w.settings.update({ settings, shops });
+    for (const c of changed) {
+      await raiseAlertIn(w.issues, now, {
+        key: `setting-clamped:${c.where}:${c.label}`,
+        source: { kind: 'backroom', name: 'settings' },
+        kind: 'other',
+        message: `${c.label} of ${c.where} was ${c.from} ${c.unit}, outside its allowed range; Backroom now uses ${c.to} ${c.unit}. Change it in the settings if you want another value in range.`,
+      });
+    }
+  });
 }
 
 async function writeOwnerInfo(dataDir: string, info: OwnerInfo): Promise<void> {

@@ -13,6 +13,7 @@ export interface JobContext {
    * time, in call order). Jobs move onto it one by one; `store` goes once none is left on it.
    */
   repos: Repositories;
+  /** @deprecated Read and write through `repos`; kept only for the jobs not yet moved onto it (the engine no longer uses it). */
   store: Store;
   clock: Clock;
   events: EventBus;

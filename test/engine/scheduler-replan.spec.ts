@@ -19,7 +19,7 @@ describe('re-planning after a settings change', () => {
     world = await openWorld({ clock, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime() } }] });
     const { Scheduler } = await import('../../core/engine/scheduler');
     const scheduler = new Scheduler(world.host.ctx.engine, clock, world.host.ctx.events, () => 2000);
-    scheduler.start();
+    await scheduler.start();
     try {
       const reconcileAt = () => scheduler.nextRuns.find((n) => n.job === 'reconcile')!.at;
       expect(reconcileAt()).toBe('2026-02-02T09:00:00.000Z');

@@ -21,7 +21,7 @@ describe('the scheduler, on a fake clock', () => {
     await api.call('shop.add', { platform: 'woocommerce', name: 'Main', url: shop.url, key: shop.credentials.key, secret: shop.credentials.secret, location: 'WH', pollSeconds: 60 });
     const { Scheduler } = await import('../../core/engine/scheduler');
     const scheduler = new Scheduler(world.host.ctx.engine, clock, world.host.ctx.events, () => 2000);
-    scheduler.start();
+    await scheduler.start();
     try {
       // Order pulls only (the cart sweep reads checkout-draft/pending orders too).
       const orderReads = () => shop.log.filter((r) => /\/orders(\?|$)/.test(r.path) && !/checkout-draft/.test(decodeURIComponent(r.path))).length;

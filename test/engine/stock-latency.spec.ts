@@ -30,7 +30,7 @@ describe('a sale on one shop reaches the other shops', () => {
     const sku = [...floor.state.products.values()].find((p) => p.type === 'simple' && p.manageStock)!.sku;
     await api.call('stock.set', { sku, quantity: 10, location: 'WH' });
     scheduler = new Scheduler(world.host.ctx.engine, clock, world.host.ctx.events, () => world!.host.store.main.data.settings.stockPushDebounceMs);
-    scheduler.start();
+    await scheduler.start();
     await clock.advance(0);
     await settle(world);
     await clock.advance(5_000); // the debounced push after the stock edit
@@ -59,7 +59,7 @@ describe('the order poll keeps its period', () => {
     world = await openWorld({ clock, factory, shops: [{ name: 'Main', sandbox: { now: () => clock.now().getTime(), seed: { products: 2 } } }] });
     await world.host.client.call('shop.update', { name: 'Main', ordersSeconds: 60 });
     scheduler = new Scheduler(world.host.ctx.engine, clock, world.host.ctx.events, () => 2000);
-    scheduler.start();
+    await scheduler.start();
     await clock.advance(0);
     await settle(world);
     gate = new Promise((resolve) => (release = resolve));

@@ -81,7 +81,7 @@ describe('one shop that never answers delays only itself', () => {
         return !!next && Date.parse(next.at) > afterMs && !engine.runningJobs.some((j) => j.endsWith(':Healthy'));
       }, 45_000, 'the healthy shop to finish its pull and plan the next one');
     try {
-      scheduler.start();
+      await scheduler.start();
       await clock.advance(0);
       await healthyPlannedAfter(clock.now().getTime());
       const remote = healthy.addOrder({ status: 'processing' });

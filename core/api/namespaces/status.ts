@@ -36,7 +36,7 @@ export const status = namespace(contract, {
       repos.issues.errors(),
       repos.issues.alerts(),
     ]);
-    const health = ctx.engine.health();
+    const health = await ctx.engine.health();
     return {
       dataDir: repos.where,
       via: ctx.via,
