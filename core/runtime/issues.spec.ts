@@ -4,7 +4,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../model';
 import type { Store } from '../store';
-import { dismissAlertGroup, forgetIssuesOf, groupAlerts } from './issues';
+import type { IssueReader, IssueWriter } from '../store/repositories';
+import { forgetIssuesIn } from '../api/forget-issues';
+import { dismissAlertGroup, groupAlerts } from './issues';
 
 const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }).map((t) => new Date(t).toISOString());
 const alert = fc.record({
@@ -58,13 +60,22 @@ describe('groupAlerts', () => {
     expect(groups[0]!.newest.id).toBe('u60');
   });
 
-  it('forgets the errors and alerts of a removed shop only', () => {
+  it('forgets the errors and alerts of a removed shop only', async () => {
     const at = '2026-03-01T10:00:00.000Z';
-    const store = storeWith([
+    let alerts: Alert[] = [
       { id: 'a', key: 'unknown-sku:Gone:X', source: { kind: 'shop', name: 'Gone' }, kind: 'unknown-sku', message: 'x', count: 1, firstAt: at, lastAt: at, dismissed: false },
       { id: 'b', key: 'unknown-sku:Kept:X', source: { kind: 'shop', name: 'Kept' }, kind: 'unknown-sku', message: 'x', count: 1, firstAt: at, lastAt: at, dismissed: false },
-    ]);
-    forgetIssuesOf(store, { kind: 'shop', name: 'Gone' });
-    expect(store.issues.data.alerts.map((a) => a.id)).toEqual(['b']);
+    ];
+    // The issue log of one unit, in memory: only the alerts matter here.
+    const issues: IssueReader & IssueWriter = {
+      errors: async () => [],
+      alerts: async () => alerts.map((a) => ({ ...a })),
+      putError: async () => undefined,
+      removeError: async () => undefined,
+      putAlert: async (alert) => void (alerts = [...alerts.filter((a) => a.key !== alert.key), alert]),
+      removeAlert: async (key) => void (alerts = alerts.filter((a) => a.key !== key)),
+    };
+    await forgetIssuesIn(issues, { kind: 'shop', name: 'Gone' });
+    expect(alerts.map((a) => a.id)).toEqual(['b']);
   });
 });

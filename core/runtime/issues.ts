@@ -31,6 +31,7 @@ function errorAfter(existing: ErrorEntry | undefined, now: Date, input: ErrorInp
  * Records a failure after retries (SPEC "Errors and alerts"). The same operation failing again
  * updates its entry (attempts, time, message) and brings it back if it had been dismissed.
  * Changes `store.issues` in memory; the caller saves.
+ * @deprecated Use `recordErrorIn` in a unit. Kept only while the work queue (runtime/queue.ts) still calls it.
  */
 export function recordError(store: Store, now: Date, input: ErrorInput): ErrorEntry {
   const key = operationKey(input.operation);
@@ -49,15 +50,7 @@ export async function recordErrorIn(issues: IssueReader & IssueWriter, now: Date
   return entry;
 }
 
-/** An operation succeeded: its error, if any, clears itself. Returns true when one was removed. */
-export function clearError(store: Store, operation: Operation): boolean {
-  const key = operationKey(operation);
-  const before = store.issues.data.errors.length;
-  store.issues.data.errors = store.issues.data.errors.filter((e) => operationKey(e.operation) !== key);
-  return store.issues.data.errors.length !== before;
-}
-
-/** `clearError` through the issue repository, inside the caller's unit. */
+/** An operation succeeded: its error, if any, clears itself, inside the caller's unit. Returns true when one was removed. */
 export async function clearErrorIn(issues: IssueReader & IssueWriter, operation: Operation): Promise<boolean> {
   const key = operationKey(operation);
   const gone = (await issues.errors()).filter((e) => operationKey(e.operation) === key);
@@ -84,7 +77,10 @@ function alertAfter(existing: Alert | undefined, now: Date, input: AlertInput): 
   return { id: shortId(), key: input.key, source: input.source, kind: input.kind, message: input.message, count: input.count ?? 1, firstAt: at, lastAt: at, dismissed: false };
 }
 
-/** Raises an alert, or adds to the count of the same alert. A dismissed alert stays dismissed until its message changes. */
+/**
+ * Raises an alert, or adds to the count of the same alert. A dismissed alert stays dismissed until its message changes.
+ * @deprecated Use `raiseAlertIn` in a unit. Kept only while the Store forms of stock-changes.ts still call it.
+ */
 export function raiseAlert(store: Store, now: Date, input: AlertInput): Alert {
   const existing = store.issues.data.alerts.find((a) => a.key === input.key);
   const alert = alertAfter(existing, now, input);
@@ -201,11 +197,4 @@ export function dismissAlertGroup(store: Store, groupId: string): Alert[] {
   const members = store.issues.data.alerts.filter((a) => !a.dismissed && alertGroupId(a) === groupId);
   for (const a of members) a.dismissed = true;
   return members;
-}
-
-/** A shop or CRM was removed: its errors and alerts go with it (they could never be retried or resolved). */
-export function forgetIssuesOf(store: Store, source: Source): void {
-  const other = (i: { source: Source }) => !(i.source.kind === source.kind && i.source.name === source.name);
-  store.issues.data.errors = store.issues.data.errors.filter(other);
-  store.issues.data.alerts = store.issues.data.alerts.filter(other);
 }

@@ -59,7 +59,7 @@ export async function readErrorRows(db: Pick<pg.ClientBase, 'query'>, schema: st
   return rows.map((r) => ErrorEntry.parse(r.error_json));
 }
 
-/** The operation succeeded: its entry, if any, clears itself (as runtime/issues.ts clearError). True when one was removed. */
+/** The operation succeeded: its entry, if any, clears itself (as runtime/issues.ts clearErrorIn). True when one was removed. */
 export async function clearErrorRow(pool: pg.Pool, schema: string, source: Source, operation: Operation, keyOf: (op: Operation) => string): Promise<boolean> {
   const key = keyOf(operation);
   const { rows } = await pool.query<{ id: string; error_json: unknown }>(`select id, error_json from ${schema}.issue_errors where source_kind = $1 and source_name = $2`, [source.kind, source.name]);
