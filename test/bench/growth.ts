@@ -59,7 +59,7 @@ async function shopWithCatalogue(name: string, skus: number): Promise<WooSandbox
 
 function runHolder<T = GrowthResult>(holder: string, inputFile: string, ...args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', holder, inputFile, ...args], { cwd: ROOT, env: { ...process.env, BACKROOM_SECRETS: 'file' } });
+    const child = spawn(process.execPath, ['--max-old-space-size=8192', '--expose-gc', holder, inputFile, ...args], { cwd: ROOT, env: { ...process.env, BACKROOM_SECRETS: 'file' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -107,15 +107,16 @@ export const growthBench: Bench = {
         report({ label: `growth ${tag}: order update persisted`, value: r.orderUpdateMs, unit: 'ms', target: 50, note: 'median of 20' });
         report({ label: `growth ${tag}: engine cold start`, value: r.coldStartMs, unit: 'ms', decimals: 0, note: 'an everyday start: lock, store, order recount (the folder was opened once before)' });
         report({ label: `growth ${tag}: RSS after start / peak`, value: r.rssAfterStartMb, unit: 'MB', decimals: 0, note: `peak ${r.peakRssMb.toFixed(0)} MB` });
+        report({ label: `growth ${tag}: RSS after walking all order history`, value: r.walk.rssMb, unit: 'MB', decimals: 0, note: `after a GC; ${r.walk.orders.toLocaleString('en')} orders in ${r.walk.months} months, ${r.walk.heldMonths} months held after, heap ${r.walk.heapMb.toFixed(0)} MB; peak so far ${r.walk.peakRssMb.toFixed(0)} MB` });
         // Each shop: one order page and one checkout page (the cart sweep); nothing pushed.
         report({ label: `growth ${tag}: idle-cycle requests`, value: r.idleRequests, unit: 'req', decimals: 0, target: 2 * config.shops + 1, note: `target ${2 * config.shops}: an order page and a checkout page per shop` });
-        rows.push(`| ${config.dimension} | ${tag} | ${r.stockSetMs.toFixed(1)} | ${r.orderUpdateMs.toFixed(1)} | ${r.coldStartMs.toFixed(0)} | ${r.rssAfterStartMb.toFixed(0)} / ${r.peakRssMb.toFixed(0)} | ${r.idleRequests} |`);
+        rows.push(`| ${config.dimension} | ${tag} | ${r.stockSetMs.toFixed(1)} | ${r.orderUpdateMs.toFixed(1)} | ${r.coldStartMs.toFixed(0)} | ${r.rssAfterStartMb.toFixed(0)} / ${r.walk.rssMb.toFixed(0)} / ${r.peakRssMb.toFixed(0)} | ${r.idleRequests} |`);
       } finally {
         await Promise.all(shops.map((s) => s.close()));
         await rm(root, { recursive: true, force: true });
       }
     }
-    log('| grows with | data | stock edit ms | order update ms | cold start ms | RSS start / peak MB | idle requests |');
+    log('| grows with | data | stock edit ms | order update ms | cold start ms | RSS start / after a history walk / peak MB | idle requests |');
     log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) log(row);
   },
