@@ -5,6 +5,7 @@
  * one checkpoint, which makes them durable and only then moves the markers.
  */
 import type { LedgerEntry } from '../model';
+import { copyRecord } from './copy';
 import type { CursorMove, ShopCursorMove } from './cursors';
 import { monthOf } from './order-book';
 import type {
@@ -37,7 +38,7 @@ import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-re
 import { jsonSettingsForEngine } from './json-repositories-engine';
 import type { Store } from './store';
 
-const copy = <T>(value: T): T => structuredClone(value);
+const copy = copyRecord;
 
 /** One shop's new orders in one month, counted as the unit's puts find them. */
 type NewOrders = Map<string, Map<string, number>>;

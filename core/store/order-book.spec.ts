@@ -122,6 +122,66 @@ describe('OrderBook month files', () => {
   });
 });
 
+describe('OrderBook months held in memory', () => {
+  const months = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
+  const inMonth = (month: string, id: string) => order(id, `${month}-15T12:00:00.000Z`);
+
+  /** A folder with one order in each of the twelve months of 2025, and a book just opened on it. */
+  async function yearOnDisk(kept: number): Promise<{ dir: string; book: OrderBook }> {
+    const dir = await tempDir();
+    const writer = new OrderBook(dir);
+    for (const [i, month] of months.entries()) await writer.stage(inMonth(month, String(i + 1)));
+    await writer.write(writer.seal());
+    return { dir, book: new OrderBook(dir, undefined, kept) };
+  }
+
+  it('keeps only the most recently used clean months when a reader walks every month', async () => {
+    const { book } = await yearOnDisk(2);
+    let seen = 0;
+    for await (const month of book.byMonth()) seen += month.length;
+    expect(seen).toBe(12);
+    // Newest month first: the two read last are the oldest.
+    expect(book.heldMonths()).toEqual(['2025-02', '2025-01']);
+    await book.get('Main shop', '12', '2025-12-15T12:00:00.000Z');
+    expect(book.heldMonths()).toEqual(['2025-01', '2025-12']);
+  });
+
+  it('never drops a month with staged orders: the next batch writes them, and readers see them meanwhile', async () => {
+    const { dir, book } = await yearOnDisk(1);
+    const changed = { ...inMonth('2025-03', '3'), status: 'completed' };
+    await book.stage(changed);
+    const added = inMonth('2025-03', '99');
+    await book.stage(added);
+    for await (const month of book.byMonthOldestFirst()) expect(month.length).toBeGreaterThan(0);
+    expect(book.heldMonths()).toContain('2025-03');
+    expect((await book.get('Main shop', '3', changed.createdAt))?.status).toBe('completed');
+    expect(await book.findByNumber('WO:99')).toEqual(added);
+    await book.write(book.seal());
+    const march = JSON.parse(await monthOnDisk(dir, '2025-03')) as OrdersMonth;
+    expect(march.orders['Main shop#3']?.status).toBe('completed');
+    expect(Object.keys(march.orders)).toEqual(['Main shop#3', 'Main shop#99']);
+  });
+
+  it('loses no change when many months are staged into at once and each opening drops others', async () => {
+    const { dir, book } = await yearOnDisk(0);
+    await Promise.all(months.map((month, i) => book.stage({ ...inMonth(month, String(i + 1)), status: 'completed' })));
+    await book.write(book.seal());
+    const again = new OrderBook(dir);
+    const statuses: string[] = [];
+    for await (const o of again.all()) statuses.push(o.status);
+    expect(statuses).toEqual(months.map(() => 'completed'));
+  });
+
+  it('reads a dropped month again from its file, with the orders put into it before', async () => {
+    const { book } = await yearOnDisk(1);
+    const put = { ...inMonth('2025-06', '6'), status: 'cancelled' };
+    await book.put(put);
+    for await (const month of book.byMonth()) void month;
+    expect(book.heldMonths()).not.toContain('2025-06');
+    expect(await book.get('Main shop', '6', put.createdAt)).toEqual(put);
+  });
+});
+
 describe('MonthText', () => {
   it('equals JSON.stringify for any mix of fields, reused pieces, replaced, changed and removed orders', () => {
     const text = new MonthText();

@@ -61,7 +61,9 @@ export class MonthText {
   private orders(orders: Record<string, Order | undefined>, parts: Buffer[]): void {
     parts.push(OPEN);
     let count = 0;
-    for (const [key, order] of Object.entries(orders)) {
+    // Keys, not entries: a save runs once per unit over every order of the month, and one pair array per order was most of its garbage.
+    for (const key of Object.keys(orders)) {
+      const order = orders[key];
       let piece = this.pieces.get(key);
       if (!piece || piece.order !== order) {
         const json = JSON.stringify(order) as string | undefined;
@@ -101,7 +103,17 @@ interface Partition {
    * They enter `doc.data` only through `write(sealed)`, after what they imply is on disk.
    */
   staged: Map<string, Staged>;
+  /** Saves of `doc` asked for by `put` and not settled yet: the month is not clean until they are. */
+  saving: number;
 }
+
+/**
+ * How many months no write is waiting for the order book keeps in memory, the most recently used:
+ * the month new orders land in and a few around it. Every other month is dropped and read again
+ * when next used — at 1,000,000 orders over two years a month is some 40,000 orders, and a pull or
+ * a list that walks history would otherwise keep every month it passed.
+ */
+export const CLEAN_MONTHS_KEPT = 3;
 
 /**
  * The orders one checkpoint writes: those staged when it began, before it saved the documents that
@@ -136,7 +148,16 @@ export class OrderBook {
   /** Months whose last write failed: written again with the next batch, whatever it holds. */
   private readonly unwritten = new Set<Partition>();
 
-  constructor(private readonly dir: string, private readonly onMigrate?: (path: string, from: number) => Promise<void>) {}
+  constructor(
+    private readonly dir: string,
+    private readonly onMigrate?: (path: string, from: number) => Promise<void>,
+    private readonly cleanMonthsKept = CLEAN_MONTHS_KEPT,
+  ) {}
+
+  /** The months held in memory now, least recently used first (what the bound keeps; for tests and benches). */
+  heldMonths(): string[] {
+    return [...this.months.keys()];
+  }
 
   async listMonths(): Promise<string[]> {
     let names: string[];
@@ -156,16 +177,55 @@ export class OrderBook {
     return [...months].sort();
   }
 
+  /**
+   * The month's partition, read on first use. A caller that changes it must take `live(month, p)`
+   * once its await resumes: other callers' reads may have dropped the month meanwhile.
+   */
   private async partition(month: string): Promise<Partition> {
     const known = this.months.get(month);
-    if (known) return known;
+    if (known) {
+      // Most recently used last: the map's order is what `dropClean` goes by.
+      this.months.delete(month);
+      this.months.set(month, known);
+      return known;
+    }
     const text = new MonthText();
     const spec = { ...ordersMonthSpec(month), serialize: (data: OrdersMonth) => text.serialize(data) };
     const { doc } = await JsonDocument.open(join(this.dir, `${month}.json`), spec, this.onMigrate);
     // Two callers may open the same month at once: both get the first copy, so no change lands in a discarded one.
-    const partition = this.months.get(month) ?? { doc, text, staged: new Map() };
+    const partition = this.months.get(month) ?? { doc, text, staged: new Map(), saving: 0 };
     this.months.set(month, partition);
+    this.dropClean(partition);
     return partition;
+  }
+
+  /**
+   * The partition to change for `month`, given the one an earlier `partition(month)` returned. If
+   * that one was dropped since, it was clean — the same as its file — so it is taken back, unless
+   * the month was read again meanwhile, and then the copy read again is the one that counts.
+   */
+  private live(month: string, p: Partition): Partition {
+    const current = this.months.get(month);
+    if (current) return current;
+    this.months.set(month, p);
+    return p;
+  }
+
+  /** Nothing of the month waits to be written: no staged order, no save running, no failed write. */
+  private isClean(p: Partition): boolean {
+    return p.staged.size === 0 && p.saving === 0 && !this.unwritten.has(p);
+  }
+
+  /** Drops the least recently used clean months beyond `cleanMonthsKept`; never `keep`, never one a write waits for. */
+  private dropClean(keep: Partition): void {
+    let clean = 0;
+    for (const p of this.months.values()) if (this.isClean(p)) clean++;
+    for (const [month, p] of this.months) {
+      if (clean <= this.cleanMonthsKept) return;
+      if (p === keep || !this.isClean(p)) continue;
+      this.months.delete(month);
+      clean--;
+    }
   }
 
   /** A month's orders as readers see them: the document's, with the staged ones over them. */
@@ -191,7 +251,8 @@ export class OrderBook {
   }
 
   async get(shop: string, remoteId: string, createdAt: string): Promise<Order | undefined> {
-    const p = await this.partition(monthOf(createdAt));
+    const month = monthOf(createdAt);
+    const p = this.live(month, await this.partition(month));
     const key = orderKey({ shop, remoteId });
     return p.staged.get(key)?.order ?? p.doc.data.orders[key];
   }
@@ -199,17 +260,28 @@ export class OrderBook {
   /** Stores (inserts or replaces) an order; resolves when it is on disk. Implies nothing that must be on disk first. */
   async put(order: Order): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const p = await this.partition(monthOf(order.createdAt));
+    const month = monthOf(order.createdAt);
+    const p = this.live(month, await this.partition(month));
     this.apply(p, orderKey(order), { order, seq: ++this.seq });
-    this.byNumber?.set(order.number, monthOf(order.createdAt));
-    await p.doc.save();
+    this.byNumber?.set(order.number, month);
+    p.saving++;
+    try {
+      await p.doc.save();
+    } catch (error) {
+      // The order is in the month's data but not on disk: kept in memory and written with the next batch.
+      this.unwritten.add(p);
+      throw error;
+    } finally {
+      p.saving--;
+    }
   }
 
   /** Changes an order in memory (every reader sees it at once); the next checkpoint writes it. */
   async stage(order: Order): Promise<void> {
-    const p = await this.partition(monthOf(order.createdAt));
+    const month = monthOf(order.createdAt);
+    const p = this.live(month, await this.partition(month));
     p.staged.set(orderKey(order), { order, seq: ++this.seq });
-    this.byNumber?.set(order.number, monthOf(order.createdAt));
+    this.byNumber?.set(order.number, month);
   }
 
   /** Takes the orders staged so far for one checkpoint to write; orders staged later wait for the next. */
@@ -250,7 +322,7 @@ export class OrderBook {
     }
     const month = this.byNumber.get(number);
     if (!month) return undefined;
-    const p = await this.partition(month);
+    const p = this.live(month, await this.partition(month));
     for (const staged of p.staged.values()) if (staged.order.number === number) return staged.order;
     return Object.values(p.doc.data.orders).find((o) => o.number === number);
   }
