@@ -3,7 +3,7 @@ import { UnitErrors } from '../runtime/issues-repos';
 import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder, RemoteOrderResult } from '../platforms/types';
-import { noteOrderForCarts } from './carts';
+import { noteOrderForCartsIn } from './carts';
 import { applyCommitment, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { bookRestocks } from './refund-restock';
@@ -194,6 +194,8 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   const start = pullStart(saved);
   const state: PullState = { previousNewest: start.previousNewest, skippedByStatus: new Map() };
   const cartTransitions: CartTransition[] = [];
+  // Read once per pull, as the cart sweep reads them once per run.
+  const cartSettings = (await repos.settings.get()).settings.carts;
 
   /** One unit: the pages read since the last, the cursor moved over them (and `lastRun`), and `ending`'s writes. */
   const writeUnit = async (lastRun?: Record<string, string>, ending?: (unit: OrderUnit) => Promise<void>) => {
@@ -211,7 +213,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
             continue;
           }
           const order = entry.order;
-          noteOrderForCarts(ctx, shop, order, cartTransitions);
+          await noteOrderForCartsIn(w.carts, cartSettings, ctx.clock.now(), shop, order, cartTransitions);
           // The carts it recovers and their CRM work together, in this unit with the order.
           if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
           await ingestInto(ctx, unit, shop, order, state, s);
