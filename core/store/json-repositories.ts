@@ -34,6 +34,7 @@ import { jsonOrdersForNamespaces, jsonStockForNamespaces } from './json-reposito
 import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
 import { jsonStockForOrders } from './json-repositories-orders';
 import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
+import { jsonQueueForWork } from './json-repositories-queue';
 import type { Store } from './store';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -169,6 +170,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const work: QueueReader & QueueWriter = {
     ...jsonQueueForCrm(store),
+    ...jsonQueueForWork(store, () => touched.add(store.queue)),
     list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
     async get(id) {
       const found = queueData().items.find((i) => i.id === id);
