@@ -235,7 +235,7 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
     } else {
       await recordErrorIn(w.issues, now, { source: { kind: 'shop', name: shop.name }, operation: cartsOperation(shop.name), object: `carts of ${shop.name}`, message: describeFailure(failure.error) });
     }
-    if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
+    if (transitions.length) await ctx.hooks.cartsChanged?.(w, transitions);
     if (stored && !stored.connectedAt) {
       const { shops } = await w.settings.get();
       await w.settings.update({ shops: shops.map((x) => (x.name === shop.name && !x.connectedAt ? { ...x, connectedAt } : x)) });
