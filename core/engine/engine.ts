@@ -128,12 +128,13 @@ export class Engine {
         return runCrm(ctx, crm, await this.crmConnectorFor(crm));
       },
     });
-    // Orders and carts feed the CRM queue as they change.
-    this.jobs.hooks.orderChanged = (_shop, previous, current) => {
+    // Orders and carts feed the CRM queue as they change. The CRM's queue work is still made in
+    // memory (written with the unit's checkpoint) until crm.ts queues it through the unit's writers.
+    this.jobs.hooks.orderChanged = async (_w, _shop, previous, current) => {
       recordOrderForContact(this.jobs, current);
       enqueueTagEvents(this.jobs, orderEvents(store.main.data.rules, previous, current));
     };
-    this.jobs.hooks.cartsChanged = (transitions) => {
+    this.jobs.hooks.cartsChanged = async (_w, transitions) => {
       enqueueTagEvents(this.jobs, cartEvents(store.main.data.rules, transitions));
     };
     this.retryHandlers.set(crmOperation('').kind, async (args) => void (await this.run('crm', String(args.crm))));

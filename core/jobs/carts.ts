@@ -81,24 +81,6 @@ function orderSettles(cart: Cart, shop: Shop, remote: RemoteOrder, email: string
 }
 
 /**
- * Applies what an order seen on the shop means for carts, on the store the order pull still writes
- * (kept for core/jobs/orders.ts until its pull writes through the repositories: then
- * `noteOrderForCartsIn`, with the pull's unit).
- */
-export function noteOrderForCarts(ctx: JobContext, shop: Shop, remote: RemoteOrder, out: CartTransition[]): void {
-  const settings = ctx.store.main.data.settings.carts;
-  const now = ctx.clock.now();
-  if (!settings.recoveryStatuses.includes(remote.status)) return;
-  const carts = ctx.store.carts.data.carts;
-  const email = remote.customer.email.toLowerCase();
-  for (const cart of Object.values(carts)) {
-    const settles = orderSettles(cart, shop, remote, email);
-    if (settles === 'drop') delete carts[cart.id];
-    else if (settles === 'recover') move(cart, 'recovered', remote.modifiedAt, now, settings, out);
-  }
-}
-
-/**
  * Applies what an order seen on the shop means for carts, in the caller's unit (the order pull's,
  * so the carts change with the order that changed them). Reads only the checkout's own cart and the
  * customer's carts, not every cart.
@@ -242,7 +224,7 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
   await repos.write(async (w) => {
     await writePending(w, pending);
     if (!failure) {
-      // Checkouts that became orders are followed by the order pull (noteOrderForCarts), which runs first.
+      // Checkouts that became orders are followed by the order pull (noteOrderForCartsIn), which runs first.
       const carts = await w.carts.list({ shop: shop.name });
       transitions.push(...dueTransitions(carts, settings, now, quiet));
       const moved = new Set([...transitions, ...quiet].map((t) => t.cart.id));
@@ -253,7 +235,7 @@ export async function sweepCarts(ctx: JobContext, shop: Shop): Promise<JobSummar
     } else {
       await recordErrorIn(w.issues, now, { source: { kind: 'shop', name: shop.name }, operation: cartsOperation(shop.name), object: `carts of ${shop.name}`, message: describeFailure(failure.error) });
     }
-    if (transitions.length) ctx.hooks.cartsChanged?.(transitions);
+    if (transitions.length) await ctx.hooks.cartsChanged?.(w, transitions);
     if (stored && !stored.connectedAt) {
       const { shops } = await w.settings.get();
       await w.settings.update({ shops: shops.map((x) => (x.name === shop.name && !x.connectedAt ? { ...x, connectedAt } : x)) });

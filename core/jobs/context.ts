@@ -4,7 +4,7 @@ import type { WorkQueue } from '../runtime/queue';
 import type { CartTransition, Order, Shop } from '../model';
 import type { RemoteStockItem, ShopConnector } from '../platforms/types';
 import type { Store } from '../store';
-import type { Repositories } from '../store/repositories';
+import type { Repositories, RepositoryWriters } from '../store/repositories';
 
 /** What every job gets: the store, a clock, the event bus, the work queue and a way to reach each shop. No timers, no globals. */
 export interface JobContext {
@@ -22,10 +22,14 @@ export interface JobContext {
   shop(shop: Shop): Promise<ShopConnector>;
   /** Each shop's stock items by SKU as last read, so a push needs no read when nothing drifted. Lives as long as the engine. */
   stockItems: Map<string, Map<string, RemoteStockItem>>;
-  /** Set by the engine so the CRM job hears of order and cart changes; they only queue work (saved with the queue). */
+  /**
+   * Set by the engine so the CRM job hears of order and cart changes. They only queue work, and are
+   * given the writers of the unit that writes the change (the order pull's, the cart sweep's), so
+   * that work is written with the change that brought it.
+   */
   hooks: {
-    orderChanged?(shop: Shop, previous: Order | undefined, current: Order): void;
-    cartsChanged?(transitions: CartTransition[]): void;
+    orderChanged?(w: RepositoryWriters, shop: Shop, previous: Order | undefined, current: Order): Promise<void>;
+    cartsChanged?(w: RepositoryWriters, transitions: CartTransition[]): Promise<void>;
   };
   /** Aborted when the engine stops: long jobs stop between requests, with their progress saved. */
   signal?: AbortSignal;

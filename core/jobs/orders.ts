@@ -3,7 +3,7 @@ import { UnitErrors } from '../runtime/issues-repos';
 import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '../model';
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder, RemoteOrderResult } from '../platforms/types';
-import { noteOrderForCarts } from './carts';
+import { noteOrderForCartsIn } from './carts';
 import { applyCommitment, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { bookRestocks } from './refund-restock';
@@ -126,7 +126,7 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
     bump(s, decision.counted);
     applyCommitment(stockStore, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
     if (await bookRestocks(unit, shop, next, remote.restocks, now)) bump(s, 'restocked');
-    ctx.hooks.orderChanged?.(shop, existing, next);
+    await ctx.hooks.orderChanged?.(w, shop, existing, next);
     // Put last, once what it implies is in the unit: the order book is written after what it implies
     // (stock, CRM work), so the order is never on disk without its stock and CRM work.
     await w.orders.put(next);
@@ -144,7 +144,7 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
   // Nothing of a new order was shipped by Backroom: its refunds are only noted, so they never count later.
   await bookRestocks(unit, shop, order, remote.restocks, now);
   bump(s, 'pulled');
-  ctx.hooks.orderChanged?.(shop, undefined, order);
+  await ctx.hooks.orderChanged?.(w, shop, undefined, order);
   // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
   for (const line of noteUnlinkedOrder(stockStore, order, now)) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
@@ -194,6 +194,8 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
   const start = pullStart(saved);
   const state: PullState = { previousNewest: start.previousNewest, skippedByStatus: new Map() };
   const cartTransitions: CartTransition[] = [];
+  // Read once per pull, as the cart sweep reads them once per run.
+  const cartSettings = (await repos.settings.get()).settings.carts;
 
   /** One unit: the pages read since the last, the cursor moved over them (and `lastRun`), and `ending`'s writes. */
   const writeUnit = async (lastRun?: Record<string, string>, ending?: (unit: OrderUnit) => Promise<void>) => {
@@ -211,9 +213,9 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
             continue;
           }
           const order = entry.order;
-          noteOrderForCarts(ctx, shop, order, cartTransitions);
+          await noteOrderForCartsIn(w.carts, cartSettings, ctx.clock.now(), shop, order, cartTransitions);
           // The carts it recovers and their CRM work together, in this unit with the order.
-          if (cartTransitions.length) ctx.hooks.cartsChanged?.(cartTransitions.splice(0));
+          if (cartTransitions.length) await ctx.hooks.cartsChanged?.(w, cartTransitions.splice(0));
           await ingestInto(ctx, unit, shop, order, state, s);
           await errors.clear(importOperation(shop.name, order.remoteId));
         }

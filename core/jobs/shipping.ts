@@ -77,7 +77,7 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
     // written with what it implies (stock held, CRM work), never the orders without it.
     await w.stock.shipmentInTransit(shipment.id, shipment);
     applyCommitment(unit.stockStore, next, shop, why);
-    if (shop) queueShippingPush(ctx, shop, next);
+    if (shop) await queueShippingPush(ctx, w, shop, next);
     await w.orders.put(next);
     return { order: next, shipment };
   });
@@ -88,12 +88,13 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   return recorded;
 }
 
-/** Queues the order's shipping push in memory (saved by the unit that records it), unless it is queued already. */
-function queueShippingPush(ctx: JobContext, shop: Shop, order: Order): void {
+/** Queues the order's shipping push in the unit that records it, unless it is queued already. */
+async function queueShippingPush(ctx: JobContext, w: RepositoryWriters, shop: Shop, order: Order): Promise<void> {
   const lane = shopLane(shop.name);
+  const queue = ctx.queue.queueIn(w);
   // One push per order: one already queued (perhaps waiting out a back-off) stays as it is.
-  if (ctx.queue.get(SHIPPING_KIND, order.number)) return;
-  ctx.queue.upsert({ id: newId('q'), lane, kind: SHIPPING_KIND, payload: { order: order.number, createdAt: order.createdAt, remoteId: order.remoteId, dedupeKey: `ship:${order.number}` }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
+  if (await queue.find(SHIPPING_KIND, order.number)) return;
+  await queue.upsert({ id: newId('q'), lane, kind: SHIPPING_KIND, payload: { order: order.number, createdAt: order.createdAt, remoteId: order.remoteId, dedupeKey: `ship:${order.number}` }, enqueuedAt: ctx.clock.now().toISOString(), attempts: 0 });
 }
 
 /**
@@ -125,7 +126,7 @@ export async function settleRecordedShipments(ctx: JobContext): Promise<number> 
       const next: Order = { ...order, shipments: [...order.shipments, shipment] };
       next.fulfilment = fulfilmentOf(next);
       applyCommitment(unit.stockStore, next, shop);
-      if (shop) queueShippingPush(ctx, shop, next);
+      if (shop) await queueShippingPush(ctx, w, shop, next);
       await w.orders.put(next);
       count++;
     }
@@ -200,12 +201,16 @@ export async function pushShipping(ctx: JobContext, shop: Shop): Promise<JobSumm
         return outcome === 'waiting' ? { status: 'wait', afterMs: 0, message: 'waiting for the rest of the order' } : { status: 'done' };
       } catch (error) {
         s.errors++;
-        // Stays queued with back-off (saved with the queue by the drain); the error entry tells the
-        // merchant, and `errors retry` runs it now.
-        ctx.queue.fail(item, error);
-        const message = describeFailure(error, source);
-        await ctx.repos.write((w) => recordErrorIn(w.issues, ctx.clock.now(), { source, operation, object: `shipping of order ${orderNumber}`, message }));
-        if (error instanceof PlatformError) return { status: 'retry' };
+        const issue = { source, operation, object: `shipping of order ${orderNumber}` };
+        if (error instanceof PlatformError) {
+          // Stays queued with back-off, written with the error entry in one unit; the entry tells the
+          // merchant, and `errors retry` runs it now.
+          await ctx.queue.failJob(item, error, { issue });
+          return { status: 'retry' };
+        }
+        // Not the platform's answer (a fault of this process): the entry is written and the run ends;
+        // the item stays queued as it was, due at once, as a kill at this point would leave it.
+        await ctx.repos.write((w) => recordErrorIn(w.issues, ctx.clock.now(), { ...issue, message: describeFailure(error, source) }));
         throw error;
       }
     };

@@ -3,7 +3,7 @@ import type { Operation, Source } from '../model';
 import { workKey, type QueuedWork, type WorkKind, type WorkOf } from '../model/work';
 import { describeFailure } from '../platforms/errors';
 import type { Store } from '../store';
-import type { Repositories } from '../store/repositories';
+import type { Repositories, RepositoryWriters } from '../store/repositories';
 import type { Clock } from './clock';
 import { recordError, recordErrorIn } from './issues';
 import { UNREADABLE_KIND, unreadableId, unreadableKindLabel } from './unreadable-work';
@@ -38,7 +38,9 @@ export { UNREADABLE_KIND } from './unreadable-work';
  * (or use the ledger) so a re-run never repeats an effect.
  *
  * Items are typed by kind (model/work.ts): `list`, `get` and `drain` give the kind's own type.
- * Changes are made in memory; `save` (or a store checkpoint) writes them.
+ * `queueIn(w)`, `failJob` and `drain` go through the queue repository, in units; the members that
+ * change items in memory (`upsert`, `remove`, `fail`, written by `save` or a store checkpoint) are
+ * the CRM job's until it reads and writes its items through the repositories too.
  */
 export class WorkQueue {
   /**
@@ -48,7 +50,7 @@ export class WorkQueue {
    */
   readonly reported: Promise<void>;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, repos: Repositories) {
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly repos: Repositories) {
     this.reported = reportUnreadable(repos, clock);
     this.reported.catch(() => undefined);
   }
@@ -92,45 +94,66 @@ export class WorkQueue {
   }
 
   /**
-   * The one place a failed item is recorded: one more attempt, the next try after the back-off on the
-   * engine clock (at once with `now`, e.g. refused credentials that the merchant may fix any moment),
-   * and, with `issue`, the error entry in the merchant's words. Returns those words.
+   * Records a failure on an item held in memory (the CRM job's, until it reads and writes its items
+   * through the repositories): the same next try and error entry as `failJob`. Returns the words.
    */
-  fail(item: QueuedWork, error: unknown, options: { issue?: FailureIssue; now?: boolean } = {}): string {
-    item.attempts++;
-    item.notBefore = new Date(this.clock.now().getTime() + (options.now ? 0 : backoffMs(item.attempts))).toISOString();
+  fail(item: QueuedWork, error: unknown, options: FailOptions = {}): string {
+    Object.assign(item, afterFailure(item, this.clock.now(), options));
     const message = describeFailure(error, options.issue?.source);
     if (options.issue) recordError(this.store, this.clock.now(), { ...options.issue, message });
     return message;
+  }
+
+  /**
+   * The one place a failed item is recorded, in a unit of its own: one more attempt, the next try
+   * after the back-off on the engine clock (at once with `now`, e.g. refused credentials that the
+   * merchant may fix any moment), and, with `issue`, the error entry in the merchant's words, both
+   * in that unit. Returns those words.
+   */
+  failJob(item: QueuedWork, error: unknown, options: FailOptions = {}): Promise<string> {
+    return this.repos.write((w) => this.queueIn(w).fail(item, error, options));
+  }
+
+  /** The queue in one unit of the repositories: what a job or a hook queues there is written with the rest of that unit. */
+  queueIn(w: RepositoryWriters): UnitQueue {
+    return new UnitQueue(w, this.clock);
   }
 
   save(): Promise<void> {
     return this.store.queue.save();
   }
 
-  /** Runs the due items of one kind in one lane, in order. An item that must wait keeps its place; later items of the lane still run. */
+  /**
+   * Runs the due items of one kind in one lane, in order, read through the queue repository. An item
+   * that must wait keeps its place; later items of the lane still run. Each outcome is written in a
+   * unit of its own as soon as it is known; a handler that reports `retry` has recorded its failure
+   * (`failJob`) already.
+   */
   async drain<K extends WorkKind>(lane: string, kind: K, handler: (item: WorkOf<K>) => Promise<WorkOutcome>, options: { limit?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
     const result: DrainResult = { done: 0, retried: 0, waiting: 0 };
     const now = () => this.clock.now();
     let handled = 0;
-    for (const item of this.list(kind, lane)) {
+    for (const item of (await this.repos.queue.list(lane)).filter(isKind(kind))) {
       if (options.limit !== undefined && handled >= options.limit) break;
-      // Stopping: each item handled so far is saved; the rest waits in the queue for the next start.
+      // Stopping: each item handled so far is written; the rest waits in the queue for the next start.
       if (options.signal?.aborted) break;
       if (item.notBefore && item.notBefore > now().toISOString()) continue;
       handled++;
       const outcome = await handler(item);
       if (outcome.status === 'done') {
-        this.store.queue.data.items = this.store.queue.data.items.filter((i) => i !== item);
+        await this.repos.write((w) => w.queue.remove(item.id));
         result.done++;
       } else if (outcome.status === 'wait') {
-        item.attempts++;
-        item.notBefore = new Date(now().getTime() + outcome.afterMs).toISOString();
+        const notBefore = new Date(now().getTime() + outcome.afterMs).toISOString();
+        await this.repos.write(async (w) => {
+          // Read again: what was taken off the queue meanwhile (a retry that pushed it) stays off.
+          const stored = await w.queue.get(item.id);
+          if (stored) await w.queue.put({ ...stored, attempts: stored.attempts + 1, notBefore });
+        });
         result.retried++;
       } else result.retried++;
-      await this.save();
     }
-    result.waiting = this.depth(lane);
+    result.waiting = await this.repos.queue.depth(lane);
     return result;
   }
 
@@ -141,6 +164,66 @@ export class WorkQueue {
 
   markDone(key: string): void {
     this.store.queue.data.ledger[key] = this.clock.now().toISOString();
+  }
+}
+
+/** How a failure is recorded: with `issue`, its error entry; with `now`, tried again at once. */
+export interface FailOptions {
+  issue?: FailureIssue;
+  now?: boolean;
+}
+
+const isKind = <K extends WorkKind>(kind: K) => (item: QueuedWork): item is WorkOf<K> => item.kind === kind;
+
+/** An item's attempts and next try after one more failure, on the engine clock. */
+function afterFailure(item: QueuedWork, now: Date, options: FailOptions): { attempts: number; notBefore: string } {
+  const attempts = item.attempts + 1;
+  return { attempts, notBefore: new Date(now.getTime() + (options.now ? 0 : backoffMs(attempts))).toISOString() };
+}
+
+/**
+ * The work queue inside one unit of the repositories (`WorkQueue.queueIn`): items named by their
+ * kind's key (model/work.ts `workKey`), written with everything else the unit writes.
+ */
+export class UnitQueue {
+  constructor(private readonly w: RepositoryWriters, private readonly clock: Clock) {}
+
+  find<K extends WorkKind>(kind: K, key: string): Promise<WorkOf<K> | undefined> {
+    return this.w.queue.find(kind, key);
+  }
+
+  /**
+   * Puts an item on the queue, or in place of the item of its kind with its key (keeping that one's
+   * place). `first`: at the front, where a CRM batch goes so it is settled before anything behind it.
+   */
+  async upsert(item: QueuedWork, options: { first?: boolean } = {}): Promise<void> {
+    const known = await this.w.queue.find(item.kind, workKey(item));
+    // An item of the same key under another id (a shipping push queued again) is replaced where it stands.
+    const stored = known ? { ...item, id: known.id } : item;
+    await (options.first && !known ? this.w.queue.putFirst(stored) : this.w.queue.put(stored));
+  }
+
+  /** Takes the item of `kind` with `key` off the queue. True when there was one. */
+  async remove(kind: WorkKind, key: string): Promise<boolean> {
+    const known = await this.w.queue.find(kind, key);
+    if (known) await this.w.queue.remove(known.id);
+    return known !== undefined;
+  }
+
+  /**
+   * Records a failure of `item` in this unit: one more attempt and the next try on the queued item
+   * as it stands now (an item taken off meanwhile stays off), the error entry with `issue`. `item`
+   * is given the same attempts and next try. Returns the words of the failure.
+   */
+  async fail(item: QueuedWork, error: unknown, options: FailOptions = {}): Promise<string> {
+    const now = this.clock.now();
+    const stored = await this.w.queue.get(item.id);
+    const next = afterFailure(stored ?? item, now, options);
+    if (stored) await this.w.queue.put({ ...stored, ...next });
+    Object.assign(item, next);
+    const message = describeFailure(error, options.issue?.source);
+    if (options.issue) await recordErrorIn(this.w.issues, now, { ...options.issue, message });
+    return message;
   }
 }
 

@@ -36,6 +36,7 @@ import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repo
 import { jsonStockForOrders } from './json-repositories-orders';
 import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
 import { jsonSettingsForEngine } from './json-repositories-engine';
+import { jsonQueueForWork } from './json-repositories-queue';
 import type { Store } from './store';
 
 const copy = copyRecord;
@@ -171,6 +172,7 @@ export function jsonRepositories(store: Store): Repositories {
 
   const work: QueueReader & QueueWriter = {
     ...jsonQueueForCrm(store),
+    ...jsonQueueForWork(store, () => touched.add(store.queue)),
     list: async (lane) => queueData().items.filter((i) => lane === undefined || i.lane === lane).map((i): QueueEntry => copy(i)),
     async get(id) {
       const found = queueData().items.find((i) => i.id === id);

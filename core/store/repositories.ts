@@ -31,7 +31,7 @@ import type {
   Shop,
   StockItem,
 } from '../model';
-import type { QueuedWork, UnreadableWork } from '../model/work';
+import type { CRM_CONTACT, QueuedWork, UnreadableWork, WorkKind, WorkOf } from '../model/work';
 import type { CursorMove, ShopCursorView } from './cursors';
 import type { SecretStore } from './secrets';
 import type { BookedReturn } from './stock-extras';
@@ -403,4 +403,23 @@ export interface SettingsReader {
    * the engine and the scheduler, which read the shops and CRMs on every run and tick, never need them.
    */
   withoutCatalogue(): Promise<SettingsWithoutCatalogue>;
+}
+
+// ——— what the work queue needs (core/runtime/queue.ts, its callers in core/jobs) ———
+// Additions to the interfaces above, like the API's block: reads of the one item or the one contact
+// a caller needs, so enqueueing a tag event or a shipping push never copies a whole lane, and the
+// front of the queue, where a CRM batch goes.
+
+export interface QueueReader {
+  /** The item of `kind` with its work key (model/work.ts `workKey`: a shipping push by its order, CRM work by its id), or undefined. */
+  find<K extends WorkKind>(kind: K, key: string): Promise<WorkOf<K> | undefined>;
+  /** One contact's queued CRM contact items (email as queued, lower-case) in one lane, in queue order. */
+  ofContact(lane: string, email: string): Promise<WorkOf<typeof CRM_CONTACT>[]>;
+  /** How many items a lane (or the whole queue) holds, without reading them. */
+  depth(lane?: string): Promise<number>;
+}
+
+export interface QueueWriter {
+  /** Adds an item in front of every other (a CRM batch, settled before anything behind it), or replaces the one with its id, in its place. */
+  putFirst(item: QueueEntry): Promise<void>;
 }

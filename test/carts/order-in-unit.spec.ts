@@ -1,16 +1,12 @@
-// What an order means for carts, in a unit of the repositories (noteOrderForCartsIn, for the order
-// pull once it writes through them) against the store-side version the pull calls today: the same
-// carts dropped, the same recovered, the same transitions, though it reads only the checkout's own
-// cart and the customer's carts.
+// What an order means for carts, in a unit of the repositories (noteOrderForCartsIn, which the order
+// pull calls in its unit) against a scan of every cart: the same carts dropped, the same recovered,
+// the same transitions, though it reads only the checkout's own cart and the customer's carts.
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
-import { noteOrderForCarts, noteOrderForCartsIn } from '../../core/jobs/carts';
-import type { JobContext } from '../../core/jobs/context';
+import { noteOrderForCartsIn } from '../../core/jobs/carts';
 import { CartSettings, Shop, type Cart, type CartTransition } from '../../core/model';
 import type { RemoteOrder } from '../../core/platforms/types';
 import { FakeClock } from '../../core/runtime/clock';
-import { EventBus } from '../../core/runtime/events';
-import { WorkQueue } from '../../core/runtime/queue';
 import { openStore } from '../../core/store';
 import { jsonRepositories } from '../../core/store/json-repositories';
 import { removeTempDirs, tempDir } from '../helpers';
@@ -57,30 +53,47 @@ function remoteOf(o: OrderPick): RemoteOrder {
   };
 }
 
+/**
+ * The rule (SPEC §4 "Recovered") over every cart, as a plain scan: the checkout's own cart, or any
+ * cart of the same customer (in the same shop) captured before the order, settles — a capturing one
+ * is dropped (it became the order), an abandoned one is recovered; nothing else moves.
+ */
+function expectedOutcome(carts: Cart[], shop: Shop, remote: RemoteOrder, settings: CartSettings): { dropped: Set<string>; recovered: Set<string> } {
+  const dropped = new Set<string>();
+  const recovered = new Set<string>();
+  if (!settings.recoveryStatuses.includes(remote.status)) return { dropped, recovered };
+  const email = remote.customer.email.toLowerCase();
+  for (const cart of carts) {
+    if (cart.shop !== shop.name) continue;
+    const same = cart.remoteId === remote.remoteId || (email !== '' && cart.email === email && remote.createdAt >= cart.capturedAt);
+    if (!same) continue;
+    if (cart.state === 'capturing') dropped.add(cart.id);
+    else if (cart.state === 'abandoned') recovered.add(cart.id);
+  }
+  return { dropped, recovered };
+}
+
 describe('an order seen by the pull, applied to carts in a unit', () => {
-  test.prop([fc.array(cartArb, { maxLength: 8 }), orderArb], { numRuns: 25 })('drops and recovers the carts the store-side version does, with the same transitions', async (carts, order) => {
+  test.prop([fc.array(cartArb, { maxLength: 8 }), orderArb], { numRuns: 25 })('drops and recovers the carts a scan of every cart would, with the same transitions', async (picks, order) => {
     const clock = new FakeClock('2026-11-10T00:00:00Z');
     const settings = CartSettings.parse({});
     const shop = shopNamed(order.shop);
     const remote = remoteOf(order);
+    const carts = new Map(picks.map((c) => [`${c.shop}#${c.remoteId}`, cartOf(c)]));
+    const { dropped, recovered } = expectedOutcome([...carts.values()], shop, remote, settings);
 
-    const before = await openStore(await tempDir('br-carts-order-'));
-    for (const c of carts) before.carts.data.carts[`${c.shop}#${c.remoteId}`] = cartOf(c);
-    const beforeRepos = jsonRepositories(before);
-    const ctx: JobContext = { repos: beforeRepos, store: before, clock, events: new EventBus(), queue: new WorkQueue(before, clock, beforeRepos), stockItems: new Map(), hooks: {}, shop: () => Promise.reject(new Error('no shops here')) };
-    before.main.data.settings.carts = settings;
-    const expected: CartTransition[] = [];
-    noteOrderForCarts(ctx, shop, remote, expected);
-
-    const after = await openStore(await tempDir('br-carts-order-'));
-    for (const c of carts) after.carts.data.carts[`${c.shop}#${c.remoteId}`] = cartOf(c);
-    const repos = jsonRepositories(after);
+    const store = await openStore(await tempDir('br-carts-order-'));
+    for (const cart of carts.values()) store.carts.data.carts[cart.id] = structuredClone(cart);
+    const repos = jsonRepositories(store);
     const got: CartTransition[] = [];
     await repos.write((w) => noteOrderForCartsIn(w.carts, settings, clock.now(), shop, remote, got));
 
-    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-    expect((await repos.carts.list()).sort(byId)).toEqual(Object.values(before.carts.data.carts).sort(byId));
-    const key = (t: CartTransition) => `${t.cart.id}>${t.to}`;
-    expect(got.map(key).sort()).toEqual(expected.map(key).sort());
+    const left = new Map((await repos.carts.list()).map((c) => [c.id, c]));
+    expect([...left.keys()].sort()).toEqual([...carts.keys()].filter((id) => !dropped.has(id)).sort());
+    for (const [id, cart] of left) {
+      if (recovered.has(id)) expect({ state: cart.state, stateChangedAt: cart.stateChangedAt }).toEqual({ state: 'recovered', stateChangedAt: remote.modifiedAt });
+      else expect(cart).toEqual(carts.get(id));
+    }
+    expect(got.map((t) => `${t.cart.id}>${t.to}`).sort()).toEqual([...recovered].map((id) => `${id}>recovered`).sort());
   });
 });

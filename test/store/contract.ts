@@ -14,6 +14,7 @@ import { stockJobsContract } from './contract-stock';
 import { orderJobsContract } from './contract-orders';
 import { crmAdditionsContract } from './contract-crm';
 import { engineAdditionsContract } from './contract-engine';
+import { queueWorkContract } from './contract-queue';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -325,4 +326,5 @@ export function repositoryContract(factory: ContractFactory): void {
   orderJobsContract(factory);
   crmAdditionsContract(factory);
   engineAdditionsContract(factory);
+  queueWorkContract(factory);
 }

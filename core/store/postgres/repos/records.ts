@@ -4,10 +4,10 @@
  * an upsert or delete takes. Emails are kept lower-case, as the JSON store keys them.
  */
 import type { Cart } from '../../../model';
-import { QueuedWork } from '../../../model/work';
-import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueEntry, QueueReader, QueueWriter } from '../../repositories';
+import type { CartReader, CartWriter, CrmLedgerReader, CrmLedgerWriter, CustomerOrder, QueueReader, QueueWriter } from '../../repositories';
 import { postgresCartsForCrm, postgresCrmLedgerForCrm, postgresQueueForCrm } from './crm';
 import { iso, type Db, type Tables } from './db';
+import { entryOf, postgresQueueForWork, QUEUE_COLUMNS, type QueueRow } from './queue';
 
 export function postgresCarts(db: Db, t: Tables): CartReader & CartWriter {
   return {
@@ -68,26 +68,11 @@ export function postgresCrmLedger(db: Db, t: Tables): CrmLedgerReader & CrmLedge
   };
 }
 
-interface QueueRow {
-  id: string;
-  lane: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  enqueued_at: Date;
-  attempts: number;
-  not_before: Date | null;
-}
-
-/** A row as queued work, checked by the one schema of queued work (as queue.json's items are). */
-const entryOf = (r: QueueRow): QueueEntry => QueuedWork.parse({
-  id: r.id, lane: r.lane, kind: r.kind, payload: r.payload, enqueuedAt: iso(r.enqueued_at)!, attempts: r.attempts,
-  ...(r.not_before ? { notBefore: iso(r.not_before)! } : {}),
-});
-
 export function postgresQueue(db: Db, t: Tables): QueueReader & QueueWriter {
-  const columns = 'id, lane, kind, payload, enqueued_at, attempts, not_before';
+  const columns = QUEUE_COLUMNS;
   return {
     ...postgresQueueForCrm(db, t),
+    ...postgresQueueForWork(db, t),
     async list(lane) {
       const { rows } = await db.query<QueueRow>(`select ${columns} from ${t('queue_items')} where ($1::text is null or lane = $1) order by seq`, [lane ?? null]);
       return rows.map(entryOf);
