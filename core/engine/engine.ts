@@ -379,9 +379,9 @@ export class Engine {
     const operation = shippingOperation(shop.name, orderNumber);
     try {
       await pushOrderShipping(this.jobs, shop, orderNumber);
-      this.queue.remove(SHIPPING_KIND, orderNumber);
-      // The queue item goes first: a crash between leaves the error, which a retry clears, never a queued push without it.
-      await this.queue.save();
+      // The queued push goes first, in its own unit: a crash between leaves the error, which a retry
+      // clears, never a cleared error with the push still queued.
+      await this.repos.write((w) => this.queue.queueIn(w).remove(SHIPPING_KIND, orderNumber));
       await this.repos.write((w) => clearErrorIn(w.issues, operation));
     } catch (error) {
       await this.recordFailure(shop, operation, `shipping of order ${orderNumber}`, error);

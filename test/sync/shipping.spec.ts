@@ -72,6 +72,31 @@ describe('shipping push', () => {
     expect(order.shippingPushedAt).toBeDefined();
   });
 
+  it('errors retry pushes a failed shipment once, then neither the error nor its queued push is left', async () => {
+    let refuse = true;
+    const failing = wrappedShopFactory((real) => ({
+      async addShipment(remoteOrderId, shipment) {
+        if (refuse) throw new Error('simulated fault while sending the shipment');
+        return real.addShipment(remoteOrderId, shipment);
+      },
+    }));
+    const { shop, remote, number } = await oneOrder({ factory: failing });
+    await world!.host.client.call('ship', { orderNumber: number, carrier: 'DHL', tracking: 'TRACK-1' });
+    await world!.host.client.call('sync.run', { job: 'shipping' }).catch(() => undefined);
+    const errors = await world!.host.client.call('errors.list', {});
+    const failed = errors.find((e) => e.operation.kind === 'shipping.push');
+    expect(failed, 'the failed push is in the error list').toBeDefined();
+    expect(await world!.host.ctx.repos.queue.find('shipping.push', number), 'and still queued').toBeDefined();
+
+    refuse = false;
+    expect(await world!.host.client.call('errors.retry', { id: failed!.id })).toEqual({ resolved: true });
+    expect(shop.state.order(remote.id).trackings.map((t) => t.number)).toEqual(['TRACK-1']);
+    expect(await world!.host.ctx.repos.queue.find('shipping.push', number), 'the queued push is gone').toBeUndefined();
+    // The next shipping run finds nothing to push again.
+    await world!.host.client.call('sync.run', { job: 'shipping' });
+    expect(shop.state.order(remote.id).trackings).toHaveLength(1);
+  });
+
   it('writes a customer note when Shipment Tracking is not installed', async () => {
     const { shop, remote, number } = await oneOrder({ shipmentTracking: false });
     await world!.host.client.call('ship', { orderNumber: number, carrier: 'DHL', tracking: 'NOTE-1' });
