@@ -13,6 +13,7 @@ import { namespaceAdditionsContract } from './contract-namespaces';
 import { stockJobsContract } from './contract-stock';
 import { orderJobsContract } from './contract-orders';
 import { crmAdditionsContract } from './contract-crm';
+import { glueAdditionsContract } from './contract-glue';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -323,4 +324,5 @@ export function repositoryContract(factory: ContractFactory): void {
   stockJobsContract(factory);
   orderJobsContract(factory);
   crmAdditionsContract(factory);
+  glueAdditionsContract(factory);
 }
