@@ -2,18 +2,12 @@ import type { Clock } from '../runtime/clock';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../runtime/events';
 import type { Scheduler } from '../engine/scheduler';
-import type { Store } from '../store';
 import type { Repositories } from '../store/repositories';
 
 /** What API handlers work with. One per engine host (or per direct CLI run). */
 export interface ApiContext {
   /** What handlers read and write: the storage interfaces, so a handler runs the same on any store. */
   repos: Repositories;
-  /**
-   * The open JSON store, for what has not moved behind the interfaces yet: job functions that still
-   * take a Store (stock-changes, unlinked, export, the issue log) and the chart recorder's own file.
-   */
-  store: Store;
   clock: Clock;
   events: EventBus;
   engine: Engine;

@@ -85,7 +85,6 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
   const ctx: ApiContext = {
     // The engine's own instance: units run one at a time per instance, so the API writes through the one the jobs use.
     repos: engine.repos,
-    store,
     clock,
     events,
     engine,
@@ -108,7 +107,7 @@ export async function hostEngine(options: HostOptions): Promise<EngineHost | nul
       server = await serveSocket(ctx, where, token);
     }
     // The pictures' history (charts.json) follows every change made through this host.
-    charts = await startChartRecorder(ctx, { sampleAtStart: Boolean(options.serve || options.schedule) });
+    charts = await startChartRecorder(ctx, { dataDir, sampleAtStart: Boolean(options.serve || options.schedule) });
     await writeOwnerInfo(dataDir, { pid: process.pid, endpoint: endpoint ?? '', startedAt });
     await options.extend?.(ctx);
     if (options.serve) {

@@ -1,29 +1,43 @@
 import { orderKey, RELEASING_STATUSES, unitsOf, type CatalogueRules, type Commitment, type Order, type Shop } from '../model';
 import { UnitAlerts } from '../runtime/issues-repos';
-import type { Store } from '../store';
 import type { RepositoryWriters, SettingsSnapshot } from '../store/repositories';
-import type { JobContext } from './context';
-import { replaceCommitment, type StockCause } from './stock-changes';
+import { replaceCommitmentIn, type StockCause, type StockUnit } from './stock-changes';
 
 /**
- * What one write unit of the order, shipping and return jobs works with: the unit's writers, the
- * settings and catalogue (read at most once per unit, and only when asked for), and the Store that
- * stock-changes.ts and unlinked.ts still change stock and the unlinked list on — in memory, so the
- * unit's own write makes those changes durable with the rest (the JSON folder's checkpoint).
+ * What one write unit of the order, shipping and return jobs works with: the unit's writers, and
+ * the settings and catalogue (read at most once per unit, and only when asked for). A change to the
+ * catalogue in the unit (the unlinked list) is made on this snapshot and written through `w.settings`,
+ * so the snapshot stays the unit's own view.
  */
 export interface OrderUnit {
   w: RepositoryWriters;
   settings(): Promise<SettingsSnapshot>;
   /** The unit's alerts by key: every alert the unit raises goes through it, so it stays the unit's own view. */
   alerts(): Promise<UnitAlerts>;
-  /** Only for the functions of stock-changes.ts and unlinked.ts, until they take the repositories. */
-  stockStore: Store;
+  /** The snapshot's catalogue was changed (the unlinked list): `finish` writes it. */
+  catalogueChanged(): void;
+  /**
+   * Writes what the unit kept for its end: the catalogue, once however many orders changed it
+   * (writing it per order copied the whole unlinked list, up to 10,000 items, for each). Last in the unit.
+   */
+  finish(): Promise<void>;
 }
 
-export function orderUnit(ctx: JobContext, w: RepositoryWriters): OrderUnit {
+export function orderUnit(w: RepositoryWriters): OrderUnit {
   let settings: Promise<SettingsSnapshot> | undefined;
   let alerts: Promise<UnitAlerts> | undefined;
-  return { w, settings: () => (settings ??= w.settings.get()), alerts: () => (alerts ??= UnitAlerts.read(w.issues)), stockStore: ctx.store };
+  let catalogueChanged = false;
+  return {
+    w,
+    settings: () => (settings ??= w.settings.get()),
+    alerts: () => (alerts ??= UnitAlerts.read(w.issues)),
+    catalogueChanged: () => void (catalogueChanged = true),
+    async finish() {
+      if (!catalogueChanged || !settings) return;
+      catalogueChanged = false;
+      await w.settings.update({ catalogue: (await settings).catalogue });
+    },
+  };
 }
 
 /** Units of each SKU an order has shipped so far. */
@@ -68,11 +82,12 @@ export function commitmentFor(order: Order, shop: Pick<Shop, 'location'> | undef
 }
 
 /**
- * Sets (idempotently) the stock an order holds, with its ledger entries. Returns true when it
- * changed. Caller saves the stock file. Without a cause the change is booked as an order edit now.
+ * Sets (idempotently) the stock an order holds, with its ledger entries, inside the caller's unit:
+ * its lines through `catalogue` (the unit's). Returns true when it changed. The entries' reference
+ * is the order's number unless `why` names another.
  */
-export function applyCommitment(store: Store, order: Order, shop: Pick<Shop, 'location'> | undefined, why?: StockCause): boolean {
-  return replaceCommitment(store, orderKey(order), commitmentFor(order, shop, store.catalogue.data), { at: new Date(), cause: 'order-edit', ...why, ref: why?.ref ?? order.number });
+export function applyCommitmentIn(w: StockUnit, catalogue: CatalogueRules, order: Order, shop: Pick<Shop, 'location'> | undefined, why: StockCause): Promise<boolean> {
+  return replaceCommitmentIn(w, orderKey(order), commitmentFor(order, shop, catalogue), { ...why, ref: why.ref ?? order.number });
 }
 
 /** Why an order's held stock changed, from the order before and after (for its ledger entries). */

@@ -6,8 +6,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { describeLedgerEntry, indexCommitments } from '../model';
-import type { Store } from '../store';
-import { jsonRepositories } from '../store/json-repositories';
 import type { RepositoryReaders } from '../store/repositories';
 
 export const EXPORT_KINDS = ['orders', 'stock', 'ledger', 'carts'] as const;
@@ -128,14 +126,6 @@ export interface ExportResult {
   kind: ExportKind;
   path: string;
   rows: number;
-}
-
-/**
- * `writeExportFrom` the open Store's repositories, for the ledger namespace until it passes its
- * `ctx.repos` (it reads only, so readers of their own over the same documents are safe).
- */
-export function writeExport(store: Store, kind: ExportKind, path: string, range: ExportRange): Promise<ExportResult> {
-  return writeExportFrom(jsonRepositories(store), kind, path, range);
 }
 
 /** The place asked for cannot take the export (it exists, or is not an empty folder). */

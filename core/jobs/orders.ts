@@ -4,10 +4,10 @@ import { RELEASING_STATUSES, type CartTransition, type Order, type Shop } from '
 import { describeFailure, PlatformError } from '../platforms/errors';
 import type { RemoteOrder, RemoteOrderResult } from '../platforms/types';
 import { noteOrderForCartsIn } from './carts';
-import { applyCommitment, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
+import { applyCommitmentIn, fulfilmentOf, orderCause, orderUnit, type OrderUnit } from './commitments';
 import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSummary } from './context';
 import { bookRestocks } from './refund-restock';
-import { noteUnlinkedOrder } from './unlinked';
+import { noteUnlinkedOrderLines } from './unlinked';
 
 /**
  * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
@@ -111,7 +111,7 @@ export function decideOrder(shop: Shop, existing: Order | undefined, remote: Rem
  * are counted in their shop's order count by the orders repository's `put`, in the same unit.
  */
 async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
-  const { w, stockStore } = unit;
+  const { w } = unit;
   const now = ctx.clock.now();
   const existing = await w.orders.get(shop.name, remote.remoteId, remote.createdAt);
   const decision = decideOrder(shop, existing, remote, state, now);
@@ -124,7 +124,7 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
   if (decision.kind === 'update') {
     const { next } = decision;
     bump(s, decision.counted);
-    applyCommitment(stockStore, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
+    await applyCommitmentIn(w, (await unit.settings()).catalogue, next, shop, { at: now, cause: orderCause(existing, next), ref: next.number });
     if (await bookRestocks(unit, shop, next, remote.restocks, now)) bump(s, 'restocked');
     await ctx.hooks.orderChanged?.(w, shop, existing, next);
     // Put last, once what it implies is in the unit: the order book is written after what it implies
@@ -140,13 +140,17 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
     return null;
   }
   const { order } = decision;
-  applyCommitment(stockStore, order, shop, { at: now, cause: 'order', ref: order.number });
+  const { catalogue } = await unit.settings();
+  await applyCommitmentIn(w, catalogue, order, shop, { at: now, cause: 'order', ref: order.number });
   // Nothing of a new order was shipped by Backroom: its refunds are only noted, so they never count later.
   await bookRestocks(unit, shop, order, remote.restocks, now);
   bump(s, 'pulled');
   await ctx.hooks.orderChanged?.(w, shop, undefined, order);
   // Lines the catalogue does not know go to the unlinked list (backroom sku unlinked) as well as the alert.
-  for (const line of noteUnlinkedOrder(stockStore, order, now)) {
+  // Noted on the unit's catalogue, which the unit writes once at its end (OrderUnit.finish).
+  const { unknown, listed } = await noteUnlinkedOrderLines(w.stock, catalogue, order, now);
+  if (listed) unit.catalogueChanged();
+  for (const line of unknown) {
     const what = line.sku ? `SKU ${line.sku}` : `a line without a SKU ("${line.name}")`;
     await (await unit.alerts()).raise(now, {
       key: `unknown-sku:${shop.name}:${line.sku || line.name}`,
@@ -163,7 +167,12 @@ async function ingestInto(ctx: JobContext, unit: OrderUnit, shop: Shop, remote: 
 
 /** Imports or follows one remote order in a unit of its own (re-importing one order, tests). */
 export function ingestOrder(ctx: JobContext, shop: Shop, remote: RemoteOrder, state: PullState, s: JobSummary): Promise<Order | null> {
-  return ctx.repos.write((w) => ingestInto(ctx, orderUnit(ctx, w), shop, remote, state, s));
+  return ctx.repos.write(async (w) => {
+    const unit = orderUnit(w);
+    const ingested = await ingestInto(ctx, unit, shop, remote, state, s);
+    await unit.finish();
+    return ingested;
+  });
 }
 
 /** Where a pull starts: the saved cursor less the overlap; re-reads up to `previousNewest` were counted before. */
@@ -204,7 +213,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
     unwritten = [];
     try {
       await repos.write(async (w) => {
-        const unit = orderUnit(ctx, w);
+        const unit = orderUnit(w);
         const errors = await UnitErrors.read(w.issues);
         for (const entry of entries) {
           if (!entry.ok) {
@@ -220,6 +229,7 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
           await errors.clear(importOperation(shop.name, order.remoteId));
         }
         await ending?.(unit);
+        await unit.finish();
       }, [{ shop: shop.name, ordersModifiedAfter: to, lastRun }]);
       writtenTo = to;
     } catch (error) {

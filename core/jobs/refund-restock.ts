@@ -2,7 +2,7 @@ import { unitsOf, type Location, type Order, type Shop } from '../model';
 import type { RemoteRestock } from '../platforms/types';
 import type { BookedReturn } from '../store/stock-extras';
 import { shippedBySku, type OrderUnit } from './commitments';
-import { addOnHand } from './stock-changes';
+import { addOnHandIn } from './stock-changes';
 
 /** The key a shop's refund is booked under (shared with `backroom return`'s bookings, so both count against what was shipped). */
 export const refundKey = (shop: string, refundId: string) => `refund:${shop}#${refundId}`;
@@ -78,7 +78,7 @@ export async function bookRestocks(unit: OrderUnit, shop: Shop, order: Order, re
     }
   }
   for (const { sku: shopSku, shelf, units } of shelves.values()) {
-    for (const [sku, parts] of unitsOf(catalogue, order.shop, shopSku, units)) addOnHand(unit.stockStore, sku, shelf, parts, { at: now, cause: 'refund', ref: order.number });
+    for (const [sku, parts] of unitsOf(catalogue, order.shop, shopSku, units)) await addOnHandIn(unit.w, sku, shelf, parts, { at: now, cause: 'refund', ref: order.number });
   }
   return booked;
 }

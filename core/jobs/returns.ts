@@ -4,7 +4,7 @@ import type { BookedReturn } from '../store/stock-extras';
 import { orderUnit, shippedBySku } from './commitments';
 import type { JobContext } from './context';
 import { ShipmentInputError } from './shipping';
-import { addOnHand } from './stock-changes';
+import { addOnHandIn } from './stock-changes';
 
 export interface ReturnInput {
   orderNumber: string;
@@ -38,7 +38,7 @@ function shippedFrom(order: Order, sku: string): string | undefined {
  */
 export async function recordReturn(ctx: JobContext, input: ReturnInput): Promise<{ booked: BookedReturn; key: string; already: boolean }> {
   const result = await ctx.repos.write(async (w) => {
-    const unit = orderUnit(ctx, w);
+    const unit = orderUnit(w);
     const already = input.key ? await w.stock.bookedReturn(input.key) : undefined;
     if (input.key && already) return { booked: already, key: input.key, already: true };
     const order = await w.orders.findByNumber(input.orderNumber);
@@ -63,7 +63,7 @@ export async function recordReturn(ctx: JobContext, input: ReturnInput): Promise
     const now = ctx.clock.now();
     const key = input.key ?? `return:${newId('R')}`;
     const booked: BookedReturn = { order: order.number, at: now.toISOString(), location, lines: [...asked].map(([sku, quantity]) => ({ sku, quantity })) };
-    for (const line of booked.lines) addOnHand(unit.stockStore, line.sku, location, line.quantity, { at: now, cause: 'return', ref: order.number });
+    for (const line of booked.lines) await addOnHandIn(w, line.sku, location, line.quantity, { at: now, cause: 'return', ref: order.number });
     await w.stock.bookReturn(key, booked);
     return { booked, key, already: false };
   });

@@ -4,9 +4,9 @@ import { RELEASING_STATUSES, unitsOf, type Order, type Shipment, type Shop } fro
 import { SHIPPING_PUSH, type WorkOf } from '../model/work';
 import type { RepositoryWriters } from '../store/repositories';
 import { describeFailure, PlatformError } from '../platforms/errors';
-import { applyCommitment, fulfilmentOf, orderUnit, outstandingBySku } from './commitments';
+import { applyCommitmentIn, fulfilmentOf, orderUnit, outstandingBySku } from './commitments';
 import { bump, STOPPING, summary, type JobContext, type JobSummary } from './context';
-import { addOnHand } from './stock-changes';
+import { addOnHandIn } from './stock-changes';
 
 export const SHIPPING_KIND = SHIPPING_PUSH;
 export const shopLane = (shop: string) => `shop:${shop}`;
@@ -40,7 +40,7 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
   // A shipment a kill left half-recorded is put on its order first, so it counts as shipped below.
   await settleRecordedShipments(ctx);
   const recorded = await ctx.repos.write(async (w) => {
-    const unit = orderUnit(ctx, w);
+    const unit = orderUnit(w);
     // The transit record of an earlier shipment goes with this write of stock, not a write of its own.
     await forgetSettled(w);
     const order = await w.orders.findByNumber(input.orderNumber);
@@ -68,7 +68,7 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
     const why = { at: ctx.clock.now(), cause: 'shipment' as const, ref: order.number };
     // Lines are in the shop's SKUs: what leaves the shelf is the catalogue SKU they stand for (a kit: its parts).
     for (const line of lines) {
-      for (const [sku, units] of unitsOf(catalogue, order.shop, line.sku, line.quantity)) addOnHand(unit.stockStore, sku, location, -units, why);
+      for (const [sku, units] of unitsOf(catalogue, order.shop, line.sku, line.quantity)) await addOnHandIn(w, sku, location, -units, why);
     }
     // The shipment is recorded in stock with the on-hand change it makes, and its push queued: the
     // unit writes both before the order (on the folder: stock.json before the order's month file),
@@ -76,7 +76,7 @@ export async function recordShipment(ctx: JobContext, input: ShipmentInput): Pro
     // it on the order. The order is put in this unit, so what a running pull has ingested is
     // written with what it implies (stock held, CRM work), never the orders without it.
     await w.stock.shipmentInTransit(shipment.id, shipment);
-    applyCommitment(unit.stockStore, next, shop, why);
+    await applyCommitmentIn(w, catalogue, next, shop, why);
     if (shop) await queueShippingPush(ctx, w, shop, next);
     await w.orders.put(next);
     return { order: next, shipment };
@@ -117,15 +117,16 @@ export async function settleRecordedShipments(ctx: JobContext): Promise<number> 
   const pending = Object.values(await ctx.repos.stock.shipmentsInTransit());
   if (pending.length === 0) return 0;
   const settled = await ctx.repos.write(async (w) => {
-    const unit = orderUnit(ctx, w);
+    const unit = orderUnit(w);
     let count = 0;
     for (const shipment of pending) {
       const order = await w.orders.findByNumber(shipment.orderNumber);
       if (!order || order.shipments.some((s) => s.id === shipment.id)) continue;
-      const shop = (await unit.settings()).shops.find((s) => s.name === order.shop);
+      const { shops, catalogue } = await unit.settings();
+      const shop = shops.find((s) => s.name === order.shop);
       const next: Order = { ...order, shipments: [...order.shipments, shipment] };
       next.fulfilment = fulfilmentOf(next);
-      applyCommitment(unit.stockStore, next, shop);
+      await applyCommitmentIn(w, catalogue, next, shop, { at: ctx.clock.now(), cause: 'order-edit' });
       if (shop) await queueShippingPush(ctx, w, shop, next);
       await w.orders.put(next);
       count++;

@@ -1,9 +1,6 @@
-import { raiseAlert, raiseAlertIn, type AlertInput } from '../runtime/issues';
+import { raiseAlertIn, type AlertInput } from '../runtime/issues';
 import type { Commitment, LedgerCause } from '../model';
-import type { Store } from '../store';
-import { jsonFreeUnits, jsonStockEdits } from '../store/json-repositories-stock';
 import type { RepositoryWriters, StockReason } from '../store/repositories';
-import { extrasOf } from '../store/stock-extras';
 
 /**
  * The one way on hand and stock held for orders change. The change and its ledger entry are the
@@ -83,7 +80,8 @@ export async function checkReorderPointIn(w: StockUnit, sku: string, now: Date):
   }
 }
 
-const lowStockKey = (sku: string) => `low-stock:backroom:${sku}`;
+/** The key of a SKU's low-stock alert (one per SKU). */
+export const lowStockKey = (sku: string) => `low-stock:backroom:${sku}`;
 
 /** What a change of a SKU's stock does to its low-stock mark and alert. */
 function lowStockStep(point: number | undefined, free: number, marked: boolean): 'none' | 'forget' | 'raise' | 'close' {
@@ -99,54 +97,4 @@ function lowStockAlert(sku: string, free: number, point: number): AlertInput {
     kind: 'low-stock',
     message: `${sku} is low: ${free} left to sell, at or below its reorder point of ${point}. Reorder, or change the point with backroom stock reorder-point ${sku} N.`,
   };
-}
-
-// ——— the same on the open Store, for callers not yet on the repositories ———
-// (orders.ts, commitments.ts, shipping.ts, returns.ts, refund-restock.ts, the stock and ledger API
-// namespaces, and tests of the folder's ledger). They change the documents in memory and the caller
-// saves; the edits themselves are the JSON stock repository's (json-repositories-stock.ts), so the
-// ledger entry rules live in one place. These go once those callers use the `…In` forms above.
-
-/** Sets the units on hand of a SKU at a location. Returns the change (0: nothing to record). */
-export function setOnHand(store: Store, sku: string, location: string, quantity: number, why: StockCause): number {
-  const delta = jsonStockEdits(store).setOnHand(sku, location, quantity, reasonOf(why));
-  if (delta !== 0) checkReorderPoint(store, sku, why.at);
-  return delta;
-}
-
-/** Adds (or, negative, takes) units on hand, never below 0. Returns the change made. */
-export function addOnHand(store: Store, sku: string, location: string, delta: number, why: StockCause): number {
-  const before = store.stock.data.items[sku]?.onHand[location] ?? 0;
-  return setOnHand(store, sku, location, Math.max(0, before + delta), why);
-}
-
-/** Replaces (or with null removes) the stock an order holds, recording each SKU's change. Returns true when it changed. */
-export function replaceCommitment(store: Store, key: string, next: Commitment | null, why: StockCause): boolean {
-  const current = store.stock.data.commitments[key];
-  if (!jsonStockEdits(store).commit(key, next, reasonOf(why))) return false;
-  for (const sku of skusHeldDifferently(current, next)) checkReorderPoint(store, sku, why.at);
-  return true;
-}
-
-/** Units of a SKU free to sell across every location: on hand − held for orders, never below 0. */
-export function freeUnits(store: Store, sku: string): number {
-  return jsonFreeUnits(store, sku);
-}
-
-/** `checkReorderPointIn` on the open Store. */
-export function checkReorderPoint(store: Store, sku: string, now: Date): void {
-  const extras = store.stock.data.extras;
-  const point = extras?.reorderPoints[sku];
-  const marked = Boolean(extras?.low[sku]);
-  const free = point ? freeUnits(store, sku) : 0;
-  const step = lowStockStep(point, free, marked);
-  if (step === 'forget' || step === 'close') delete extrasOf(store.stock.data).low[sku];
-  if (step === 'raise') {
-    extrasOf(store.stock.data).low[sku] = now.toISOString();
-    const existing = store.issues.data.alerts.find((a) => a.key === lowStockKey(sku));
-    if (existing) existing.dismissed = false;
-    raiseAlert(store, now, lowStockAlert(sku, free, point!));
-  } else if (step === 'close') {
-    store.issues.data.alerts = store.issues.data.alerts.filter((a) => a.key !== lowStockKey(sku));
-  }
 }

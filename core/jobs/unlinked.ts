@@ -1,15 +1,13 @@
 import { isKnownShopSkuBy, orderKey, resolveSku, UNLINKED_ITEMS_KEPT, UNLINKED_ORDERS_KEPT, unlinkedKey, type Alert, type CatalogueData, type Order, type UnlinkedItem } from '../model';
 import type { RemoteStockItem } from '../platforms/types';
-import type { Store } from '../store';
 import type { RepositoryReaders, RepositoryWriters } from '../store/repositories';
-import { applyCommitment, commitmentFor } from './commitments';
+import { commitmentFor } from './commitments';
 import { replaceCommitmentIn } from './stock-changes';
 
 /*
  * The unlinked list (catalogue.unlinked): SKUs shops use that the catalogue does not know. Each
  * rule is written once, on a catalogue and a "has this catalogue SKU stock?" question; the
- * repository forms (…In, …From) ask the stock repository once for every SKU in question, and the
- * Store forms at the end ask the open store's documents.
+ * repository forms (…In, …From) ask the stock repository once for every SKU in question.
  */
 
 type Catalogue = CatalogueData;
@@ -113,16 +111,22 @@ function answered(alerts: readonly Alert[], catalogue: Catalogue, hasStock: HasS
 // ——— on the repositories ———
 
 /**
- * Notes the lines of a newly imported order whose SKU the catalogue does not know, inside the
- * caller's unit. Returns those lines (for the alert). Ignored SKUs and lines without a SKU are not
- * listed (a line without a SKU cannot be linked; the alert names it).
+ * Notes the lines of a newly imported order whose SKU the catalogue does not know in `catalogue`
+ * (the caller's copy; it writes the catalogue back when `listed`). Returns those lines (for the
+ * alert). Ignored SKUs and lines without a SKU are not listed (a line without a SKU cannot be
+ * linked; the alert names it). For a caller that notes many orders and writes the catalogue once.
  */
-export async function noteUnlinkedOrderIn(w: Pick<RepositoryWriters, 'settings' | 'stock'>, order: Order, now: Date, catalogue?: Catalogue): Promise<Order['lines']> {
-  // A caller that has read the catalogue for the order (its commitment needs it) passes it in; it is written back when changed.
-  const known = catalogue ?? (await w.settings.get()).catalogue;
-  const hasStock = await stockOf(w.stock, known, order.lines.filter((l) => l.sku).map((l) => ({ shop: order.shop, shopSku: l.sku })));
-  const unknown = noteOrderLines(known, hasStock, order, now);
-  if (unknown.some((l) => listable(l.sku))) await w.settings.update({ catalogue: known });
+export async function noteUnlinkedOrderLines(stock: RepositoryReaders['stock'], catalogue: Catalogue, order: Order, now: Date): Promise<{ unknown: Order['lines']; listed: boolean }> {
+  const hasStock = await stockOf(stock, catalogue, order.lines.filter((l) => l.sku).map((l) => ({ shop: order.shop, shopSku: l.sku })));
+  const unknown = noteOrderLines(catalogue, hasStock, order, now);
+  return { unknown, listed: unknown.some((l) => listable(l.sku)) };
+}
+
+/** `noteUnlinkedOrderLines` for one order, with the catalogue read and written in the caller's unit. */
+export async function noteUnlinkedOrderIn(w: Pick<RepositoryWriters, 'settings' | 'stock'>, order: Order, now: Date): Promise<Order['lines']> {
+  const { catalogue } = await w.settings.get();
+  const { unknown, listed } = await noteUnlinkedOrderLines(w.stock, catalogue, order, now);
+  if (listed) await w.settings.update({ catalogue });
   return unknown;
 }
 
@@ -173,36 +177,5 @@ export async function recomputeCommitmentsIn(w: Pick<RepositoryWriters, 'setting
       if (await replaceCommitmentIn(w, orderKey(order), held, { at: now, cause: 'order-edit', ref: order.number })) changed++;
     }
   }
-  return changed;
-}
-
-// ——— the same on the open Store, for callers not yet on the repositories ———
-// (orders.ts and the catalogue namespace). They change the documents in memory; the caller saves.
-// These go once those callers use the forms above.
-
-const storeHasStock = (store: Store): HasStock => (sku) => Object.hasOwn(store.stock.data.items, sku);
-
-/** `noteUnlinkedOrderIn` on the open Store. */
-export function noteUnlinkedOrder(store: Store, order: Order, now: Date): Order['lines'] {
-  return noteOrderLines(store.catalogue.data, storeHasStock(store), order, now);
-}
-
-/** `openUnlinkedFrom` on the open Store. */
-export function openUnlinked(store: Store, options: { shop?: string; ignored?: boolean } = {}): UnlinkedItem[] {
-  return openOf(store.catalogue.data, storeHasStock(store), options);
-}
-
-/** `forgetLinkedIn` on the open Store. */
-export function forgetLinked(store: Store): void {
-  dropLinked(store.catalogue.data, storeHasStock(store));
-  const gone = answered(store.issues.data.alerts, store.catalogue.data, storeHasStock(store));
-  store.issues.data.alerts = store.issues.data.alerts.filter((a) => !gone.has(a.key));
-}
-
-/** `recomputeCommitmentsIn` on the open Store (the caller saves). */
-export async function recomputeCommitments(store: Store): Promise<number> {
-  const shops = new Map(store.main.data.shops.map((s) => [s.name, s]));
-  let changed = 0;
-  for await (const order of store.orders.all()) if (applyCommitment(store, order, shops.get(order.shop))) changed++;
   return changed;
 }

@@ -2,7 +2,8 @@
  * The members the API's namespaces need (the block "what the API's namespaces need" at the end of
  * repositories.ts) over the JSON folder. Kept apart from json-repositories.ts so they read as one addition.
  */
-import { indexCommitments, totalOnHand, type Order } from '../model';
+import { indexCommitments, type Order } from '../model';
+import { jsonFreeUnits } from './json-repositories-stock';
 import type { OrderReader, StockReader } from './repositories';
 import { monthOf } from './order-book';
 import type { Store } from './store';
@@ -64,16 +65,7 @@ export function jsonStockForNamespaces(store: Store): Pick<StockReader, 'committ
     },
     // Built fresh on every call: nothing it returns is stored.
     committedIndex: async () => indexCommitments(store.stock.data.commitments),
-    async free(skus) {
-      const locations = store.main.data.locations.map((l) => l.name);
-      const free: Record<string, number> = {};
-      for (const sku of skus) {
-        // From the ledger's running totals per location (and "all locations"): no scan of every order.
-        let held = store.ledger.committed(sku, null);
-        for (const name of locations) held += store.ledger.committed(sku, name);
-        free[sku] = Math.max(0, totalOnHand(store.stock.data.items[sku]) - held);
-      }
-      return free;
-    },
+    // `freeUnits` of each SKU: the one rule, from the ledger's running totals (no scan of every order).
+    free: async (skus) => Object.fromEntries(skus.map((sku) => [sku, jsonFreeUnits(store, sku)])),
   };
 }

@@ -34,6 +34,7 @@ import { jsonStockForApi } from './json-repositories-api';
 import { jsonOrdersForNamespaces, jsonStockForNamespaces } from './json-repositories-namespaces';
 import { jsonOrdersForJobs, jsonStockEdits, jsonStockForJobs } from './json-repositories-stock';
 import { jsonStockForOrders } from './json-repositories-orders';
+import { jsonStockForGlue } from './json-repositories-glue';
 import { jsonCartsForCrm, jsonCrmLedgerForCrm, jsonQueueForCrm } from './json-repositories-crm';
 import { jsonSettingsForEngine } from './json-repositories-engine';
 import { jsonQueueForWork } from './json-repositories-queue';
@@ -92,6 +93,7 @@ export function jsonRepositories(store: Store): Repositories {
     ...jsonStockForNamespaces(store),
     ...jsonStockForJobs(store, () => touched.add(store.stock)),
     ...jsonStockForOrders(store, () => touched.add(store.stock)),
+    ...jsonStockForGlue(store),
     async item(sku) {
       const found = stockData().items[sku];
       return found && copy(found);

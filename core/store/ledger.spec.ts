@@ -2,7 +2,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../test/helpers';
-import { setOnHand } from '../jobs/stock-changes';
+import { setOnHand } from '../../test/fixtures/folder-stock';
 import { openStore } from './store';
 
 afterAll(removeTempDirs);

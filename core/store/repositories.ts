@@ -423,3 +423,20 @@ export interface QueueWriter {
   /** Adds an item in front of every other (a CRM batch, settled before anything behind it), or replaces the one with its id, in its place. */
   putFirst(item: QueueEntry): Promise<void>;
 }
+
+// ——— what the API's glue needs (core/api/chart-recorder.ts) ———
+// An addition to the interfaces above, like the API's block: the two figures the stock chart keeps
+// for every SKU, worked out where the stock is kept instead of copying the stock list on each change.
+
+/** A SKU's figures for the stock chart. */
+export interface StockTotals {
+  /** Units on hand over every location. */
+  onHand: number;
+  /** On hand less every unit held for orders (at any location or for shops on all locations); may be negative. */
+  free: number;
+}
+
+export interface StockReader {
+  /** Every stock SKU's totals (a SKU not on the stock list is absent): one read, no stock item copied. */
+  totals(): Promise<Map<string, StockTotals>>;
+}

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { setOnHand } from '../../core/jobs/stock-changes';
+import { setOnHand } from '../fixtures/folder-stock';
 import { openStore } from '../../core/store';
 import { median, percentile, type Bench } from './types';
 

@@ -56,7 +56,8 @@ async function main(): Promise<void> {
 
   // Seeded straight into the store, as the engine would after failures: one that a retry fixes
   // (the pull works again) and one that stays failing (an order the shop no longer has).
-  const { store, clock } = host.ctx;
+  const { store } = host;
+  const { clock } = host.ctx;
   const source = { kind: 'shop' as const, name: SHOP };
   const pull = recordError(store, clock.now(), { source, operation: pullOperation(SHOP), object: `orders of ${SHOP}`, message: 'The shop answered 503 Service Unavailable after 5 attempts.' });
   const missing = recordError(store, clock.now(), { source, operation: importOperation(SHOP, '987654'), object: `order #987654 on ${SHOP}`, message: 'The shop answered 404: Invalid ID.' });

@@ -32,7 +32,7 @@ describe('re-planning after a settings change', () => {
       expect(reconcileAt()).toBe('2026-02-02T09:00:00.000Z');
       await clock.advance(30 * 60_000);
       await settle(world);
-      expect(world.host.ctx.store.cursors.of('Main').lastRun.reconcile).toBe('2026-02-02T09:00:00.000Z');
+      expect(world.host.store.cursors.of('Main').lastRun.reconcile).toBe('2026-02-02T09:00:00.000Z');
     } finally {
       await scheduler.stop();
     }

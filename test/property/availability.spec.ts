@@ -28,7 +28,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hostEngine, type EngineHost } from '../../core/host/host';
-import { applyCommitment, outstandingBySku } from '../../core/jobs/commitments';
+import { applyCommitmentIn, outstandingBySku } from '../../core/jobs/commitments';
 import type { JobContext } from '../../core/jobs/context';
 import { desiredStock } from '../../core/jobs/inventory';
 import { Shop, type LocationMapping, type Order } from '../../core/model';
@@ -49,6 +49,11 @@ afterAll(async () => {
   await host.close();
   await removeTempDirs();
 });
+
+/** Sets the stock an order holds, as the order pull does, in a unit of its own. */
+function holdFor(order: Order, shop: Shop): Promise<boolean> {
+  return jobs.repos.write(async (w) => applyCommitmentIn(w, (await w.settings.get()).catalogue, order, shop, { at: jobs.clock.now(), cause: 'order-edit' }));
+}
 
 interface ShopSpec {
   mapping: number; // index into LOCATIONS, or -1 for combined
@@ -167,7 +172,7 @@ describe('availability under random histories (mixed mappings, buffers)', () => 
         if (quantity > 0) {
           const order = orderOf(shop, n, sku, quantity);
           orders.push(order);
-          applyCommitment(jobs.store, order, shop);
+          await holdFor(order, shop);
         }
       } else if (orders.length > 0) {
         const order = orders[s.order % orders.length]!;
@@ -176,7 +181,7 @@ describe('availability under random histories (mixed mappings, buffers)', () => 
         else if (s.kind === 'cancel') order.status = 'cancelled';
         else if (s.full) order.status = 'refunded';
         else for (const line of order.lines) line.refundedQuantity = Math.max(line.refundedQuantity, Math.floor(s.share * line.quantity));
-        applyCommitment(jobs.store, order, shop);
+        await holdFor(order, shop);
       }
 
       // The engine pushes after every change; this is what each shop is sent.

@@ -4,7 +4,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { setOnHand } from '../../core/jobs/stock-changes';
+import { setOnHand } from '../fixtures/folder-stock';
 import { openStore } from '../../core/store/store';
 import { removeTempDirs, tempDir } from '../helpers';
 

@@ -27,7 +27,7 @@ describe('the first stock sample', () => {
     const dataDir = await folderWithStock();
     const host = (await hostEngine({ dataDir }))!;
     expect(await host.client.call('status')).toBeTruthy();
-    expect(Object.keys(chartHistoryOf(host.ctx)!.stock)).toEqual([]);
+    expect(Object.keys((await chartHistoryOf(host.ctx))!.stock)).toEqual([]);
     await host.close();
     await expect(readFile(join(dataDir, 'charts.json'), 'utf8')).rejects.toThrow();
   });
@@ -36,7 +36,7 @@ describe('the first stock sample', () => {
     const dataDir = await folderWithStock();
     const host = (await hostEngine({ dataDir }))!;
     await host.client.call('stock.set', { sku: 'A-1', quantity: 9, location: 'WH' });
-    expect(chartHistoryOf(host.ctx)!.stock['A-1']!.at(-1)![1]).toBe(9);
+    expect((await chartHistoryOf(host.ctx))!.stock['A-1']!.at(-1)![1]).toBe(9);
     await host.close();
   });
 
@@ -44,7 +44,7 @@ describe('the first stock sample', () => {
     for (const options of [{ serve: true }, { schedule: true }]) {
       const dataDir = await folderWithStock();
       const host = (await hostEngine({ dataDir, ...options }))!;
-      expect(Object.keys(chartHistoryOf(host.ctx)!.stock).sort()).toEqual(['A-1', 'B-2']);
+      expect(Object.keys((await chartHistoryOf(host.ctx))!.stock).sort()).toEqual(['A-1', 'B-2']);
       await host.close();
     }
   });

@@ -15,6 +15,7 @@ import { orderJobsContract } from './contract-orders';
 import { crmAdditionsContract } from './contract-crm';
 import { engineAdditionsContract } from './contract-engine';
 import { queueWorkContract } from './contract-queue';
+import { glueAdditionsContract } from './contract-glue';
 
 export type { ContractFactory, ContractSubject, OpenedStore } from './contract-subject';
 import type { ContractFactory } from './contract-subject';
@@ -327,4 +328,5 @@ export function repositoryContract(factory: ContractFactory): void {
   crmAdditionsContract(factory);
   engineAdditionsContract(factory);
   queueWorkContract(factory);
+  glueAdditionsContract(factory);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ledgerKey } from '../../core/model';
-import { replaceCommitment, setOnHand } from '../../core/jobs/stock-changes';
+import { replaceCommitment, setOnHand } from '../fixtures/folder-stock';
 import { openStore, type Store } from '../../core/store';
 import { STOCK_LOG } from '../../core/store/stock-log';
 import { runsWith } from '../property/seed';

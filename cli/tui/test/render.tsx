@@ -7,7 +7,7 @@ import { typedClient, type ApiClient } from '../../../core/api/client';
 import { dispatch } from '../../../core/api/server';
 import { hostEngine, type EngineHost } from '../../../core/host/host';
 import type { Cart, Order } from '../../../core/model';
-import { applyCommitment } from '../../../core/jobs/commitments';
+import { applyCommitmentIn } from '../../../core/jobs/commitments';
 import { removeTempDirs, tempDir } from '../../../test/helpers';
 import { App } from '../app';
 import { Providers } from '../root';
@@ -234,7 +234,7 @@ export async function seed(host: EngineHost): Promise<void> {
       meta: {}, createdAt: created, modifiedAt: created, importedAt: created, fulfilment: 'unfulfilled', shipments: [],
     };
     await host.store.orders.put(order);
-    applyCommitment(host.store, order, shop);
+    await host.ctx.repos.write(async (w) => applyCommitmentIn(w, (await w.settings.get()).catalogue, order, shop, { at: new Date(), cause: 'order-edit' }));
     await host.store.checkpoint({ shop: 'Main shop', ordersImported: 1 });
   }
   await host.store.stock.save();

@@ -1,9 +1,10 @@
 import {
-  aliasProblem, bundleProblem, isCatalogueSku, kitFreeAtSource, leafParts, offeredQuantity, totalOnHand, unlinkedKey,
-  type Bundle, type SkuAlias, type StockItem,
+  aliasProblem, bundleProblem, kitFreeAtSource, leafParts, offeredQuantity, totalOnHand, unlinkedKey,
+  type Bundle, type CatalogueData, type SkuAlias, type StockItem,
 } from '../../model';
 import { computePlan } from '../../jobs/plan';
-import { forgetLinked, openUnlinked, recomputeCommitments } from '../../jobs/unlinked';
+import { forgetLinkedIn, openUnlinkedFrom, recomputeCommitmentsIn } from '../../jobs/unlinked';
+import type { RepositoryWriters } from '../../store/repositories';
 import type { ApiContext } from '../context';
 import { catalogueContract, type BundleView } from '../contract-catalogue';
 import { badInput, notFound } from '../errors';
@@ -18,18 +19,40 @@ async function requireShop(ctx: ApiContext, name: string | undefined): Promise<v
   }
 }
 
+/** What a catalogue change gives back, and whether it changed the catalogue at all (the same alias again does not). */
+interface CatalogueEdit<T> {
+  value: T;
+  changed: boolean;
+}
+
 /**
- * After any catalogue change: entries it now knows leave the unlinked list, every order's held stock
- * is worked out again (set, never added, so nothing counts twice), and both files are written
- * before the answer (through the checkpoint, which moves no marker). The push follows the change.
+ * A catalogue change in one unit: `edit` changes the unit's copy of the catalogue (or throws, and
+ * nothing is written); then entries it now knows leave the unlinked list with their alerts, and
+ * every order's held stock is worked out again (set, never added, so nothing counts twice), all
+ * written before the answer. The push follows the change.
  */
-async function catalogueChanged(ctx: ApiContext): Promise<void> {
-  forgetLinked(ctx.store);
-  await recomputeCommitments(ctx.store);
-  await ctx.store.checkpoint();
-  ctx.events.emit('changed', { area: 'stock' });
-  // Unknown-SKU alerts the change answered are gone (forgetLinked).
-  ctx.events.emit('changed', { area: 'issues' });
+async function changeCatalogue<T>(ctx: ApiContext, edit: (catalogue: CatalogueData, w: RepositoryWriters) => Promise<CatalogueEdit<T>>): Promise<T> {
+  const { value, changed } = await ctx.repos.write(async (w) => {
+    const { catalogue } = await w.settings.get();
+    const done = await edit(catalogue, w);
+    if (done.changed) {
+      await w.settings.update({ catalogue });
+      await forgetLinkedIn(w);
+      await recomputeCommitmentsIn(w, ctx.clock.now());
+    }
+    return done;
+  });
+  if (changed) {
+    ctx.events.emit('changed', { area: 'stock' });
+    // Unknown-SKU alerts the change answered are gone (forgetLinkedIn).
+    ctx.events.emit('changed', { area: 'issues' });
+  }
+  return value;
+}
+
+/** Whether `sku` is a catalogue SKU (stock or a kit), asking the stock repository for this SKU only. */
+async function isCatalogueSkuIn(w: Pick<RepositoryWriters, 'stock'>, catalogue: CatalogueData, sku: string): Promise<boolean> {
+  return Object.hasOwn(catalogue.bundles, sku) || (await w.stock.stocked([sku])).has(sku);
 }
 
 /** Kits with what a combined shop is offered of each: only their parts' stock is read. */
@@ -44,23 +67,23 @@ async function bundleViews(ctx: ApiContext, bundles: Record<string, Bundle>, sho
   return shown.map((bundle, i) => ({ ...bundle, available: offeredQuantity(kitFreeAtSource(parts[i]!, items, { kind: 'combined' }, index)) }));
 }
 
-async function addAlias(ctx: ApiContext, alias: Pick<SkuAlias, 'shopSku' | 'sku' | 'shop'>): Promise<SkuAlias> {
-  const catalogue = ctx.store.catalogue.data;
-  const items = ctx.store.stock.data.items;
-  const problem = aliasProblem(catalogue.aliases, alias, (sku) => isCatalogueSku(items, catalogue.bundles, sku));
-  if (problem) throw badInput(problem.field, problem.message);
-  const existing = catalogue.aliases.find((a) => a.shopSku === alias.shopSku && a.shop === alias.shop);
-  if (existing) return existing; // the same alias again changes nothing
-  const added: SkuAlias = { shopSku: alias.shopSku, sku: alias.sku, ...(alias.shop ? { shop: alias.shop } : {}), addedAt: ctx.clock.now().toISOString() };
-  catalogue.aliases.push(added);
-  await catalogueChanged(ctx);
-  return added;
+function addAlias(ctx: ApiContext, alias: Pick<SkuAlias, 'shopSku' | 'sku' | 'shop'>): Promise<SkuAlias> {
+  return changeCatalogue(ctx, async (catalogue, w) => {
+    const catalogueSkus = await w.stock.stocked([alias.sku, alias.shopSku]);
+    const problem = aliasProblem(catalogue.aliases, alias, (sku) => catalogueSkus.has(sku) || Object.hasOwn(catalogue.bundles, sku));
+    if (problem) throw badInput(problem.field, problem.message);
+    const existing = catalogue.aliases.find((a) => a.shopSku === alias.shopSku && a.shop === alias.shop);
+    if (existing) return { value: existing, changed: false }; // the same alias again changes nothing
+    const added: SkuAlias = { shopSku: alias.shopSku, sku: alias.sku, ...(alias.shop ? { shop: alias.shop } : {}), addedAt: ctx.clock.now().toISOString() };
+    catalogue.aliases.push(added);
+    return { value: added, changed: true };
+  });
 }
 
 /** The shop an unlinked SKU was seen on, when the merchant left it out and only one shop has it. */
-function shopOfUnlinked(ctx: ApiContext, shopSku: string, shop: string | undefined, ignored = false): string | undefined {
+async function shopOfUnlinked(ctx: ApiContext, shopSku: string, shop: string | undefined, ignored = false): Promise<string | undefined> {
   if (shop) return shop;
-  const seen = openUnlinked(ctx.store, { ignored }).filter((u) => u.shopSku === shopSku);
+  const seen = (await openUnlinkedFrom(ctx.repos, { ignored })).filter((u) => u.shopSku === shopSku);
   if (seen.length > 1) throw badInput('shop', `${shopSku} is unlinked on ${seen.length} shops (${seen.map((u) => `"${u.shop}"`).join(', ')}); say which with --shop.`);
   return seen[0]?.shop;
 }
@@ -73,12 +96,12 @@ export const catalogue = namespace(catalogueContract, {
 
   async 'sku.unalias'({ shopSku, shop }, ctx) {
     await requireShop(ctx, shop);
-    const catalogue = ctx.store.catalogue.data;
-    const at = catalogue.aliases.findIndex((a) => a.shopSku === shopSku && a.shop === shop);
-    if (at < 0) throw notFound('shopSku', `There is no alias ${shopSku}${shop ? ` on "${shop}"` : ' for every shop'} (see: backroom sku aliases).`);
-    const [removed] = catalogue.aliases.splice(at, 1);
-    await catalogueChanged(ctx);
-    return { removed: removed! };
+    return changeCatalogue(ctx, async (catalogue) => {
+      const at = catalogue.aliases.findIndex((a) => a.shopSku === shopSku && a.shop === shop);
+      if (at < 0) throw notFound('shopSku', `There is no alias ${shopSku}${shop ? ` on "${shop}"` : ' for every shop'} (see: backroom sku aliases).`);
+      const [removed] = catalogue.aliases.splice(at, 1);
+      return { value: { removed: removed! }, changed: true };
+    });
   },
 
   async 'sku.aliases'({ shop }, ctx) {
@@ -88,38 +111,41 @@ export const catalogue = namespace(catalogueContract, {
 
   async 'sku.unlinked'({ shop, ignored }, ctx) {
     await requireShop(ctx, shop);
-    return openUnlinked(ctx.store, { shop, ignored });
+    return openUnlinkedFrom(ctx.repos, { shop, ignored });
   },
 
   async 'sku.link'({ shopSku, sku, shop }, ctx) {
     await requireShop(ctx, shop);
-    return addAlias(ctx, { shopSku, sku, shop: shopOfUnlinked(ctx, shopSku, shop) });
+    return addAlias(ctx, { shopSku, sku, shop: await shopOfUnlinked(ctx, shopSku, shop) });
   },
 
   async 'sku.ignore'({ shopSku, shop, undo }, ctx) {
     await requireShop(ctx, shop);
-    const where = shopOfUnlinked(ctx, shopSku, shop, undo);
+    const where = await shopOfUnlinked(ctx, shopSku, shop, undo);
     if (!where) throw notFound('shopSku', `${shopSku} is not on the unlinked list${undo ? ' of ignored SKUs' : ''}; give --shop to ${undo ? 'take it back' : 'ignore it'} on one shop.`);
-    const catalogue = ctx.store.catalogue.data;
-    if (!undo && isCatalogueSku(ctx.store.stock.data.items, catalogue.bundles, shopSku)) throw badInput('shopSku', `${shopSku} is a catalogue SKU; only SKUs the catalogue does not have can be ignored.`);
-    const now = ctx.clock.now().toISOString();
-    const key = unlinkedKey(where, shopSku);
-    const entry = (catalogue.unlinked[key] ??= { shop: where, shopSku, name: '', seenOnOrders: false, seenOnProducts: false, orders: [], lines: 0, firstSeenAt: now, lastSeenAt: now });
-    if (undo) delete entry.ignoredAt;
-    else entry.ignoredAt ??= now;
-    await catalogueChanged(ctx);
-    return entry;
+    return changeCatalogue(ctx, async (catalogue, w) => {
+      if (!undo && (await isCatalogueSkuIn(w, catalogue, shopSku))) throw badInput('shopSku', `${shopSku} is a catalogue SKU; only SKUs the catalogue does not have can be ignored.`);
+      const now = ctx.clock.now().toISOString();
+      const key = unlinkedKey(where, shopSku);
+      const entry = (catalogue.unlinked[key] ??= { shop: where, shopSku, name: '', seenOnOrders: false, seenOnProducts: false, orders: [], lines: 0, firstSeenAt: now, lastSeenAt: now });
+      if (undo) delete entry.ignoredAt;
+      else entry.ignoredAt ??= now;
+      // A copy: the catalogue is the unit's, written with it.
+      return { value: { ...entry }, changed: true };
+    });
   },
 
   async 'bundle.add'({ sku, parts }, ctx) {
-    const catalogue = ctx.store.catalogue.data;
-    const items = ctx.store.stock.data.items;
-    const problem = bundleProblem(catalogue.bundles, sku, parts, (s) => Object.hasOwn(items, s), totalOnHand(Object.hasOwn(items, sku) ? items[sku] : undefined));
-    if (problem) throw badInput(problem.field, problem.message);
-    if (catalogue.aliases.some((a) => a.shopSku === sku)) throw badInput('kit', `${sku} is an alias of ${catalogue.aliases.find((a) => a.shopSku === sku)!.sku}; a kit needs a SKU of its own.`);
-    const bundle: Bundle = { sku, parts, addedAt: ctx.clock.now().toISOString() };
-    catalogue.bundles[sku] = bundle;
-    await catalogueChanged(ctx);
+    const bundle = await changeCatalogue(ctx, async (catalogue, w) => {
+      // Only the kit's own SKU and its parts are read from the stock list.
+      const stocked = await w.stock.stocked(parts.map((p) => p.sku));
+      const problem = bundleProblem(catalogue.bundles, sku, parts, (s) => stocked.has(s), totalOnHand(await w.stock.item(sku)));
+      if (problem) throw badInput(problem.field, problem.message);
+      if (catalogue.aliases.some((a) => a.shopSku === sku)) throw badInput('kit', `${sku} is an alias of ${catalogue.aliases.find((a) => a.shopSku === sku)!.sku}; a kit needs a SKU of its own.`);
+      const added: Bundle = { sku, parts, addedAt: ctx.clock.now().toISOString() };
+      catalogue.bundles[sku] = added;
+      return { value: added, changed: true };
+    });
     return (await bundleViews(ctx, (await ctx.repos.settings.get()).catalogue.bundles, [bundle]))[0]!;
   },
 
@@ -129,13 +155,13 @@ export const catalogue = namespace(catalogueContract, {
   },
 
   async 'bundle.remove'({ sku }, ctx) {
-    const catalogue = ctx.store.catalogue.data;
-    if (!Object.hasOwn(catalogue.bundles, sku)) throw notFound('kit', `There is no kit ${sku} (see: backroom bundle list).`);
-    const users = Object.values(catalogue.bundles).filter((b) => b.parts.some((p) => p.sku === sku)).map((b) => b.sku);
-    if (users.length) throw badInput('kit', `Kit ${sku} is a part of ${users.join(', ')}; remove it from ${users.length === 1 ? 'that kit' : 'those kits'} first.`);
-    delete catalogue.bundles[sku];
-    await catalogueChanged(ctx);
-    return { removed: sku };
+    return changeCatalogue(ctx, async (catalogue) => {
+      if (!Object.hasOwn(catalogue.bundles, sku)) throw notFound('kit', `There is no kit ${sku} (see: backroom bundle list).`);
+      const users = Object.values(catalogue.bundles).filter((b) => b.parts.some((p) => p.sku === sku)).map((b) => b.sku);
+      if (users.length) throw badInput('kit', `Kit ${sku} is a part of ${users.join(', ')}; remove it from ${users.length === 1 ? 'that kit' : 'those kits'} first.`);
+      delete catalogue.bundles[sku];
+      return { value: { removed: sku }, changed: true };
+    });
   },
 
   async 'sync.plan'({ shop }, ctx) {

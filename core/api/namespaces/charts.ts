@@ -63,13 +63,13 @@ export function utcDays(now: Date, count: number): string[] {
 /** Pictures derived from what is stored; nothing is counted as it happens, so nothing can drift. */
 export const charts = namespace(contract, {
   async 'charts.stockHistory'({ sku }, ctx) {
-    const points = chartHistoryOf(ctx)?.stock[sku];
+    const points = (await chartHistoryOf(ctx))?.stock[sku];
     if (!points && !(await ctx.repos.stock.item(sku))) throw notFound('sku', `There is no SKU "${sku}" in your stock list.`);
     return { sku, points: (points ?? []).map(([at, onHand, available]) => ({ at: new Date(at * 1000).toISOString(), onHand, available })) } satisfies StockHistory;
   },
 
   async 'charts.syncLag'({ runs }, ctx) {
-    const ring = chartHistoryOf(ctx)?.runs ?? [];
+    const ring = (await chartHistoryOf(ctx))?.runs ?? [];
     const shops = (await ctx.repos.settings.get()).shops.map((shop) => ({
       name: shop.name,
       runs: ring.filter((r) => r.shop === shop.name).slice(-runs).map(({ at, ok, lagSeconds }) => ({ at, ok, lagSeconds })),

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { checkExportFolder, EXPORT_KINDS, ExportTargetError, writeExport, type ExportKind } from '../../jobs/export';
+import { checkExportFolder, EXPORT_KINDS, ExportTargetError, writeExportFrom, type ExportKind } from '../../jobs/export';
 import { recordReturn } from '../../jobs/returns';
 import { ShipmentInputError } from '../../jobs/shipping';
-import { checkReorderPoint } from '../../jobs/stock-changes';
+import { checkReorderPointIn, lowStockKey } from '../../jobs/stock-changes';
 import { RELEASING_STATUSES, type LedgerPosition } from '../../model';
 import { monthOf } from '../../store/order-book';
-import { extrasOf } from '../../store/stock-extras';
 import { endOf, ledgerContract, startOf, type LowStockRow, type StockStory } from '../contract-ledger';
 import { badInput, notFound } from '../errors';
 import { namespace } from '../namespace';
@@ -45,15 +44,14 @@ export const ledger = namespace(ledgerContract, {
   },
 
   async 'stock.reorderPoint'({ sku, point }, ctx) {
-    if (!ctx.store.stock.data.items[sku]) throw notFound('sku', `There is no SKU "${sku}" in your stock list; set its stock first: backroom stock set ${sku} QTY --location L.`);
-    const extras = extrasOf(ctx.store.stock.data);
-    if (point === 0) delete extras.reorderPoints[sku];
-    else extras.reorderPoints[sku] = point;
-    // A new point may put the SKU below it at once (one alert), or lift it clear of an old one.
-    if (point !== 0) delete extras.low[sku];
-    else ctx.store.issues.data.alerts = ctx.store.issues.data.alerts.filter((a) => a.key !== `low-stock:backroom:${sku}`);
-    checkReorderPoint(ctx.store, sku, ctx.clock.now());
-    await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
+    await ctx.repos.write(async (w) => {
+      if (!(await w.stock.item(sku))) throw notFound('sku', `There is no SKU "${sku}" in your stock list; set its stock first: backroom stock set ${sku} QTY --location L.`);
+      await w.stock.setReorderPoint(sku, point);
+      // A new point may put the SKU below it at once (one alert), or lift it clear of an old one.
+      if (point !== 0) await w.stock.setLowSince(sku, null);
+      else await w.issues.removeAlert(lowStockKey(sku));
+      await checkReorderPointIn(w, sku, ctx.clock.now());
+    });
     ctx.events.emit('changed', { area: 'stock' });
     ctx.events.emit('changed', { area: 'issues' });
     return { sku, point: point || null };
@@ -86,10 +84,10 @@ export const ledger = namespace(ledgerContract, {
     const range = { from: from ? startOf(from) : undefined, to: to ? endOf(to) : undefined };
     if (range.from && range.to && range.from > range.to) throw badInput('from', `--from (${from}) is after --to (${to}); give the earlier date first.`);
     try {
-      if (what !== 'all') return { files: [await writeExport(ctx.store, what, out, range)] };
+      if (what !== 'all') return { files: [await writeExportFrom(ctx.repos, what, out, range)] };
       await checkExportFolder(out);
       const files = [];
-      for (const kind of EXPORT_KINDS satisfies readonly ExportKind[]) files.push(await writeExport(ctx.store, kind, join(out, `${kind}.csv`), range));
+      for (const kind of EXPORT_KINDS satisfies readonly ExportKind[]) files.push(await writeExportFrom(ctx.repos, kind, join(out, `${kind}.csv`), range));
       return { files };
     } catch (error) {
       if (error instanceof ExportTargetError) throw badInput('out', error.message);

@@ -1,7 +1,8 @@
 // Locations, stock on hand (set, listed, imported from CSV) and what each shop was last sent.
 import { z } from 'zod';
-import { availableFor, indexCommitments, Name, parseStockCsv, Quantity, Sku, totalCommitted, totalOnHand, type CommittedIndex, type Location, type StockItem } from '../../model';
-import { setOnHand, type StockCause } from '../../jobs/stock-changes';
+import { availableFor, Name, parseStockCsv, Quantity, Sku, totalCommitted, totalOnHand, type CommittedIndex, type Location, type StockItem } from '../../model';
+import { setOnHandIn, type StockCause, type StockUnit } from '../../jobs/stock-changes';
+import type { StockReader } from '../../store/repositories';
 import type { ApiContext } from '../context';
 import { method } from '../define';
 import { badInput, notFound } from '../errors';
@@ -65,23 +66,24 @@ async function requireLocation(ctx: ApiContext, name: string, field = 'location'
   }
 }
 
+type QuantityRow = { sku: string; location: string; quantity: number; line?: number };
+
 /**
- * Applies on-hand quantities, returning what changed. Mutates in memory only; the caller saves.
- * Still on the Store: `setOnHand` and its low-stock check (jobs/stock-changes.ts) move onto the
- * repositories with the stock helper's round, and this with them.
+ * Works out what on-hand quantities change, reading one stock item per row (never the stock list),
+ * and with `apply` makes each change inside the caller's unit (with its ledger entry and its
+ * low-stock check). `stock` is the unit's when applying, so a SKU named twice sees its first change.
  */
-function applyQuantities(ctx: ApiContext, rows: { sku: string; location: string; quantity: number; line?: number }[], apply: boolean, why?: (row: { line?: number }) => StockCause): { changes: StockChange[]; unchanged: number } {
-  const items = ctx.store.stock.data.items;
+async function applyQuantities(stock: Pick<StockReader, 'item'>, rows: QuantityRow[], apply?: { w: StockUnit; why: (row: QuantityRow) => StockCause }): Promise<{ changes: StockChange[]; unchanged: number }> {
   const changes: StockChange[] = [];
   let unchanged = 0;
   for (const row of rows) {
-    const from = items[row.sku]?.onHand[row.location] ?? null;
+    const from = (await stock.item(row.sku))?.onHand[row.location] ?? null;
     if (from === row.quantity) {
       unchanged++;
       continue;
     }
     changes.push({ sku: row.sku, location: row.location, from, to: row.quantity });
-    if (apply) setOnHand(ctx.store, row.sku, row.location, row.quantity, why?.(row) ?? { at: ctx.clock.now(), cause: 'set' });
+    if (apply) await setOnHandIn(apply.w, row.sku, row.location, row.quantity, apply.why(row));
   }
   return { changes, unchanged };
 }
@@ -105,14 +107,11 @@ export const stock = namespace(contract, {
 
   async 'stock.set'({ sku, quantity, location }, ctx) {
     await requireLocation(ctx, location);
-    const { changes } = applyQuantities(ctx, [{ sku, location, quantity }], true);
-    if (changes.length) {
-      // The stock and its ledger entry in one write; a low-stock alert it raised, beside it.
-      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
-      ctx.events.emit('changed', { area: 'stock' });
-    }
-    const data = ctx.store.stock.data;
-    return stockView(sku, data.items[sku], indexCommitments(data.commitments));
+    // The stock, its ledger entry and a low-stock alert it raised: one unit.
+    const { changes } = await ctx.repos.write((w) => applyQuantities(w.stock, [{ sku, location, quantity }], { w, why: () => ({ at: ctx.clock.now(), cause: 'set' }) }));
+    if (changes.length) ctx.events.emit('changed', { area: 'stock' });
+    const [item, index] = await Promise.all([ctx.repos.stock.item(sku), ctx.repos.stock.committedIndex()]);
+    return stockView(sku, item, index);
   },
 
   async 'stock.list'({ sku }, ctx) {
@@ -132,11 +131,10 @@ export const stock = namespace(contract, {
       throw badInput(`line ${errors[0]!.line}`, `${details[0]}${more}. Nothing was imported.`, details);
     }
     const at = ctx.clock.now();
-    const { changes, unchanged } = applyQuantities(ctx, rows, !dryRun, (row) => ({ at, cause: 'import', ref: row.line ? `${fileName} line ${row.line}` : fileName }));
-    if (!dryRun && changes.length) {
-      await Promise.all([ctx.store.stock.save(), ctx.store.issues.save()]);
-      ctx.events.emit('changed', { area: 'stock' });
-    }
+    const why = (row: QuantityRow): StockCause => ({ at, cause: 'import', ref: row.line ? `${fileName} line ${row.line}` : fileName });
+    // A dry run only reads; an import is one unit: every row's change, with its ledger entry, or none.
+    const { changes, unchanged } = dryRun ? await applyQuantities(ctx.repos.stock, rows) : await ctx.repos.write((w) => applyQuantities(w.stock, rows, { w, why }));
+    if (!dryRun && changes.length) ctx.events.emit('changed', { area: 'stock' });
     return { applied: !dryRun, rows: rows.length, changes, unchanged };
   },
 

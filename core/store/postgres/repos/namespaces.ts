@@ -62,16 +62,23 @@ export function postgresStockForNamespaces(db: Db, t: Tables): Pick<StockReader,
       }
       return { byLocation };
     },
-    async free(skus) {
-      if (skus.length === 0) return {};
-      const { rows } = await db.query<{ sku: string; free: string }>(
-        `select w.sku,
-           greatest(0, coalesce((select sum(on_hand) from ${t('stock')} s where s.sku = w.sku), 0)
-             - coalesce((select sum(units) from ${t('stock_committed')} c where c.sku = w.sku and (c.location = '' or c.location in (select name from ${t('locations')}))), 0)) as free
-         from unnest($1::text[]) as w(sku)`,
-        [[...skus]],
-      );
-      return Object.fromEntries(rows.map((r) => [r.sku, Number(r.free)]));
-    },
+    free: (skus) => freeOf(db, t, skus),
   };
+}
+
+/**
+ * Units of each SKU free to sell across every location (`StockReader.free`, and `freeUnits` for one):
+ * on hand less what is held for shops on all locations ('') and at each location the merchant has,
+ * as the folder counts it, never below 0.
+ */
+export async function freeOf(db: Db, t: Tables, skus: readonly string[]): Promise<Record<string, number>> {
+  if (skus.length === 0) return {};
+  const { rows } = await db.query<{ sku: string; free: string }>(
+    `select w.sku,
+       greatest(0, coalesce((select sum(on_hand) from ${t('stock')} s where s.sku = w.sku), 0)
+         - coalesce((select sum(units) from ${t('stock_committed')} c where c.sku = w.sku and (c.location = '' or c.location in (select name from ${t('locations')}))), 0)) as free
+     from unnest($1::text[]) as w(sku)`,
+    [[...skus]],
+  );
+  return Object.fromEntries(rows.map((r) => [r.sku, Number(r.free)]));
 }

@@ -5,6 +5,7 @@
  */
 import { freeUnitsAt, type CommittedIndex, type LedgerEntry, type Order, type StockItem } from '../../../model';
 import type { OrderReader, StockReader, StockWriter } from '../../repositories';
+import { freeOf } from './namespaces';
 import { iso, type Db, type Tables } from './db';
 
 /** Ledger entries read per query while streaming a range (a million entries never sit in memory). */
@@ -42,15 +43,7 @@ export function postgresStockForJobs(db: Db, t: Tables): Pick<StockReader & Stoc
       }
       return freeUnitsAt(items, source, index);
     },
-    async freeUnits(sku) {
-      // Held for shops on all locations ('') and at each location the merchant has, as the folder counts it.
-      const { rows } = await db.query<{ on_hand: string | null; held: string | null }>(
-        `select (select sum(on_hand) from ${t('stock')} where sku = $1) as on_hand,
-                (select sum(units) from ${t('stock_committed')} where sku = $1 and (location = '' or location in (select name from ${t('locations')}))) as held`,
-        [sku],
-      );
-      return Math.max(0, Number(rows[0]?.on_hand ?? 0) - Number(rows[0]?.held ?? 0));
-    },
+    freeUnits: async (sku) => (await freeOf(db, t, [sku]))[sku] ?? 0,
     async stocked(skus) {
       const wanted = [...new Set(skus)];
       if (wanted.length === 0) return new Set();

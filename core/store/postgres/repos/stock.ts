@@ -15,6 +15,7 @@ import { postgresStockForApi } from './stock-api';
 import { postgresStockForNamespaces } from './namespaces';
 import { postgresStockForJobs } from './stock-jobs';
 import { postgresStockForOrders } from './order-jobs';
+import { postgresStockForGlue } from './glue';
 
 /** The stock_committed key of a location: '' for shops on all locations combined. */
 const locationKey = (location: string | null): string => location ?? '';
@@ -78,6 +79,7 @@ export function postgresStock(db: Db, t: Tables): StockReader & StockWriter {
     ...postgresStockForNamespaces(db, t),
     ...postgresStockForJobs(db, t),
     ...postgresStockForOrders(db, t),
+    ...postgresStockForGlue(db, t),
     async item(sku) {
       const { rows } = await db.query<{ sku: string; location: string; on_hand: number }>(`select sku, location, on_hand from ${t('stock')} where sku = $1`, [sku]);
       return itemsOf(rows)[0];
