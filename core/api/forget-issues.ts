@@ -4,7 +4,7 @@ import type { IssueReader, IssueWriter } from '../store/repositories';
 
 /**
  * A shop or CRM was removed: its errors and alerts go with it (they could never be retried or
- * resolved). `forgetIssuesOf` (runtime/issues.ts) through the issue repository, in the caller's unit.
+ * resolved), through the issue repository, in the caller's unit.
  */
 export async function forgetIssuesIn(issues: IssueReader & IssueWriter, source: Source): Promise<void> {
   const of = (i: { source: Source }) => i.source.kind === source.kind && i.source.name === source.name;
