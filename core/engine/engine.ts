@@ -8,7 +8,7 @@ import { pullOrders, ingestOrder, importOperation, pullOperation } from '../jobs
 import { pushInventory, pushOperation } from '../jobs/inventory';
 import { pushOrderShipping, pushShipping, SHIPPING_KIND, shippingOperation } from '../jobs/shipping';
 import { clearErrorIn, recordErrorIn } from '../runtime/issues';
-import { computeHealth, type Health, type HealthInput } from './health';
+import { computeHealth, stateWord, type Health, type HealthInput } from './health';
 import { WorkQueue } from '../runtime/queue';
 import type { Clock } from '../runtime/clock';
 import type { EventBus } from '../runtime/events';
@@ -387,10 +387,4 @@ export class Engine {
       await this.recordFailure(shop, operation, `shipping of order ${orderNumber}`, error);
     }
   }
-}
-
-/** The tray's word for a health: attention shows as errors, not yet synced as ok. */
-function stateWord(health: Health): 'ok' | 'syncing' | 'errors' | 'paused' {
-  const { overall } = health;
-  return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
 }

@@ -101,3 +101,9 @@ export function computeHealth(input: HealthInput): Health {
   }
   return { overall, reason, shops, crms };
 }
+
+/** The tray's word for a health: attention shows as errors, not yet synced as ok. */
+export function stateWord(health: Health): 'ok' | 'syncing' | 'errors' | 'paused' {
+  const { overall } = health;
+  return overall === 'attention' ? 'errors' : overall === 'not-synced' ? 'ok' : overall;
+}

@@ -1,5 +1,6 @@
 // The engine itself: its state in one word (for the tray and the window), paused and resumed.
 import { z } from 'zod';
+import { stateWord } from '../../engine/health';
 import type { NextRun } from '../../engine/scheduler';
 import type { ApiContext } from '../context';
 import { method } from '../define';
@@ -21,28 +22,30 @@ const contract = {
   'engine.resume': method<EngineState>()(empty),
 };
 
-export function engineState(ctx: ApiContext): EngineState {
+/** What the engine is doing, its word read fresh through the repositories (an error written by another path counts at once). */
+async function engineState(ctx: ApiContext): Promise<EngineState> {
+  const health = await ctx.engine.health();
   return {
-    state: ctx.engine.overallState(),
+    state: stateWord(health),
     paused: ctx.engine.paused,
     running: ctx.engine.runningJobs,
     nextRuns: ctx.scheduler?.nextRuns ?? [],
-    queueDepth: ctx.engine.queue.depth(),
+    queueDepth: await ctx.repos.queue.depth(),
   };
 }
 
 export const engine = namespace(contract, {
   async 'engine.state'(_params, ctx) {
-    return engineState(ctx);
+    return await engineState(ctx);
   },
   async 'engine.pause'(_params, ctx) {
     ctx.engine.paused = true;
     ctx.events.emit('state', ctx.engine.stateEvent());
-    return engineState(ctx);
+    return await engineState(ctx);
   },
   async 'engine.resume'(_params, ctx) {
     ctx.engine.paused = false;
     ctx.events.emit('state', ctx.engine.stateEvent());
-    return engineState(ctx);
+    return await engineState(ctx);
   },
 });
