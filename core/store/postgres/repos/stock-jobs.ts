@@ -3,30 +3,15 @@
  * of ../../repositories.ts) on PostgreSQL. Free units are worked out by the model's availability
  * rule from the rows, so both stores offer exactly the same figures.
  */
-import { freeUnitsAt, type CommittedIndex, type LedgerEntry, type Order, type StockItem } from '../../../model';
+import { freeUnitsAt, type CommittedIndex, type Order, type StockItem } from '../../../model';
 import type { OrderReader, StockReader, StockWriter } from '../../repositories';
 import { freeOf } from './namespaces';
 import { iso, type Db, type Tables } from './db';
+import { entryOf, type LedgerRow } from './ledger-rows';
 
 /** Ledger entries read per query while streaming a range (a million entries never sit in memory). */
 const LEDGER_PAGE = 5000;
 
-interface LedgerRow {
-  seq: string;
-  at: Date;
-  sku: string;
-  location: string | null;
-  measure: LedgerEntry['measure'];
-  delta: number;
-  after: number;
-  cause: LedgerEntry['cause'];
-  ref: string | null;
-}
-
-const entryOf = (r: LedgerRow): LedgerEntry => ({
-  seq: Number(r.seq), at: iso(r.at)!, sku: r.sku, location: r.location, measure: r.measure, delta: r.delta, after: r.after, cause: r.cause,
-  ...(r.ref !== null ? { ref: r.ref } : {}),
-});
 
 export function postgresStockForJobs(db: Db, t: Tables): Pick<StockReader & StockWriter, 'freeAt' | 'freeUnits' | 'stocked' | 'lowSince' | 'ledgerEntries' | 'setLowSince'> {
   return {

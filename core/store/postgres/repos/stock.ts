@@ -10,7 +10,8 @@
  */
 import type { Commitment, LedgerEntry, Shipment, StockItem } from '../../../model';
 import type { StockReader, StockReason, StockWriter } from '../../repositories';
-import { iso, lockRecord, type Db, type Tables } from './db';
+import { lockRecord, type Db, type Tables } from './db';
+import { entryOf, type LedgerRow } from './ledger-rows';
 import { postgresStockForApi } from './stock-api';
 import { postgresStockForNamespaces } from './namespaces';
 import { postgresStockForJobs } from './stock-jobs';
@@ -20,22 +21,6 @@ import { postgresStockForGlue } from './glue';
 /** The stock_committed key of a location: '' for shops on all locations combined. */
 const locationKey = (location: string | null): string => location ?? '';
 
-interface LedgerRow {
-  seq: string;
-  at: Date;
-  sku: string;
-  location: string | null;
-  measure: LedgerEntry['measure'];
-  delta: number;
-  after: number;
-  cause: LedgerEntry['cause'];
-  ref: string | null;
-}
-
-const entryOf = (r: LedgerRow): LedgerEntry => ({
-  seq: Number(r.seq), at: iso(r.at)!, sku: r.sku, location: r.location, measure: r.measure, delta: r.delta, after: r.after, cause: r.cause,
-  ...(r.ref !== null ? { ref: r.ref } : {}),
-});
 
 /** Commitments compared by content: jsonb does not keep key order. */
 function sameCommitment(a: Commitment | undefined, b: Commitment | null): boolean {
