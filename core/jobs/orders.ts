@@ -9,6 +9,9 @@ import { bump, CHECKPOINT_PAGES, STOPPING, summary, type JobContext, type JobSum
 import { bookRestocks } from './refund-restock';
 import { noteUnlinkedOrderLines } from './unlinked';
 
+/** Orders ingested between turns given to the event loop within one unit. */
+const YIELD_EVERY = 200;
+
 /**
  * WooCommerce statuses of checkouts not paid yet (SPEC §4: what the cart sweep captures there).
  * Never counted as skipped orders. On Shopify, carts are abandoned checkouts, not orders, so a
@@ -215,7 +218,10 @@ export async function pullOrders(ctx: JobContext, shop: Shop): Promise<JobSummar
       await repos.write(async (w) => {
         const unit = orderUnit(w);
         const errors = await UnitErrors.read(w.issues);
-        for (const entry of entries) {
+        for (const [i, entry] of entries.entries()) {
+          // A unit of 50 pages is thousands of orders whose awaits resolve at once on the folder: give
+          // the event loop a turn now and then so the API (attaching front ends) is answered meanwhile.
+          if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
           if (!entry.ok) {
             await errors.record(ctx.clock.now(), { source: sourceOf(shop), operation: importOperation(shop.name, entry.remoteId), object: `order #${entry.remoteId} on ${shop.name}`, message: entry.message });
             s.errors++;
